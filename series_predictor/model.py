@@ -1,0 +1,469 @@
+"""The chapter's ``SeriesPredictor`` (listings 10.2-10.5 and 10.8) on ``tf.compat.v1``.
+
+Each predictor owns one ``tf.Graph`` and one ``tf.compat.v1.Session``. The whole
+graph is built in ``__init__`` and then finalized, so training, testing and any
+number of predictions add no op (TensorFlow raises if anything tries).
+"""
+
+import contextlib
+import dataclasses
+import os
+import random
+import shutil
+import tempfile
+import weakref
+
+import numpy as np
+
+from . import checkpoints
+from .errors import NotTrainedError, SettingError, TrainingInterrupted
+from .tf_compat import basic_lstm_cell_class, quiet_deprecations, tf
+from .validation import check_positive_int, check_windows_x, check_windows_y
+
+BOOK_ITERATIONS = 1000
+BOOK_REPORT_EVERY = 100
+
+
+@dataclasses.dataclass
+class TrainingHistory:
+    """What ``SeriesPredictor.train`` did. Losses are MSE in the units of ``y``.
+
+    Attributes:
+        loss: training MSE at every step, measured before that step's update
+            (as the book's ``sess.run([train_op, cost])`` does).
+        report_steps: the steps at which progress was printed (0, 100, ...).
+        report_train_loss: training MSE at those steps.
+        report_test_loss: test MSE after those steps' updates; empty without test data.
+        best_step: the report step with the lowest test MSE, or None without test data.
+        stopped_early: True when ``patience`` ended training before ``iterations``.
+        checkpoint: prefix of the checkpoint that holds the weights now in the session.
+    """
+
+    loss: list = dataclasses.field(default_factory=list)
+    report_steps: list = dataclasses.field(default_factory=list)
+    report_train_loss: list = dataclasses.field(default_factory=list)
+    report_test_loss: list = dataclasses.field(default_factory=list)
+    best_step: int = None
+    stopped_early: bool = False
+    checkpoint: str = None
+
+    @property
+    def final_loss(self):
+        """Training MSE of the last step run."""
+        return self.loss[-1]
+
+    @property
+    def best_test_loss(self):
+        """Lowest test MSE seen at a report step, or None without test data."""
+        return min(self.report_test_loss) if self.report_test_loss else None
+
+
+@contextlib.contextmanager
+def _python_random_seeded(seed):
+    # The legacy cell's kernel initializer draws its op seed from Python's
+    # `random`; seed it for the build only and give the caller's state back.
+    state = random.getstate()
+    random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(state)
+
+
+def _remove_tree(path):
+    shutil.rmtree(path, ignore_errors=True)
+
+
+class SeriesPredictor:
+    """An LSTM that maps each window ``x[t-seq_size+1..t]`` to ``x[t-seq_size+2..t+1]``.
+
+    Args:
+        input_dim: size of each element of a sequence (1 for a scalar series).
+        seq_size: length of each window.
+        hidden_dim: size of the LSTM state (the book's default, 10).
+        learning_rate: Adam's step size (the book uses Adam's default, 0.001).
+        seed: seeds the weights and mini-batch order. None draws one from the OS;
+            it is kept in ``self.seed`` so that any run can be repeated.
+        checkpoint_dir: where ``train`` saves checkpoints and ``test`` restores from.
+            None uses a private temporary folder, removed by ``close()``
+            (the book writes ``model.ckpt`` into the current folder).
+        unroll: build the RNN with ``static_rnn`` over the time axis instead of
+            ``dynamic_rnn``. Same weights and losses, fewer ops per step, faster
+            for short sequences. Off by default, as in the book.
+    """
+
+    def __init__(self, input_dim, seq_size, hidden_dim=10, *, learning_rate=0.001,
+                 seed=None, checkpoint_dir=None, unroll=False):
+        self.input_dim = check_positive_int(input_dim, "input_dim")
+        self.seq_size = check_positive_int(seq_size, "seq_size")
+        self.hidden_dim = check_positive_int(hidden_dim, "hidden_dim")
+        if not (isinstance(learning_rate, (int, float)) and np.isfinite(learning_rate)
+                and learning_rate > 0):
+            raise SettingError(f"learning_rate must be a positive number; found {learning_rate!r}")
+        self.learning_rate = float(learning_rate)
+        if seed is None:
+            seed = int.from_bytes(os.urandom(4), "little") >> 1
+        self.seed = int(seed)
+        self.unroll = bool(unroll)
+        self._user_checkpoint_dir = None if checkpoint_dir is None else os.fspath(checkpoint_dir)
+        self._temp_checkpoint_dir = None
+        self._model_out = None
+
+        self.graph = tf.Graph()
+        with self.graph.as_default(), quiet_deprecations(), _python_random_seeded(self.seed):
+            tf.compat.v1.set_random_seed(self.seed)
+            with tf.compat.v1.variable_scope("series_predictor"):
+                self.W_out = tf.Variable(tf.compat.v1.random_normal([self.hidden_dim, 1]),
+                                         name="W_out")
+                self.b_out = tf.Variable(tf.compat.v1.random_normal([1]), name="b_out")
+                self.x = tf.compat.v1.placeholder(
+                    tf.float32, [None, self.seq_size, self.input_dim], name="x")
+                self.y = tf.compat.v1.placeholder(tf.float32, [None, self.seq_size], name="y")
+                self.cost = tf.reduce_mean(tf.square(self.model() - self.y))
+                self.train_op = tf.compat.v1.train.AdamOptimizer(
+                    self.learning_rate).minimize(self.cost)
+            self.saver = tf.compat.v1.train.Saver(max_to_keep=None)
+            variables = tf.compat.v1.global_variables()
+            initial_values = [v.initial_value for v in variables]
+            init_op = tf.compat.v1.global_variables_initializer()
+        self.graph.finalize()
+
+        self.sess = tf.compat.v1.Session(graph=self.graph)
+        self._finalizer = weakref.finalize(self, self._release, self.sess, None)
+        # Draw the initial weights once; every train() call starts from them, so
+        # that training twice with one predictor gives the same result twice.
+        self._init_op = init_op
+        self._initial_feed = dict(zip(initial_values, self.sess.run(initial_values)))
+        self._train_step = self.sess.make_callable([self.train_op, self.cost],
+                                                   feed_list=[self.x, self.y])
+        self._eval_cost = self.sess.make_callable(self.cost, feed_list=[self.x, self.y])
+        self._predict_fn = self.sess.make_callable(self._model_out, feed_list=[self.x])
+        self._ready = False
+        self._checkpoint = None
+        self._restored_sessions = weakref.WeakSet()
+
+    # ------------------------------------------------------------------ graph
+    def model(self):
+        """The output layer over the LSTM (listing 10.3): ``[batch, seq_size]``.
+
+        Built on the first call, inside ``__init__``; later calls return the same
+        tensor. The book's ``tf.squeeze(out)`` also drops the batch axis for a
+        batch of one (and the time axis when ``seq_size == 1``); here only the
+        unit output axis is dropped, so the cost is right for every shape.
+        """
+        if self._model_out is not None:
+            return self._model_out
+        cell = basic_lstm_cell_class()(self.hidden_dim)
+        if self.unroll:
+            steps = tf.unstack(self.x, num=self.seq_size, axis=1)
+            step_outputs, _ = tf.compat.v1.nn.static_rnn(cell, steps, dtype=tf.float32)
+            outputs = tf.stack(step_outputs, axis=1)
+        else:
+            outputs, _ = tf.compat.v1.nn.dynamic_rnn(cell, self.x, dtype=tf.float32)
+        num_examples = tf.shape(self.x)[0]
+        W_repeated = tf.tile(tf.expand_dims(self.W_out, 0), [num_examples, 1, 1])
+        out = tf.matmul(outputs, W_repeated) + self.b_out
+        self._model_out = tf.squeeze(out, axis=2)
+        return self._model_out
+
+    @property
+    def model_args(self):
+        """The arguments that rebuild this model; stored beside each checkpoint."""
+        return {"input_dim": self.input_dim, "seq_size": self.seq_size,
+                "hidden_dim": self.hidden_dim}
+
+    # ------------------------------------------------------------ checkpoints
+    @property
+    def checkpoint_dir(self):
+        """The folder ``train`` saves into (a private temporary one unless given)."""
+        if self._user_checkpoint_dir is not None:
+            return self._user_checkpoint_dir
+        if self._temp_checkpoint_dir is None:
+            self._temp_checkpoint_dir = tempfile.mkdtemp(prefix="series-predictor-")
+            self._finalizer.detach()
+            self._finalizer = weakref.finalize(self, self._release, self.sess,
+                                               self._temp_checkpoint_dir)
+        return self._temp_checkpoint_dir
+
+    @property
+    def checkpoint(self):
+        """Prefix of the checkpoint whose weights the session holds, or None."""
+        return self._checkpoint
+
+    def save(self, checkpoint_dir=None):
+        """Save the current weights as a new checkpoint; return its prefix.
+
+        The previous checkpoint in that folder stays current until the new one is
+        completely written, so a failed save never damages it.
+        """
+        self._require_ready()
+        directory = self.checkpoint_dir if checkpoint_dir is None else os.fspath(checkpoint_dir)
+        # Saver decides between graph and eager mode from the default graph.
+        with self.graph.as_default():
+            prefix = checkpoints.save(self.saver, self.sess, directory, self.model_args)
+        self._checkpoint = prefix
+        return prefix
+
+    def restore(self, path=None):
+        """Load weights from a checkpoint folder or prefix (default: ``checkpoint_dir``).
+
+        Returns:
+            The prefix restored.
+
+        Raises:
+            CheckpointNotFoundError: nothing to restore at ``path``.
+            CheckpointError: the checkpoint was made with another input_dim,
+                seq_size or hidden_dim (the message names both values).
+        """
+        self._restore_into(self.sess, self.checkpoint_dir if path is None else path)
+        self._ready = True
+        return self._checkpoint
+
+    def _restore_into(self, sess, path):
+        directory, prefix = checkpoints.resolve(path)
+        checkpoints.check_compatible(directory, prefix, self.model_args)
+        with self.graph.as_default():
+            self.saver.restore(sess, prefix)
+        self._checkpoint = prefix
+
+    # ---------------------------------------------------------------- training
+    def train(self, train_x, train_y, test_x=None, test_y=None, *,
+              iterations=BOOK_ITERATIONS, report_every=BOOK_REPORT_EVERY,
+              patience=None, batch_size=None, verbose=True):
+        """Train from the initial weights with Adam (listing 10.4), save a checkpoint.
+
+        ``train(train_x, train_y)`` is listing 10.4; ``train(train_x, train_y,
+        test_x, test_y)`` is the call of listing 10.9, which also reports the test
+        error at every report step.
+
+        Args:
+            train_x: ``[batch, seq_size, input_dim]`` windows.
+            train_y: ``[batch, seq_size]`` targets.
+            test_x, test_y: optional held-out windows and targets, same layout.
+            iterations: optimizer steps (the book: 1000).
+            report_every: print and record progress every this many steps (100).
+            patience: stop when the test error has not improved for this many
+                reports, and keep the weights with the best test error (the book's
+                companion code uses 3). None trains all ``iterations``.
+            batch_size: None for full-batch steps (the book); otherwise each step
+                takes the next ``batch_size`` windows of a per-epoch shuffle drawn
+                from ``seed``, and the printed training loss is that batch's.
+            verbose: print progress lines and where the model was saved.
+
+        Returns:
+            TrainingHistory.
+
+        Raises:
+            InputShapeError, SettingError: bad arrays or settings, before any step.
+            TrainingInterrupted: Ctrl-C; the session then holds the last good
+                checkpoint, whose prefix the exception carries.
+        """
+        x = check_windows_x(train_x, self.seq_size, self.input_dim, "train_x")
+        y = check_windows_y(train_y, x, "train_y")
+        if (test_x is None) != (test_y is None):
+            raise SettingError("give both test_x and test_y, or neither")
+        has_test = test_x is not None
+        if has_test:
+            tx = check_windows_x(test_x, self.seq_size, self.input_dim, "test_x")
+            ty = check_windows_y(test_y, tx, "test_y")
+        iterations = check_positive_int(iterations, "iterations")
+        report_every = check_positive_int(report_every, "report_every")
+        if patience is not None:
+            patience = check_positive_int(patience, "patience")
+            if not has_test:
+                raise SettingError("patience (early stopping) needs test_x and test_y")
+        if batch_size is not None:
+            batch_size = check_positive_int(batch_size, "batch_size")
+        batches = _BatchOrder(len(x), batch_size, self.seed)
+
+        self.sess.run(self._init_op, feed_dict=self._initial_feed)
+        self._ready = True
+        self._checkpoint = None
+        history = TrainingHistory()
+        reports_without_improvement = 0
+        step = 0
+        try:
+            for step in range(iterations):
+                rows = batches.next()
+                if rows is None:
+                    _, mse = self._train_step(x, y)
+                else:
+                    _, mse = self._train_step(x[rows], y[rows])
+                history.loss.append(float(mse))
+                if step % report_every:
+                    continue
+                line = f"step {step}: train loss {mse:.4f}"
+                history.report_steps.append(step)
+                history.report_train_loss.append(float(mse))
+                improved = False
+                if has_test:
+                    test_mse = float(self._eval_cost(tx, ty))
+                    line += f", test loss {test_mse:.4f}"
+                    improved = (history.best_test_loss is None
+                                or test_mse < history.best_test_loss)
+                    history.report_test_loss.append(test_mse)
+                    if improved:
+                        history.best_step = step
+                if verbose:
+                    print(line, flush=True)
+                if patience is None:
+                    history.checkpoint = self.save()  # the last good weights
+                elif improved:
+                    reports_without_improvement = 0
+                    history.checkpoint = self.save()  # the best weights so far
+                else:
+                    reports_without_improvement += 1
+                    if reports_without_improvement >= patience:
+                        history.stopped_early = True
+                        break
+        except KeyboardInterrupt:
+            raise self._interrupted(step, history.checkpoint) from None
+
+        if patience is None:
+            history.checkpoint = self.save()
+        else:
+            self._restore_into(self.sess, history.checkpoint)
+        if verbose:
+            if history.stopped_early:
+                print(f"Stopped early at step {step}: no better test loss for {patience} "
+                      f"reports; kept step {history.best_step}.")
+            print(f"Model saved to {history.checkpoint}")
+        return history
+
+    def _interrupted(self, step, checkpoint):
+        if checkpoint is None:
+            self._ready = False
+            message = f"training interrupted at step {step}; no checkpoint was saved yet"
+        else:
+            self._restore_into(self.sess, checkpoint)
+            message = (f"training interrupted at step {step}; "
+                       f"last good checkpoint: {checkpoint}")
+        return TrainingInterrupted(message, checkpoint)
+
+    # -------------------------------------------------------------- prediction
+    def _require_ready(self):
+        if self._ready:
+            return
+        if self._user_checkpoint_dir is not None and os.path.isdir(self._user_checkpoint_dir):
+            with contextlib.suppress(checkpoints.CheckpointNotFoundError):
+                self.restore(self._user_checkpoint_dir)
+                return
+        raise NotTrainedError(
+            "this SeriesPredictor has not been trained or restored yet; call "
+            "train(train_x, train_y) or restore(checkpoint_dir) first")
+
+    def _session_for(self, sess):
+        if sess is None or sess is self.sess or sess.graph is not self.graph:
+            # A session the caller opened on the default graph (the book's
+            # `with tf.Session() as sess`) cannot run this predictor's graph;
+            # this predictor's own session holds the checkpoint's weights.
+            self._require_ready()
+            return self.sess
+        if sess not in self._restored_sessions:
+            self._require_ready()
+            self._restore_into(sess, self._checkpoint)
+            self._restored_sessions.add(sess)
+        return sess
+
+    def predict(self, x, sess=None):
+        """One forward pass: ``[batch, seq_size, input_dim]`` -> ``[batch, seq_size]``.
+
+        Output ``[:, t]`` is the prediction of the element after ``x[:, t]``.
+        """
+        x = check_windows_x(x, self.seq_size, self.input_dim, "x")
+        sess = self._session_for(sess)
+        if sess is self.sess:
+            return self._predict_fn(x)
+        return sess.run(self._model_out, feed_dict={self.x: x})
+
+    def test(self, *args):
+        """``test(test_x)`` (listing 10.5) or ``test(sess, test_x)`` (listing 10.8).
+
+        Runs the model with the checkpoint's weights, restored once rather than on
+        every call. Returns the predictions squeezed as the book's ``tf.squeeze``
+        does: ``[batch, seq_size]``, or ``[seq_size]`` for a batch of one. The
+        one-argument form also prints them, as listing 10.5 does. Use ``predict``
+        for a shape that never changes.
+        """
+        if len(args) == 1:
+            sess, test_x = None, args[0]
+        elif len(args) == 2:
+            sess, test_x = args
+        else:
+            raise TypeError("test() takes test_x (listing 10.5) or sess, test_x "
+                            f"(listing 10.8); got {len(args)} arguments")
+        output = np.squeeze(self.predict(test_x, sess))
+        if len(args) == 1:
+            print(output)
+        return output
+
+    def hallucinate(self, window, steps):
+        """Feed the model its own predictions (listing 10.9), one point at a time.
+
+        Args:
+            window: ``[seq_size, 1]`` (or ``[seq_size]``) starting values.
+            steps: how many points to generate.
+
+        Returns:
+            ``[steps]`` array: the prediction after the window, then after the
+            window shifted by that prediction, and so on.
+        """
+        if self.input_dim != 1:
+            raise SettingError("hallucinate needs input_dim=1: each prediction is fed "
+                               f"back as the next input, but input_dim={self.input_dim}")
+        steps = check_positive_int(steps, "steps")
+        window = np.asarray(window, dtype=np.float32) if not isinstance(window, np.ndarray) \
+            else window.astype(np.float32, copy=False)
+        if window.ndim == 1:
+            window = window[:, None]
+        first = check_windows_x(window[None], self.seq_size, 1, "window")[0, :, 0]
+        self._require_ready()
+        values = np.empty(self.seq_size + steps, dtype=np.float32)
+        values[:self.seq_size] = first
+        for k in range(steps):
+            feed = values[k:k + self.seq_size].reshape(1, self.seq_size, 1)
+            values[self.seq_size + k] = self._predict_fn(feed)[0, -1]
+        return values[self.seq_size:].copy()
+
+    # ---------------------------------------------------------------- cleanup
+    @staticmethod
+    def _release(sess, temp_dir):
+        sess.close()
+        if temp_dir is not None:
+            _remove_tree(temp_dir)
+
+    def close(self):
+        """Close the session and remove the temporary checkpoint folder, if any."""
+        self._finalizer()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def __repr__(self):
+        return (f"SeriesPredictor(input_dim={self.input_dim}, seq_size={self.seq_size}, "
+                f"hidden_dim={self.hidden_dim}, learning_rate={self.learning_rate}, "
+                f"seed={self.seed})")
+
+
+class _BatchOrder:
+    """Row indices of each step: None (full batch) or a seeded per-epoch shuffle."""
+
+    def __init__(self, n, batch_size, seed):
+        self.n = n
+        self.batch_size = None if batch_size is None or batch_size >= n else batch_size
+        self.rng = np.random.default_rng(seed)
+        self.order = None
+        self.pos = n
+
+    def next(self):
+        if self.batch_size is None:
+            return None
+        if self.pos + self.batch_size > self.n:
+            self.order = self.rng.permutation(self.n)
+            self.pos = 0
+        rows = self.order[self.pos:self.pos + self.batch_size]
+        self.pos += self.batch_size
+        return np.sort(rows)

@@ -1,0 +1,38 @@
+"""Install the series_predictor package, its bundled data, and the `series-predictor` command.
+
+The top-level book-named modules (simple_regression.py, data_loader.py) are not
+installed: their names are too generic for site-packages. They work from a checkout.
+"""
+
+import re
+
+from setuptools import setup
+
+with open("series_predictor/__init__.py", encoding="utf-8") as handle:
+    VERSION = re.search(r'__version__ = "([^"]+)"', handle.read()).group(1)
+
+setup(
+    name="series-predictor",
+    version=VERSION,
+    description="The LSTM time-series predictor of chapter 10 of Machine Learning with "
+                "TensorFlow, running and tested on today's TensorFlow",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="MIT",
+    python_requires=">=3.10",
+    # The repository's data/ folder is installed as series_predictor/data/, so the
+    # chapter runs anywhere after install.
+    packages=["series_predictor", "series_predictor.data"],
+    package_dir={"series_predictor.data": "data"},
+    package_data={"series_predictor.data": ["*.csv"]},
+    install_requires=[
+        "tensorflow>=2.16,<2.22",
+        "tf-keras>=2.16,<2.22",  # home of the legacy BasicLSTMCell under Keras 3
+        "numpy>=1.26",
+        "matplotlib>=3.8",
+    ],
+    extras_require={
+        "test": ["pytest>=8", "hypothesis>=6.100"],
+    },
+    entry_points={"console_scripts": ["series-predictor=series_predictor.cli:main"]},
+)

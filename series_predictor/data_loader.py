@@ -13,6 +13,7 @@ import csv
 import dataclasses
 import math
 import os
+import re
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from .errors import DataFormatError, SettingError, SeriesTooShortError
 from .validation import check_positive_int
 
 BUNDLED_CSV = "international-airline-passengers.csv"
+_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2}([T ]\d{2}(:\d{2}){0,2})?)?$")
 
 
 def bundled_data_path(name=BUNDLED_CSV):
@@ -52,8 +54,11 @@ class Series:
     lines: tuple
 
     def times(self):
-        """The time axis: ``datetime64`` when every label is a date, else ``0..n-1``."""
-        if self.labels:
+        """The time axis: ``datetime64`` when every label is a date, else ``0..n-1``.
+
+        Dates are ``YYYY-MM``, ``YYYY-MM-DD`` or ISO date-times.
+        """
+        if self.labels and all(_DATE.match(label) for label in self.labels):
             try:
                 return np.array(self.labels, dtype="datetime64")
             except ValueError:

@@ -25,7 +25,7 @@ def check_finite(array, name):
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise InputShapeError(
-            f"{name} must be finite; found {array[where]!r} at index {where}"
+            f"{name} must be finite; found {float(array[where])} at index {where}"
         )
 
 

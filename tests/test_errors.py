@@ -1,0 +1,158 @@
+"""Bad input gets a clear error of the right type, before any work (issue 5)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from series_predictor import dummy
+from series_predictor.chapter import ChapterConfig, run_chapter
+from series_predictor.errors import (CheckpointError, CheckpointNotFoundError, InputShapeError,
+                                     NotTrainedError, OutputDirError, SettingError)
+from simple_regression import SeriesPredictor
+
+GOOD_X = dummy.TRAIN_X
+GOOD_Y = dummy.TRAIN_Y
+
+
+@pytest.fixture(scope="module")
+def predictor(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ckpt")
+    p = SeriesPredictor(1, 4, 10, seed=0, checkpoint_dir=folder)
+    p.train(GOOD_X, GOOD_Y, iterations=10, verbose=False)
+    yield p
+    p.close()
+
+
+BAD_X = [
+    ("ragged", [[[1], [2], [3], [4]], [[1], [2], [3]]], "ragged"),
+    ("seq_size", [[[1], [2], [3]]], r"sequences of length 3, expected seq_size=4"),
+    ("input_dim", [[[1, 1], [2, 2], [3, 3], [4, 4]]], r"input_dim 2, expected input_dim=1"),
+    ("empty", np.zeros((0, 4, 1)), r"empty batch \(shape \(0, 4, 1\)\)"),
+    ("rank", [1, 2, 3, 4], r"must have shape \[batch, seq_size=4, input_dim=1\]; found shape \(4,\)"),
+    ("nan", [[[1], [math.nan], [3], [4]]], r"must be finite; found nan at index \(0, 1, 0\)"),
+    ("inf", [[[1], [2], [math.inf], [4]]], r"must be finite; found inf at index \(0, 2, 0\)"),
+    ("text", [[["a"], [2], [3], [4]]], "non-numbers"),
+]
+
+
+@pytest.mark.parametrize("case, x, message", BAD_X, ids=[c[0] for c in BAD_X])
+def test_predict_and_test_refuse_bad_windows(predictor, case, x, message):
+    with pytest.raises(InputShapeError, match=message):
+        predictor.predict(x)
+    with pytest.raises(InputShapeError, match=message):
+        predictor.test(x)
+
+
+@pytest.mark.parametrize("case, x, message", BAD_X, ids=[c[0] for c in BAD_X])
+def test_train_refuses_bad_windows_before_any_step(case, x, message):
+    with SeriesPredictor(1, 4, 10, seed=0) as fresh:
+        with pytest.raises(InputShapeError, match=message) as info:
+            fresh.train(x, GOOD_Y, verbose=False)
+        assert str(info.value).startswith("train_x ")
+        with pytest.raises(NotTrainedError):
+            fresh.predict(dummy.TEST_X)  # nothing was trained
+
+
+@pytest.mark.parametrize("y, message", [
+    ([[1, 3, 7, 11], [5, 12, 14, 15]], r"train_y must have shape \[batch, seq_size\] = \(3, 4\).*found shape \(2, 4\)"),
+    ([[1, 3, 7], [5, 12, 14], [3, 7, 9]], r"found shape \(3, 3\)"),
+    ([[1, 3, 7, 11], [5, 12, math.nan, 15], [3, 7, 9, 12]], r"train_y must be finite; found nan"),
+    ([[1, 3, 7, 11], [5, 12, 14], [3, 7, 9, 12]], "ragged"),
+])
+def test_train_refuses_y_that_does_not_match_x(y, message):
+    with SeriesPredictor(1, 4, 10, seed=0) as fresh:
+        with pytest.raises(InputShapeError, match=message):
+            fresh.train(GOOD_X, y, verbose=False)
+
+
+def test_test_data_is_checked_too():
+    with SeriesPredictor(1, 4, 10, seed=0) as fresh:
+        with pytest.raises(InputShapeError, match="test_x has sequences of length 3"):
+            fresh.train(GOOD_X, GOOD_Y, [[[1], [2], [3]]], [[1, 2, 3]], verbose=False)
+        with pytest.raises(SettingError, match="give both test_x and test_y"):
+            fresh.train(GOOD_X, GOOD_Y, dummy.TEST_X, verbose=False)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"iterations": 0}, "iterations must be a positive integer; found 0"),
+    ({"iterations": -5}, "iterations must be a positive integer; found -5"),
+    ({"iterations": 2.5}, "iterations must be a positive integer; found 2.5"),
+    ({"patience": 3}, "patience .* needs test_x and test_y"),
+    ({"batch_size": 0}, "batch_size must be a positive integer"),
+])
+def test_bad_training_settings(kwargs, message):
+    with SeriesPredictor(1, 4, 10, seed=0) as fresh:
+        with pytest.raises(SettingError, match=message):
+            fresh.train(GOOD_X, GOOD_Y, verbose=False, **kwargs)
+
+
+@pytest.mark.parametrize("args, message", [
+    ((0, 4), "input_dim must be a positive integer; found 0"),
+    ((1, -1), "seq_size must be a positive integer; found -1"),
+    ((1, 4, 0), "hidden_dim must be a positive integer; found 0"),
+])
+def test_bad_model_sizes(args, message):
+    with pytest.raises(SettingError, match=message):
+        SeriesPredictor(*args)
+
+
+def test_bad_hallucination_horizon(predictor):
+    for steps in (0, -1):
+        with pytest.raises(SettingError, match=f"steps must be a positive integer; found {steps}"):
+            predictor.hallucinate(dummy.TEST_X[0], steps)
+
+
+def test_predict_before_training_says_what_to_call():
+    with SeriesPredictor(1, 4, 10, seed=0) as fresh:
+        for call in (lambda: fresh.predict(dummy.TEST_X), lambda: fresh.test(dummy.TEST_X),
+                     lambda: fresh.hallucinate(dummy.TEST_X[0], 3)):
+            with pytest.raises(NotTrainedError, match=r"call train\(train_x, train_y\) or restore"):
+                call()
+
+
+def test_restoring_a_missing_checkpoint_names_it(tmp_path):
+    with SeriesPredictor(1, 4, 10, seed=0) as fresh:
+        with pytest.raises(CheckpointNotFoundError, match="no checkpoint in folder"):
+            fresh.restore(tmp_path)
+        with pytest.raises(FileNotFoundError, match="nowhere/model.ckpt-3"):
+            fresh.restore(tmp_path / "nowhere" / "model.ckpt-3")
+
+
+@pytest.mark.parametrize("args, name, found, has", [
+    ((1, 4, 20), "hidden_dim", 10, 20),
+    ((1, 5, 10), "seq_size", 4, 5),
+    ((2, 4, 10), "input_dim", 1, 2),
+])
+def test_restoring_a_checkpoint_of_another_shape_names_both_values(predictor, args, name,
+                                                                   found, has):
+    with SeriesPredictor(*args, seed=0) as other:
+        with pytest.raises(CheckpointError, match=f"made with {name}={found}, but this "
+                                                  f"predictor has {name}={has}"):
+            other.restore(predictor.checkpoint_dir)
+
+
+def test_shape_check_works_without_the_json_file(predictor, tmp_path):
+    import shutil
+    folder = tmp_path / "bare"
+    shutil.copytree(predictor.checkpoint_dir, folder)
+    (folder / "series_predictor.json").unlink()
+    with SeriesPredictor(1, 4, 20, seed=0) as other:
+        with pytest.raises(CheckpointError, match="hidden_dim=10, but this predictor has hidden_dim=20"):
+            other.restore(folder)
+
+
+def test_unwritable_output_folder_is_found_before_training(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    log = []
+    with pytest.raises(OutputDirError, match="output folder .*a-file/out.* cannot be written"):
+        run_chapter(ChapterConfig(out=str(blocker / "out")), log=log.append)
+    assert log == []  # no training line was printed
+
+
+def test_bad_chapter_settings():
+    with pytest.raises(SettingError, match="normalize must be 'all' or 'train'"):
+        run_chapter(ChapterConfig(normalize="both"))
+    with pytest.raises(SettingError, match="horizon must be a positive integer; found 0"):
+        run_chapter(ChapterConfig(horizon=0))

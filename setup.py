@@ -32,7 +32,8 @@ setup(
         "matplotlib>=3.8",
     ],
     extras_require={
-        "test": ["pytest>=8", "hypothesis>=6.100"],
+        "test": ["pytest>=8", "hypothesis>=6.100", "nbclient>=0.10", "nbformat>=5.9",
+                 "ipykernel>=6.29"],
     },
     entry_points={"console_scripts": ["series-predictor=series_predictor.cli:main"]},
 )

@@ -90,3 +90,10 @@ def plot_loss(steps, train_rmse, test_rmse=None, *, units="value",
     ax.grid(alpha=0.3)
     ax.legend()
     return _save(fig, path)
+
+
+def plot_series(times, values, *, units="value", title="The series", path=None):
+    """The whole series in its own units."""
+    fig, ax = _axes(title, units, _is_date(times))
+    ax.plot(times, values, color="tab:blue")
+    return _save(fig, path)

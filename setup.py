@@ -34,6 +34,8 @@ setup(
     extras_require={
         "test": ["pytest>=8", "hypothesis>=6.100", "nbclient>=0.10", "nbformat>=5.9",
                  "ipykernel>=6.29"],
+        # PyTorch for the benchmark's comparison only; 2.13.0 is a CPU build.
+        "bench": ["torch==2.13.0"],
     },
     entry_points={"console_scripts": ["series-predictor=series_predictor.cli:main"]},
 )

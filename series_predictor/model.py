@@ -122,6 +122,8 @@ class SeriesPredictor:
                 self.cost = tf.reduce_mean(tf.square(self.model() - self.y))
                 self.train_op = tf.compat.v1.train.AdamOptimizer(
                     self.learning_rate).minimize(self.cost)
+                if self.input_dim == 1:
+                    self._build_hallucination()
             self.saver = tf.compat.v1.train.Saver(max_to_keep=None)
             variables = tf.compat.v1.global_variables()
             initial_values = [v.initial_value for v in variables]
@@ -138,6 +140,10 @@ class SeriesPredictor:
                                                    feed_list=[self.x, self.y])
         self._eval_cost = self.sess.make_callable(self.cost, feed_list=[self.x, self.y])
         self._predict_fn = self.sess.make_callable(self._model_out, feed_list=[self.x])
+        if self.input_dim == 1:
+            self._hallucinate_fn = self.sess.make_callable(
+                self._hallucinated,
+                feed_list=[self._hallucinate_window, self._hallucinate_steps])
         self._ready = False
         self._checkpoint = None
         self._restored_sessions = weakref.WeakSet()
@@ -153,7 +159,7 @@ class SeriesPredictor:
         """
         if self._model_out is not None:
             return self._model_out
-        cell = basic_lstm_cell_class()(self.hidden_dim)
+        cell = self._cell = basic_lstm_cell_class()(self.hidden_dim)
         if self.unroll:
             steps = tf.unstack(self.x, num=self.seq_size, axis=1)
             step_outputs, _ = tf.compat.v1.nn.static_rnn(cell, steps, dtype=tf.float32)
@@ -165,6 +171,30 @@ class SeriesPredictor:
         out = tf.matmul(outputs, W_repeated) + self.b_out
         self._model_out = tf.squeeze(out, axis=2)
         return self._model_out
+
+    def _build_hallucination(self):
+        """Listing 10.9's feedback loop as one in-graph ``while_loop`` over the cell.
+
+        Same cell, same weights, same arithmetic as ``predict`` on each window;
+        one ``session.run`` returns every point instead of one run per point.
+        """
+        self._hallucinate_window = tf.compat.v1.placeholder(
+            tf.float32, [self.seq_size], name="hallucinate_window")
+        self._hallucinate_steps = tf.compat.v1.placeholder(tf.int32, [], name="hallucinate_steps")
+        cell = self._cell
+
+        def body(k, window, values):
+            state = cell.zero_state(1, tf.float32)
+            for t in range(self.seq_size):
+                output, state = cell(tf.reshape(window[t], [1, 1]), state)
+            value = tf.reshape(tf.matmul(output, self.W_out) + self.b_out, [1])
+            return k + 1, tf.concat([window[1:], value], 0), values.write(k, value[0])
+
+        values = tf.TensorArray(tf.float32, size=self._hallucinate_steps)
+        _, _, values = tf.compat.v1.while_loop(
+            lambda k, *_: k < self._hallucinate_steps, body,
+            [tf.constant(0), self._hallucinate_window, values])
+        self._hallucinated = values.stack()
 
     @property
     def model_args(self):
@@ -418,12 +448,7 @@ class SeriesPredictor:
             window = window[:, None]
         first = check_windows_x(window[None], self.seq_size, 1, "window")[0, :, 0]
         self._require_ready()
-        values = np.empty(self.seq_size + steps, dtype=np.float32)
-        values[:self.seq_size] = first
-        for k in range(steps):
-            feed = values[k:k + self.seq_size].reshape(1, self.seq_size, 1)
-            values[self.seq_size + k] = self._predict_fn(feed)[0, -1]
-        return values[self.seq_size:].copy()
+        return self._hallucinate_fn(first, steps)
 
     # ---------------------------------------------------------------- cleanup
     @staticmethod

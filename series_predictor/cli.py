@@ -8,6 +8,7 @@ import sys
 
 from .chapter import ChapterConfig
 from .errors import SeriesPredictorError, TrainingInterrupted
+from .recipes import RECIPES
 
 PROG = "series-predictor"
 
@@ -50,28 +51,66 @@ def build_parser():
     p.add_argument("--season", type=int, default=d.season, metavar="N",
                    help="season length for the seasonal naive baseline (default: %(default)s)")
     p.add_argument("--units", default=d.units, help="label of the values' units")
+    beyond = p.add_argument_group(
+        "beyond the book (all off by default)",
+        "Transforms, a validation tail and an ensemble; --recipe bundles settings.")
+    beyond.add_argument("--log", action="store_true", default=d.log,
+                        help="model the log of the values (positive series only)")
+    beyond.add_argument("--diff", default="", metavar="LAGS",
+                        help="difference at these lags before windowing, e.g. 1, 12 or 1,12")
+    beyond.add_argument("--validation", type=int, default=d.validation, metavar="N",
+                        help="carve the last N training points off for early stopping; the "
+                             "test period is then used only for the final report")
+    beyond.add_argument("--ensemble", type=int, default=d.ensemble, metavar="N",
+                        help="train N predictors (seeds SEED..SEED+N-1) and average them")
+    beyond.add_argument("--recipe", choices=sorted(RECIPES), default=None,
+                        help="a preset of the settings above and more (see the README); "
+                             "options given explicitly still win")
     return p
 
 
-def _config(args):
-    return ChapterConfig(data=args.data, column=args.column, seq_size=args.seq_size,
-                         hidden_dim=args.hidden_dim, iterations=args.iterations,
-                         learning_rate=args.learning_rate, patience=args.patience,
-                         seed=args.seed, horizon=args.horizon, out=args.out,
-                         normalize=args.normalize, season=args.season,
-                         batch_size=args.batch_size, units=args.units)
+_CONFIG_FIELDS = ("data", "column", "seq_size", "hidden_dim", "iterations", "learning_rate",
+                  "patience", "seed", "horizon", "out", "normalize", "season", "batch_size",
+                  "units", "log", "validation", "ensemble")
+
+
+def _explicit_options(parser, argv):
+    """The destinations of the options the user actually typed."""
+    saved = {action.dest: action.default for action in parser._actions}
+    try:
+        for action in parser._actions:
+            action.default = argparse.SUPPRESS
+        return set(vars(parser.parse_args(argv)))
+    finally:
+        for action in parser._actions:
+            action.default = saved[action.dest]
+
+
+def config_from_args(parser, args, argv=None):
+    """ChapterConfig from the book's defaults, then the recipe, then explicit options."""
+    from .transforms import parse_lags
+    values = {name: getattr(args, name) for name in _CONFIG_FIELDS}
+    values["diff"] = parse_lags(args.diff)
+    if args.recipe:
+        explicit = _explicit_options(parser, argv)
+        for name, value in RECIPES[args.recipe].items():
+            if name not in explicit:
+                values[name] = value
+        values["recipe"] = args.recipe
+    return ChapterConfig(**values)
 
 
 def main(argv=None):
     """Run the chapter; return the exit status (0, 1 for an error, 130 when interrupted)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
         if args.dummy:
             from .dummy import run_dummy
             run_dummy(seed=args.seed)
         else:
             from .chapter import run_chapter
-            run_chapter(_config(args))
+            run_chapter(config_from_args(parser, args, argv))
     except TrainingInterrupted as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 130

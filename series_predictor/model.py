@@ -259,7 +259,7 @@ class SeriesPredictor:
     # ---------------------------------------------------------------- training
     def train(self, train_x, train_y, test_x=None, test_y=None, *,
               iterations=BOOK_ITERATIONS, report_every=BOOK_REPORT_EVERY,
-              patience=None, batch_size=None, verbose=True):
+              patience=None, batch_size=None, verbose=True, test_name="test"):
         """Train from the initial weights with Adam (listing 10.4), save a checkpoint.
 
         ``train(train_x, train_y)`` is listing 10.4; ``train(train_x, train_y,
@@ -279,6 +279,8 @@ class SeriesPredictor:
                 takes the next ``batch_size`` windows of a per-epoch shuffle drawn
                 from ``seed``, and the printed training loss is that batch's.
             verbose: print progress lines and where the model was saved.
+            test_name: what to call ``test_x`` in progress lines ("validation"
+                when it is a tail of the training data).
 
         Returns:
             TrainingHistory.
@@ -328,7 +330,7 @@ class SeriesPredictor:
                 improved = False
                 if has_test:
                     test_mse = float(self._eval_cost(tx, ty))
-                    line += f", test loss {test_mse:.4f}"
+                    line += f", {test_name} loss {test_mse:.4f}"
                     improved = (history.best_test_loss is None
                                 or test_mse < history.best_test_loss)
                     history.report_test_loss.append(test_mse)
@@ -355,7 +357,7 @@ class SeriesPredictor:
             self._restore_into(self.sess, history.checkpoint)
         if verbose:
             if history.stopped_early:
-                print(f"Stopped early at step {step}: no better test loss for {patience} "
+                print(f"Stopped early at step {step}: no better {test_name} loss for {patience} "
                       f"reports; kept step {history.best_step}.")
             print(f"Model saved to {history.checkpoint}")
         return history

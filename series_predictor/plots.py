@@ -74,14 +74,14 @@ def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
 
 
 def plot_loss(steps, train_rmse, test_rmse=None, *, units="value",
-              title="Training progress", path=None):
-    """Train (and test) RMSE by step, in the series' own units."""
+              title="Training progress", monitor_label="test", path=None):
+    """Train (and test, or validation) RMSE by step."""
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.add_subplot()
     ax.set_title(title)
     ax.plot(steps, train_rmse, marker=".", label="train")
     if test_rmse is not None and len(test_rmse):
-        ax.plot(steps, test_rmse, marker=".", label="test")
+        ax.plot(steps, test_rmse, marker=".", label=monitor_label)
     ax.set_xlabel("training step")
     ax.set_ylabel(f"RMSE ({units})")
     ax.set_yscale("log")

@@ -1,0 +1,23 @@
+"""Named presets of chapter settings (``--recipe NAME``). NumPy-free, TensorFlow-free.
+
+Each preset only sets ``ChapterConfig`` fields; options given explicitly on the
+command line still win. How the ``seasonal`` values were chosen: see the README
+and ``benchmarks/recipe_search.py`` (validation tail only).
+"""
+
+RECIPES = {
+    "book": {},
+    "seasonal": {
+        "log": True,
+        "diff": (1, 12),
+        "normalize": "train",
+        "validation": 24,
+        "patience": 5,
+        "iterations": 2000,
+        "report_every": 50,
+        "seq_size": 6,
+        "hidden_dim": 100,
+        "learning_rate": 0.01,
+        "ensemble": 5,
+    },
+}

@@ -349,7 +349,7 @@ class SeriesPredictor:
                         history.stopped_early = True
                         break
         except KeyboardInterrupt:
-            raise self._interrupted(step, history.checkpoint) from None
+            raise self._interrupted(step) from None
 
         if patience is None:
             history.checkpoint = self.save()
@@ -362,14 +362,17 @@ class SeriesPredictor:
             print(f"Model saved to {history.checkpoint}")
         return history
 
-    def _interrupted(self, step, checkpoint):
-        if checkpoint is None:
+    def _interrupted(self, step):
+        # The state file, not the last prefix train() recorded, says which
+        # checkpoint is complete: a Ctrl-C can land between the two.
+        try:
+            _, checkpoint = checkpoints.resolve(self.checkpoint_dir)
+        except checkpoints.CheckpointNotFoundError:
             self._ready = False
             message = f"training interrupted at step {step}; no checkpoint was saved yet"
-        else:
-            self._restore_into(self.sess, checkpoint)
-            message = (f"training interrupted at step {step}; "
-                       f"last good checkpoint: {checkpoint}")
+            return TrainingInterrupted(message, None)
+        self._restore_into(self.sess, checkpoint)
+        message = f"training interrupted at step {step}; last good checkpoint: {checkpoint}"
         return TrainingInterrupted(message, checkpoint)
 
     # -------------------------------------------------------------- prediction
@@ -430,7 +433,11 @@ class SeriesPredictor:
         return output
 
     def hallucinate(self, window, steps):
-        """Feed the model its own predictions (listing 10.9), one point at a time.
+        """Feed the model its own predictions (listing 10.9).
+
+        The loop runs inside the graph (built once in ``__init__``), so one
+        ``session.run`` returns every point; each step is the same computation as
+        ``predict`` on the current window, whose last output is appended.
 
         Args:
             window: ``[seq_size, 1]`` (or ``[seq_size]``) starting values.

@@ -18,7 +18,7 @@ import re
 import numpy as np
 
 from .errors import DataFormatError, SettingError, SeriesTooShortError
-from .validation import check_positive_int
+from .validation import check_fraction, check_positive_int
 
 BUNDLED_CSV = "international-airline-passengers.csv"
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2}([T ]\d{2}(:\d{2}){0,2})?)?$")
@@ -215,11 +215,7 @@ def load_series(filename, series_idx=1, *, return_normalization=False):
 
 def train_size(n, percent_train=0.80):
     """How many of ``n`` points ``split_data`` puts in the training part."""
-    if isinstance(percent_train, bool) or not isinstance(percent_train, (int, float)) \
-            or not 0 < percent_train < 1:
-        raise SettingError(f"percent_train must be between 0 and 1 (exclusive); "
-                           f"found {percent_train!r}")
-    return int(n * percent_train)
+    return int(n * check_fraction(percent_train, "percent_train"))
 
 
 def split_data(data, percent_train=0.80):

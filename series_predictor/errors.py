@@ -1,8 +1,9 @@
 """Exception types raised by series_predictor.
 
 Each one also derives from the built-in type a caller would expect
-(``ValueError``, ``RuntimeError``), so ``except ValueError`` keeps working, while
-``except SeriesPredictorError`` catches every mistake this package diagnoses.
+(``ValueError``, ``RuntimeError``, ``OSError``), so ``except ValueError`` keeps
+working, while ``except SeriesPredictorError`` catches every mistake this package
+diagnoses. ``TrainingInterrupted`` is the exception: it is a ``KeyboardInterrupt``.
 """
 
 
@@ -26,20 +27,47 @@ class NotTrainedError(SeriesPredictorError, RuntimeError):
     """A prediction was asked of a predictor that was neither trained nor restored."""
 
 
-class CheckpointError(SeriesPredictorError, ValueError):
-    """A checkpoint is missing, unreadable, or was made for another model shape."""
-
-
-class OutputDirError(SeriesPredictorError, OSError):
-    """The output folder cannot be created or written."""
-
-
 class SettingError(SeriesPredictorError, ValueError, TypeError):
     """A setting (a size, a count, a fraction) has the wrong type or is out of range."""
 
 
-class CheckpointNotFoundError(SeriesPredictorError, FileNotFoundError):
-    """No checkpoint exists at the path given."""
+class CheckpointError(SeriesPredictorError, ValueError):
+    """A checkpoint cannot be used: missing, unreadable, damaged, written by another
+    run, or made for another model shape. The message names the file or folder.
+
+    ``CheckpointNotFoundError`` is the case where nothing exists at the path.
+    """
+
+
+class CheckpointNotFoundError(CheckpointError, FileNotFoundError):
+    """No checkpoint exists at the path given (a ``CheckpointError`` and a
+    ``FileNotFoundError``)."""
+
+
+class OutputDirError(SeriesPredictorError, OSError):
+    """A folder or file the run must write cannot be created or written
+    (names it and the reason: permissions, a full disk, a file in the way)."""
+
+
+class FolderInUseError(OutputDirError):
+    """Another run or predictor holds the folder; the message names the holder."""
+
+
+class RunFolderError(SeriesPredictorError, ValueError):
+    """A kept run folder is incomplete or its files disagree; the message names the file."""
+
+
+class TrainingDiverged(SeriesPredictorError, FloatingPointError):
+    """The training loss became NaN or infinite.
+
+    ``step`` is the step whose loss was not finite; ``checkpoint`` is the last
+    checkpoint with finite weights (now restored), or None when none was saved.
+    """
+
+    def __init__(self, message, step=None, checkpoint=None):
+        super().__init__(message)
+        self.step = step
+        self.checkpoint = checkpoint
 
 
 class TrainingInterrupted(KeyboardInterrupt):

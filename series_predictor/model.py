@@ -18,7 +18,8 @@ import numpy as np
 from . import checkpoints
 from .errors import NotTrainedError, SettingError, TrainingInterrupted
 from .tf_compat import basic_lstm_cell_class, quiet_deprecations, tf
-from .validation import check_positive_int, check_windows_x, check_windows_y
+from .validation import (MAX_HIDDEN_DIM, MAX_SEQ_SIZE, MAX_STEPS, check_positive_float,
+                         check_positive_int, check_seed, check_windows_x, check_windows_y)
 
 BOOK_ITERATIONS = 1000
 BOOK_REPORT_EVERY = 100
@@ -94,16 +95,13 @@ class SeriesPredictor:
 
     def __init__(self, input_dim, seq_size, hidden_dim=10, *, learning_rate=0.001,
                  seed=None, checkpoint_dir=None, unroll=False):
-        self.input_dim = check_positive_int(input_dim, "input_dim")
-        self.seq_size = check_positive_int(seq_size, "seq_size")
-        self.hidden_dim = check_positive_int(hidden_dim, "hidden_dim")
-        if not (isinstance(learning_rate, (int, float)) and np.isfinite(learning_rate)
-                and learning_rate > 0):
-            raise SettingError(f"learning_rate must be a positive number; found {learning_rate!r}")
-        self.learning_rate = float(learning_rate)
+        self.input_dim = check_positive_int(input_dim, "input_dim", MAX_HIDDEN_DIM)
+        self.seq_size = check_positive_int(seq_size, "seq_size", MAX_SEQ_SIZE)
+        self.hidden_dim = check_positive_int(hidden_dim, "hidden_dim", MAX_HIDDEN_DIM)
+        self.learning_rate = check_positive_float(learning_rate, "learning_rate")
         if seed is None:
             seed = int.from_bytes(os.urandom(4), "little") >> 1
-        self.seed = int(seed)
+        self.seed = check_seed(seed)
         self.unroll = bool(unroll)
         self._user_checkpoint_dir = None if checkpoint_dir is None else os.fspath(checkpoint_dir)
         self._temp_checkpoint_dir = None
@@ -450,7 +448,7 @@ class SeriesPredictor:
         if self.input_dim != 1:
             raise SettingError("hallucinate needs input_dim=1: each prediction is fed "
                                f"back as the next input, but input_dim={self.input_dim}")
-        steps = check_positive_int(steps, "steps")
+        steps = check_positive_int(steps, "steps", MAX_STEPS)
         window = np.asarray(window, dtype=np.float32) if not isinstance(window, np.ndarray) \
             else window.astype(np.float32, copy=False)
         if window.ndim == 1:

@@ -17,6 +17,7 @@ import dataclasses
 import numpy as np
 
 from .errors import DataFormatError, SettingError, SeriesTooShortError
+from .validation import check_lags
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,11 +31,7 @@ class Transform:
     lags: tuple = ()
 
     def __post_init__(self):
-        lags = tuple(self.lags)
-        for lag in lags:
-            if isinstance(lag, bool) or not isinstance(lag, (int, np.integer)) or lag < 1:
-                raise SettingError(f"differencing lags must be positive integers; found {lag!r}")
-        object.__setattr__(self, "lags", tuple(int(lag) for lag in lags))
+        object.__setattr__(self, "lags", check_lags(self.lags))
 
     @property
     def order(self):

@@ -56,7 +56,7 @@ def test_log_refuses_non_positive_values():
 
 
 def test_bad_lags_and_too_short_series():
-    with pytest.raises(SettingError, match="lags must be positive integers; found 0"):
+    with pytest.raises(SettingError, match="diff lag must be a positive integer; found 0"):
         Transform(lags=(0,))
     with pytest.raises(SeriesTooShortError, match="needs more than 13 points"):
         Transform(lags=(1, 12)).forward(np.arange(1.0, 11.0))

@@ -1,7 +1,9 @@
-"""Install the series_predictor package, its bundled data, and the `series-predictor` command.
+"""Install the series_predictor package, its bundled data, the `series-predictor` command,
+and the book-named modules `simple_regression` and `data_loader`.
 
-The top-level book-named modules (simple_regression.py, data_loader.py) are not
-installed: their names are too generic for site-packages. They work from a checkout.
+The two top-level modules are installed so that the chapter's listings, which
+import them by those names, run from any folder after `pip install .`. They are
+thin: the code lives in the `series_predictor` package.
 """
 
 import re
@@ -23,6 +25,7 @@ setup(
     # The repository's data/ folder is installed as series_predictor/data/, so the
     # chapter runs anywhere after install.
     packages=["series_predictor", "series_predictor.data"],
+    py_modules=["simple_regression", "data_loader"],
     package_dir={"series_predictor.data": "data"},
     package_data={"series_predictor.data": ["*.csv"]},
     install_requires=[

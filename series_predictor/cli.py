@@ -1,124 +1,160 @@
-"""The chapter script's command line: ``series-predictor`` and ``python simple_regression.py``.
+"""The command line.
 
-Parsing the options imports no TensorFlow, so ``--help`` answers at once.
+    series-predictor [OPTIONS]                     run the chapter (listing 10.9)
+    series-predictor --dummy [--seed N]            run listing 10.6
+    series-predictor forecast RUN_DIR [--horizon N] [--out FILE]
+                                                   forecast from a kept run folder
+
+``python simple_regression.py`` is the same program. The chapter's options are
+built from ``ChapterConfig``'s fields; only the options typed on the command line
+are passed on, so they win over a recipe. Every mistake ends in one line,
+``PROG: error: ...``, and exit status 1. Parsing imports no TensorFlow.
 """
 
 import argparse
+import os
 import sys
 
-from .chapter import ChapterConfig
-from .errors import SeriesPredictorError, TrainingInterrupted
-from .recipes import RECIPES
+from .config import ChapterConfig, settings, with_recipe
+from .errors import SeriesPredictorError, SettingError, TrainingInterrupted
 
-PROG = "series-predictor"
+DUMMY_OPTIONS = {"seed", "quiet"}
 
 
-def build_parser():
-    d = ChapterConfig()
-    p = argparse.ArgumentParser(
-        prog=PROG,
+class OneLineParser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line and exit status 1."""
+
+    def error(self, message):
+        self.exit(1, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _typed(parse):
+    """An argparse ``type`` that reports a setting's own message."""
+    def convert(text):
+        try:
+            return parse(text)
+        except SettingError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = getattr(parse, "__name__", "value")
+    return convert
+
+
+def _default_text(default):
+    if default is None or default == ():
+        return ""
+    if isinstance(default, bool):
+        return f" (default: {'on' if default else 'off'})"
+    return f" (default: {default})"
+
+
+def _add_setting(group, field):
+    meta = field.metadata
+    flag = meta["flag"] or "--" + field.name.replace("_", "-")
+    text = (meta["help"] + _default_text(field.default)).replace("%", "%%")
+    if meta["parse"] == "flag":
+        group.add_argument(flag, dest=field.name, action=argparse.BooleanOptionalAction,
+                           help=text)
+        return
+    group.add_argument(flag, dest=field.name, help=text, metavar=meta["metavar"],
+                       choices=meta["choices"],
+                       type=_typed(meta["parse"]) if meta["parse"] else None)
+
+
+def build_parser(prog=None):
+    """The chapter's parser. Options not typed are absent from the parsed namespace."""
+    parser = OneLineParser(
+        prog=prog, argument_default=argparse.SUPPRESS,
         description="Chapter 10 of Machine Learning with TensorFlow: train the LSTM on a "
-                    "series, predict the test period one step ahead, hallucinate it, and "
-                    "score both against naive baselines. Defaults are the book's settings.")
-    p.add_argument("--dummy", action="store_true",
-                   help="run listing 10.6 on the dummy sequences instead")
-    p.add_argument("--data", default=d.data, metavar="CSV",
-                   help="CSV file of the series (default: the bundled airline passengers)")
-    p.add_argument("--column", type=int, default=d.column, metavar="N",
-                   help="column of the values, from 0 (default: %(default)s)")
-    p.add_argument("--seq-size", type=int, default=d.seq_size, metavar="N",
-                   help="window length (default: %(default)s)")
-    p.add_argument("--hidden-dim", type=int, default=d.hidden_dim, metavar="N",
-                   help="LSTM state size (default: %(default)s)")
-    p.add_argument("--iterations", type=int, default=d.iterations, metavar="N",
-                   help="Adam steps (default: %(default)s)")
-    p.add_argument("--learning-rate", type=float, default=d.learning_rate, metavar="LR",
-                   help="Adam step size (default: %(default)s)")
-    p.add_argument("--patience", type=int, default=d.patience, metavar="N",
-                   help="stop when the test error has not improved for N reports, keeping "
-                        "the best weights (default: off; the companion code uses 3)")
-    p.add_argument("--batch-size", type=int, default=d.batch_size, metavar="N",
-                   help="mini-batch size (default: full batch)")
-    p.add_argument("--seed", type=int, default=d.seed, help="random seed (default: %(default)s)")
-    p.add_argument("--horizon", type=int, default=d.horizon, metavar="N",
-                   help="hallucinated points to draw (default: %(default)s)")
-    p.add_argument("--out", default=d.out, metavar="DIR",
-                   help="output folder for figures, metrics.json and the checkpoint "
-                        "(default: ./%(default)s)")
-    p.add_argument("--normalize", choices=("all", "train"), default=d.normalize,
-                   help="mean/std from the whole series (the book) or the training part "
-                        "only (default: %(default)s)")
-    p.add_argument("--season", type=int, default=d.season, metavar="N",
-                   help="season length for the seasonal naive baseline (default: %(default)s)")
-    p.add_argument("--units", default=d.units, help="label of the values' units")
-    beyond = p.add_argument_group(
-        "beyond the book (all off by default)",
-        "Transforms, a validation tail and an ensemble; --recipe bundles settings.")
-    beyond.add_argument("--log", action="store_true", default=d.log,
-                        help="model the log of the values (positive series only)")
-    beyond.add_argument("--diff", default="", metavar="LAGS",
-                        help="difference at these lags before windowing, e.g. 1, 12 or 1,12")
-    beyond.add_argument("--validation", type=int, default=d.validation, metavar="N",
-                        help="carve the last N training points off for early stopping; the "
-                             "test period is then used only for the final report")
-    beyond.add_argument("--ensemble", type=int, default=d.ensemble, metavar="N",
-                        help="train N predictors (seeds SEED..SEED+N-1) and average them")
-    beyond.add_argument("--recipe", choices=sorted(RECIPES), default=None,
-                        help="a preset of the settings above and more (see the README); "
-                             "options given explicitly still win")
-    return p
+                    "series, predict the test period one step ahead, hallucinate it, score "
+                    "both against naive baselines, and forecast past the data. Defaults are "
+                    "the book's settings.",
+        epilog="Forecast again from a kept run folder, without training: "
+               "%(prog)s forecast RUN_DIR [--horizon N] [--out FILE]")
+    parser.add_argument("--dummy", action="store_true",
+                        help="run listing 10.6 on the dummy sequences instead (takes --seed)")
+    groups = {"book": parser,
+              "beyond": parser.add_argument_group(
+                  "beyond the book (all off by default)",
+                  "Transforms, a validation tail, an ensemble; --recipe bundles settings.")}
+    for field in settings():
+        if field.metadata["group"] is not None:
+            _add_setting(groups[field.metadata["group"]], field)
+    return parser
 
 
-_CONFIG_FIELDS = ("data", "column", "seq_size", "hidden_dim", "iterations", "learning_rate",
-                  "patience", "seed", "horizon", "out", "normalize", "season", "batch_size",
-                  "units", "log", "validation", "ensemble")
+def build_forecast_parser(prog=None):
+    parser = OneLineParser(
+        prog=f"{prog or _prog()} forecast",
+        description="Forecast past the end of the data from a kept run folder (the --out of "
+                    "a finished run), without training and without the original CSV.")
+    parser.add_argument("run_dir", metavar="RUN_DIR", help="the run folder")
+    parser.add_argument("--horizon", type=_typed(int), default=None, metavar="N",
+                        help="points to forecast (default: the run's --horizon)")
+    parser.add_argument("--out", default=None, metavar="FILE",
+                        help="write the CSV here (default: standard output)")
+    return parser
 
 
-def _explicit_options(parser, argv):
-    """The destinations of the options the user actually typed."""
-    saved = {action.dest: action.default for action in parser._actions}
+def config_from_args(args):
+    """ChapterConfig: the book's defaults, then the recipe, then the options typed."""
+    names = {field.name for field in settings()}
+    typed = {name: value for name, value in vars(args).items() if name in names}
+    return with_recipe(typed.pop("recipe", None), **typed)
+
+
+def _prog():
+    return os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "series-predictor"
+
+
+def _run_dummy(args):
+    extra = sorted(set(vars(args)) - DUMMY_OPTIONS - {"dummy"})
+    if extra:
+        raise SettingError("--dummy runs listing 10.6 with the book's settings and takes only "
+                           "--seed; found " + ", ".join("--" + e.replace("_", "-") for e in extra))
+    from .dummy import run_dummy
+    from .validation import check_seed
+    run_dummy(seed=check_seed(getattr(args, "seed", 0)))
+
+
+def _run_forecast(argv, prog):
+    args = build_forecast_parser(prog).parse_args(argv)
+    from .kept_run import load_run
+    text = load_run(args.run_dir).forecast(args.horizon).to_csv()
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        from .run_folder import write_text
+        try:
+            write_text(args.out, text)
+        except OSError as exc:
+            raise SettingError(f"cannot write {args.out!r}: {exc.strerror or exc}") from None
+
+
+def _dispatch(argv, prog):
+    if argv and argv[0] == "forecast":
+        return _run_forecast(argv[1:], prog)
+    args = build_parser(prog).parse_args(argv)
+    if getattr(args, "dummy", False):
+        return _run_dummy(args)
+    from .chapter import run_chapter
+    run_chapter(config_from_args(args))
+
+
+def main(argv=None, prog=None):
+    """Run the command; return the exit status (0, 1 for an error, 130 when interrupted)."""
+    prog = prog or _prog()
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        for action in parser._actions:
-            action.default = argparse.SUPPRESS
-        return set(vars(parser.parse_args(argv)))
-    finally:
-        for action in parser._actions:
-            action.default = saved[action.dest]
-
-
-def config_from_args(parser, args, argv=None):
-    """ChapterConfig from the book's defaults, then the recipe, then explicit options."""
-    from .transforms import parse_lags
-    values = {name: getattr(args, name) for name in _CONFIG_FIELDS}
-    values["diff"] = parse_lags(args.diff)
-    if args.recipe:
-        explicit = _explicit_options(parser, argv)
-        for name, value in RECIPES[args.recipe].items():
-            if name not in explicit:
-                values[name] = value
-        values["recipe"] = args.recipe
-    return ChapterConfig(**values)
-
-
-def main(argv=None):
-    """Run the chapter; return the exit status (0, 1 for an error, 130 when interrupted)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        if args.dummy:
-            from .dummy import run_dummy
-            run_dummy(seed=args.seed)
-        else:
-            from .chapter import run_chapter
-            run_chapter(config_from_args(parser, args, argv))
+        _dispatch(argv, prog)
     except TrainingInterrupted as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        print(f"{prog}: {exc}", file=sys.stderr)
         return 130
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        print(f"{prog}: interrupted", file=sys.stderr)
         return 130
     except (SeriesPredictorError, OSError) as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        message = " ".join(str(exc).split("\n"))
+        print(f"{prog}: error: {message}", file=sys.stderr)
         return 1
     return 0
 

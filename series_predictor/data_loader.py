@@ -74,7 +74,7 @@ class Normalization:
     std: float
 
     @classmethod
-    def fit(cls, values):
+    def fit(cls, values, source=None):
         """Statistics of ``values`` (population std, as ``np.std`` in the book)."""
         values = np.asarray(values, dtype=np.float64)
         if values.size == 0:
@@ -104,7 +104,7 @@ def _parse_value(text):
         return None
 
 
-def read_series(filename, series_idx=1):
+def read_series(filename, series_idx=1, *, encoding=None):
     """Read column ``series_idx`` of a CSV file, in the file's own units.
 
     Skips blank lines, one header row before the data, and notes after the
@@ -121,7 +121,7 @@ def read_series(filename, series_idx=1):
         raise SettingError(f"series_idx must be a column index >= 0; found {series_idx!r}")
     path = os.fspath(filename)
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
+        with open(path, newline="", encoding=encoding or "utf-8-sig") as handle:
             text = handle.read()
     except FileNotFoundError:
         raise FileNotFoundError(f"data file not found: {path!r}") from None
@@ -255,3 +255,11 @@ def make_windows(data, seq_size, *, drop_last_window=False):
             f"windows need at least {seq_size + 1 + (1 if drop_last_window else 0)} points")
     starts = np.arange(count)[:, None] + np.arange(seq_size)[None, :]
     return data[starts][:, :, None], data[starts + 1]
+
+
+def future_times(times, start, count):
+    """Times of ``count`` points from ``times[start]`` on, extended past the data."""
+    times = np.asarray(times)
+    step = times[-1] - times[-2] if len(times) > 1 else 1
+    origin = times[start] if start < len(times) else times[-1] + (start - len(times) + 1) * step
+    return origin + np.arange(count) * step

@@ -1,31 +1,65 @@
-"""Forecast errors and the naive baselines they are judged against. NumPy only."""
+"""Forecast errors and the naive baselines they are judged against. NumPy only.
+
+Errors are computed without overflow: a series near 1e200 gives a finite RMSE.
+"""
 
 import numpy as np
 
 from .errors import SeriesTooShortError
 
+BASELINES = ("persistence", "seasonal_naive", "climatology")
+
+
+def _errors(predicted, actual):
+    return np.asarray(predicted, dtype=np.float64) - np.asarray(actual, dtype=np.float64)
+
 
 def rmse(predicted, actual):
-    """Root mean squared error, in the units of ``actual``."""
-    diff = np.asarray(predicted, dtype=np.float64) - np.asarray(actual, dtype=np.float64)
-    return float(np.sqrt(np.mean(diff ** 2)))
+    """Root mean squared error, in the units of ``actual``; scaled so squares never overflow."""
+    diff = _errors(predicted, actual)
+    scale = float(np.max(np.abs(diff))) if diff.size else 0.0
+    if scale == 0.0 or not np.isfinite(scale):
+        return scale
+    return float(scale * np.sqrt(np.mean((diff / scale) ** 2)))
 
 
 def mae(predicted, actual):
     """Mean absolute error, in the units of ``actual``."""
-    diff = np.asarray(predicted, dtype=np.float64) - np.asarray(actual, dtype=np.float64)
-    return float(np.mean(np.abs(diff)))
+    diff = np.abs(_errors(predicted, actual))
+    scale = float(np.max(diff)) if diff.size else 0.0
+    if scale == 0.0 or not np.isfinite(scale):
+        return scale
+    return float(scale * np.mean(diff / scale))
 
 
 def scores(predicted, actual):
+    """``{"rmse", "mae"}`` of a forecast; ``None`` stands for a forecast that does not exist."""
+    if predicted is None:
+        return {"rmse": None, "mae": None}
     return {"rmse": rmse(predicted, actual), "mae": mae(predicted, actual)}
 
 
-def _check_season(values, start, season):
+def seasonal_naive_scale(values, season):
+    """MASE's denominator: the in-sample MAE of the seasonal naive forecast of ``values``."""
+    values = np.asarray(values, dtype=np.float64)
+    lag = season if len(values) > season else 1
+    return mae(values[lag:], values[:-lag])
+
+
+def _check_season(start, season):
     if start < season:
         raise SeriesTooShortError(
-            f"the seasonal naive baseline needs a full season ({season} points) before "
-            f"the test period; the training part has {start}")
+            f"the seasonal baselines need a full season ({season} points) before "
+            f"the forecast starts; only {start} are known")
+
+
+def climatology(values, start, count, season):
+    """The mean of each season position over ``values[:start]``, for times start.. start+count-1."""
+    values = np.asarray(values, dtype=np.float64)
+    _check_season(start, season)
+    known = values[:start]
+    means = np.array([np.mean(known[p::season]) for p in range(season)])
+    return means[np.arange(start, start + count) % season]
 
 
 def one_step_baselines(values, start, season):
@@ -33,13 +67,15 @@ def one_step_baselines(values, start, season):
 
     Returns:
         dict name -> ``[len(values) - start]`` array: ``persistence`` repeats the
-        previous value, ``seasonal_naive`` the value one season earlier.
+        previous value, ``seasonal_naive`` the value one season earlier,
+        ``climatology`` the mean of the same season position before ``start``.
     """
     values = np.asarray(values, dtype=np.float64)
-    _check_season(values, start, season)
+    _check_season(start, season)
     targets = np.arange(start, len(values))
     return {"persistence": values[targets - 1],
-            "seasonal_naive": values[targets - season]}
+            "seasonal_naive": values[targets - season],
+            "climatology": climatology(values, start, len(targets), season)}
 
 
 def multi_step_baselines(values, start, horizon, season):
@@ -47,10 +83,12 @@ def multi_step_baselines(values, start, horizon, season):
 
     Returns:
         dict name -> ``[horizon]`` array: ``persistence`` repeats the last known
-        value, ``seasonal_naive`` repeats the last known season.
+        value, ``seasonal_naive`` repeats the last known season, ``climatology``
+        the mean of each season position.
     """
     values = np.asarray(values, dtype=np.float64)
-    _check_season(values, start, season)
+    _check_season(start, season)
     last_season = values[start - season:start]
     return {"persistence": np.full(horizon, values[start - 1]),
-            "seasonal_naive": last_season[np.arange(horizon) % season]}
+            "seasonal_naive": last_season[np.arange(horizon) % season],
+            "climatology": climatology(values, start, horizon, season)}

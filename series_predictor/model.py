@@ -34,7 +34,7 @@ class TrainingHistory:
             (as the book's ``sess.run([train_op, cost])`` does).
         report_steps: the steps at which progress was printed (0, 100, ...).
         report_train_loss: training MSE at those steps.
-        report_test_loss: test MSE after those steps' updates; empty without test data.
+        report_monitor_loss: test MSE after those steps' updates; empty without test data.
         best_step: the report step with the lowest test MSE, or None without test data.
         stopped_early: True when ``patience`` ended training before ``iterations``.
         checkpoint: prefix of the checkpoint that holds the weights now in the session.
@@ -43,7 +43,7 @@ class TrainingHistory:
     loss: list = dataclasses.field(default_factory=list)
     report_steps: list = dataclasses.field(default_factory=list)
     report_train_loss: list = dataclasses.field(default_factory=list)
-    report_test_loss: list = dataclasses.field(default_factory=list)
+    report_monitor_loss: list = dataclasses.field(default_factory=list)
     best_step: int = None
     stopped_early: bool = False
     checkpoint: str = None
@@ -54,9 +54,9 @@ class TrainingHistory:
         return self.loss[-1]
 
     @property
-    def best_test_loss(self):
+    def best_monitor_loss(self):
         """Lowest test MSE seen at a report step, or None without test data."""
-        return min(self.report_test_loss) if self.report_test_loss else None
+        return min(self.report_monitor_loss) if self.report_monitor_loss else None
 
 
 @contextlib.contextmanager
@@ -257,7 +257,7 @@ class SeriesPredictor:
     # ---------------------------------------------------------------- training
     def train(self, train_x, train_y, test_x=None, test_y=None, *,
               iterations=BOOK_ITERATIONS, report_every=BOOK_REPORT_EVERY,
-              patience=None, batch_size=None, verbose=True, test_name="test"):
+              patience=None, batch_size=None, verbose=True, monitor_name="test"):
         """Train from the initial weights with Adam (listing 10.4), save a checkpoint.
 
         ``train(train_x, train_y)`` is listing 10.4; ``train(train_x, train_y,
@@ -277,7 +277,7 @@ class SeriesPredictor:
                 takes the next ``batch_size`` windows of a per-epoch shuffle drawn
                 from ``seed``, and the printed training loss is that batch's.
             verbose: print progress lines and where the model was saved.
-            test_name: what to call ``test_x`` in progress lines ("validation"
+            monitor_name: what to call ``test_x`` in progress lines ("validation"
                 when it is a tail of the training data).
 
         Returns:
@@ -328,10 +328,10 @@ class SeriesPredictor:
                 improved = False
                 if has_test:
                     test_mse = float(self._eval_cost(tx, ty))
-                    line += f", {test_name} loss {test_mse:.4f}"
-                    improved = (history.best_test_loss is None
-                                or test_mse < history.best_test_loss)
-                    history.report_test_loss.append(test_mse)
+                    line += f", {monitor_name} loss {test_mse:.4f}"
+                    improved = (history.best_monitor_loss is None
+                                or test_mse < history.best_monitor_loss)
+                    history.report_monitor_loss.append(test_mse)
                     if improved:
                         history.best_step = step
                 if verbose:
@@ -355,7 +355,7 @@ class SeriesPredictor:
             self._restore_into(self.sess, history.checkpoint)
         if verbose:
             if history.stopped_early:
-                print(f"Stopped early at step {step}: no better {test_name} loss for {patience} "
+                print(f"Stopped early at step {step}: no better {monitor_name} loss for {patience} "
                       f"reports; kept step {history.best_step}.")
             print(f"Model saved to {history.checkpoint}")
         return history

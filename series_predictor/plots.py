@@ -1,35 +1,100 @@
 """The chapter's figures. Each function returns a matplotlib ``Figure`` (shown inline
-in a notebook) and writes a file only when given ``path``.
+in a notebook) and writes a file only when given a path.
 
 Figures are made with ``matplotlib.figure.Figure`` rather than ``pyplot``, so they
-need no display, hold no global state, and are freed with the object.
+need no display, hold no global state, and are freed with the object. A file is
+written whole or not at all (a temporary file, then a rename). Text from a data
+file (a header, units) is drawn literally: a ``$`` is not taken for mathtext.
 """
 
 import os
+import uuid
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter, ScalarFormatter
 
+BAND_ALPHA = {0.8: 0.30, 0.95: 0.15}
+
+
+def _literal(text):
+    """``text`` as matplotlib should draw it: every ``$`` escaped (no mathtext)."""
+    return None if text is None else str(text).replace("$", r"\$")
+
 
 def _save(fig, path):
-    if path is not None:
-        fig.savefig(os.fspath(path), dpi=100)
+    if path is None:
+        return fig
+    path = os.fspath(path)
+    extension = os.path.splitext(path)[1].lstrip(".").lower() or "png"
+    tmp = os.path.join(os.path.dirname(os.path.abspath(path)),
+                       f".tmp-{uuid.uuid4().hex}.{extension}")
+    try:
+        with open(tmp, "xb") as stream:
+            fig.savefig(stream, dpi=100, format=extension)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
     return fig
 
 
-def _axes(title, units, time_is_date):
-    fig = Figure(figsize=(9, 4.5), layout="constrained")
+def _axes(title, units, time_is_date, size=(9, 4.5)):
+    fig = Figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title(title)
+    ax.set_title(_literal(title))
     ax.set_xlabel("date" if time_is_date else "time step")
-    ax.set_ylabel(units)
+    ax.set_ylabel(_literal(units))
     ax.grid(alpha=0.3)
     return fig, ax
 
 
 def _is_date(times):
     return np.issubdtype(np.asarray(times).dtype, np.datetime64)
+
+
+def plot_results(train_x, predictions, actual, filename=None):
+    """Listing 10.9's ``plot_results``, with the book's signature and picture.
+
+    The training data (blue) at steps ``0..len(train_x)-1``, then the actual test
+    values (green) and the predictions (red) from step ``len(train_x)`` on, in
+    whatever units they are given (the book's are normalized).
+
+    Args:
+        train_x: ``[n_train]`` training values.
+        predictions: ``[k]`` predicted values after the training data.
+        actual: ``[m]`` actual values after the training data.
+        filename: where to save the figure (PNG, or the format its extension names);
+            None only returns it.
+
+    Returns:
+        The matplotlib Figure.
+    """
+    train = np.ravel(np.asarray(train_x, dtype=np.float64))
+    predicted = np.ravel(np.asarray(predictions, dtype=np.float64))
+    real = np.ravel(np.asarray(actual, dtype=np.float64))
+    n = len(train)
+    fig = Figure(figsize=(6.4, 4.8), layout="constrained")
+    ax = fig.add_subplot()
+    ax.plot(np.arange(n), train, color="b", label="training data")
+    ax.plot(np.arange(n, n + len(predicted)), predicted, color="r", label="predicted")
+    ax.plot(np.arange(n, n + len(real)), real, color="g", label="test data")
+    ax.legend()
+    return _save(fig, filename)
+
+
+def _series(ax, times, values, n_train, start=0):
+    ax.plot(times[start:n_train], values[start:n_train], color="tab:blue", label="training data")
+    ax.plot(times[n_train - 1:], values[n_train - 1:], color="tab:green", label="actual")
+    if n_train < len(times):
+        ax.axvline(times[n_train], color="grey", linestyle=":", linewidth=1)
+
+
+def _bands(ax, times, bands):
+    for level, (low, high) in sorted((bands or {}).items(), reverse=True):
+        ax.fill_between(times, low, high, color="tab:red", alpha=BAND_ALPHA.get(level, 0.2),
+                        linewidth=0, label=f"{level:.0%} interval")
 
 
 def plot_predictions(times, values, n_train, predictions, *, units="value",
@@ -44,46 +109,63 @@ def plot_predictions(times, values, n_train, predictions, *, units="value",
             and is drawn at that time.
     """
     fig, ax = _axes(title, units, _is_date(times))
-    ax.plot(times[:n_train], values[:n_train], color="tab:blue", label="training data")
-    ax.plot(times[n_train - 1:], values[n_train - 1:], color="tab:green", label="actual")
+    _series(ax, times, values, n_train)
     ax.plot(times[n_train:], predictions, color="tab:red", marker=".",
             label="predicted (one step ahead)")
-    ax.axvline(times[n_train], color="grey", linestyle=":", linewidth=1)
     ax.legend(loc="upper left")
     return _save(fig, path)
 
 
 def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
-                        units="value", title=None, path=None):
+                        units="value", title=None, bands=None, path=None):
     """The series and the model fed its own predictions from the end of training.
 
     Args:
         future_times: ``[h]`` time of each hallucinated point (may run past the data).
         hallucinated: ``[h]`` values; ``hallucinated[0]`` predicts ``values[n_train]``.
+        bands: optional ``{level: (low [h], high [h])}`` prediction intervals.
     """
     if title is None:
         title = f"Hallucination: {len(hallucinated)} steps fed back from the end of training"
     fig, ax = _axes(title, units, _is_date(times))
-    ax.plot(times[:n_train], values[:n_train], color="tab:blue", label="training data")
-    ax.plot(times[n_train - 1:], values[n_train - 1:], color="tab:green", label="actual")
+    _series(ax, times, values, n_train)
+    _bands(ax, future_times, bands)
     ax.plot(future_times, hallucinated, color="tab:red", marker=".",
             label="hallucinated (own predictions fed back)")
-    ax.axvline(times[n_train], color="grey", linestyle=":", linewidth=1)
     ax.legend(loc="upper left")
     return _save(fig, path)
 
 
-def plot_loss(steps, train_rmse, test_rmse=None, *, units="value",
+def plot_forecast(times, values, future_times, forecast, *, units="value", bands=None,
+                  history=None, title=None, path=None):
+    """The end of the series and the forecast past it, with its intervals.
+
+    Args:
+        future_times, forecast: ``[h]`` times and values past the data.
+        history: how many of the last values to draw (default: all, at most 4x h).
+    """
+    if title is None:
+        title = f"Forecast: {len(forecast)} points past the end of the data"
+    history = history or min(len(values), max(4 * len(forecast), 24))
+    fig, ax = _axes(title, units, _is_date(times))
+    ax.plot(times[-history:], values[-history:], color="tab:blue", label="data")
+    _bands(ax, future_times, bands)
+    ax.plot(future_times, forecast, color="tab:red", marker=".", label="forecast")
+    ax.legend(loc="upper left")
+    return _save(fig, path)
+
+
+def plot_loss(steps, train_rmse, monitor_rmse=None, *, units="value",
               title="Training progress", monitor_label="test", path=None):
     """Train (and test, or validation) RMSE by step."""
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title(title)
+    ax.set_title(_literal(title))
     ax.plot(steps, train_rmse, marker=".", label="train")
-    if test_rmse is not None and len(test_rmse):
-        ax.plot(steps, test_rmse, marker=".", label=monitor_label)
+    if monitor_rmse is not None and len(monitor_rmse):
+        ax.plot(steps, monitor_rmse, marker=".", label=monitor_label)
     ax.set_xlabel("training step")
-    ax.set_ylabel(f"RMSE ({units})")
+    ax.set_ylabel(_literal(f"RMSE ({units})"))
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(ScalarFormatter())
     ax.yaxis.set_minor_formatter(NullFormatter())

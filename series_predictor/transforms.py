@@ -16,7 +16,7 @@ import dataclasses
 
 import numpy as np
 
-from .errors import DataFormatError, SettingError, SeriesTooShortError
+from .errors import DataFormatError, SeriesTooShortError
 from .validation import check_lags
 
 
@@ -47,6 +47,14 @@ class Transform:
             factor[0], factor[lag] = 1.0, -1.0
             poly = np.convolve(poly, factor)
         return poly
+
+    def to_dict(self):
+        """A JSON-ready description; ``Transform.from_dict`` rebuilds the transform."""
+        return {"log": self.log, "lags": list(self.lags)}
+
+    @classmethod
+    def from_dict(cls, description):
+        return cls(log=bool(description["log"]), lags=tuple(description["lags"]))
 
     def describe(self):
         parts = (["log"] if self.log else []) + [f"difference at lag {lag}" for lag in self.lags]
@@ -116,14 +124,3 @@ class Transform:
             t = start + i
             level[t] = zi - sum(poly[k] * level[t - k] for k in range(1, len(poly)))
         return self.unlevel(level[start:])
-
-
-def parse_lags(text):
-    """``"1,12"`` -> ``(1, 12)``; ``""`` or ``"none"`` -> ``()``."""
-    text = (text or "").strip().lower()
-    if text in ("", "none", "0"):
-        return ()
-    try:
-        return tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise SettingError(f"--diff takes lags such as '1' or '1,12'; found {text!r}") from None

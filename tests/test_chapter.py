@@ -1,84 +1,124 @@
-"""The chapter script end to end (listing 10.9, issue 3)."""
+"""The chapter script end to end (listing 10.9, issues 3, 9 and 10)."""
 
+import ast
+import inspect
 import json
+import os
 
 import numpy as np
 import pytest
 
-from series_predictor import data_loader
+from conftest import quiet_log
+from series_predictor import chapter, data_loader, metrics, plots, stages
 from series_predictor.chapter import ChapterConfig, run_chapter
 from series_predictor.errors import SeriesTooShortError
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+OUT_FILES = ["checkpoint", "forecast.csv", "forecast.png", "hallucinations.png", "loss.png",
+             "metrics.json", "predictions.png", "run.json"]
 
 
-@pytest.fixture(scope="module")
-def quick_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("chapter")
-    result = run_chapter(ChapterConfig(iterations=60, report_every=20, out=str(out)),
-                         log=lambda *_: None)
-    return out, result
-
-
-def test_writes_three_pngs_and_metrics(quick_run):
-    out, _ = quick_run
-    for name in ("predictions.png", "hallucinations.png", "loss.png"):
-        data = (out / name).read_bytes()
+def test_writes_figures_metrics_forecast_and_manifest(book_run):
+    out = book_run.config.out
+    assert sorted(n for n in os.listdir(out) if not n.startswith(".")) == OUT_FILES
+    for name in ("predictions.png", "hallucinations.png", "loss.png", "forecast.png"):
+        data = open(os.path.join(out, name), "rb").read()
         assert data.startswith(PNG_MAGIC) and len(data) > 10_000, name
-    assert (out / "checkpoint" / "checkpoint").is_file()
-    report = json.loads((out / "metrics.json").read_text())
+    report = json.load(open(os.path.join(out, "metrics.json")))
     for period in ("one_step", "hallucination"):
-        for model in ("lstm", "persistence", "seasonal_naive"):
-            for stat in ("rmse", "mae"):
-                assert np.isfinite(report[period][model][stat])
+        for model in ("lstm", "persistence", "seasonal_naive", "climatology"):
+            assert np.isfinite(report[period][model]["rmse"])
     assert report["n_train"] == 115 and report["n_test"] == 29
     assert report["test_period"] == ["1958-08", "1960-12"]
     assert report["units"] == "passengers (thousands)"
 
 
-def test_baselines_are_in_passenger_units(quick_run, airline_csv):
-    out, _ = quick_run
-    report = json.loads((out / "metrics.json").read_text())
+def test_scores_are_in_passenger_units(book_run, airline_csv):
+    report = book_run.metrics
     values = data_loader.read_series(airline_csv).values
     actual = values[115:]
     by_hand = np.sqrt(np.mean((values[114:143] - actual) ** 2))
     assert report["one_step"]["persistence"]["rmse"] == pytest.approx(by_hand, rel=1e-12)
     seasonal = np.sqrt(np.mean((values[103:132] - actual) ** 2))
     assert report["one_step"]["seasonal_naive"]["rmse"] == pytest.approx(seasonal, rel=1e-12)
-    last_year = values[103:115]
-    multi = np.sqrt(np.mean((last_year[np.arange(29) % 12] - actual) ** 2))
+    multi = np.sqrt(np.mean((values[103:115][np.arange(29) % 12] - actual) ** 2))
     assert report["hallucination"]["seasonal_naive"]["rmse"] == pytest.approx(multi)
-    assert report["hallucination"]["persistence"]["rmse"] == pytest.approx(93.1, abs=0.05)
-    # An LSTM in normalized units would score below 2; passengers are in the hundreds.
-    assert 10 < report["one_step"]["lstm"]["rmse"] < 400
+    climate = np.array([values[m:115:12].mean() for m in range(12)])[np.arange(115, 144) % 12]
+    assert report["hallucination"]["climatology"]["rmse"] == pytest.approx(
+        np.sqrt(np.mean((climate - actual) ** 2)))
+    # The LSTM's scores are of its forecasts in passengers, not in normalized units:
+    lstm = book_run.one_step
+    assert report["one_step"]["lstm"]["rmse"] == pytest.approx(
+        np.sqrt(np.mean((lstm - actual) ** 2)), rel=1e-12)
+    assert values.min() <= np.mean(lstm) <= values.max()  # normalized values would be ~0
+    assert report["hallucination"]["lstm"]["mae"] == pytest.approx(
+        np.mean(np.abs(book_run.hallucinated[:29] - actual)), rel=1e-12)
 
 
-def test_predictions_are_drawn_at_the_step_they_predict(quick_run):
-    _, result = quick_run
-    assert len(result.one_step) == 29
-    assert len(result.hallucinated) == 29  # max(horizon 20, test length 29)
-    assert str(result.future_times[0]) == "1958-08"
-    assert str(result.future_times[-1]) == "1960-12"
+def test_one_step_forecast_of_time_t_reads_only_the_values_before_t(book_run):
+    """A 'predictor' that repeats its last input must give persistence, aligned."""
+    prep = book_run.prepared.preprocessing
+    values = book_run.loaded.values
+    repeat_last = lambda x: np.repeat(x[:, -1:, 0], x.shape[1], axis=1)  # noqa: E731
+    forecast = prep.one_step(repeat_last, values, 115, 144)
+    np.testing.assert_allclose(forecast, values[114:143], rtol=1e-12)
+    path = prep.path(lambda window, steps: np.full(steps, window[-1]), values, 115, 29)
+    np.testing.assert_allclose(path, np.full(29, values[114]), rtol=1e-12)
 
 
-def test_train_normalization_uses_only_the_training_part(tmp_path):
-    result = run_chapter(ChapterConfig(iterations=5, report_every=5, normalize="train",
-                                       out=str(tmp_path)), log=lambda *_: None)
-    norm = result.metrics["normalization"]
-    assert norm["mean"] == pytest.approx(np.mean(result.values[:115]))
-    assert norm["std"] == pytest.approx(np.std(result.values[:115]))
+def test_predictions_are_drawn_at_the_month_they_predict(book_run):
+    loaded, n_train = book_run.loaded, book_run.prepared.split.n_train
+    fig = plots.plot_predictions(loaded.times, loaded.values, n_train, book_run.one_step)
+    red = [line for line in fig.axes[0].lines if line.get_label().startswith("predicted")][0]
+    assert list(red.get_xdata()) == list(loaded.times[n_train:])
+    np.testing.assert_array_equal(red.get_ydata(), book_run.one_step)
+    times = book_run.times["hallucination"]
+    assert len(times) == len(book_run.hallucinated) == 29  # max(horizon 20, test 29)
+    assert str(times[0]) == "1958-08" and str(times[-1]) == "1960-12"
+    assert [str(t) for t in book_run.times["forecast"][[0, -1]]] == ["1961-01", "1962-08"]
+
+
+def test_hallucination_figure_draws_the_scored_period(book_run):
+    """The figure and the table describe one forecast: all 29 scored months."""
+    report = book_run.metrics
+    shown = book_run.hallucinated[:29]
+    assert report["hallucination"]["lstm"]["rmse"] == pytest.approx(
+        metrics.rmse(shown, book_run.loaded.values[115:]))
+    fig = plots.plot_hallucinations(book_run.loaded.times, book_run.loaded.values, 115,
+                                    book_run.times["hallucination"], book_run.hallucinated)
+    red = [line for line in fig.axes[0].lines if line.get_label().startswith("hallucinated")][0]
+    assert len(red.get_xdata()) == 29
+
+
+def test_train_normalization_uses_only_the_training_windows(ensemble_run):
+    norm = ensemble_run.prepared.preprocessing.normalization
+    level = np.log(ensemble_run.loaded.values[:115 - 12])
+    diffed = level[12:] - level[:-12]
+    assert norm.mean == pytest.approx(np.mean(diffed), rel=1e-12)
+    assert norm.std == pytest.approx(np.std(diffed), rel=1e-12)
+
+
+def test_validation_targets_lie_inside_the_tail(ensemble_run):
+    """Early stopping and the validation score never see a training target."""
+    prepared = ensemble_run.prepared
+    z = prepared.preprocessing.encode(ensemble_run.loaded.values)
+    order, fit_end = 12, prepared.split.fit_end
+    tail = z[fit_end - order:prepared.split.n_train - order]
+    targets = prepared.monitor_y.ravel()
+    assert set(np.round(targets, 12)) <= set(np.round(tail, 12))
+    assert len(prepared.monitor_y) == 12 - 5 + 1  # validation - seq_size + 1 windows
 
 
 def test_csv_with_header_and_several_columns(tmp_path):
     t = np.arange(120)
     rows = ["date,noise,sales"] + [
-        f"2000-{1 + i % 12:02d},{np.cos(i):.3f},{100 + i + 20 * np.sin(2 * np.pi * i / 12):.3f}"
-        for i in t]
+        f"{2000 + i // 12}-{1 + i % 12:02d},{np.cos(i):.3f},"
+        f"{100 + i + 20 * np.sin(2 * np.pi * i / 12):.3f}" for i in t]
     path = tmp_path / "sales.csv"
     path.write_text("\n".join(rows) + "\n")
     result = run_chapter(ChapterConfig(data=str(path), column=2, iterations=30,
-                                       report_every=10, out=str(tmp_path / "out")),
-                         log=lambda *_: None)
+                                       report_every=10, out=str(tmp_path / "out"), quiet=True),
+                         log=quiet_log)
     assert result.metrics["units"] == "sales"
     assert result.metrics["n_points"] == 120
     assert (tmp_path / "out" / "predictions.png").is_file()
@@ -90,17 +130,64 @@ def test_long_series_with_default_settings(tmp_path):
     values = 500 + 0.05 * t + 50 * np.sin(2 * np.pi * t / 12)
     path = tmp_path / "long.csv"
     path.write_text("\n".join(f"{i},{v:.4f}" for i, v in enumerate(values)) + "\n")
-    config = ChapterConfig(data=str(path), out=str(tmp_path / "out"))
-    config.iterations, config.report_every = 20, 10  # the rest stays the default
-    result = run_chapter(config, log=lambda *_: None)
+    config = ChapterConfig(data=str(path), out=str(tmp_path / "out"), iterations=20,
+                           report_every=10, quiet=True)  # the rest stays the default
+    result = run_chapter(config, log=quiet_log)
     assert result.metrics["n_train"] == 2400
     assert result.metrics["training"]["steps_run"] == 20
     assert np.all(np.isfinite(result.hallucinated))
 
 
+def _works(n, seq, p, season, order, validation):
+    n_train = data_loader.train_size(n, p)
+    return (n_train - validation >= max(seq + 1 + order, season)
+            and n - n_train >= (1 if validation else seq + 1))
+
+
+@pytest.mark.parametrize("seq, p, season, order, validation", [
+    (5, 0.8, 12, 0, 0), (5, 0.8, 24, 0, 0), (5, 0.8, 12, 0, 6), (6, 0.8, 12, 13, 24),
+    (10, 0.5, 12, 0, 0), (1, 0.99, 1, 0, 0), (7, 0.3, 4, 2, 9), (12, 0.75, 12, 12, 12)])
+def test_minimum_length_is_the_smallest_length_that_works(seq, p, season, order, validation):
+    n = stages.minimum_length(seq, p, season, order, validation)
+    assert _works(n, seq, p, season, order, validation)
+    assert not any(_works(m, seq, p, season, order, validation) for m in range(1, n))
+    assert stages.minimum_length(5, 0.8, 12) == 26  # the book's settings: 26 months
+
+
 def test_too_short_series_says_how_many_points_are_needed(tmp_path):
     path = tmp_path / "short.csv"
     path.write_text("\n".join(f"{i},{i * i}" for i in range(20)) + "\n")
-    with pytest.raises(SeriesTooShortError, match="20 points are too few.*at least 26 points are needed"):
+    with pytest.raises(SeriesTooShortError, match="20 points are too few.*at least 26 points"):
         run_chapter(ChapterConfig(data=str(path), out=str(tmp_path / "out")))
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("setting", ["season", "seq_size", "validation", "diff"])
+def test_absurd_sizes_are_refused_at_once(tmp_path, setting):
+    values = {"season": 10**5, "seq_size": 1000, "validation": 10**5, "diff": (10**5,)}
+    import time
+    start = time.perf_counter()
+    with pytest.raises(Exception, match="at least|at most"):
+        run_chapter(ChapterConfig(**{setting: values[setting]}, out=str(tmp_path / "out")))
+    assert time.perf_counter() - start < 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_orchestrator_is_a_short_list_of_stages():
+    source = inspect.getsource(chapter.run_chapter)
+    body = [line for line in source.split('"""')[-1].splitlines() if line.strip()]
+    assert len(body) <= 30
+
+
+def test_no_function_in_the_package_is_over_60_lines():
+    folder = os.path.dirname(chapter.__file__)
+    long = []
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".py"):
+            tree = ast.parse(open(os.path.join(folder, name), encoding="utf-8").read())
+            for node in ast.walk(tree):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    length = node.end_lineno - node.lineno + 1
+                    if length > 60:
+                        long.append(f"{name}:{node.name} ({length} lines)")
+    assert long == []

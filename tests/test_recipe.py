@@ -1,13 +1,14 @@
-"""The --recipe preset and the ensemble (issue 6)."""
+"""The --recipe preset and the robust ensemble (issues 6, 11 and 12)."""
 
 import os
 import re
 
 import numpy as np
+import pytest
 
 from conftest import ROOT
 from series_predictor.chapter import ChapterConfig, run_chapter
-from series_predictor.cli import build_parser, config_from_args
+from series_predictor.ensemble import Envelope, combine
 from series_predictor.recipes import RECIPES
 
 
@@ -33,36 +34,50 @@ def test_preset_options_are_what_the_readme_says():
     assert table == preset
 
 
-def test_recipe_sets_its_options_and_explicit_options_win():
-    parser = build_parser()
-    argv = ["--recipe", "seasonal", "--ensemble", "2", "--seq-size", "7"]
-    config = config_from_args(parser, parser.parse_args(argv), argv)
-    for name, value in RECIPES["seasonal"].items():
-        if name not in ("ensemble", "seq_size"):
-            assert getattr(config, name) == value, name
-    assert config.ensemble == 2 and config.seq_size == 7 and config.recipe == "seasonal"
-    book = config_from_args(parser, parser.parse_args([]), [])
-    assert book == ChapterConfig()  # no recipe: the book's settings, untouched
+def test_combine_takes_the_median_and_drops_a_blow_up_by_name():
+    envelope = Envelope.fit(np.array([0.0, 10.0, 5.0]), season=12)
+    members = [(0, {"hallucination": np.array([1.0, 2.0, 3.0])}),
+               (1, {"hallucination": np.array([2.0, 3.0, 4.0])}),
+               (2, {"hallucination": np.array([1.0, 1e29, 5.0])}),
+               (3, {"hallucination": np.array([9.0, 9.5, 9.9])})]
+    combined = combine(members, {"hallucination": envelope})
+    assert combined.kept == [0, 1, 3]
+    assert list(combined.dropped) == [2]
+    assert combined.dropped[2] == ("its hallucination forecast left the plausible range "
+                                   "-5.417..15.42 at step 2")
+    np.testing.assert_array_equal(combined.forecasts["hallucination"], [2.0, 3.0, 4.0])
 
 
-def test_small_ensemble_averages_its_members(tmp_path):
-    config = ChapterConfig(out=str(tmp_path), iterations=40, report_every=20, ensemble=3,
-                           seed=7, log=True, diff=(12,), validation=12, normalize="train")
-    result = run_chapter(config, log=lambda *_: None, verbose=False)
-    members = result.members
-    assert [m["seed"] for m in members] == [7, 8, 9]
-    assert not np.allclose(members[0]["one_step"], members[1]["one_step"])
-    np.testing.assert_allclose(result.one_step, np.mean([m["one_step"] for m in members], 0))
-    np.testing.assert_allclose(result.hallucinated,
-                               np.mean([m["hallucinated"] for m in members], 0))
-    report = result.metrics
-    assert report["ensemble"]["seeds"] == [7, 8, 9]
-    assert report["ensemble"]["spread"]["hallucination_std_mean"] > 0
-    assert report["training"]["monitored_on"] == "validation"
-    assert report["validation_period"] == ["1957-08", "1958-07"]
-    assert sorted(os.listdir(tmp_path)) == ["checkpoint-7", "checkpoint-8", "checkpoint-9",
-                                            "hallucinations.png", "loss.png", "metrics.json",
-                                            "predictions.png"]
+def test_envelope_widens_with_the_horizon_and_works_in_ratios_for_logs():
+    low, high = Envelope.fit(np.array([100.0, 200.0]), season=12).bounds(24)
+    assert (low[0], high[0]) == pytest.approx((100 - 50 - 100 / 48, 200 + 50 + 100 / 48))
+    assert high[23] == pytest.approx(200 + 100 * (0.5 + 0.25 * 2))
+    low, high = Envelope.fit(np.array([100.0, 400.0]), season=12, log=True).bounds(1)
+    assert high[0] / 400 == pytest.approx(4 ** (0.5 + 0.25 / 12))
+    assert 100 / low[0] == pytest.approx(4 ** (0.5 + 0.25 / 12))
+
+
+def test_a_planted_diverging_member_is_dropped_named_and_never_shown(tmp_path, monkeypatch):
+    from series_predictor import model
+    real = model.SeriesPredictor.hallucinate
+
+    def blow_up_for_seed_8(self, window, steps):
+        path = real(self, window, steps)
+        return path * np.float32(1e30) if self.seed == 8 else path
+    monkeypatch.setattr(model.SeriesPredictor, "hallucinate", blow_up_for_seed_8)
+    lines = []
+    config = ChapterConfig(out=str(tmp_path), iterations=20, report_every=10, ensemble=3,
+                           seed=7, hidden_dim=8, quiet=True)
+    result = run_chapter(config, log=lines.append)
+    assert result.combined.kept == [7, 9]
+    assert "left the plausible range" in result.metrics["ensemble"]["dropped"]["8"]
+    text = "\n".join(lines)
+    assert "member with seed 8 dropped" in text and "e+" not in text
+    numbers = [float(x) for x in re.findall(r"-?\d+\.\d+", text)]
+    assert max(numbers) < 1e4
+    expected = np.median([m.forecasts["forecast"] for m in result.members if m.seed != 8], 0)
+    np.testing.assert_array_equal(result.forecast, expected)
+    assert "member_seed_8" not in open(tmp_path / "forecast.csv").read()
 
 
 def test_log_of_a_non_positive_value_names_the_line(tmp_path):

@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from series_predictor.errors import DataFormatError, SettingError, SeriesTooShortError
-from series_predictor.transforms import Transform, parse_lags
+from series_predictor.config import parse_lags
+from series_predictor.transforms import Transform
 
 TRANSFORMS = [Transform(), Transform(log=True), Transform(lags=(1,)), Transform(lags=(12,)),
               Transform(lags=(1, 12)), Transform(log=True, lags=(12,)),
@@ -61,5 +62,5 @@ def test_bad_lags_and_too_short_series():
     with pytest.raises(SeriesTooShortError, match="needs more than 13 points"):
         Transform(lags=(1, 12)).forward(np.arange(1.0, 11.0))
     assert parse_lags("1,12") == (1, 12) and parse_lags("none") == ()
-    with pytest.raises(SettingError, match="--diff takes lags"):
+    with pytest.raises(SettingError, match="diff takes lags"):
         parse_lags("twelve")

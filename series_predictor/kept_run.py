@@ -1,0 +1,91 @@
+"""Forecast from a kept run folder alone: ``load_run(path).forecast(horizon)``.
+
+No training and no CSV: the folder's ``run.json`` holds the series' last values
+and dates, the transform, the normalization, the members and the interval
+calibration; each member's weights come from its checkpoint. Every file is
+checked against the digest the run recorded, so a tampered folder is refused.
+"""
+
+import dataclasses
+import os
+
+import numpy as np
+
+from . import data_loader
+from .config import MAX_HORIZON
+from .ensemble import Envelope, combine
+from .forecasting import Preprocessing
+from .intervals import IntervalModel
+from .outputs import Forecast
+from .run_folder import read_manifest
+from .validation import check_positive_int
+
+
+@dataclasses.dataclass(frozen=True)
+class KeptRun:
+    """A checked run folder.
+
+    Attributes:
+        folder: where it is now (it may have been copied or moved).
+        manifest: the checked contents of its ``run.json``.
+    """
+
+    folder: str
+    manifest: dict
+
+    @property
+    def horizon(self):
+        """The horizon the run forecast (``--horizon``)."""
+        return self.manifest["horizon"]
+
+    @property
+    def units(self):
+        return self.manifest["units"]
+
+    def _tail(self):
+        tail = self.manifest["tail"]
+        times = np.array(tail["times"], dtype=tail["time_unit"])
+        return np.array(tail["values"], dtype=np.float64), times
+
+    def _member_paths(self, preprocessing, values, horizon):
+        from .model import SeriesPredictor  # TensorFlow loads here
+        paths = []
+        for member in self.manifest["members"]:
+            prefix = os.path.join(self.folder, member["folder"], member["checkpoint"])
+            with SeriesPredictor(**member["model_args"], seed=0) as predictor:
+                predictor.restore(prefix)
+                paths.append((member["seed"], {"forecast": preprocessing.path(
+                    predictor.hallucinate, values, len(values), horizon)}))
+        return paths
+
+    def forecast(self, horizon=None):
+        """Forecast ``horizon`` points past the end of the data (default: the run's).
+
+        Returns:
+            Forecast, the same as the run's ``forecast.csv`` for the run's horizon.
+        """
+        horizon = check_positive_int(self.horizon if horizon is None else horizon,
+                                     "horizon", MAX_HORIZON)
+        values, times = self._tail()
+        future = data_loader.future_times(times, len(times), horizon)
+        preprocessing = Preprocessing.from_dict(self.manifest["preprocessing"])
+        member_paths = self._member_paths(preprocessing, values, horizon)
+        combined = combine(member_paths, {"forecast": Envelope(**self.manifest["envelope"])})
+        point = combined.forecasts["forecast"] if combined.kept else None
+        intervals = self.manifest["intervals"]
+        bands = (IntervalModel.from_dict(intervals).bands(point)
+                 if intervals is not None and point is not None else {})
+        members = {seed: paths["forecast"] for seed, paths in member_paths
+                   if seed in combined.kept}
+        dropped = {int(seed): why for seed, why in self.manifest["dropped"].items()}
+        return Forecast(future, point, bands, members, {**dropped, **combined.dropped})
+
+
+def load_run(path):
+    """Open a kept run folder (``--out`` of a finished run), checking every file.
+
+    Raises:
+        RunFolderError: missing, incomplete, or changed after the run (names the file).
+    """
+    folder = os.fspath(path)
+    return KeptRun(folder, read_manifest(folder))

@@ -1,0 +1,163 @@
+"""The run's outputs: figures, ``metrics.json``, ``forecast.csv`` and ``run.json``.
+
+``Forecast`` is the forecast past the end of the data, as the run writes it and as
+``load_run(path).forecast()`` recomputes it; both write it with ``to_csv``.
+"""
+
+import dataclasses
+import json
+import os
+
+import numpy as np
+
+from . import plots
+from .report import json_ready
+from .run_folder import MANIFEST, digest, write_manifest, write_text  # noqa: F401
+
+PNG_FILES = ("predictions.png", "hallucinations.png", "loss.png", "forecast.png")
+
+
+@dataclasses.dataclass
+class Forecast:
+    """Points past the end of the data, in the series' units.
+
+    Attributes:
+        times: ``[h]`` dates (or time steps) of the forecast points.
+        point: ``[h]`` the forecast: the median of the kept members (None if none kept).
+        bands: ``{level: (low [h], high [h])}`` prediction intervals (empty without).
+        members: seed -> ``[h]`` each kept member's forecast.
+        dropped: seed -> why that member was left out.
+    """
+
+    times: np.ndarray
+    point: np.ndarray
+    bands: dict
+    members: dict
+    dropped: dict
+
+    def to_csv(self):
+        """The forecast as CSV text: time, forecast, bands, then one column per member."""
+        header = ["time", "forecast"]
+        columns = [self.point]
+        for level, (low, high) in sorted(self.bands.items()):
+            header += [f"lower_{level * 100:.0f}", f"upper_{level * 100:.0f}"]
+            columns += [low, high]
+        if len(self.members) > 1:
+            for seed, path in self.members.items():
+                header.append(f"member_seed_{seed}")
+                columns.append(path)
+        lines = [",".join(header)]
+        for i, time in enumerate(self.times):
+            cells = ["" if c is None else format(float(c[i]), ".10g") for c in columns]
+            lines.append(",".join([str(time), *cells]))
+        return "\n".join(lines) + "\n"
+
+
+def run_forecast(run):
+    """The run's forecast past the data (the "forecast" task) as a Forecast."""
+    combined, times = run.combined, run.times["forecast"]
+    point = combined.forecasts["forecast"]
+    bands = run.intervals.bands(point) if run.intervals is not None and point is not None else {}
+    members = {m.seed: m.forecasts["forecast"] for m in run.members if m.seed in combined.kept}
+    return Forecast(times, point, bands, members, dict(combined.dropped))
+
+
+def _title_suffix(run):
+    kept, total = len(run.combined.kept), len(run.members)
+    return "" if total == 1 else f" (median of {kept} of {total} members)"
+
+
+def write_figures(folder, run):
+    """predictions.png, hallucinations.png, loss.png and forecast.png into ``folder``."""
+    loaded, split, combined = run.loaded, run.prepared.split, run.combined
+    paths = {name: os.path.join(folder, name) for name in PNG_FILES}
+    suffix, units = _title_suffix(run), loaded.units
+    if combined.kept:
+        plots.plot_predictions(loaded.times, loaded.values, split.n_train,
+                               combined.forecasts["test one-step"], units=units,
+                               title="One-step predictions over the test period" + suffix,
+                               path=paths["predictions.png"])
+        path = combined.forecasts["hallucination"]
+        bands = run.intervals.bands(path) if run.intervals is not None else None
+        plots.plot_hallucinations(
+            loaded.times, loaded.values, split.n_train, run.times["hallucination"], path,
+            units=units, bands=bands, path=paths["hallucinations.png"],
+            title=f"Hallucination: {len(path)} steps fed back from the end of training" + suffix)
+        forecast = run_forecast(run)
+        plots.plot_forecast(loaded.times, loaded.values, forecast.times, forecast.point,
+                            units=units, bands=forecast.bands, path=paths["forecast.png"],
+                            title=f"Forecast: {len(forecast.point)} points past the end of "
+                                  "the data" + suffix)
+    else:
+        for name in ("predictions.png", "hallucinations.png", "forecast.png"):
+            plots.plot_series(loaded.times, loaded.values, units=units, path=paths[name],
+                              title="No LSTM forecast: every member diverged")
+    _write_loss(run, paths["loss.png"])
+    return paths
+
+
+def _write_loss(run, path):
+    lead = next((m for m in run.members if m.history is not None), None)
+    transform, norm = run.prepared.preprocessing.transform, run.prepared.preprocessing.normalization
+    if lead is None:
+        return plots.plot_series([0], [0], title="No training history", path=path)
+    history = lead.history
+    if transform.order or transform.log:
+        # Losses are of the transformed series; keep them in its normalized units.
+        scale, units = 1.0, "normalized, transformed"
+    else:
+        scale, units = norm.std, run.loaded.units
+    return plots.plot_loss(history.report_steps,
+                           np.sqrt(np.asarray(history.report_train_loss)) * scale,
+                           np.sqrt(np.asarray(history.report_monitor_loss)) * scale,
+                           units=units, monitor_label=run.prepared.monitor_name, path=path)
+
+
+def manifest_content(run):
+    """What a kept run folder needs to forecast without the CSV (see run_folder)."""
+    prep, loaded, split = run.prepared.preprocessing, run.loaded, run.prepared.split
+    tail = max(prep.context, min(split.n, 60))
+    return {
+        "settings": json_ready(dataclasses.asdict(run.config)),
+        "units": loaded.units,
+        "source": os.path.abspath(loaded.path),
+        "n_points": split.n,
+        "tail": {"values": loaded.values[-tail:].tolist(),
+                 "times": [t.item() if not hasattr(t, "dtype") or t.dtype.kind != "M"
+                           else str(t) for t in loaded.times[-tail:]],
+                 "time_unit": str(loaded.times.dtype)},
+        "preprocessing": prep.to_dict(),
+        "members": [{"seed": m.seed, "folder": os.path.basename(m.folder),
+                     "checkpoint": os.path.basename(m.history.checkpoint),
+                     "model_args": {"input_dim": 1, "seq_size": run.config.seq_size,
+                                    "hidden_dim": run.config.hidden_dim}}
+                    for m in run.members if m.seed in run.combined.kept],
+        "dropped": {str(k): v for k, v in run.combined.dropped.items()},
+        "envelope": run.envelopes["forecast"].to_dict(),
+        "intervals": None if run.intervals is None else run.intervals.to_dict(),
+        "horizon": run.config.horizon,
+    }
+
+
+def _checkpoint_files(folder, member):
+    prefix = os.path.join(member["folder"], member["checkpoint"])
+    return sorted(os.path.relpath(os.path.join(folder, os.path.dirname(prefix), name), folder)
+                  for name in os.listdir(os.path.join(folder, member["folder"]))
+                  if name.startswith(member["checkpoint"] + "."))
+
+
+def write_outputs(folder, run):
+    """Write every output into the claimed ``folder``; ``run.json`` last. -> {name: path}."""
+    files = write_figures(folder, run)
+    files["metrics.json"] = os.path.join(folder, "metrics.json")
+    write_text(files["metrics.json"],
+               json.dumps(json_ready(run.metrics), indent=2, allow_nan=False) + "\n")
+    files["forecast.csv"] = os.path.join(folder, "forecast.csv")
+    write_text(files["forecast.csv"], run_forecast(run).to_csv())
+    content = manifest_content(run)
+    listed = [os.path.basename(p) for p in files.values()]
+    for member in content["members"]:
+        listed += _checkpoint_files(folder, member)
+    write_manifest(folder, content, listed)
+    files[MANIFEST] = os.path.join(folder, MANIFEST)
+    return files

@@ -1,0 +1,198 @@
+"""The evaluation: scores in the series' units beside the naive baselines, as a dict
+(``metrics.json``) and as the table the run prints. NumPy only.
+"""
+
+import dataclasses
+import math
+import os
+
+from . import metrics
+from .intervals import coverage
+
+NAMES = {"lstm": "LSTM", "persistence": "persistence (last value)",
+         "seasonal_naive": "seasonal naive (lag {season})",
+         "climatology": "climatology (season means)"}
+
+
+def period_scores(lstm, baselines, actual):
+    """``{"lstm": scores, baseline: scores, ...}`` of forecasts of ``actual``."""
+    return {"lstm": metrics.scores(lstm, actual),
+            **{name: metrics.scores(forecast, actual) for name, forecast in baselines.items()}}
+
+
+def _head(path, n):
+    return None if path is None else path[:n]
+
+
+def period_report(values, origin, count, one_step, path, season):
+    """One-step and hallucination scores for ``values[origin:origin+count]``."""
+    actual = values[origin:origin + count]
+    one = {k: v for k, v in metrics.one_step_baselines(values[:origin + count], origin,
+                                                       season).items()}
+    multi = metrics.multi_step_baselines(values, origin, count, season)
+    return {"one_step": period_scores(one_step, one, actual),
+            "hallucination": period_scores(_head(path, count), multi, actual)}
+
+
+def _training_report(history, monitor_name):
+    if history is None:
+        return None
+    return {"steps_run": len(history.loss),
+            "final_train_mse_normalized": history.final_loss,
+            "monitored_on": monitor_name,
+            "best_step": history.best_step,
+            "best_monitored_mse_normalized": history.best_monitor_loss,
+            "stopped_early": history.stopped_early,
+            "checkpoint": os.path.basename(history.checkpoint) if history.checkpoint else None}
+
+
+def _ensemble_report(members, combined, values, split):
+    actual = values[split.n_train:]
+    return {"seeds": [m.seed for m in members], "combine": "median",
+            "kept": combined.kept, "dropped": {str(k): v for k, v in combined.dropped.items()},
+            "members": [{"seed": m.seed,
+                         "one_step": metrics.scores(m.forecasts.get("test one-step"), actual),
+                         "hallucination": metrics.scores(
+                             _head(m.forecasts.get("hallucination"), split.n_test), actual)}
+                        for m in members],
+            "spread": {"one_step_std_mean": _mean(combined.spread.get("test one-step")),
+                       "hallucination_std_mean": _mean(
+                           _head(combined.spread.get("hallucination"), split.n_test))}}
+
+
+def _mean(array):
+    return None if array is None else float(array.mean())
+
+
+def _interval_report(intervals, combined, values, split):
+    if intervals is None:
+        return None
+    path = combined.forecasts["hallucination"][:split.n_test]
+    return {"method": "conformal on the validation tail, |error| / sqrt(steps ahead)",
+            "levels": [float(level) for level in intervals.scale],
+            **intervals.to_dict(),
+            "test_coverage": {str(k): v for k, v in coverage(
+                intervals.bands(path), values[split.n_train:]).items()}}
+
+
+def evaluate(run):
+    """The whole evaluation of a finished run (a ``chapter.ChapterResult``-like object
+    with ``loaded``, ``prepared``, ``members``, ``combined``, ``intervals``, ``config``)."""
+    loaded, split, config = run.loaded, run.prepared.split, run.config
+    values, times, combined = loaded.values, loaded.times, run.combined
+    lead = next((m for m in run.members if m.history is not None), None)
+    report = {
+        "data": os.path.abspath(loaded.path), "column": config.column, "units": loaded.units,
+        "n_points": split.n, "n_train": split.n_train, "n_test": split.n_test,
+        "test_period": [str(times[split.n_train]), str(times[-1])],
+        "settings": dataclasses.asdict(config),
+        "transform": run.prepared.preprocessing.transform.describe(),
+        "normalization": dataclasses.asdict(run.prepared.preprocessing.normalization),
+        **period_report(values, split.n_train, split.n_test,
+                         combined.forecasts["test one-step"],
+                         combined.forecasts["hallucination"], config.season),
+        "training": _training_report(lead and lead.history, run.prepared.monitor_name),
+    }
+    if split.validation:
+        report["validation_period"] = [str(times[split.fit_end]), str(times[split.n_train - 1])]
+        report["validation"] = period_report(
+            values, split.fit_end, split.validation, combined.forecasts["validation one-step"],
+            combined.forecasts["validation hallucination"], config.season)
+    if len(run.members) > 1:
+        report["ensemble"] = _ensemble_report(run.members, combined, values, split)
+    report["intervals"] = _interval_report(run.intervals, combined, values, split)
+    report["warnings"] = warnings(report, config, combined)
+    return report
+
+
+def _loses_on_validation(report):
+    validation = report.get("validation")
+    if not validation:
+        return []
+    return [kind for kind in ("one_step", "hallucination")
+            if validation[kind]["lstm"]["rmse"] is not None
+            and validation[kind]["lstm"]["rmse"] > validation[kind]["seasonal_naive"]["rmse"]]
+
+
+def warnings(report, config, combined):
+    """Plain sentences about what the numbers cannot show by themselves."""
+    out = [f"member with seed {seed} dropped: {why}" for seed, why in combined.dropped.items()]
+    if not combined.kept:
+        out.append("every member's forecast diverged or left the plausible range: there is "
+                   "no LSTM forecast to report")
+    if config.patience is not None and not config.validation:
+        out.append("early stopping watched the test period, so the test scores are "
+                   "optimistic; pass --validation N to keep the test period unseen")
+    lost = _loses_on_validation(report)
+    if lost:
+        out.append("on the validation tail the LSTM loses to seasonal naive ("
+                   + " and ".join(k.replace("_", "-") for k in lost)
+                   + "); expect the same on the test period")
+    return out
+
+
+def _number(value, width):
+    return f"{'diverged':>{width}s}" if value is None else f"{value:{width}.1f}"
+
+
+def _rows(period, names, season):
+    for key in names:
+        one, multi = period["one_step"][key], period["hallucination"][key]
+        label = NAMES[key].format(season=season)
+        yield (f"{label:28s} {_number(one['rmse'], 14)} {_number(one['mae'], 8)} "
+               f"{_number(multi['rmse'], 19)} {_number(multi['mae'], 8)}")
+
+
+def format_report(report):
+    """The evaluation as a plain-text table, then the warnings."""
+    season = report["settings"]["season"]
+    start, end = report["test_period"]
+    lines = [f"Test period {start} .. {end} ({report['n_test']} points), "
+             f"errors in {report['units']}:",
+             f"{'':28s} {'one-step RMSE':>14s} {'MAE':>8s} {'hallucination RMSE':>19s} {'MAE':>8s}",
+             *_rows(report, NAMES, season)]
+    if report.get("validation"):
+        start_v, end_v = report["validation_period"]
+        lines.append(f"Validation tail {start_v} .. {end_v} (carved from training; chose "
+                     f"early stopping):")
+        lines += _rows(report["validation"], ("lstm", "seasonal_naive"), season)
+    lines += _ensemble_lines(report.get("ensemble"))
+    lines += _interval_lines(report.get("intervals"))
+    lines += [f"Warning: {text}" for text in report["warnings"]]
+    return "\n".join(lines)
+
+
+def _ensemble_lines(ensemble):
+    if not ensemble:
+        return []
+    kept = [m for m in ensemble["members"] if m["seed"] in ensemble["kept"]]
+    if not kept:
+        return []
+    one = [m["one_step"]["rmse"] for m in kept]
+    multi = [m["hallucination"]["rmse"] for m in kept]
+    spread = ensemble["spread"]
+    return [f"LSTM is the median of {len(kept)} of {len(ensemble['members'])} members "
+            f"(seeds {ensemble['seeds'][0]}..{ensemble['seeds'][-1]}): member RMSE one-step "
+            f"{min(one):.1f}..{max(one):.1f}, hallucination {min(multi):.1f}..{max(multi):.1f}; "
+            f"mean spread (std) {spread['one_step_std_mean']:.1f} and "
+            f"{spread['hallucination_std_mean']:.1f}"]
+
+
+def _interval_lines(intervals):
+    if not intervals:
+        return []
+    cover = ", ".join(f"{float(level):.0%} band holds {share:.0%}"
+                      for level, share in intervals["test_coverage"].items())
+    return [f"Prediction intervals (calibrated on the validation tail): over the test "
+            f"period the {cover} of the points"]
+
+
+def json_ready(value):
+    """``value`` with every non-finite float replaced by None, so the JSON stays valid."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(v) for v in value]
+    return value

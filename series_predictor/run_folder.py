@@ -1,0 +1,198 @@
+"""A run folder (``--out``) that describes itself and can be kept, copied or moved.
+
+The run claims its folder first: it takes a lock (a second run on the same folder
+is refused at once, naming the holder), and checks that every file and folder it
+will write can be written, before any training. It writes each file whole (a
+temporary file, then a rename) and ``run.json`` last: the settings, the transform
+and normalization, the series' last values and dates, the ensemble's members and
+their checkpoints, the interval calibration, and a SHA-256 digest of every file.
+``load_run(path)`` checks those digests and forecasts from the folder alone.
+"""
+
+import contextlib
+import datetime
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import uuid
+
+from .errors import FolderInUseError, OutputDirError, RunFolderError
+
+MANIFEST = "run.json"
+FORMAT = "series-predictor run folder, version 1"
+LOCK_NAME = ".series-predictor.lock"
+OUTPUTS = ("predictions.png", "hallucinations.png", "loss.png", "forecast.png",
+           "metrics.json", "forecast.csv")
+CHECKPOINT_PATTERNS = ("model.ckpt-", "checkpoint", "series_predictor.json")
+
+
+def member_folder(seed, ensemble_size):
+    """Name of a member's checkpoint folder inside the run folder."""
+    return "checkpoint" if ensemble_size == 1 else f"checkpoint-{seed}"
+
+
+def _reason(exc):
+    return exc.strerror or str(exc)
+
+
+def make_writable_dir(path):
+    """Create ``path`` and prove it writable (a temporary file), or raise OutputDirError."""
+    path = os.fspath(path)
+    try:
+        os.makedirs(path, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise OutputDirError(f"folder {path!r} cannot be written: {_reason(exc)}") from None
+    return path
+
+
+def _check_target(path):
+    """A file the run will write: not a folder, and writable if it exists."""
+    if os.path.isdir(path):
+        raise OutputDirError(f"{path!r} is a folder, but the run writes a file there; "
+                             "move it away or choose another --out")
+    if os.path.lexists(path) and not os.access(path, os.W_OK):
+        raise OutputDirError(f"{path!r} exists and cannot be replaced: permission denied")
+
+
+def _clear_checkpoints(folder):
+    """Remove an earlier run's checkpoint files from a member folder we now own."""
+    for name in os.listdir(folder):
+        if name.startswith(CHECKPOINT_PATTERNS) and os.path.isfile(os.path.join(folder, name)):
+            os.remove(os.path.join(folder, name))
+
+
+def _holder_text():
+    started = datetime.datetime.now().isoformat(timespec="seconds")
+    return f"pid {os.getpid()}, started {started}: {' '.join(sys.argv) or 'python'}"
+
+
+@contextlib.contextmanager
+def _locked(folder):
+    import fcntl
+    path = os.path.join(folder, LOCK_NAME)
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise FolderInUseError(f"folder {folder!r} is in use by another run ({holder}); "
+                                   "wait for it to finish or choose another --out") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(_holder_text() + "\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def claimed(out, member_folders):
+    """Claim the run folder for the length of the ``with`` block.
+
+    Creates it, locks it, checks every output file and member checkpoint folder,
+    clears the members' old checkpoint files, and removes an earlier run's
+    ``run.json`` (so that a failed run never leaves a folder that claims to be whole).
+
+    Raises:
+        OutputDirError, FolderInUseError: before anything is trained.
+    """
+    folder = make_writable_dir(out)
+    with _locked(folder):
+        for name in OUTPUTS + (MANIFEST,):
+            _check_target(os.path.join(folder, name))
+        for name in member_folders:
+            path = os.path.join(folder, name)
+            if os.path.lexists(path) and not os.path.isdir(path):
+                raise OutputDirError(f"{path!r} is a file, but the run keeps a checkpoint "
+                                     "folder there")
+            _clear_checkpoints(make_writable_dir(path))
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(folder, MANIFEST))
+        yield folder
+
+
+def temporary_path(path):
+    """A fresh name beside ``path`` for writing it whole before a rename."""
+    folder = os.path.dirname(os.path.abspath(path))
+    return os.path.join(folder, f".tmp-{uuid.uuid4().hex}-{os.path.basename(path)}")
+
+
+def write_text(path, text):
+    """Write ``text`` to ``path`` whole or not at all (permissions follow the umask)."""
+    tmp = temporary_path(path)
+    try:
+        with open(tmp, "x", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def digest(path):
+    """SHA-256 of a file, as hex."""
+    sha = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def _self_digest(manifest):
+    body = {k: v for k, v in manifest.items() if k != "self_digest"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def write_manifest(folder, content, files):
+    """Write ``run.json``: ``content`` plus the digest of each file (paths relative to
+    ``folder``) and a digest of the manifest itself."""
+    manifest = dict(content, format=FORMAT,
+                    files={rel: digest(os.path.join(folder, rel)) for rel in files})
+    manifest["self_digest"] = _self_digest(manifest)
+    write_text(os.path.join(folder, MANIFEST), json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def read_manifest(folder):
+    """The checked manifest of a kept run folder.
+
+    Raises:
+        RunFolderError: no run.json, not this format, edited, or a file listed in it
+            is missing or differs from what the run wrote (the message names it).
+    """
+    folder = os.fspath(folder)
+    path = os.path.join(folder, MANIFEST)
+    if not os.path.isdir(folder):
+        raise RunFolderError(f"no run folder at {folder!r}")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            manifest = json.load(handle)
+    except FileNotFoundError:
+        raise RunFolderError(f"{path!r} is missing: {folder!r} is not a finished run "
+                             "folder") from None
+    except (OSError, ValueError) as exc:
+        raise RunFolderError(f"{path!r} cannot be read: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise RunFolderError(f"{path!r} is not a series-predictor run manifest ({FORMAT!r})")
+    if manifest.get("self_digest") != _self_digest(manifest):
+        raise RunFolderError(f"{path!r} was changed after the run wrote it")
+    _check_files(folder, manifest["files"])
+    return manifest
+
+
+def _check_files(folder, files):
+    for rel, expected in files.items():
+        path = os.path.join(folder, rel)
+        if not os.path.isfile(path):
+            raise RunFolderError(f"{path!r} is missing from the run folder")
+        if digest(path) != expected:
+            raise RunFolderError(f"{path!r} differs from the file the run wrote "
+                                 "(changed or replaced after the run)")

@@ -1,0 +1,302 @@
+"""The chapter's stages (listing 10.9), each a function with one job.
+
+read -> prepare -> train and forecast each member -> combine -> calibrate
+intervals -> evaluate -> write. Each stage hands on a small dataclass; every
+forecast leaves a stage in the series' own units. ``chapter.run_chapter`` is the
+orchestrator; the notebook calls the same stages.
+"""
+
+import dataclasses
+
+import numpy as np
+
+from . import data_loader
+from .ensemble import Envelope, combine
+from .errors import DataFormatError, SeriesTooShortError, TrainingDiverged
+from .forecasting import Preprocessing
+from .intervals import calibrate
+from .transforms import Transform
+
+AIRLINE_UNITS = "passengers (thousands)"
+
+
+@dataclasses.dataclass
+class Progress:
+    """Where the run says what it is doing. ``quiet`` keeps results and warnings only."""
+
+    log: object = print
+    quiet: bool = False
+
+    def step(self, message):
+        if not self.quiet:
+            self.log(message)
+
+    def result(self, message):
+        self.log(message)
+
+    def warn(self, message):
+        self.log(f"Warning: {message}")
+
+
+# ----------------------------------------------------------------- read
+@dataclasses.dataclass(frozen=True)
+class LoadedSeries:
+    """A series as read from its file.
+
+    Attributes:
+        values: ``[n]`` float64, in the series' units.
+        times: ``[n]`` ``datetime64`` dates, or ``0..n-1`` when the file has none.
+        lines: ``[n]`` line of each value in the file (1-based).
+        path: the file read.
+        units: label of the values' units.
+    """
+
+    values: np.ndarray
+    times: np.ndarray
+    lines: tuple
+    path: str
+    units: str
+
+
+def read_stage(config):
+    """Read ``config.data`` (default: the bundled airline file) -> LoadedSeries."""
+    path = config.data or data_loader.bundled_data_path()
+    series = data_loader.read_series(path, config.column, encoding=config.encoding)
+    units = config.units or series.name or (AIRLINE_UNITS if config.data is None else "value")
+    return LoadedSeries(series.values, series.times(), series.lines, path, units)
+
+
+# -------------------------------------------------------------- prepare
+@dataclasses.dataclass(frozen=True)
+class Split:
+    """Where the series is cut: ``[0, fit_end)`` trains, ``[fit_end, n_train)`` is the
+    validation tail (empty without one), ``[n_train, n)`` is the test period."""
+
+    n: int
+    n_train: int
+    validation: int
+
+    @property
+    def fit_end(self):
+        return self.n_train - self.validation
+
+    @property
+    def n_test(self):
+        return self.n - self.n_train
+
+
+def _smallest(condition, guess):
+    """The smallest n >= 1 for which the monotone ``condition(n)`` holds, near ``guess``."""
+    n = max(int(guess), 1)
+    while not condition(n):
+        n += 1
+    while n > 1 and condition(n - 1):
+        n -= 1
+    return n
+
+
+def minimum_length(seq_size, percent_train, season, order=0, validation=0):
+    """Fewest points for which the split leaves room for windows and baselines.
+
+    The training part needs ``seq_size + 1`` transformed points to fit on, and a
+    season before each forecast origin; the test part needs ``seq_size + 1``
+    points for the book's test windows (1 with a validation tail). Computed
+    directly, so that an absurd size is refused at once.
+    """
+    need_train = max(seq_size + 1 + order, season) + validation
+    need_test = 1 if validation else seq_size + 1
+    train_ok = lambda n: data_loader.train_size(n, percent_train) >= need_train  # noqa: E731
+    test_ok = lambda n: n - data_loader.train_size(n, percent_train) >= need_test  # noqa: E731
+    return max(_smallest(train_ok, need_train / percent_train),
+               _smallest(test_ok, need_test / (1 - percent_train)))
+
+
+def split_stage(loaded, config, order):
+    """The split of ``loaded``, or SeriesTooShortError saying how many points are needed."""
+    n = len(loaded.values)
+    needed = minimum_length(config.seq_size, config.percent_train, config.season, order,
+                            config.validation)
+    if n < needed:
+        raise SeriesTooShortError(
+            f"{loaded.path}: {n} points are too few for seq_size={config.seq_size}, "
+            f"percent_train={config.percent_train}, season={config.season}"
+            + (f", differencing order {order}" if order else "")
+            + (f", validation={config.validation}" if config.validation else "")
+            + f"; at least {needed} points are needed")
+    return Split(n, data_loader.train_size(n, config.percent_train), config.validation)
+
+
+@dataclasses.dataclass(frozen=True)
+class Prepared:
+    """What training needs: the split, the preprocessing and the windows.
+
+    Attributes:
+        train_x, train_y: ``[b, seq_size, 1]`` and ``[b, seq_size]`` windows ending
+            before ``split.fit_end``.
+        monitor_x, monitor_y: windows whose targets all lie in the validation tail
+            (or, without one, the book's test windows inside the test period).
+        monitor_name: "validation" or "test".
+    """
+
+    split: Split
+    preprocessing: Preprocessing
+    train_x: np.ndarray
+    train_y: np.ndarray
+    monitor_x: np.ndarray
+    monitor_y: np.ndarray
+    monitor_name: str
+
+
+def _check_log(loaded, transform):
+    if transform.log and np.any(loaded.values <= 0):
+        i = int(np.flatnonzero(loaded.values <= 0)[0])
+        raise DataFormatError(f"{loaded.path}, line {loaded.lines[i]}: the log transform "
+                              f"needs positive values; found {loaded.values[i]:g}")
+
+
+def _normalization(loaded, split, transform, config):
+    fit_end = split.n if config.normalize == "all" else split.fit_end
+    part = "the whole series" if config.normalize == "all" else "the training windows"
+    source = (f"{loaded.path}, {part} (lines {loaded.lines[0]}..{loaded.lines[fit_end - 1]}"
+              + (f", {transform.describe()}" if transform.order or transform.log else "") + ")")
+    return data_loader.Normalization.fit(transform.forward(loaded.values[:fit_end]),
+                                         source=source)
+
+
+def prepare_stage(loaded, config):
+    """Split, transform, normalize and window the series -> Prepared.
+
+    Raises:
+        SeriesTooShortError, DataFormatError, SettingError: before any training.
+    """
+    transform = Transform(log=config.log, lags=tuple(config.diff))
+    split = split_stage(loaded, config, transform.order)
+    _check_log(loaded, transform)
+    preprocessing = Preprocessing(transform, _normalization(loaded, split, transform, config),
+                                  config.seq_size)
+    z, order, seq = preprocessing.encode(loaded.values), transform.order, config.seq_size
+    train_x, train_y = data_loader.make_windows(z[:split.fit_end - order], seq)
+    if split.validation:
+        monitor = data_loader.make_windows(z[split.fit_end - order - 1:split.n_train - order], seq)
+    else:
+        monitor = data_loader.make_windows(z[split.n_train - order:], seq)
+    return Prepared(split, preprocessing, train_x, train_y, *monitor,
+                    "validation" if split.validation else "test")
+
+
+# ---------------------------------------------------------------- tasks
+@dataclasses.dataclass(frozen=True)
+class Task:
+    """One forecast every member makes: ``count`` points from time ``start``.
+
+    ``kind`` is "one_step" (each point from the true values before it) or "path"
+    (hallucinated: each point fed back as the next input).
+    """
+
+    name: str
+    kind: str
+    start: int
+    count: int
+
+
+def plan_tasks(split, horizon):
+    """The forecasts of a run, in order: test, validation, calibration, future."""
+    tasks = [Task("test one-step", "one_step", split.n_train, split.n_test),
+             Task("hallucination", "path", split.n_train, max(split.n_test, horizon))]
+    if split.validation:
+        tasks += [Task("validation one-step", "one_step", split.fit_end, split.validation),
+                  Task("validation hallucination", "path", split.fit_end, split.validation)]
+        tasks += [Task(f"calibration from {t}", "path", t, split.n_train - t)
+                  for t in range(split.fit_end + 1, split.n_train)]
+    tasks.append(Task("forecast", "path", split.n, horizon))
+    return tasks
+
+
+def future_times_stage(loaded, split, tasks):
+    """Times of every forecast point, checked drawable before any training."""
+    return {task.name: data_loader.future_times(loaded.times, task.start, task.count)
+            for task in tasks if task.kind == "path" and not task.name.startswith("calibration")}
+
+
+# --------------------------------------------------------------- members
+@dataclasses.dataclass
+class Member:
+    """One trained predictor's results.
+
+    Attributes:
+        seed: its seed.
+        folder: its checkpoint folder.
+        history: its TrainingHistory, or None when training diverged.
+        forecasts: task name -> ``[task.count]`` forecast in series units.
+        failure: why it has no forecasts (one line), or None.
+    """
+
+    seed: int
+    folder: str
+    history: object
+    forecasts: dict
+    failure: str = None
+
+
+def forecast_member(predictor, preprocessing, values, tasks):
+    """Run every task with one trained predictor -> {task name: forecast in series units}."""
+    out = {}
+    for task in tasks:
+        if task.kind == "one_step":
+            out[task.name] = preprocessing.one_step(predictor.predict, values, task.start,
+                                                    task.start + task.count)
+        else:
+            out[task.name] = preprocessing.path(predictor.hallucinate, values, task.start,
+                                                task.count)
+    return out
+
+
+def train_member(prepared, loaded, tasks, config, seed, folder, progress):
+    """Train one predictor from ``seed`` into ``folder``, then run every task -> Member.
+
+    A member of an ensemble whose training diverges is returned with its
+    ``failure``; a lone predictor's divergence is raised (TrainingDiverged).
+    """
+    from .model import SeriesPredictor  # TensorFlow loads here, not at import
+    with SeriesPredictor(1, config.seq_size, config.hidden_dim, seed=seed,
+                         learning_rate=config.learning_rate, checkpoint_dir=folder) as predictor:
+        try:
+            history = predictor.train(
+                prepared.train_x, prepared.train_y, prepared.monitor_x, prepared.monitor_y,
+                iterations=config.iterations, report_every=config.report_every,
+                patience=config.patience, batch_size=config.batch_size,
+                verbose=not progress.quiet, monitor_name=prepared.monitor_name)
+        except TrainingDiverged as exc:
+            if config.ensemble == 1:
+                raise
+            progress.warn(f"member with seed {seed} dropped: {exc}")
+            return Member(seed, folder, None, {}, f"training diverged: {exc}")
+        forecasts = forecast_member(predictor, prepared.preprocessing, loaded.values, tasks)
+    return Member(seed, folder, history, forecasts)
+
+
+# --------------------------------------------------------------- combine
+def envelopes_for(values, tasks, season, log):
+    """The plausible band of each task, from the values known at its origin."""
+    return {task.name: Envelope.fit(values[:task.start], season, log) for task in tasks}
+
+
+def combine_stage(members, envelopes):
+    """Drop diverged members (named), combine the rest by the median -> Combined."""
+    trained = [(m.seed, m.forecasts) for m in members if m.failure is None]
+    combined = combine(trained, envelopes)
+    combined.dropped.update({m.seed: m.failure for m in members if m.failure})
+    combined.dropped = dict(sorted(combined.dropped.items()))
+    return combined
+
+
+def interval_stage(combined, loaded, tasks, prepared):
+    """Calibrate bands on the paths hallucinated from inside the validation tail -> model or None."""
+    split = prepared.split
+    calibration = [t for t in tasks if t.kind == "path"
+                   and split.fit_end <= t.start < split.n_train]
+    if not calibration or not combined.kept:
+        return None
+    paths = [combined.forecasts[t.name] for t in calibration]
+    actual = [loaded.values[t.start:t.start + t.count] for t in calibration]
+    return calibrate(paths, actual, log=prepared.preprocessing.transform.log)

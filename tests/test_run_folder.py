@@ -1,0 +1,144 @@
+"""A run folder you can keep: copied, moved or tampered with (issues 10 and 11)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, quiet_log
+from series_predictor import load_run
+from series_predictor.chapter import ChapterConfig, run_chapter
+from series_predictor.errors import FolderInUseError, OutputDirError, RunFolderError
+from series_predictor.run_folder import LOCK_NAME, claimed
+
+
+def csv_of(folder):
+    return open(os.path.join(folder, "forecast.csv"), encoding="utf-8").read()
+
+
+@pytest.fixture
+def copied_run(book_run, tmp_path):
+    """A copy of the shared run's folder, whose original is then out of reach."""
+    copy = tmp_path / "copy"
+    shutil.copytree(book_run.config.out, copy)
+    return copy
+
+
+def test_forecast_csv_holds_horizon_dates_and_values(book_run):
+    lines = csv_of(book_run.config.out).splitlines()
+    assert lines[0] == "time,forecast"
+    assert len(lines) == 1 + 20
+    assert lines[1].startswith("1961-01,") and lines[-1].startswith("1962-08,")
+    values = [float(line.split(",")[1]) for line in lines[1:]]
+    np.testing.assert_allclose(values, book_run.forecast, rtol=1e-9)
+
+
+def test_a_copy_forecasts_what_the_run_wrote_after_the_original_is_deleted(book_run, tmp_path):
+    original = tmp_path / "original"
+    shutil.copytree(book_run.config.out, original)
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    shutil.rmtree(original)
+    assert load_run(copy).forecast().to_csv() == csv_of(copy)
+
+
+def test_a_moved_folder_forecasts_the_same(copied_run, tmp_path):
+    moved = tmp_path / "elsewhere" / "moved [1]"
+    moved.parent.mkdir()
+    os.rename(copied_run, moved)
+    assert load_run(moved).forecast().to_csv() == csv_of(moved)
+
+
+def test_a_longer_horizon_extends_the_same_forecast(copied_run):
+    run = load_run(copied_run)
+    longer = run.forecast(30)
+    assert len(longer.point) == 30 and str(longer.times[-1]) == "1963-06"
+    np.testing.assert_array_equal(longer.point[:20], run.forecast().point)
+
+
+@pytest.mark.parametrize("victim, change", [
+    ("forecast.csv", lambda p: p.write_text(p.read_text().replace("1961-01", "1961-02"))),
+    ("metrics.json", lambda p: p.write_text(p.read_text() + " ")),
+    ("checkpoint/model.ckpt-4.index", lambda p: p.write_bytes(p.read_bytes()[:-1])),
+    ("checkpoint/model.ckpt-4.data-00000-of-00001", lambda p: p.unlink()),
+    ("run.json", lambda p: p.write_text(p.read_text().replace('"horizon": 20', '"horizon": 21'))),
+])
+def test_a_tampered_folder_is_refused_naming_the_file(copied_run, victim, change):
+    change(copied_run / victim)
+    with pytest.raises(RunFolderError, match=os.path.basename(victim)):
+        load_run(copied_run)
+
+
+def test_a_folder_without_a_manifest_is_not_a_run(tmp_path):
+    with pytest.raises(RunFolderError, match="run.json.*is missing"):
+        load_run(tmp_path)
+
+
+def test_forecast_command_from_a_copy(copied_run, tmp_path):
+    out = tmp_path / "f.csv"
+    result = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "simple_regression.py"), "forecast",
+         str(copied_run), "--out", str(out)],
+        cwd=tmp_path, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=ROOT))
+    assert result.returncode == 0, result.stderr
+    assert out.read_text() == csv_of(copied_run)
+    (copied_run / "forecast.csv").write_text("tampered\n")
+    result = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "simple_regression.py"), "forecast", str(copied_run)],
+        cwd=tmp_path, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=ROOT))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "forecast.csv" in result.stderr
+
+
+def test_ensemble_folder_keeps_members_intervals_and_spread(ensemble_run, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(ensemble_run.config.out, copy)
+    manifest = json.load(open(copy / "run.json"))
+    assert [m["folder"] for m in manifest["members"]] == [
+        f"checkpoint-{seed}" for seed in ensemble_run.combined.kept]
+    header = csv_of(copy).splitlines()[0].split(",")
+    assert header[:6] == ["time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95"]
+    assert header[6:] == [f"member_seed_{s}" for s in ensemble_run.combined.kept]
+    assert load_run(copy).forecast().to_csv() == csv_of(copy)
+
+
+def test_every_output_is_checked_before_training(tmp_path):
+    out = tmp_path / "out"
+    (out / "metrics.json").mkdir(parents=True)
+    with pytest.raises(OutputDirError, match="metrics.json.*is a folder"):
+        run_chapter(ChapterConfig(out=str(out), iterations=10**6), log=quiet_log)
+    shutil.rmtree(out)
+    out.mkdir()
+    (out / "checkpoint-2").write_text("in the way")
+    log = []
+    with pytest.raises(OutputDirError, match="checkpoint-2.*is a file"):
+        run_chapter(ChapterConfig(out=str(out), ensemble=3, iterations=10**6), log=log.append)
+    assert not any("Training" in line for line in log)  # member 1 was never trained
+    assert not (out / "checkpoint-0").exists() or os.listdir(out / "checkpoint-0") == []
+
+
+def test_a_second_run_on_the_same_folder_is_refused_naming_the_holder(tmp_path):
+    with claimed(str(tmp_path), ["checkpoint"]):
+        with pytest.raises(FolderInUseError, match=r"in use by another run \(pid \d+"):
+            run_chapter(ChapterConfig(out=str(tmp_path)), log=quiet_log)
+        code = ("from series_predictor.chapter import ChapterConfig, run_chapter\n"
+                f"run_chapter(ChapterConfig(out={str(tmp_path)!r}))\n")
+        other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               env=dict(os.environ, PYTHONPATH=ROOT))
+        assert "FolderInUseError" in other.stderr and f"pid {os.getpid()}" in other.stderr
+    assert (tmp_path / LOCK_NAME).exists()
+
+
+def test_a_failed_rerun_leaves_no_manifest_claiming_old_files(book_run, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(book_run.config.out, copy)
+    with pytest.raises(Exception):
+        run_chapter(ChapterConfig(out=str(copy), learning_rate=1e30, iterations=300,
+                                  report_every=10), log=quiet_log)
+    assert not (copy / "run.json").exists()
+    with pytest.raises(RunFolderError, match="missing"):
+        load_run(copy)

@@ -8,7 +8,7 @@ comes from ``ChapterConfig`` (``config.py``).
 import dataclasses
 import os
 
-from . import stages
+from . import backtest, stages
 from .config import ChapterConfig, check_config
 from .outputs import write_outputs
 from .report import evaluate, format_report
@@ -66,6 +66,31 @@ class ChapterResult:
         return next((m.history for m in self.members if m.history is not None), None)
 
 
+def plan_run(loaded, config, split=None, future=True):
+    """Prepare ``loaded`` and list the forecasts to make -> ChapterResult (not yet fitted).
+
+    ``future=False`` leaves out the forecast past the end of ``loaded`` (a backtest's
+    origins forecast only up to their horizon).
+    """
+    prepared = stages.prepare_stage(loaded, config, split)
+    tasks = stages.plan_tasks(prepared.split, config.horizon, future)
+    return ChapterResult(config, loaded, prepared, tasks,
+                         stages.future_times_stage(loaded, prepared.split, tasks))
+
+
+def fit_run(run, out, progress):
+    """Train every member into ``out``, forecast, combine and calibrate ``run`` in place."""
+    config, loaded = run.config, run.loaded
+    folders = [member_folder(seed, config.ensemble) for seed in config.seeds]
+    run.members = [_member(run, progress, seed, os.path.join(out, folder), k)
+                   for k, (seed, folder) in enumerate(zip(config.seeds, folders))]
+    run.envelopes = stages.envelopes_for(loaded.values, run.tasks, config.season,
+                                         run.prepared.preprocessing.transform.log)
+    run.combined = stages.combine_stage(run.members, run.envelopes)
+    run.intervals = stages.interval_stage(run.combined, loaded, run.tasks, run.prepared)
+    return run
+
+
 def run_chapter(config=None, *, log=print):
     """Run listing 10.9 with ``config`` and write its outputs into ``config.out``.
 
@@ -82,19 +107,14 @@ def run_chapter(config=None, *, log=print):
     config = check_config(config or ChapterConfig())
     progress = stages.Progress(log, config.quiet)
     loaded = stages.read_stage(config)
-    prepared = stages.prepare_stage(loaded, config)
-    tasks = stages.plan_tasks(prepared.split, config.horizon)
-    run = ChapterResult(config, loaded, prepared, tasks,
-                        stages.future_times_stage(loaded, prepared.split, tasks))
+    run = plan_run(loaded, config)
+    origins = backtest.plan_origins(run)
     folders = [member_folder(seed, config.ensemble) for seed in config.seeds]
     with claimed(config.out, folders) as out:
-        run.members = [_member(run, progress, seed, os.path.join(out, folder), k)
-                       for k, (seed, folder) in enumerate(zip(config.seeds, folders))]
-        run.envelopes = stages.envelopes_for(loaded.values, tasks, config.season,
-                                             prepared.preprocessing.transform.log)
-        run.combined = stages.combine_stage(run.members, run.envelopes)
-        run.intervals = stages.interval_stage(run.combined, loaded, tasks, prepared)
+        fit_run(run, out, progress)
         run.metrics = evaluate(run)
+        if origins:
+            run.metrics["backtest"] = backtest.run_backtest(run, origins, progress)
         run.files = write_outputs(out, run)
     progress.result(format_report(run.metrics))
     progress.result("Wrote " + ", ".join(run.files.values()))

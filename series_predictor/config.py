@@ -16,6 +16,7 @@ MAX_HORIZON = 100_000        # points forecast past the data (and hallucinated)
 MAX_ENSEMBLE = 100
 MAX_ITERATIONS = 10_000_000
 MAX_LAG = 100_000            # differencing lags and the season
+MAX_BACKTEST = 100
 
 
 def _option(default, help, *, check, metavar="N", parse=None, group="book", choices=None,
@@ -160,6 +161,11 @@ class ChapterConfig:
     ensemble: int = _option(1, "train N predictors (seeds SEED..SEED+N-1) and combine "
                             "their forecasts by the median", check=_count(MAX_ENSEMBLE),
                             parse=parse_number, group="beyond")
+    backtest: int = _option(0, "also refit at N forecast origins one season apart (an "
+                            "expanding window ending at the test split) and report the "
+                            "errors by steps ahead, with backtest.png (default: off)",
+                            check=_non_negative(MAX_BACKTEST), parse=parse_number,
+                            group="beyond")
     recipe: str = _option(None, "a preset of settings (see the README); options given "
                           "explicitly still win", check=_recipe, metavar=None,
                           choices=tuple(sorted(RECIPES)), group="beyond")

@@ -58,56 +58,62 @@ class Envelope:
 
 @dataclasses.dataclass
 class Combined:
-    """The ensemble's forecasts, member by member and combined.
+    """The ensemble's forecasts, combined task by task.
+
+    Each forecast is judged on its own, against the envelope of the values known
+    when it was made, so that no choice of members reads values after a forecast's
+    origin. A member left out of one forecast may be kept in another.
 
     Attributes:
-        forecasts: name -> ``[k]`` median over the kept members (None if none kept).
-        spread: name -> ``[k]`` standard deviation over the kept members.
-        kept: seeds of the members that were combined.
-        dropped: seed -> why it was dropped (one line).
+        forecasts: task name -> ``[k]`` median over the members kept for it (None if none).
+        spread: task name -> ``[k]`` standard deviation over those members.
+        kept: task name -> seeds of the members combined.
+        dropped: seed -> why it was left out (the first forecast it spoiled).
     """
 
     forecasts: dict
     spread: dict
-    kept: list
+    kept: dict
     dropped: dict
 
+    def kept_everywhere(self):
+        """Seeds kept in every forecast."""
+        sets = [set(seeds) for seeds in self.kept.values()]
+        return sorted(set.intersection(*sets)) if sets else []
 
-def _why_dropped(forecasts, envelopes):
-    """One line naming the first forecast and step that left its envelope, or None.
 
-    The escaped value itself is not quoted: a blow-up is never printed.
-    """
-    for name, path in forecasts.items():
-        escape = envelopes[name].first_escape(path)
-        if escape is not None:
-            low, high = envelopes[name].bounds(escape + 1)
-            return (f"its {name.replace('_', ' ')} forecast left the plausible range "
-                    f"{low[-1]:.4g}..{high[-1]:.4g} at step {escape + 1}")
-    return None
+def _escape_reason(name, envelope, path):
+    escape = envelope.first_escape(path)
+    if escape is None:
+        return None
+    low, high = envelope.bounds(escape + 1)
+    return (f"its {name.replace('_', ' ')} forecast left the plausible range "
+            f"{low[-1]:.4g}..{high[-1]:.4g} at step {escape + 1}")
 
 
 def combine(members, envelopes):
-    """Drop the members that left an envelope; take the median of the rest.
+    """For each task, drop the members that left its envelope; take the median of the rest.
+
+    The escaped value itself is never quoted: a blow-up is never printed.
 
     Args:
-        members: list of ``(seed, {name: [k] forecast})``, every member with the same names.
+        members: list of ``(seed, {name: [k] forecast})``.
         envelopes: name -> ``Envelope`` of the values known at that forecast's origin.
 
     Returns:
         Combined.
     """
-    kept, dropped = [], {}
-    for seed, forecasts in members:
-        why = _why_dropped(forecasts, envelopes)
-        if why is None:
-            kept.append((seed, forecasts))
-        else:
-            dropped[seed] = why
-    names = list(envelopes)
-    if not kept:
-        return Combined({n: None for n in names}, {n: None for n in names}, [], dropped)
-    stacked = {n: np.stack([f[n] for _, f in kept]) for n in names}
-    return Combined(forecasts={n: np.median(a, axis=0) for n, a in stacked.items()},
-                    spread={n: np.std(a, axis=0) for n, a in stacked.items()},
-                    kept=[seed for seed, _ in kept], dropped=dropped)
+    forecasts, spread, kept, dropped = {}, {}, {}, {}
+    for name, envelope in envelopes.items():
+        good = []
+        for seed, paths in members:
+            why = _escape_reason(name, envelope, paths[name])
+            if why is None:
+                good.append((seed, paths[name]))
+            else:
+                dropped.setdefault(seed, why)
+        kept[name] = [seed for seed, _ in good]
+        stacked = np.stack([path for _, path in good]) if good else None
+        forecasts[name] = None if stacked is None else np.median(stacked, axis=0)
+        spread[name] = None if stacked is None else np.std(stacked, axis=0)
+    return Combined(forecasts, spread, kept, dropped)

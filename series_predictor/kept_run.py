@@ -71,12 +71,12 @@ class KeptRun:
         preprocessing = Preprocessing.from_dict(self.manifest["preprocessing"])
         member_paths = self._member_paths(preprocessing, values, horizon)
         combined = combine(member_paths, {"forecast": Envelope(**self.manifest["envelope"])})
-        point = combined.forecasts["forecast"] if combined.kept else None
+        point = combined.forecasts["forecast"]
         intervals = self.manifest["intervals"]
         bands = (IntervalModel.from_dict(intervals).bands(point)
                  if intervals is not None and point is not None else {})
         members = {seed: paths["forecast"] for seed, paths in member_paths
-                   if seed in combined.kept}
+                   if seed in combined.kept["forecast"]}
         dropped = {int(seed): why for seed, why in self.manifest["dropped"].items()}
         return Forecast(future, point, bands, members, {**dropped, **combined.dropped})
 

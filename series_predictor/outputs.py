@@ -58,42 +58,60 @@ def run_forecast(run):
     combined, times = run.combined, run.times["forecast"]
     point = combined.forecasts["forecast"]
     bands = run.intervals.bands(point) if run.intervals is not None and point is not None else {}
-    members = {m.seed: m.forecasts["forecast"] for m in run.members if m.seed in combined.kept}
+    members = {m.seed: m.forecasts["forecast"] for m in run.members
+               if m.seed in combined.kept["forecast"]}
     return Forecast(times, point, bands, members, dict(combined.dropped))
 
 
-def _title_suffix(run):
-    kept, total = len(run.combined.kept), len(run.members)
+def _title_suffix(run, task):
+    kept, total = len(run.combined.kept[task]), len(run.members)
     return "" if total == 1 else f" (median of {kept} of {total} members)"
+
+
+def _no_forecast(loaded, path):
+    return plots.plot_series(loaded.times, loaded.values, units=loaded.units, path=path,
+                             title="No LSTM forecast: every member diverged")
 
 
 def write_figures(folder, run):
     """predictions.png, hallucinations.png, loss.png and forecast.png into ``folder``."""
     loaded, split, combined = run.loaded, run.prepared.split, run.combined
     paths = {name: os.path.join(folder, name) for name in PNG_FILES}
-    suffix, units = _title_suffix(run), loaded.units
-    if combined.kept:
-        plots.plot_predictions(loaded.times, loaded.values, split.n_train,
-                               combined.forecasts["test one-step"], units=units,
-                               title="One-step predictions over the test period" + suffix,
-                               path=paths["predictions.png"])
-        path = combined.forecasts["hallucination"]
-        bands = run.intervals.bands(path) if run.intervals is not None else None
+    one_step, path = combined.forecasts["test one-step"], combined.forecasts["hallucination"]
+    if one_step is None:
+        _no_forecast(loaded, paths["predictions.png"])
+    else:
+        plots.plot_predictions(loaded.times, loaded.values, split.n_train, one_step,
+                               units=loaded.units, path=paths["predictions.png"],
+                               title="One-step predictions over the test period"
+                                     + _title_suffix(run, "test one-step"))
+    if path is None:
+        _no_forecast(loaded, paths["hallucinations.png"])
+    else:
         plots.plot_hallucinations(
             loaded.times, loaded.values, split.n_train, run.times["hallucination"], path,
-            units=units, bands=bands, path=paths["hallucinations.png"],
-            title=f"Hallucination: {len(path)} steps fed back from the end of training" + suffix)
-        forecast = run_forecast(run)
-        plots.plot_forecast(loaded.times, loaded.values, forecast.times, forecast.point,
-                            units=units, bands=forecast.bands, path=paths["forecast.png"],
-                            title=f"Forecast: {len(forecast.point)} points past the end of "
-                                  "the data" + suffix)
-    else:
-        for name in ("predictions.png", "hallucinations.png", "forecast.png"):
-            plots.plot_series(loaded.times, loaded.values, units=units, path=paths[name],
-                              title="No LSTM forecast: every member diverged")
+            units=loaded.units, path=paths["hallucinations.png"],
+            bands=run.intervals.bands(path) if run.intervals is not None else None,
+            title=f"Hallucination: {len(path)} steps fed back from the end of training"
+                  + _title_suffix(run, "hallucination"))
+    _write_forecast_figure(run, paths["forecast.png"])
     _write_loss(run, paths["loss.png"])
+    if run.metrics.get("backtest"):
+        paths["backtest.png"] = os.path.join(folder, "backtest.png")
+        plots.plot_backtest(run.metrics["backtest"], units=loaded.units,
+                            path=paths["backtest.png"])
     return paths
+
+
+def _write_forecast_figure(run, path):
+    forecast = run_forecast(run)
+    if forecast.point is None:
+        return _no_forecast(run.loaded, path)
+    return plots.plot_forecast(run.loaded.times, run.loaded.values, forecast.times,
+                               forecast.point, units=run.loaded.units, bands=forecast.bands,
+                               path=path, title=f"Forecast: {len(forecast.point)} points past "
+                                                "the end of the data"
+                                                + _title_suffix(run, "forecast"))
 
 
 def _write_loss(run, path):
@@ -131,7 +149,7 @@ def manifest_content(run):
                      "checkpoint": os.path.basename(m.history.checkpoint),
                      "model_args": {"input_dim": 1, "seq_size": run.config.seq_size,
                                     "hidden_dim": run.config.hidden_dim}}
-                    for m in run.members if m.seed in run.combined.kept],
+                    for m in run.members if m.seed in run.combined.kept["forecast"]],
         "dropped": {str(k): v for k, v in run.combined.dropped.items()},
         "envelope": run.envelopes["forecast"].to_dict(),
         "intervals": None if run.intervals is None else run.intervals.to_dict(),

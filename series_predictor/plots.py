@@ -174,6 +174,23 @@ def plot_loss(steps, train_rmse, monitor_rmse=None, *, units="value",
     return _save(fig, path)
 
 
+def plot_backtest(report, *, units="value", path=None):
+    """Mean absolute error against steps ahead, per method, from a backtest report."""
+    fig = Figure(figsize=(8, 4.5), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_title(_literal(f"Backtest: {len(report['origins'])} origins, error by steps ahead"))
+    for method, rows in report["by_horizon"].items():
+        if rows is not None:
+            steps = np.arange(1, len(rows["mae"]) + 1)
+            ax.plot(steps, rows["mae"], marker=".", label=method.replace("_", " "),
+                    linewidth=2.5 if method == "lstm" else 1.2)
+    ax.set_xlabel("steps ahead")
+    ax.set_ylabel(_literal(f"mean absolute error ({units})"))
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return _save(fig, path)
+
+
 def plot_series(times, values, *, units="value", title="The series", path=None):
     """The whole series in its own units."""
     fig, ax = _axes(title, units, _is_date(times))

@@ -49,7 +49,9 @@ def _training_report(history, monitor_name):
 def _ensemble_report(members, combined, values, split):
     actual = values[split.n_train:]
     return {"seeds": [m.seed for m in members], "combine": "median",
-            "kept": combined.kept, "dropped": {str(k): v for k, v in combined.dropped.items()},
+            "kept": {name: seeds for name, seeds in combined.kept.items()
+                     if not name.startswith("calibration")},
+            "dropped": {str(k): v for k, v in combined.dropped.items()},
             "members": [{"seed": m.seed,
                          "one_step": metrics.scores(m.forecasts.get("test one-step"), actual),
                          "hallucination": metrics.scores(
@@ -117,7 +119,7 @@ def _loses_on_validation(report):
 def warnings(report, config, combined):
     """Plain sentences about what the numbers cannot show by themselves."""
     out = [f"member with seed {seed} dropped: {why}" for seed, why in combined.dropped.items()]
-    if not combined.kept:
+    if combined.forecasts["hallucination"] is None:
         out.append("every member's forecast diverged or left the plausible range: there is "
                    "no LSTM forecast to report")
     if config.patience is not None and not config.validation:
@@ -158,6 +160,9 @@ def format_report(report):
         lines += _rows(report["validation"], ("lstm", "seasonal_naive"), season)
     lines += _ensemble_lines(report.get("ensemble"))
     lines += _interval_lines(report.get("intervals"))
+    if report.get("backtest"):
+        from .backtest import format_backtest
+        lines.append(format_backtest(report["backtest"], report["units"]))
     lines += [f"Warning: {text}" for text in report["warnings"]]
     return "\n".join(lines)
 
@@ -165,7 +170,8 @@ def format_report(report):
 def _ensemble_lines(ensemble):
     if not ensemble:
         return []
-    kept = [m for m in ensemble["members"] if m["seed"] in ensemble["kept"]]
+    kept = [m for m in ensemble["members"] if m["seed"] in ensemble["kept"]["hallucination"]
+            and m["seed"] in ensemble["kept"]["test one-step"]]
     if not kept:
         return []
     one = [m["one_step"]["rmse"] for m in kept]

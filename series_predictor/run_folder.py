@@ -24,7 +24,7 @@ MANIFEST = "run.json"
 FORMAT = "series-predictor run folder, version 1"
 LOCK_NAME = ".series-predictor.lock"
 OUTPUTS = ("predictions.png", "hallucinations.png", "loss.png", "forecast.png",
-           "metrics.json", "forecast.csv")
+           "backtest.png", "metrics.json", "forecast.csv")
 CHECKPOINT_PATTERNS = ("model.ckpt-", "checkpoint", "series_predictor.json")
 
 

@@ -95,6 +95,12 @@ def _smallest(condition, guess):
     return n
 
 
+def minimum_fit_length(seq_size, season, order=0, validation=0):
+    """Fewest points before a forecast origin: windows to fit on, then the validation
+    tail, and a full season before each origin for the seasonal baselines."""
+    return max(seq_size + 1 + order, season) + validation
+
+
 def minimum_length(seq_size, percent_train, season, order=0, validation=0):
     """Fewest points for which the split leaves room for windows and baselines.
 
@@ -103,7 +109,7 @@ def minimum_length(seq_size, percent_train, season, order=0, validation=0):
     points for the book's test windows (1 with a validation tail). Computed
     directly, so that an absurd size is refused at once.
     """
-    need_train = max(seq_size + 1 + order, season) + validation
+    need_train = minimum_fit_length(seq_size, season, order, validation)
     need_test = 1 if validation else seq_size + 1
     train_ok = lambda n: data_loader.train_size(n, percent_train) >= need_train  # noqa: E731
     test_ok = lambda n: n - data_loader.train_size(n, percent_train) >= need_test  # noqa: E731
@@ -163,14 +169,16 @@ def _normalization(loaded, split, transform, config):
                                          source=source)
 
 
-def prepare_stage(loaded, config):
+def prepare_stage(loaded, config, split=None):
     """Split, transform, normalize and window the series -> Prepared.
+
+    ``split`` overrides the chapter's split (a backtest's origins do).
 
     Raises:
         SeriesTooShortError, DataFormatError, SettingError: before any training.
     """
     transform = Transform(log=config.log, lags=tuple(config.diff))
-    split = split_stage(loaded, config, transform.order)
+    split = split or split_stage(loaded, config, transform.order)
     _check_log(loaded, transform)
     preprocessing = Preprocessing(transform, _normalization(loaded, split, transform, config),
                                   config.seq_size)
@@ -199,8 +207,9 @@ class Task:
     count: int
 
 
-def plan_tasks(split, horizon):
-    """The forecasts of a run, in order: test, validation, calibration, future."""
+def plan_tasks(split, horizon, future=True):
+    """The forecasts of a run, in order: test, validation, calibration, and (with
+    ``future``) the forecast past the end of the data."""
     tasks = [Task("test one-step", "one_step", split.n_train, split.n_test),
              Task("hallucination", "path", split.n_train, max(split.n_test, horizon))]
     if split.validation:
@@ -208,7 +217,8 @@ def plan_tasks(split, horizon):
                   Task("validation hallucination", "path", split.fit_end, split.validation)]
         tasks += [Task(f"calibration from {t}", "path", t, split.n_train - t)
                   for t in range(split.fit_end + 1, split.n_train)]
-    tasks.append(Task("forecast", "path", split.n, horizon))
+    if future:
+        tasks.append(Task("forecast", "path", split.n, horizon))
     return tasks
 
 
@@ -295,7 +305,7 @@ def interval_stage(combined, loaded, tasks, prepared):
     split = prepared.split
     calibration = [t for t in tasks if t.kind == "path"
                    and split.fit_end <= t.start < split.n_train]
-    if not calibration or not combined.kept:
+    if not calibration or any(combined.forecasts[t.name] is None for t in calibration):
         return None
     paths = [combined.forecasts[t.name] for t in calibration]
     actual = [loaded.values[t.start:t.start + t.count] for t in calibration]

@@ -41,7 +41,7 @@ def test_combine_takes_the_median_and_drops_a_blow_up_by_name():
                (2, {"hallucination": np.array([1.0, 1e29, 5.0])}),
                (3, {"hallucination": np.array([9.0, 9.5, 9.9])})]
     combined = combine(members, {"hallucination": envelope})
-    assert combined.kept == [0, 1, 3]
+    assert combined.kept == {"hallucination": [0, 1, 3]}
     assert list(combined.dropped) == [2]
     assert combined.dropped[2] == ("its hallucination forecast left the plausible range "
                                    "-5.417..15.42 at step 2")
@@ -69,7 +69,8 @@ def test_a_planted_diverging_member_is_dropped_named_and_never_shown(tmp_path, m
     config = ChapterConfig(out=str(tmp_path), iterations=20, report_every=10, ensemble=3,
                            seed=7, hidden_dim=8, quiet=True)
     result = run_chapter(config, log=lines.append)
-    assert result.combined.kept == [7, 9]
+    assert result.combined.kept["hallucination"] == [7, 9]
+    assert result.combined.kept["forecast"] == [7, 9]
     assert "left the plausible range" in result.metrics["ensemble"]["dropped"]["8"]
     text = "\n".join(lines)
     assert "member with seed 8 dropped" in text and "e+" not in text

@@ -99,10 +99,10 @@ def test_ensemble_folder_keeps_members_intervals_and_spread(ensemble_run, tmp_pa
     shutil.copytree(ensemble_run.config.out, copy)
     manifest = json.load(open(copy / "run.json"))
     assert [m["folder"] for m in manifest["members"]] == [
-        f"checkpoint-{seed}" for seed in ensemble_run.combined.kept]
+        f"checkpoint-{seed}" for seed in ensemble_run.combined.kept["forecast"]]
     header = csv_of(copy).splitlines()[0].split(",")
     assert header[:6] == ["time", "forecast", "lower_80", "upper_80", "lower_95", "upper_95"]
-    assert header[6:] == [f"member_seed_{s}" for s in ensemble_run.combined.kept]
+    assert header[6:] == [f"member_seed_{s}" for s in ensemble_run.combined.kept["forecast"]]
     assert load_run(copy).forecast().to_csv() == csv_of(copy)
 
 

@@ -1,0 +1,171 @@
+"""Rolling-origin backtest (``--backtest K``): refit at K forecast origins and score
+each forecast of the test length against the naive baselines.
+
+The origins are one season apart and end at the chapter's own split: origin ``k``
+fits on ``values[:o_k]`` only (an expanding window) and hallucinates
+``values[o_k:o_k+H]``, ``H`` being the test length; the last origin is the
+chapter's run itself. Scores are averaged over origins: RMSE, MAE and MASE
+(MAE over the in-sample MAE of seasonal naive before that origin), overall and by
+steps ahead, with the coverage of the prediction intervals when there are any.
+"""
+
+import dataclasses
+import tempfile
+
+import numpy as np
+
+from . import metrics, stages
+from .errors import SeriesTooShortError
+from .intervals import coverage
+
+METHODS = ("lstm",) + metrics.BASELINES
+
+
+def origins(split, count, stride, minimum):
+    """The K origins, ``stride`` apart, the last at ``split.n_train``.
+
+    Raises:
+        SeriesTooShortError: the first origin would leave fewer than ``minimum``
+            points to fit on (computed directly, not by trying).
+    """
+    first = split.n_train - stride * (count - 1)
+    if first < minimum:
+        raise SeriesTooShortError(
+            f"a backtest with {count} origins {stride} points apart starts at point {first}, "
+            f"but a fit needs at least {minimum} points before its origin; use fewer "
+            f"origins (at most {(split.n_train - minimum) // stride + 1})")
+    return [first + stride * k for k in range(count)]
+
+
+def truncated(loaded, end):
+    """The series up to (not including) ``end``."""
+    return dataclasses.replace(loaded, values=loaded.values[:end], times=loaded.times[:end],
+                               lines=loaded.lines[:end])
+
+
+@dataclasses.dataclass
+class OriginResult:
+    """One origin's forecasts (``[H]`` each, series units) and what scales them."""
+
+    origin: int
+    actual: np.ndarray
+    forecasts: dict
+    mase_scale: float
+    coverage: dict
+
+
+def _score_origin(run, origin, horizon, season):
+    values = run.loaded.values
+    actual = values[origin:origin + horizon]
+    lstm = run.combined.forecasts["hallucination"]
+    forecasts = {"lstm": None if lstm is None else lstm[:horizon],
+                 **metrics.multi_step_baselines(values, origin, horizon, season)}
+    bands = run.intervals.bands(forecasts["lstm"]) if run.intervals and lstm is not None else {}
+    return OriginResult(origin, actual, forecasts,
+                        metrics.seasonal_naive_scale(values[:origin], season),
+                        coverage(bands, actual) if bands else {})
+
+
+def fit_origin(loaded, config, origin, horizon, progress):
+    """Fit the chapter's pipeline on ``values[:origin]`` and score ``horizon`` points."""
+    from .chapter import fit_run, plan_run
+    split = stages.Split(origin + horizon, origin, config.validation)
+    run = plan_run(truncated(loaded, origin + horizon), config, split, future=False)
+    with tempfile.TemporaryDirectory(prefix="series-predictor-backtest-") as folder:
+        fit_run(run, folder, stages.Progress(progress.log, quiet=True))
+    return _score_origin(run, origin, horizon, config.season)
+
+
+def _by_horizon(results, method):
+    rows = [r for r in results if r.forecasts[method] is not None]
+    if not rows:
+        return None
+    errors = np.stack([r.forecasts[method] - r.actual for r in rows])
+    scaled = np.abs(errors) / np.array([[r.mase_scale] for r in rows])
+    return {"rmse": np.sqrt(np.mean(errors ** 2, axis=0)).tolist(),
+            "mae": np.mean(np.abs(errors), axis=0).tolist(),
+            "mase": np.mean(scaled, axis=0).tolist(),
+            "origins_scored": len(rows)}
+
+
+def _overall(results, method):
+    rows = [r for r in results if r.forecasts[method] is not None]
+    if not rows:
+        return {"rmse": None, "mae": None, "mase": None}
+    return {"rmse": float(np.mean([metrics.rmse(r.forecasts[method], r.actual) for r in rows])),
+            "mae": float(np.mean([metrics.mae(r.forecasts[method], r.actual) for r in rows])),
+            "mase": float(np.mean([metrics.mae(r.forecasts[method], r.actual) / r.mase_scale
+                                   for r in rows]))}
+
+
+def summarize(results, times, horizon, stride):
+    """The backtest's report: per method, overall and by steps ahead."""
+    report = {"origins": [str(times[r.origin]) for r in results], "horizon": horizon,
+              "stride": stride, "window": "expanding",
+              "overall": {m: _overall(results, m) for m in METHODS},
+              "by_horizon": {m: _by_horizon(results, m) for m in METHODS}}
+    covered = [r.coverage for r in results if r.coverage]
+    if covered:
+        report["interval_coverage"] = {str(level): float(np.mean([c[level] for c in covered]))
+                                       for level in covered[0]}
+    return report
+
+
+def plan_origins(run):
+    """The origins of ``run.config.backtest`` (checked before any training), or []."""
+    config = run.config
+    if not config.backtest:
+        return []
+    order = run.prepared.preprocessing.transform.order
+    minimum = stages.minimum_fit_length(config.seq_size, config.season, order,
+                                        config.validation)
+    return origins(run.prepared.split, config.backtest, config.season, minimum)
+
+
+def backtest_config(config):
+    """The settings each origin is fitted with: the run's, normalized on the fit part only.
+
+    The book normalizes over the whole series, which looks ahead; an origin must
+    never see its future, so the backtest uses ``normalize="train"`` throughout.
+    """
+    return dataclasses.replace(config, normalize="train")
+
+
+def run_backtest(run, points, progress):
+    """Backtest at ``points``. The last origin is the chapter's own split: its fitted
+    ``run`` is reused when it already normalized on the training part.
+
+    Returns:
+        The report dict (see ``summarize``).
+    """
+    loaded, split = run.loaded, run.prepared.split
+    config, horizon = backtest_config(run.config), split.n_test
+    reuse_last = run.config.normalize == "train"
+    results = []
+    for k, origin in enumerate(points[:-1] if reuse_last else points):
+        progress.step(f"Backtest origin {k + 1} of {len(points)}: fit on "
+                      f"{loaded.times[0]}..{loaded.times[origin - 1]}, forecast "
+                      f"{loaded.times[origin]}..{loaded.times[origin + horizon - 1]}")
+        results.append(fit_origin(loaded, config, origin, horizon, progress))
+    if reuse_last:
+        results.append(_score_origin(run, split.n_train, horizon, config.season))
+    return dict(summarize(results, loaded.times, horizon, config.season),
+                normalization="each origin's fit part (no look-ahead)")
+
+
+def format_backtest(report, units):
+    """The backtest as a plain-text table."""
+    lines = [f"Backtest: {len(report['origins'])} origins ({report['origins'][0]} .. "
+             f"{report['origins'][-1]}, {report['stride']} apart), {report['horizon']} points "
+             f"ahead each, errors in {units}:",
+             f"{'':28s} {'mean RMSE':>10s} {'mean MAE':>10s} {'MASE':>7s}"]
+    for method, row in report["overall"].items():
+        cells = ["diverged" if row[k] is None else f"{row[k]:.{2 if k == 'mase' else 1}f}"
+                 for k in ("rmse", "mae", "mase")]
+        lines.append(f"{method.replace('_', ' '):28s} {cells[0]:>10s} {cells[1]:>10s} "
+                     f"{cells[2]:>7s}")
+    cover = report.get("interval_coverage")
+    if cover:
+        lines.append("Interval coverage over the origins: " + ", ".join(
+            f"{float(level):.0%} band holds {share:.0%}" for level, share in cover.items()))
+    return "\n".join(lines)

@@ -5,5 +5,5 @@ TensorFlow.
 """
 
 from series_predictor.data_loader import (  # noqa: F401
-    BUNDLED_CSV, Normalization, Series, bundled_data_path, load_series, make_windows,
-    read_series, split_data, train_size)
+    BUNDLED_CSV, Normalization, Series, bundled_data_path, future_times, load_series,
+    make_windows, read_series, split_data, train_size)

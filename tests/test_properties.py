@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import data_loader
-from series_predictor.errors import DataFormatError, SeriesTooShortError
+from series_predictor.errors import DataFormatError, SeriesTooShortError, SettingError
 
 finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
 series = st.lists(finite, min_size=2, max_size=60).filter(lambda v: np.std(v) > 1e-6 * (1 + np.max(np.abs(v))))
@@ -75,3 +75,98 @@ def test_junk_gives_a_series_or_the_documented_error(tmp_path, junk):
         assert "junk.csv" in str(exc)
     else:
         assert len(series.values) >= 1 and np.all(np.isfinite(series.values))
+
+
+# ---------------------------------------------------------------- readers' own files
+
+def month_label(i, first_year=1900):
+    """The ``i``-th month from January of ``first_year``, as ``YYYY-MM``."""
+    return f"{first_year + i // 12}-{i % 12 + 1:02d}"
+
+
+# How a spreadsheet in some locale may write a value: never read as another number.
+# ('.' as a thousands separator is caught only among whole numbers below 1000, see
+# test_csv_quirks: a file of values all written 1.120 reads as three decimals.)
+LOCALE_STYLES = {
+    "plain": lambda v: repr(v),
+    "thousands": lambda v: f"{v:,}",                        # 1,120.5: splits the row
+    "quoted thousands": lambda v: f'"{v:,}"',
+    "decimal comma": lambda v: repr(v).replace(".", ","),
+    "space thousands": lambda v: f'"{v:,}"'.replace(",", " "),
+    "percent": lambda v: f"{v!r}%",
+}
+
+
+@given(rows=st.lists(st.tuples(st.floats(min_value=-1e7, max_value=1e7, allow_nan=False,
+                                         allow_subnormal=False).map(lambda v: round(v, 1)),
+                               st.sampled_from(sorted(LOCALE_STYLES))), min_size=1, max_size=12),
+       header=st.booleans())
+def test_locale_formats_are_read_exactly_or_refused(tmp_path, rows, header):
+    lines = (["Month,Passengers"] if header else []) + [
+        f"{month_label(i, 1949)},{LOCALE_STYLES[style](value)}"
+        for i, (value, style) in enumerate(rows)]
+    path = tmp_path / "locale.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        series = data_loader.read_series(str(path))
+    except DataFormatError as exc:
+        assert str(exc).startswith(str(path)) and "line" in str(exc)
+    else:
+        assert series.values.tolist() == [value for value, _ in rows]
+
+
+@given(values=st.lists(finite, min_size=1, max_size=20),
+       bom=st.sampled_from(["", "utf-8-bom", "utf-16", "utf-32"]),
+       ending=st.sampled_from(["\n", "\r\n", "\r"]), sep_line=st.booleans(),
+       trailing_comma=st.booleans(), quoted=st.booleans(), spaces=st.booleans(),
+       header=st.booleans(), notes=st.booleans())
+def test_quirks_of_exported_files_read_exactly(tmp_path, values, bom, ending, sep_line,
+                                               trailing_comma, quoted, spaces, header, notes):
+    def field(text):
+        text = f'"{text}"' if quoted else text
+        return f" {text} " if spaces and not quoted else text
+    tail = "," if trailing_comma else ""
+    lines = (["sep=,"] if sep_line else []) + ([f"{field('Month')},{field('Value')}{tail}"]
+                                                if header else [])
+    first = len(lines) + 1
+    lines += [f"{field(month_label(i))},{field(repr(v))}{tail}" for i, v in enumerate(values)]
+    lines += ["", "Source: somewhere, in thousands"] if notes else []
+    text = ending.join(lines) + ending
+    data = {"": text.encode("utf-8"), "utf-8-bom": b"\xef\xbb\xbf" + text.encode("utf-8"),
+            "utf-16": text.encode("utf-16"), "utf-32": text.encode("utf-32")}[bom]
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    series = data_loader.read_series(str(path))
+    assert series.values.tolist() == values
+    assert series.lines == tuple(range(first, first + len(values)))
+    assert series.name == ("Value" if header else None)
+    assert str(series.times()[-1]) == month_label(len(values) - 1)
+
+
+@given(mantissas=st.lists(st.floats(min_value=-10, max_value=10, allow_nan=False),
+                          min_size=2, max_size=30).filter(lambda v: np.std(v) > 1e-3),
+       exponent=st.integers(-290, 290))
+def test_normalization_works_at_every_magnitude(mantissas, exponent):
+    values = np.array(mantissas) * 10.0 ** exponent
+    norm = data_loader.Normalization.fit(values)
+    z = norm.apply(values)
+    assert abs(np.mean(z)) < 1e-9 and abs(np.std(z) - 1) < 1e-9
+    np.testing.assert_allclose(norm.invert(z), values, rtol=0,
+                               atol=1e-12 * np.max(np.abs(values)))
+
+
+@given(first=st.integers(0, 9999 * 12 - 1), n=st.integers(1, 30), data=st.data())
+def test_future_times_of_monthly_data_step_by_one_month_or_refuse(first, n, data):
+    times = (np.arange(n) + first - 1970 * 12).astype("datetime64[M]")
+    start = data.draw(st.integers(0, n))
+    count = data.draw(st.one_of(st.integers(0, 400), st.just(10**9)))
+    last_month = 9999 * 12 + 11 - 1970 * 12
+    fits = first - 1970 * 12 + start + count - 1 <= last_month
+    if not fits:
+        with pytest.raises(SettingError, match="9999-12-31"):
+            data_loader.future_times(times, start, count)
+        return
+    future = data_loader.future_times(times, start, count)
+    assert len(future) == count and future.dtype == times.dtype
+    assert np.array_equal(future[:n - start], times[start:start + count])
+    assert np.all(np.diff(future.astype(np.int64)) == 1)

@@ -146,13 +146,13 @@ def test_unwritable_output_folder_is_found_before_training(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     log = []
-    with pytest.raises(OutputDirError, match="output folder .*a-file/out.* cannot be written"):
+    with pytest.raises(OutputDirError, match="folder .*a-file/out.* cannot be written: Not a directory"):
         run_chapter(ChapterConfig(out=str(blocker / "out")), log=log.append)
     assert log == []  # no training line was printed
 
 
 def test_bad_chapter_settings():
-    with pytest.raises(SettingError, match="normalize must be 'all' or 'train'"):
+    with pytest.raises(SettingError, match="normalize must be one of 'all', 'train'; found 'both'"):
         run_chapter(ChapterConfig(normalize="both"))
     with pytest.raises(SettingError, match="horizon must be a positive integer; found 0"):
         run_chapter(ChapterConfig(horizon=0))

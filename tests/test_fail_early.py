@@ -1,0 +1,64 @@
+"""Mistakes that used to fail late, after training, now fail before it (issue 11)."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT
+
+
+def run_script(*args, cwd, timeout=120):
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "simple_regression.py"), *args],
+                            cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                            env=dict(os.environ, PYTHONPATH=ROOT, MPLBACKEND="Agg"))
+    return result, time.perf_counter() - start
+
+
+def write_series(path, start_year, months=60, header="month,value"):
+    rows = [header] + [f"{start_year + i // 12:04d}-{1 + i % 12:02d},{100 + (i % 12) * 3 + i}"
+                       for i in range(months)]
+    path.write_text("\n".join(rows) + "\n")
+    return str(path)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--horizon", "100000"], "9999-12"),
+    (["--season", "1000000000"], "season must be at most 100000"),
+    (["--seq-size", "1000000000"], "seq_size must be at most 1000"),
+    (["--validation", "1000000000"], "validation must be at most 100000"),
+    (["--diff", "1000000000"], "diff lag must be at most 100000"),
+    (["--season", "100000"], "at least"),
+    (["--hidden-dim", "1000000"], "hidden_dim must be at most 4096"),
+    (["--ensemble", "3", "--backtest", "40"], "use fewer origins"),
+])
+def test_refused_at_once_without_training(tmp_path, args, message):
+    result, seconds = run_script(*args, "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 1, result.stdout
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert "step 0" not in result.stdout and "Training" not in result.stdout
+    assert seconds < 30  # TensorFlow is never even imported for these
+    assert not (tmp_path / "out").exists()
+
+
+def test_dates_the_figures_cannot_draw_are_refused_before_training(tmp_path):
+    data = write_series(tmp_path / "late.csv", 9990, months=96)
+    result, _ = run_script("--data", data, "--horizon", "30", "--out", str(tmp_path / "out"),
+                           cwd=tmp_path)
+    assert result.returncode == 1
+    assert "9999-12-31" in result.stderr and "step 0" not in result.stdout
+
+
+@pytest.mark.parametrize("units, header", [("$ per month", "month,value"),
+                                            (None, "month,US$ (millions), $5 a $6")])
+def test_dollar_signs_in_labels_are_drawn_literally(tmp_path, units, header):
+    data = write_series(tmp_path / "dollars.csv", 2000, header=header.split(",", 1)[0] + ","
+                        + '"' + header.split(",", 1)[1] + '"')
+    args = ["--data", data, "--iterations", "5", "--report-every", "5", "--quiet",
+            "--out", str(tmp_path / "out")] + (["--units", units] if units else [])
+    result, _ = run_script(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "predictions.png").stat().st_size > 10_000

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import data_loader
 from .ensemble import Envelope, combine
-from .errors import DataFormatError, SeriesTooShortError, TrainingDiverged
+from .errors import SeriesTooShortError, TrainingDiverged
 from .forecasting import Preprocessing
 from .intervals import calibrate
 from .transforms import Transform
@@ -154,10 +154,8 @@ class Prepared:
 
 
 def _check_log(loaded, transform):
-    if transform.log and np.any(loaded.values <= 0):
-        i = int(np.flatnonzero(loaded.values <= 0)[0])
-        raise DataFormatError(f"{loaded.path}, line {loaded.lines[i]}: the log transform "
-                              f"needs positive values; found {loaded.values[i]:g}")
+    """The transform's own positivity check, naming the file and line of a bad value."""
+    transform.level(loaded.values, where=lambda i: f"{loaded.path}, line {loaded.lines[i]}")
 
 
 def _normalization(loaded, split, transform, config):

@@ -61,8 +61,12 @@ class Transform:
         return ", then ".join(parts) if parts else "none"
 
     # ------------------------------------------------------------- forward
-    def level(self, values):
+    def level(self, values, where=None):
         """``log(values)`` or ``values``, as float64.
+
+        Args:
+            where: ``index -> text`` naming where value ``index`` came from (a file and
+                line); the default names the index.
 
         Raises:
             DataFormatError: the log of a value that is not positive.
@@ -70,11 +74,12 @@ class Transform:
         values = np.asarray(values, dtype=np.float64)
         if not self.log:
             return values.copy()
-        bad = np.flatnonzero(values <= 0)
+        bad = np.flatnonzero(~(values > 0))
         if bad.size:
-            raise DataFormatError(
-                f"the log transform needs positive values; value {float(values[bad[0]])} at "
-                f"index {bad[0]} is not")
+            i = int(bad[0])
+            place = where(i) if where else f"value at index {i}"
+            raise DataFormatError(f"{place}: the log transform needs positive values; "
+                                  f"found {float(values[i]):g}")
         return np.log(values)
 
     def unlevel(self, level):

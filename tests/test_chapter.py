@@ -191,3 +191,41 @@ def test_no_function_in_the_package_is_over_60_lines():
                     if length > 60:
                         long.append(f"{name}:{node.name} ({length} lines)")
     assert long == []
+
+
+def test_values_near_1e200_give_finite_scores_and_valid_json(tmp_path):
+    path = tmp_path / "huge.csv"
+    t = np.arange(60)
+    values = 1e200 * (3 + np.sin(2 * np.pi * t / 12) + 0.01 * t)
+    path.write_text("\n".join(f"{2000 + i // 12}-{1 + i % 12:02d},{v:.6e}"
+                              for i, v in enumerate(values)) + "\n")
+    result = run_chapter(ChapterConfig(data=str(path), iterations=5, report_every=5,
+                                       out=str(tmp_path / "out"), quiet=True), log=quiet_log)
+    text = (tmp_path / "out" / "metrics.json").read_text()
+    report = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
+    assert 1e198 < report["hallucination"]["seasonal_naive"]["rmse"] < 1e201
+    assert np.isfinite(report["one_step"]["lstm"]["rmse"])
+    assert result.metrics["hallucination"]["persistence"]["rmse"] > 0
+
+
+def test_a_constant_training_part_names_the_file_and_the_cause(tmp_path):
+    from series_predictor.errors import DataFormatError
+    path = tmp_path / "flat.csv"
+    path.write_text("\n".join(f"{i},{5 if i < 40 else i}" for i in range(50)) + "\n")
+    with pytest.raises(DataFormatError, match=r"flat.csv, the training windows.*every value "
+                                              r"is 5\b") as info:
+        run_chapter(ChapterConfig(data=str(path), normalize="train", out=str(tmp_path / "o")))
+    assert "np.float64" not in str(info.value)
+
+
+def test_plot_results_has_the_books_signature_and_picture(tmp_path):
+    from simple_regression import plot_results as from_book_module
+    assert from_book_module is plots.plot_results
+    fig = plots.plot_results([1.0, 2.0, 3.0], [4.0, 5.0], [4.5, 5.5, 6.5],
+                             str(tmp_path / "p.png"))
+    lines = {line.get_label(): line for line in fig.axes[0].lines}
+    assert list(lines) == ["training data", "predicted", "test data"]
+    assert list(lines["training data"].get_xdata()) == [0, 1, 2]
+    assert list(lines["predicted"].get_xdata()) == [3, 4]
+    assert list(lines["test data"].get_ydata()) == [4.5, 5.5, 6.5]
+    assert (tmp_path / "p.png").read_bytes().startswith(PNG_MAGIC)

@@ -51,8 +51,8 @@ def test_one_step_uses_true_history_and_path_uses_its_own():
 
 
 def test_log_refuses_non_positive_values():
-    with pytest.raises(DataFormatError, match="log transform needs positive values; "
-                                              "value 0.0 at index 2"):
+    with pytest.raises(DataFormatError, match="value at index 2: the log transform needs "
+                                              "positive values; found 0"):
         Transform(log=True).forward([3.0, 1.0, 0.0, 2.0])
 
 

@@ -7,17 +7,22 @@ number of predictions add no op (TensorFlow raises if anything tries).
 
 import contextlib
 import dataclasses
+import math
 import os
 import random
 import shutil
+import signal
 import tempfile
+import threading
+import uuid
 import weakref
 
 import numpy as np
 
 from . import checkpoints
-from .errors import NotTrainedError, SettingError, TrainingInterrupted
-from .tf_compat import basic_lstm_cell_class, quiet_deprecations, tf
+from .errors import (CheckpointNotFoundError, NotTrainedError, SettingError, TrainingDiverged,
+                     TrainingInterrupted)
+from .tf_compat import basic_lstm_cell_class, quiet_deprecations, quiet_known_tf_lines, tf
 from .validation import (MAX_HIDDEN_DIM, MAX_SEQ_SIZE, MAX_STEPS, check_positive_float,
                          check_positive_int, check_seed, check_windows_x, check_windows_y)
 
@@ -29,13 +34,18 @@ BOOK_REPORT_EVERY = 100
 class TrainingHistory:
     """What ``SeriesPredictor.train`` did. Losses are MSE in the units of ``y``.
 
+    The monitored data is what ``train`` got as ``test_x, test_y``: the book's test
+    windows, or a validation tail carved from the training data.
+
     Attributes:
         loss: training MSE at every step, measured before that step's update
             (as the book's ``sess.run([train_op, cost])`` does).
         report_steps: the steps at which progress was printed (0, 100, ...).
         report_train_loss: training MSE at those steps.
-        report_monitor_loss: test MSE after those steps' updates; empty without test data.
-        best_step: the report step with the lowest test MSE, or None without test data.
+        report_monitor_loss: MSE on the monitored data after those steps' updates;
+            empty without it.
+        best_step: the report step with the lowest monitored MSE, or None without
+            monitored data.
         stopped_early: True when ``patience`` ended training before ``iterations``.
         checkpoint: prefix of the checkpoint that holds the weights now in the session.
     """
@@ -55,8 +65,59 @@ class TrainingHistory:
 
     @property
     def best_monitor_loss(self):
-        """Lowest test MSE seen at a report step, or None without test data."""
+        """Lowest monitored MSE seen at a report step, or None without monitored data."""
         return min(self.report_monitor_loss) if self.report_monitor_loss else None
+
+    # The names before the monitored data could be a validation tail; chapter.py
+    # still reads them.
+    @property
+    def report_test_loss(self):
+        """Old name of ``report_monitor_loss``."""
+        return self.report_monitor_loss
+
+    @property
+    def best_test_loss(self):
+        """Old name of ``best_monitor_loss``."""
+        return self.best_monitor_loss
+
+
+@dataclasses.dataclass
+class _TrainingRun:
+    """One ``train`` call: its checked arrays and settings, and the step it is at."""
+
+    x: np.ndarray
+    y: np.ndarray
+    monitor_x: np.ndarray
+    monitor_y: np.ndarray
+    iterations: int
+    report_every: int
+    stopping: "_EarlyStopping"
+    batches: "_BatchOrder"
+    verbose: bool
+    monitor_name: str
+    step: int = 0
+
+
+class _EarlyStopping:
+    """When to save and when to stop, decided at each report step.
+
+    Without ``patience``: save at every report, never stop. With it: save at each
+    new best monitored loss, stop after ``patience`` reports without one.
+    """
+
+    def __init__(self, patience):
+        self.patience = patience
+        self.reports_without_improvement = 0
+
+    def decide(self, improved):
+        """Return ``(save, stop)`` for a report whose monitored loss ``improved``."""
+        if self.patience is None:
+            return True, False
+        if improved:
+            self.reports_without_improvement = 0
+            return True, False
+        self.reports_without_improvement += 1
+        return False, self.reports_without_improvement >= self.patience
 
 
 @contextlib.contextmanager
@@ -69,6 +130,27 @@ def _python_random_seeded(seed):
         yield
     finally:
         random.setstate(state)
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred():
+    """Hold a Ctrl-C that arrives inside the block until the block is done.
+
+    A save and the record of what it saved then happen both or neither. Only
+    Python's default handler in the main thread is replaced; anything else runs as is.
+    """
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    caught = []
+    signal.signal(signal.SIGINT, lambda *args: caught.append(args))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _remove_tree(path):
@@ -103,10 +185,27 @@ class SeriesPredictor:
             seed = int.from_bytes(os.urandom(4), "little") >> 1
         self.seed = check_seed(seed)
         self.unroll = bool(unroll)
-        self._user_checkpoint_dir = None if checkpoint_dir is None else os.fspath(checkpoint_dir)
+        self._user_checkpoint_dir = (None if checkpoint_dir is None
+                                     else checkpoints.as_path(checkpoint_dir))
         self._temp_checkpoint_dir = None
         self._model_out = None
+        # Marks this predictor's checkpoints: while it is open, no other removes them.
+        self._owner = uuid.uuid4().hex
+        with quiet_known_tf_lines():
+            self._build_graph()
+            self._start_session()
+        self._ready = False           # the session holds weights worth predicting with
+        self._started_training = False
+        self._checkpoint = None       # the checkpoint whose weights the session holds
+        self._last_saved = None       # this predictor's newest checkpoint
+        self._last_step = None        # the last training step run
+        # Bumped whenever the weights of self._checkpoint change; a caller's session
+        # on this graph is restored again when its version is behind.
+        self._weights_version = 0
+        self._session_versions = weakref.WeakKeyDictionary()
 
+    def _build_graph(self):
+        """Build every op once, then finalize the graph (listings 10.2-10.3)."""
         self.graph = tf.Graph()
         with self.graph.as_default(), quiet_deprecations(), _python_random_seeded(self.seed):
             tf.compat.v1.set_random_seed(self.seed)
@@ -124,27 +223,31 @@ class SeriesPredictor:
                     self._build_hallucination()
             self.saver = tf.compat.v1.train.Saver(max_to_keep=None)
             variables = tf.compat.v1.global_variables()
-            initial_values = [v.initial_value for v in variables]
-            init_op = tf.compat.v1.global_variables_initializer()
+            self._initial_values = [v.initial_value for v in variables]
+            self._init_op = tf.compat.v1.global_variables_initializer()
+            # One op says whether every variable (Adam's slots too) is finite.
+            self._all_finite = tf.reduce_all(tf.stack(
+                [tf.reduce_all(tf.math.is_finite(v)) for v in variables]))
         self.graph.finalize()
 
+    def _start_session(self):
+        """Open the session, draw the initial weights, make the callables."""
         self.sess = tf.compat.v1.Session(graph=self.graph)
-        self._finalizer = weakref.finalize(self, self._release, self.sess, None)
         # Draw the initial weights once; every train() call starts from them, so
         # that training twice with one predictor gives the same result twice.
-        self._init_op = init_op
-        self._initial_feed = dict(zip(initial_values, self.sess.run(initial_values)))
+        self._initial_feed = dict(zip(self._initial_values,
+                                      self.sess.run(self._initial_values)))
+        checkpoints.register_owner(self._owner)
+        self._finalizer = weakref.finalize(self, self._release, self.sess, None, self._owner)
         self._train_step = self.sess.make_callable([self.train_op, self.cost],
                                                    feed_list=[self.x, self.y])
         self._eval_cost = self.sess.make_callable(self.cost, feed_list=[self.x, self.y])
         self._predict_fn = self.sess.make_callable(self._model_out, feed_list=[self.x])
+        self._weights_finite = self.sess.make_callable(self._all_finite)
         if self.input_dim == 1:
             self._hallucinate_fn = self.sess.make_callable(
                 self._hallucinated,
                 feed_list=[self._hallucinate_window, self._hallucinate_steps])
-        self._ready = False
-        self._checkpoint = None
-        self._restored_sessions = weakref.WeakSet()
 
     # ------------------------------------------------------------------ graph
     def model(self):
@@ -210,7 +313,7 @@ class SeriesPredictor:
             self._temp_checkpoint_dir = tempfile.mkdtemp(prefix="series-predictor-")
             self._finalizer.detach()
             self._finalizer = weakref.finalize(self, self._release, self.sess,
-                                               self._temp_checkpoint_dir)
+                                               self._temp_checkpoint_dir, self._owner)
         return self._temp_checkpoint_dir
 
     @property
@@ -218,167 +321,262 @@ class SeriesPredictor:
         """Prefix of the checkpoint whose weights the session holds, or None."""
         return self._checkpoint
 
+    def _set_checkpoint(self, prefix):
+        self._checkpoint = prefix
+        self._weights_version += 1
+
     def save(self, checkpoint_dir=None):
         """Save the current weights as a new checkpoint; return its prefix.
 
         The previous checkpoint in that folder stays current until the new one is
-        completely written, so a failed save never damages it.
+        completely written, so a failed save never damages it. Older checkpoints
+        of this predictor in that folder are then removed; other predictors' stay.
+
+        Raises:
+            OutputDirError: the checkpoint cannot be written (names the folder and why).
+            TrainingDiverged: the weights hold NaN or infinity; they are not saved.
         """
         self._require_ready()
-        directory = self.checkpoint_dir if checkpoint_dir is None else os.fspath(checkpoint_dir)
-        # Saver decides between graph and eager mode from the default graph.
-        with self.graph.as_default():
-            prefix = checkpoints.save(self.saver, self.sess, directory, self.model_args)
-        self._checkpoint = prefix
+        return self._save_finite(checkpoint_dir, self._last_step)
+
+    def _save_finite(self, checkpoint_dir, step):
+        """Save into ``checkpoint_dir`` (None: ``self.checkpoint_dir``) unless a weight
+        is not finite; then restore the last saved weights and raise TrainingDiverged."""
+        if not self._weights_finite():
+            raise self._diverged(step)
+        directory = (self.checkpoint_dir if checkpoint_dir is None
+                     else checkpoints.as_path(checkpoint_dir))
+        with _ctrl_c_deferred():
+            prefix = checkpoints.save(self.sess, self.saver.saver_def, directory,
+                                      owner=self._owner, model_args=self.model_args,
+                                      step=step)
+            self._last_saved = prefix
+            self._set_checkpoint(prefix)
         return prefix
 
     def restore(self, path=None):
-        """Load weights from a checkpoint folder or prefix (default: ``checkpoint_dir``).
+        """Load weights from a checkpoint folder or prefix; return the prefix restored.
 
-        Returns:
-            The prefix restored.
+        With no ``path``: this predictor's own newest checkpoint once it has saved
+        one; before it ever trained, the checkpoint that ``checkpoint_dir``'s state
+        file names. A folder gives the checkpoint its state file names.
 
         Raises:
-            CheckpointNotFoundError: nothing to restore at ``path``.
+            CheckpointNotFoundError: nothing to restore at ``path``, or (no ``path``)
+                this predictor trained but saved no checkpoint.
             CheckpointError: the checkpoint was made with another input_dim,
-                seq_size or hidden_dim (the message names both values).
+                seq_size or hidden_dim (the message names both values), or a file
+                is missing or damaged (the message names it).
         """
-        self._restore_into(self.sess, self.checkpoint_dir if path is None else path)
+        prefix = self._prefix_to_restore(path)
+        self._restore_into(self.sess, prefix, own=path is None and self._last_saved is not None)
         self._ready = True
-        return self._checkpoint
+        return prefix
 
-    def _restore_into(self, sess, path):
-        directory, prefix = checkpoints.resolve(path)
-        checkpoints.check_compatible(directory, prefix, self.model_args)
-        with self.graph.as_default():
-            self.saver.restore(sess, prefix)
-        self._checkpoint = prefix
+    def _prefix_to_restore(self, path):
+        if path is not None:
+            return checkpoints.resolve(path)
+        if self._last_saved is not None:
+            return self._last_saved
+        if self._started_training:
+            raise CheckpointNotFoundError(
+                f"no checkpoint of this run in {self.checkpoint_dir!r}: this predictor "
+                "saved none yet (restore(folder) takes the folder's current checkpoint)")
+        return checkpoints.resolve(self.checkpoint_dir)
+
+    def _restore_into(self, sess, prefix, own=False):
+        """Load ``prefix`` into ``sess``; ``own``: it must be one this predictor saved."""
+        checkpoints.restore(sess, self.saver.saver_def, prefix, self.model_args,
+                            self._owner if own else None)
+        if sess is self.sess:
+            self._set_checkpoint(prefix)
+
+    def _back_to_last_saved(self):
+        """Restore this predictor's newest checkpoint; return its prefix, or None."""
+        if self._last_saved is None:
+            self._ready = False
+            self._set_checkpoint(None)
+            return None
+        self._restore_into(self.sess, self._last_saved, own=True)
+        self._ready = True
+        return self._last_saved
+
+    def _saved_message(self, prefix):
+        if self._user_checkpoint_dir is None:
+            return ("Model saved to a temporary folder, removed when the predictor is closed "
+                    f"(pass checkpoint_dir= to keep it): {prefix}")
+        return f"Model saved to {prefix}"
 
     # ---------------------------------------------------------------- training
     def train(self, train_x, train_y, test_x=None, test_y=None, *,
               iterations=BOOK_ITERATIONS, report_every=BOOK_REPORT_EVERY,
-              patience=None, batch_size=None, verbose=True, monitor_name="test"):
+              patience=None, batch_size=None, verbose=True, monitor_name="test",
+              test_name=None):
         """Train from the initial weights with Adam (listing 10.4), save a checkpoint.
 
         ``train(train_x, train_y)`` is listing 10.4; ``train(train_x, train_y,
-        test_x, test_y)`` is the call of listing 10.9, which also reports the test
-        error at every report step.
+        test_x, test_y)`` is the call of listing 10.9, which also reports the error
+        on those monitored windows at every report step.
 
         Args:
             train_x: ``[batch, seq_size, input_dim]`` windows.
             train_y: ``[batch, seq_size]`` targets.
-            test_x, test_y: optional held-out windows and targets, same layout.
+            test_x, test_y: optional monitored windows and targets, same layout: the
+                book's test windows, or a validation tail of the training data.
             iterations: optimizer steps (the book: 1000).
             report_every: print and record progress every this many steps (100).
-            patience: stop when the test error has not improved for this many
-                reports, and keep the weights with the best test error (the book's
-                companion code uses 3). None trains all ``iterations``.
+            patience: stop when the monitored error has not improved for this many
+                reports, and keep the weights with the best monitored error (the
+                book's companion code uses 3). None trains all ``iterations``.
             batch_size: None for full-batch steps (the book); otherwise each step
                 takes the next ``batch_size`` windows of a per-epoch shuffle drawn
                 from ``seed``, and the printed training loss is that batch's.
             verbose: print progress lines and where the model was saved.
             monitor_name: what to call ``test_x`` in progress lines ("validation"
-                when it is a tail of the training data).
+                when it is a tail of the training data). ``test_name`` is its old name.
 
         Returns:
             TrainingHistory.
 
         Raises:
             InputShapeError, SettingError: bad arrays or settings, before any step.
-            TrainingInterrupted: Ctrl-C; the session then holds the last good
-                checkpoint, whose prefix the exception carries.
+            TrainingInterrupted: Ctrl-C; the session then holds this predictor's
+                newest checkpoint, whose prefix the exception carries (None if none).
+            TrainingDiverged: the loss or the weights became NaN or infinite; the
+                session then holds this predictor's newest (finite) checkpoint.
+            OutputDirError: a checkpoint cannot be written.
         """
+        run = self._training_run(
+            train_x, train_y, test_x, test_y, iterations, report_every, patience,
+            batch_size, verbose, monitor_name if test_name is None else test_name)
+        self.sess.run(self._init_op, feed_dict=self._initial_feed)
+        self._started_training = self._ready = True
+        self._set_checkpoint(None)
+        history = TrainingHistory()
+        try:
+            self._run_steps(run, history)
+            self._keep_final_weights(run, history)
+        except KeyboardInterrupt:
+            raise self._interrupted(run.step) from None
+        if verbose:
+            if history.stopped_early:
+                print(f"Stopped early at step {run.step}: no better {run.monitor_name} loss "
+                      f"for {run.stopping.patience} reports; kept step {history.best_step}.")
+            print(self._saved_message(history.checkpoint))
+        return history
+
+    def _training_run(self, train_x, train_y, test_x, test_y, iterations, report_every,
+                      patience, batch_size, verbose, monitor_name):
+        """Check ``train``'s arguments (before any step); return them as a _TrainingRun."""
         x = check_windows_x(train_x, self.seq_size, self.input_dim, "train_x")
         y = check_windows_y(train_y, x, "train_y")
         if (test_x is None) != (test_y is None):
             raise SettingError("give both test_x and test_y, or neither")
-        has_test = test_x is not None
-        if has_test:
-            tx = check_windows_x(test_x, self.seq_size, self.input_dim, "test_x")
-            ty = check_windows_y(test_y, tx, "test_y")
+        monitor_x = monitor_y = None
+        if test_x is not None:
+            monitor_x = check_windows_x(test_x, self.seq_size, self.input_dim, "test_x")
+            monitor_y = check_windows_y(test_y, monitor_x, "test_y")
         iterations = check_positive_int(iterations, "iterations")
         report_every = check_positive_int(report_every, "report_every")
         if patience is not None:
             patience = check_positive_int(patience, "patience")
-            if not has_test:
+            if monitor_x is None:
                 raise SettingError("patience (early stopping) needs test_x and test_y")
         if batch_size is not None:
             batch_size = check_positive_int(batch_size, "batch_size")
-        batches = _BatchOrder(len(x), batch_size, self.seed)
+        return _TrainingRun(x, y, monitor_x, monitor_y, iterations, report_every,
+                            _EarlyStopping(patience), _BatchOrder(len(x), batch_size, self.seed),
+                            bool(verbose), str(monitor_name))
 
-        self.sess.run(self._init_op, feed_dict=self._initial_feed)
-        self._ready = True
-        self._checkpoint = None
-        history = TrainingHistory()
-        reports_without_improvement = 0
-        step = 0
-        try:
-            for step in range(iterations):
-                rows = batches.next()
-                if rows is None:
-                    _, mse = self._train_step(x, y)
-                else:
-                    _, mse = self._train_step(x[rows], y[rows])
-                history.loss.append(float(mse))
-                if step % report_every:
-                    continue
-                line = f"step {step}: train loss {mse:.4f}"
-                history.report_steps.append(step)
-                history.report_train_loss.append(float(mse))
-                improved = False
-                if has_test:
-                    test_mse = float(self._eval_cost(tx, ty))
-                    line += f", {monitor_name} loss {test_mse:.4f}"
-                    improved = (history.best_monitor_loss is None
-                                or test_mse < history.best_monitor_loss)
-                    history.report_monitor_loss.append(test_mse)
-                    if improved:
-                        history.best_step = step
-                if verbose:
-                    print(line, flush=True)
-                if patience is None:
-                    history.checkpoint = self.save()  # the last good weights
-                elif improved:
-                    reports_without_improvement = 0
-                    history.checkpoint = self.save()  # the best weights so far
-                else:
-                    reports_without_improvement += 1
-                    if reports_without_improvement >= patience:
-                        history.stopped_early = True
-                        break
-        except KeyboardInterrupt:
-            raise self._interrupted(step) from None
+    def _run_steps(self, run, history):
+        """Run the optimizer steps, reporting (and saving) every ``report_every``."""
+        for step in range(run.iterations):
+            run.step = step
+            history.loss.append(self._one_step(run, step))
+            if step % run.report_every == 0 and self._report(run, history, step):
+                return
 
-        if patience is None:
-            history.checkpoint = self.save()
+    def _one_step(self, run, step):
+        """One Adam step on the full batch or the next mini-batch; return its MSE.
+
+        Raises:
+            TrainingDiverged: the MSE is NaN or infinite.
+        """
+        rows = run.batches.next()
+        x, y = (run.x, run.y) if rows is None else (run.x[rows], run.y[rows])
+        with quiet_known_tf_lines() if step == 0 else contextlib.nullcontext():
+            _, mse = self._train_step(x, y)
+        mse = float(mse)
+        if not math.isfinite(mse):
+            raise self._diverged(step, mse)
+        self._last_step = step
+        return mse
+
+    def _report(self, run, history, step):
+        """Record, print and save at a report step; return True to stop early."""
+        mse = history.loss[-1]
+        history.report_steps.append(step)
+        history.report_train_loss.append(mse)
+        line = f"step {step}: train loss {mse:.4f}"
+        improved = False
+        if run.monitor_x is not None:
+            monitor_mse = float(self._eval_cost(run.monitor_x, run.monitor_y))
+            best = history.best_monitor_loss
+            improved = best is None or monitor_mse < best
+            history.report_monitor_loss.append(monitor_mse)
+            if improved:
+                history.best_step = step
+            line += f", {run.monitor_name} loss {monitor_mse:.4f}"
+        if run.verbose:
+            print(line, flush=True)
+        save, history.stopped_early = run.stopping.decide(improved)
+        if save:
+            history.checkpoint = self._save_finite(None, step)
+        return history.stopped_early
+
+    def _keep_final_weights(self, run, history):
+        """Save the last weights, or with ``patience`` go back to the best ones."""
+        if run.stopping.patience is None:
+            history.checkpoint = self._save_finite(None, run.step)
         else:
-            self._restore_into(self.sess, history.checkpoint)
-        if verbose:
-            if history.stopped_early:
-                print(f"Stopped early at step {step}: no better {monitor_name} loss for {patience} "
-                      f"reports; kept step {history.best_step}.")
-            print(f"Model saved to {history.checkpoint}")
-        return history
+            self._restore_into(self.sess, history.checkpoint, own=True)
 
     def _interrupted(self, step):
-        # The state file, not the last prefix train() recorded, says which
-        # checkpoint is complete: a Ctrl-C can land between the two.
-        try:
-            _, checkpoint = checkpoints.resolve(self.checkpoint_dir)
-        except checkpoints.CheckpointNotFoundError:
-            self._ready = False
-            message = f"training interrupted at step {step}; no checkpoint was saved yet"
-            return TrainingInterrupted(message, None)
-        self._restore_into(self.sess, checkpoint)
-        message = f"training interrupted at step {step}; last good checkpoint: {checkpoint}"
-        return TrainingInterrupted(message, checkpoint)
+        """The TrainingInterrupted for a Ctrl-C at ``step``, with the weights restored."""
+        checkpoint = self._back_to_last_saved()
+        if checkpoint is None:
+            return TrainingInterrupted(
+                f"training interrupted at step {step}; no checkpoint of this run was saved "
+                "yet", None)
+        return TrainingInterrupted(
+            f"training interrupted at step {step}; last good checkpoint: {checkpoint}",
+            checkpoint)
+
+    def _diverged(self, step, loss=None):
+        """The TrainingDiverged for a non-finite ``loss`` (None: non-finite weights) at
+        ``step``, with this predictor's last saved weights restored."""
+        if loss is None:
+            what, advice = ("the weights became NaN or infinite",
+                            f"try a learning_rate below {self.learning_rate:g}")
+        elif step == 0:  # before any update: the data's squared errors overflow
+            what, advice = f"the loss is {loss}", "scale the data down (normalize it)"
+        else:
+            what, advice = (f"the loss is {loss}",
+                            f"try a learning_rate below {self.learning_rate:g}")
+        checkpoint = self._back_to_last_saved()
+        where = (f"restored the last finite checkpoint: {checkpoint}" if checkpoint else
+                 "no checkpoint of this run was saved before it, so the predictor is not "
+                 "trained")
+        return TrainingDiverged(f"training diverged at step {step}: {what}; {advice}; {where}",
+                                step, checkpoint)
 
     # -------------------------------------------------------------- prediction
     def _require_ready(self):
         if self._ready:
             return
-        if self._user_checkpoint_dir is not None and os.path.isdir(self._user_checkpoint_dir):
-            with contextlib.suppress(checkpoints.CheckpointNotFoundError):
+        if not self._started_training and self._user_checkpoint_dir is not None \
+                and os.path.isdir(self._user_checkpoint_dir):
+            with contextlib.suppress(CheckpointNotFoundError):
                 self.restore(self._user_checkpoint_dir)
                 return
         raise NotTrainedError(
@@ -386,16 +584,15 @@ class SeriesPredictor:
             "train(train_x, train_y) or restore(checkpoint_dir) first")
 
     def _session_for(self, sess):
+        self._require_ready()
         if sess is None or sess is self.sess or sess.graph is not self.graph:
             # A session the caller opened on the default graph (the book's
             # `with tf.Session() as sess`) cannot run this predictor's graph;
             # this predictor's own session holds the checkpoint's weights.
-            self._require_ready()
             return self.sess
-        if sess not in self._restored_sessions:
-            self._require_ready()
+        if self._session_versions.get(sess) != self._weights_version:
             self._restore_into(sess, self._checkpoint)
-            self._restored_sessions.add(sess)
+            self._session_versions[sess] = self._weights_version
         return sess
 
     def predict(self, x, sess=None):
@@ -459,8 +656,9 @@ class SeriesPredictor:
 
     # ---------------------------------------------------------------- cleanup
     @staticmethod
-    def _release(sess, temp_dir):
+    def _release(sess, temp_dir, owner):
         sess.close()
+        checkpoints.release_owner(owner)
         if temp_dir is not None:
             _remove_tree(temp_dir)
 

@@ -132,13 +132,19 @@ def test_restoring_a_checkpoint_of_another_shape_names_both_values(predictor, ar
             other.restore(predictor.checkpoint_dir)
 
 
-def test_shape_check_works_without_the_json_file(predictor, tmp_path):
+def test_shape_check_works_for_an_older_folder_without_metadata(predictor, tmp_path):
     import shutil
-    folder = tmp_path / "bare"
+    folder = tmp_path / "bare [1]"  # glob characters: the variables are read without a glob
     shutil.copytree(predictor.checkpoint_dir, folder)
-    (folder / "series_predictor.json").unlink()
+    for json_file in folder.glob("*.json"):
+        json_file.unlink()
     with SeriesPredictor(1, 4, 20, seed=0) as other:
-        with pytest.raises(CheckpointError, match="hidden_dim=10, but this predictor has hidden_dim=20"):
+        with pytest.raises(CheckpointError,
+                           match="hidden_dim=10, but this predictor has hidden_dim=20"):
+            other.restore(folder)
+    with SeriesPredictor(2, 4, 10, seed=0) as other:
+        with pytest.raises(CheckpointError,
+                           match="input_dim=1, but this predictor has input_dim=2"):
             other.restore(folder)
 
 

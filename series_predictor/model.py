@@ -68,18 +68,6 @@ class TrainingHistory:
         """Lowest monitored MSE seen at a report step, or None without monitored data."""
         return min(self.report_monitor_loss) if self.report_monitor_loss else None
 
-    # The names before the monitored data could be a validation tail; chapter.py
-    # still reads them.
-    @property
-    def report_test_loss(self):
-        """Old name of ``report_monitor_loss``."""
-        return self.report_monitor_loss
-
-    @property
-    def best_test_loss(self):
-        """Old name of ``best_monitor_loss``."""
-        return self.best_monitor_loss
-
 
 @dataclasses.dataclass
 class _TrainingRun:
@@ -410,8 +398,7 @@ class SeriesPredictor:
     # ---------------------------------------------------------------- training
     def train(self, train_x, train_y, test_x=None, test_y=None, *,
               iterations=BOOK_ITERATIONS, report_every=BOOK_REPORT_EVERY,
-              patience=None, batch_size=None, verbose=True, monitor_name="test",
-              test_name=None):
+              patience=None, batch_size=None, verbose=True, monitor_name="test"):
         """Train from the initial weights with Adam (listing 10.4), save a checkpoint.
 
         ``train(train_x, train_y)`` is listing 10.4; ``train(train_x, train_y,
@@ -433,7 +420,7 @@ class SeriesPredictor:
                 from ``seed``, and the printed training loss is that batch's.
             verbose: print progress lines and where the model was saved.
             monitor_name: what to call ``test_x`` in progress lines ("validation"
-                when it is a tail of the training data). ``test_name`` is its old name.
+                when it is a tail of the training data).
 
         Returns:
             TrainingHistory.
@@ -448,7 +435,7 @@ class SeriesPredictor:
         """
         run = self._training_run(
             train_x, train_y, test_x, test_y, iterations, report_every, patience,
-            batch_size, verbose, monitor_name if test_name is None else test_name)
+            batch_size, verbose, monitor_name)
         self.sess.run(self._init_op, feed_dict=self._initial_feed)
         self._started_training = self._ready = True
         self._set_checkpoint(None)

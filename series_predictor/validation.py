@@ -17,6 +17,7 @@ MAX_HIDDEN_DIM = 4096        # 4096 units: ~270 MB of weights, ~1 GB with Adam's
 MAX_SEQ_SIZE = 1000          # the hallucination loop unrolls the cell seq_size times
 MAX_STEPS = 10_000_000       # hallucinated points in one call (40 MB of float32)
 MAX_SEED = 2**31 - 1         # TensorFlow, NumPy and Python all take it
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def as_float_array(value, name):
@@ -115,13 +116,17 @@ def check_optional_int(value, name, minimum=1, maximum=None):
     return None if value is None else check_int(value, name, minimum, maximum)
 
 
-def check_positive_float(value, name):
-    """Return ``value`` as a finite float > 0 (Python or NumPy number, not a bool)."""
+def check_positive_float(value, name, maximum=FLOAT32_MAX):
+    """Return ``value`` as a finite float in ``(0, maximum]`` (Python or NumPy number,
+    not a bool). The default maximum is float32's: the graph computes in float32."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise SettingError(f"{name} must be a positive number; found {value!r}")
     value = float(value)
     if not (math.isfinite(value) and value > 0):
         raise SettingError(f"{name} must be a positive, finite number; found {value}")
+    if value > maximum:
+        raise SettingError(f"{name} must be at most {maximum:.4g} (float32 computes it); "
+                           f"found {value:g}")
     return value
 
 

@@ -101,6 +101,7 @@ def test_chapter_from_the_command_line(tmp_path):
     (["--horizon", "100001"], "horizon must be at most 100000"),
     (["--hidden-dim", "1000000"], "hidden_dim must be at most 4096"),
     (["--learning-rate", "inf"], "learning_rate must be a positive, finite number; found inf"),
+    (["--learning-rate", "1e300"], "learning_rate must be at most 3.403e+38"),
     (["--seq-size", "100"], "at least"),
     (["--no-such-option"], "unrecognized arguments: --no-such-option"),
     (["--normalize", "both"], "invalid choice: 'both'"),

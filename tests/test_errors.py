@@ -101,6 +101,28 @@ def test_bad_hallucination_horizon(predictor):
     for steps in (0, -1):
         with pytest.raises(SettingError, match=f"steps must be a positive integer; found {steps}"):
             predictor.hallucinate(dummy.TEST_X[0], steps)
+    for steps in (2**31, 10**9):  # TensorFlow's TypeError, or std::bad_alloc, before
+        with pytest.raises(SettingError, match=f"steps must be at most 10000000; found {steps}"):
+            predictor.hallucinate(dummy.TEST_X[0], steps)
+
+
+@pytest.mark.parametrize("value", [np.float32(0.01), np.float64(0.01), 0.01, 1])
+def test_numpy_numbers_are_settings_too(value):
+    with SeriesPredictor(1, 4, 4, seed=np.int64(3), learning_rate=value) as p:
+        assert p.learning_rate == pytest.approx(float(value)) and p.seed == 3
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"seed": -1}, "seed must be an integer >= 0; found -1"),
+    ({"seed": 2**31}, "seed must be at most 2147483647"),
+    ({"seed": 1.5}, "seed must be an integer >= 0; found 1.5"),
+    ({"learning_rate": float("inf")}, "learning_rate must be a positive, finite number"),
+    ({"learning_rate": 1e300}, "learning_rate must be at most 3.403e\\+38"),
+    ({"learning_rate": True}, "learning_rate must be a positive number; found True"),
+])
+def test_seed_and_learning_rate_are_checked_at_the_boundary(kwargs, message):
+    with pytest.raises(SettingError, match=message):
+        SeriesPredictor(1, 4, 4, **kwargs)
 
 
 def test_predict_before_training_says_what_to_call():

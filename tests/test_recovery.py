@@ -363,7 +363,7 @@ def test_diverging_chapter_exits_with_one_line(tmp_path):
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
         env=dict(os.environ, PYTHONPATH=ROOT))
     assert result.returncode == 1
-    assert result.stderr.startswith("series-predictor: error: training diverged at step ")
+    assert result.stderr.startswith("simple_regression.py: error: training diverged at step ")
     assert "try a learning_rate below 1e+30" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out" / "metrics.json").exists()

@@ -22,7 +22,8 @@ class ChapterResult:
     Attributes:
         config: the checked settings.
         loaded: the series (``stages.LoadedSeries``).
-        prepared: split, preprocessing and windows (``stages.Prepared``).
+        candidates: one ``stages.Prepared`` per candidate (split, preprocessing,
+            windows); a run without ``--recipe auto`` has one.
         tasks: the forecasts each member made (``stages.Task``).
         times: task name -> ``[k]`` times of a hallucinated path's points.
         members: one ``stages.Member`` per seed.
@@ -35,7 +36,7 @@ class ChapterResult:
 
     config: ChapterConfig
     loaded: object
-    prepared: object
+    candidates: list
     tasks: list
     times: dict
     members: list = None
@@ -44,6 +45,16 @@ class ChapterResult:
     intervals: object = None
     metrics: dict = None
     files: dict = None
+
+    @property
+    def prepared(self):
+        """The first candidate's preparation (the split is the same for all)."""
+        return self.candidates[0]
+
+    @property
+    def log_levels(self):
+        """True when every candidate models the log: envelopes and bands are then ratios."""
+        return all(p.preprocessing.transform.log for p in self.candidates)
 
     @property
     def one_step(self):
@@ -66,28 +77,36 @@ class ChapterResult:
         return next((m.history for m in self.members if m.history is not None), None)
 
 
-def plan_run(loaded, config, split=None, future=True):
+def plan_run(loaded, config, split=None, future=True, candidates=None):
     """Prepare ``loaded`` and list the forecasts to make -> ChapterResult (not yet fitted).
 
     ``future=False`` leaves out the forecast past the end of ``loaded`` (a backtest's
-    origins forecast only up to their horizon).
+    origins forecast only up to their horizon); ``candidates`` (``stages.Candidate``)
+    replace the one the settings describe.
     """
-    prepared = stages.prepare_stage(loaded, config, split)
-    tasks = stages.plan_tasks(prepared.split, config.horizon, future)
+    prepared = [stages.prepare_stage(loaded, config, split, candidate)
+                for candidate in (candidates or [None])]
+    tasks = stages.plan_tasks(prepared[0].split, config.horizon, future)
     return ChapterResult(config, loaded, prepared, tasks,
-                         stages.future_times_stage(loaded, prepared.split, tasks))
+                         stages.future_times_stage(loaded, prepared[0].split, tasks))
+
+
+def member_folders(run):
+    """``[(candidate, seed, folder name)]`` of every member of ``run``."""
+    seeds = stages.member_seeds(run.config, len(run.candidates))
+    return [(k, seed, member_folder(seed, len(seeds))) for k, seed in seeds]
 
 
 def fit_run(run, out, progress):
     """Train every member into ``out``, forecast, combine and calibrate ``run`` in place."""
-    config, loaded = run.config, run.loaded
-    folders = [member_folder(seed, config.ensemble) for seed in config.seeds]
-    run.members = [_member(run, progress, seed, os.path.join(out, folder), k)
-                   for k, (seed, folder) in enumerate(zip(config.seeds, folders))]
+    config, loaded, folders = run.config, run.loaded, member_folders(run)
+    run.members = [_member(run, progress, k, seed, os.path.join(out, folder), i, len(folders))
+                   for i, (k, seed, folder) in enumerate(folders)]
     run.envelopes = stages.envelopes_for(loaded.values, run.tasks, config.season,
-                                         run.prepared.preprocessing.transform.log)
+                                         run.log_levels)
     run.combined = stages.combine_stage(run.members, run.envelopes)
-    run.intervals = stages.interval_stage(run.combined, loaded, run.tasks, run.prepared)
+    run.intervals = stages.interval_stage(run.combined, loaded, run.tasks, run.prepared.split,
+                                          run.log_levels) or run.intervals
     return run
 
 
@@ -109,8 +128,7 @@ def run_chapter(config=None, *, log=print):
     loaded = stages.read_stage(config)
     run = plan_run(loaded, config)
     origins = backtest.plan_origins(run)
-    folders = [member_folder(seed, config.ensemble) for seed in config.seeds]
-    with claimed(config.out, folders) as out:
+    with claimed(config.out, [folder for _, _, folder in member_folders(run)]) as out:
         fit_run(run, out, progress)
         run.metrics = evaluate(run)
         if origins:
@@ -121,10 +139,13 @@ def run_chapter(config=None, *, log=print):
     return run
 
 
-def _member(run, progress, seed, folder, k):
-    progress.step(f"Training on {len(run.prepared.train_x)} windows of {run.config.seq_size} "
+def _member(run, progress, candidate, seed, folder, i, total):
+    prepared = run.candidates[candidate]
+    name = "" if len(run.candidates) == 1 else f"{prepared.candidate.name}, "
+    progress.step(f"Training on {len(prepared.train_x)} windows of {run.config.seq_size} "
                   f"from {run.loaded.path}"
-                  + (f" (ensemble member {k + 1} of {run.config.ensemble}, seed {seed})"
-                     if run.config.ensemble > 1 else ""))
-    return stages.train_member(run.prepared, run.loaded, run.tasks, run.config, seed, folder,
-                               progress)
+                  + (f" ({name}member {i + 1} of {total}, seed {seed})" if total > 1 else ""))
+    member = stages.train_member(prepared, run.loaded, run.tasks, run.config, seed, folder,
+                                 progress)
+    member.candidate = candidate
+    return member

@@ -1,8 +1,10 @@
 """Combine ensemble members so that one bad member cannot move the forecast far.
 
-A member is dropped, and named, when any of its forecasts is not finite or leaves
-a plausible envelope of the values known at the forecast's origin. The kept
-members are combined by the median, point by point. NumPy only.
+A member is left out of a forecast, and named, when that forecast is not finite
+or leaves a plausible envelope of the values known at its origin. The kept
+members are combined by the median, point by point; when members come from
+several candidates (``--recipe auto``), by the median within each candidate and
+then the mean of those medians. NumPy only.
 """
 
 import dataclasses
@@ -91,18 +93,30 @@ def _escape_reason(name, envelope, path):
             f"{low[-1]:.4g}..{high[-1]:.4g} at step {escape + 1}")
 
 
-def combine(members, envelopes):
-    """For each task, drop the members that left its envelope; take the median of the rest.
+def _median_of_groups(good, group_of):
+    """The mean over groups of each group's median path (the median with one group)."""
+    groups = {}
+    for seed, path in good:
+        groups.setdefault(group_of.get(seed, 0), []).append(path)
+    medians = [np.median(np.stack(paths), axis=0) for paths in groups.values()]
+    return medians[0] if len(medians) == 1 else np.mean(np.stack(medians), axis=0)
+
+
+def combine(members, envelopes, group_of=None):
+    """For each task, drop the members that left its envelope; combine the rest.
 
     The escaped value itself is never quoted: a blow-up is never printed.
 
     Args:
         members: list of ``(seed, {name: [k] forecast})``.
         envelopes: name -> ``Envelope`` of the values known at that forecast's origin.
+        group_of: seed -> candidate; the median is taken within each candidate and
+            the candidates are averaged (None: one group).
 
     Returns:
         Combined.
     """
+    group_of = group_of or {}
     forecasts, spread, kept, dropped = {}, {}, {}, {}
     for name, envelope in envelopes.items():
         good = []
@@ -113,7 +127,6 @@ def combine(members, envelopes):
             else:
                 dropped.setdefault(seed, why)
         kept[name] = [seed for seed, _ in good]
-        stacked = np.stack([path for _, path in good]) if good else None
-        forecasts[name] = None if stacked is None else np.median(stacked, axis=0)
-        spread[name] = None if stacked is None else np.std(stacked, axis=0)
+        forecasts[name] = _median_of_groups(good, group_of) if good else None
+        spread[name] = np.std(np.stack([p for _, p in good]), axis=0) if good else None
     return Combined(forecasts, spread, kept, dropped)

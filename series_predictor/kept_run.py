@@ -47,15 +47,19 @@ class KeptRun:
         times = np.array(tail["times"], dtype=tail["time_unit"])
         return np.array(tail["values"], dtype=np.float64), times
 
-    def _member_paths(self, preprocessing, values, horizon):
+    def _member_paths(self, values, horizon):
+        """``[(seed, {"forecast": [horizon]})]``: each kept member's path past the data."""
         from .model import SeriesPredictor  # TensorFlow loads here
+        candidates = [Preprocessing.from_dict(c["preprocessing"])
+                      for c in self.manifest["candidates"]]
+        t0 = self.manifest["n_points"] - len(values)
         paths = []
         for member in self.manifest["members"]:
             prefix = os.path.join(self.folder, member["folder"], member["checkpoint"])
             with SeriesPredictor(**member["model_args"], seed=0) as predictor:
                 predictor.restore(prefix)
-                paths.append((member["seed"], {"forecast": preprocessing.path(
-                    predictor.hallucinate, values, len(values), horizon)}))
+                paths.append((member["seed"], {"forecast": candidates[member["candidate"]].path(
+                    predictor.hallucinate, values, len(values), horizon, t0)}))
         return paths
 
     def forecast(self, horizon=None):
@@ -68,9 +72,9 @@ class KeptRun:
                                      "horizon", MAX_HORIZON)
         values, times = self._tail()
         future = data_loader.future_times(times, len(times), horizon)
-        preprocessing = Preprocessing.from_dict(self.manifest["preprocessing"])
-        member_paths = self._member_paths(preprocessing, values, horizon)
-        combined = combine(member_paths, {"forecast": Envelope(**self.manifest["envelope"])})
+        member_paths = self._member_paths(values, horizon)
+        combined = combine(member_paths, {"forecast": Envelope(**self.manifest["envelope"])},
+                           {m["seed"]: m["candidate"] for m in self.manifest["members"]})
         point = combined.forecasts["forecast"]
         intervals = self.manifest["intervals"]
         bands = (IntervalModel.from_dict(intervals).bands(point)

@@ -133,8 +133,8 @@ def _write_loss(run, path):
 
 def manifest_content(run):
     """What a kept run folder needs to forecast without the CSV (see run_folder)."""
-    prep, loaded, split = run.prepared.preprocessing, run.loaded, run.prepared.split
-    tail = max(prep.context, min(split.n, 60))
+    loaded, split = run.loaded, run.prepared.split
+    tail = max([p.future.context for p in run.candidates] + [min(split.n, 60)])
     return {
         "settings": json_ready(dataclasses.asdict(run.config)),
         "units": loaded.units,
@@ -144,8 +144,10 @@ def manifest_content(run):
                  "times": [t.item() if not hasattr(t, "dtype") or t.dtype.kind != "M"
                            else str(t) for t in loaded.times[-tail:]],
                  "time_unit": str(loaded.times.dtype)},
-        "preprocessing": prep.to_dict(),
-        "members": [{"seed": m.seed, "folder": os.path.basename(m.folder),
+        "candidates": [{"name": p.candidate.name, "preprocessing": p.future.to_dict()}
+                       for p in run.candidates],
+        "members": [{"seed": m.seed, "candidate": m.candidate,
+                     "folder": os.path.basename(m.folder),
                      "checkpoint": os.path.basename(m.history.checkpoint),
                      "model_args": {"input_dim": 1, "seq_size": run.config.seq_size,
                                     "hidden_dim": run.config.hidden_dim}}

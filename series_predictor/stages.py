@@ -133,10 +133,36 @@ def split_stage(loaded, config, order):
 
 
 @dataclasses.dataclass(frozen=True)
+class Candidate:
+    """One way of preparing the series for the LSTM; ``--recipe auto`` weighs several.
+
+    Attributes:
+        name: a short label ("settings" for the run's own, e.g. "log-trend").
+        transform: the Transform, its base curve not yet fitted.
+        decay, target, drift_phi: how a hallucinated path fades (see Preprocessing).
+    """
+
+    name: str
+    transform: Transform
+    decay: float = 1.0
+    target: str = "mean"
+    drift_phi: float = 1.0
+
+
+def settings_candidate(config):
+    """The candidate the settings describe: log and differencing as asked."""
+    return Candidate("settings", Transform(log=config.log, lags=tuple(config.diff),
+                                           season=config.season))
+
+
+@dataclasses.dataclass(frozen=True)
 class Prepared:
     """What training needs: the split, the preprocessing and the windows.
 
     Attributes:
+        candidate: the Candidate this preparation follows.
+        future: the preprocessing for forecasts past the end of the data: the same,
+            with a base curve refitted on all the values (identical without one).
         train_x, train_y: ``[b, seq_size, 1]`` and ``[b, seq_size]`` windows ending
             before ``split.fit_end``.
         monitor_x, monitor_y: windows whose targets all lie in the validation tail
@@ -144,8 +170,10 @@ class Prepared:
         monitor_name: "validation" or "test".
     """
 
+    candidate: Candidate
     split: Split
     preprocessing: Preprocessing
+    future: Preprocessing
     train_x: np.ndarray
     train_y: np.ndarray
     monitor_x: np.ndarray
@@ -162,32 +190,36 @@ def _normalization(loaded, split, transform, config):
     fit_end = split.n if config.normalize == "all" else split.fit_end
     part = "the whole series" if config.normalize == "all" else "the training windows"
     source = (f"{loaded.path}, {part} (lines {loaded.lines[0]}..{loaded.lines[fit_end - 1]}"
-              + (f", {transform.describe()}" if transform.order or transform.log else "") + ")")
+              + (f", {transform.describe()}" if transform.describe() != "none" else "") + ")")
     return data_loader.Normalization.fit(transform.forward(loaded.values[:fit_end]),
                                          source=source)
 
 
-def prepare_stage(loaded, config, split=None):
+def prepare_stage(loaded, config, split=None, candidate=None):
     """Split, transform, normalize and window the series -> Prepared.
 
-    ``split`` overrides the chapter's split (a backtest's origins do).
+    ``split`` overrides the chapter's split (a backtest's origins do); ``candidate``
+    the transform the settings ask for (``--recipe auto`` does). A base curve is
+    fitted on the points before the validation tail (or the test period).
 
     Raises:
         SeriesTooShortError, DataFormatError, SettingError: before any training.
     """
-    transform = Transform(log=config.log, lags=tuple(config.diff))
-    split = split or split_stage(loaded, config, transform.order)
-    _check_log(loaded, transform)
+    candidate = candidate or settings_candidate(config)
+    split = split or split_stage(loaded, config, candidate.transform.order)
+    _check_log(loaded, candidate.transform)
+    transform = candidate.transform.fitted(loaded.values[:split.fit_end])
     preprocessing = Preprocessing(transform, _normalization(loaded, split, transform, config),
-                                  config.seq_size)
+                                  config.seq_size, candidate.decay, candidate.target,
+                                  candidate.drift_phi)
     z, order, seq = preprocessing.encode(loaded.values), transform.order, config.seq_size
     train_x, train_y = data_loader.make_windows(z[:split.fit_end - order], seq)
     if split.validation:
         monitor = data_loader.make_windows(z[split.fit_end - order - 1:split.n_train - order], seq)
     else:
         monitor = data_loader.make_windows(z[split.n_train - order:], seq)
-    return Prepared(split, preprocessing, train_x, train_y, *monitor,
-                    "validation" if split.validation else "test")
+    return Prepared(candidate, split, preprocessing, preprocessing.refitted(loaded.values),
+                    train_x, train_y, *monitor, "validation" if split.validation else "test")
 
 
 # ---------------------------------------------------------------- tasks
@@ -244,12 +276,24 @@ class Member:
     history: object
     forecasts: dict
     failure: str = None
+    candidate: int = 0
 
 
-def forecast_member(predictor, preprocessing, values, tasks):
-    """Run every task with one trained predictor -> {task name: forecast in series units}."""
+def member_seeds(config, candidates):
+    """``[(candidate index, seed)]``: ``config.ensemble`` members per candidate, every
+    seed distinct (``seed, seed+1, ...`` across the candidates in turn)."""
+    return [(k, config.seed + k * config.ensemble + j)
+            for k in range(candidates) for j in range(config.ensemble)]
+
+
+def forecast_member(predictor, prepared, values, tasks):
+    """Run every task with one trained predictor -> {task name: forecast in series units}.
+
+    The forecast past the data uses ``prepared.future`` (a base curve refitted on it all).
+    """
     out = {}
     for task in tasks:
+        preprocessing = prepared.future if task.name == "forecast" else prepared.preprocessing
         if task.kind == "one_step":
             out[task.name] = preprocessing.one_step(predictor.predict, values, task.start,
                                                     task.start + task.count)
@@ -279,7 +323,7 @@ def train_member(prepared, loaded, tasks, config, seed, folder, progress):
                 raise
             progress.warn(f"member with seed {seed} dropped: {exc}")
             return Member(seed, folder, None, {}, f"training diverged: {exc}")
-        forecasts = forecast_member(predictor, prepared.preprocessing, loaded.values, tasks)
+        forecasts = forecast_member(predictor, prepared, loaded.values, tasks)
     return Member(seed, folder, history, forecasts)
 
 
@@ -290,21 +334,21 @@ def envelopes_for(values, tasks, season, log):
 
 
 def combine_stage(members, envelopes):
-    """Drop diverged members (named), combine the rest by the median -> Combined."""
+    """Drop diverged members (named); per task, the median of each candidate's kept
+    members, then the mean over the candidates -> Combined."""
     trained = [(m.seed, m.forecasts) for m in members if m.failure is None]
-    combined = combine(trained, envelopes)
+    combined = combine(trained, envelopes, {m.seed: m.candidate for m in members})
     combined.dropped.update({m.seed: m.failure for m in members if m.failure})
     combined.dropped = dict(sorted(combined.dropped.items()))
     return combined
 
 
-def interval_stage(combined, loaded, tasks, prepared):
+def interval_stage(combined, loaded, tasks, split, log):
     """Calibrate bands on the paths hallucinated from inside the validation tail -> model or None."""
-    split = prepared.split
     calibration = [t for t in tasks if t.kind == "path"
                    and split.fit_end <= t.start < split.n_train]
     if not calibration or any(combined.forecasts[t.name] is None for t in calibration):
         return None
     paths = [combined.forecasts[t.name] for t in calibration]
     actual = [loaded.values[t.start:t.start + t.count] for t in calibration]
-    return calibrate(paths, actual, log=prepared.preprocessing.transform.log)
+    return calibrate(paths, actual, log=log)

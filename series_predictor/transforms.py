@@ -1,15 +1,19 @@
-"""Transforms applied before windowing and undone after prediction: log and differencing.
+"""Transforms applied before windowing and undone after prediction.
 
 NumPy only. A ``Transform`` maps a series ``x[0..n)`` to its level
-``y = log(x)`` (or ``y = x``) and then to ``z = D(y)``, where ``D`` is the
-product of ``(1 - B^lag)`` over the differencing lags (``B`` is the backshift
-operator, ``B y[t] = y[t-1]``). With ``D = sum_k c[k] B^k`` (``c[0] = 1``), a
-prediction of ``z[t]`` becomes a prediction of the level by
+``y = log(x)`` (or ``y = x``), subtracts an optional fitted base curve ``b(t)``
+(the calendar means of each season position, or a linear trend plus that
+profile), and differences the rest: ``z = D(y - b)``, where ``D`` is the product
+of ``(1 - B^lag)`` over the differencing lags (``B`` is the backshift operator,
+``B y[t] = y[t-1]``). With ``D = sum_k c[k] B^k`` (``c[0] = 1``), a prediction of
+``z[t]`` becomes a prediction of the level by
 
-    y[t] = z[t] - sum_{k>=1} c[k] y[t-k]
+    y[t] = b(t) + z[t] - sum_{k>=1} c[k] (y[t-k] - b(t-k))
 
 using the true past levels (one step ahead), or the predicted ones where the
-forecast has already run past the data (a hallucinated path).
+forecast has already run past the data (a hallucinated path). ``t`` is absolute:
+the position in the whole series, so a base curve keeps the calendar when it
+is applied to the last values only (``t0`` is the time of ``values[0]``).
 """
 
 import dataclasses
@@ -19,19 +23,76 @@ import numpy as np
 from .errors import DataFormatError, SeriesTooShortError
 from .validation import check_lags
 
+CURVES = ("climatology", "trend")
+
+
+@dataclasses.dataclass(frozen=True)
+class BaseCurve:
+    """``b(t) = slope * ramp(t - anchor) + profile[t % season]``, in level units.
+
+    ``ramp(d) = d`` up to the anchor (the last fitted time); after it the slope
+    fades by ``phi`` per step (``phi = 1``: a straight line).
+    """
+
+    profile: tuple
+    slope: float = 0.0
+    anchor: int = 0
+    phi: float = 1.0
+
+    def at(self, t):
+        """``b`` at absolute times ``t`` (``[k]`` ints) -> ``[k]``."""
+        t = np.asarray(t, dtype=np.int64)
+        d = (t - self.anchor).astype(np.float64)
+        if self.phi < 1:
+            ahead = np.maximum(d, 0)
+            d = np.where(d > 0, self.phi * (1 - self.phi ** ahead) / (1 - self.phi), d)
+        return self.slope * d + np.asarray(self.profile)[t % len(self.profile)]
+
+    @classmethod
+    def climatology(cls, level, t0, season):
+        """The mean level of each season position over ``level`` (times ``t0..``)."""
+        t = t0 + np.arange(len(level))
+        profile = [float(np.mean(level[t % season == k])) for k in range(season)]
+        return cls(tuple(profile), 0.0, int(t[-1]), 1.0)
+
+    @classmethod
+    def trend(cls, level, t0, season, window=None, phi=1.0):
+        """Least squares ``slope * (t - anchor) + profile[t % season]`` over the last
+        ``window`` points of ``level`` (all when None)."""
+        n = len(level)
+        used = n if window is None else min(n, window)
+        t = t0 + np.arange(n - used, n)
+        anchor = t0 + n - 1
+        design = np.column_stack([t - anchor] + [(t % season == k).astype(float)
+                                                 for k in range(season)])
+        coef, *_ = np.linalg.lstsq(design, level[n - used:], rcond=None)
+        return cls(tuple(float(c) for c in coef[1:]), float(coef[0]), int(anchor), float(phi))
+
 
 @dataclasses.dataclass(frozen=True)
 class Transform:
-    """Log (optional), then differencing at each lag of ``lags`` in turn.
+    """Log (optional), minus a fitted base curve (optional), then differencing at
+    each lag of ``lags`` in turn. ``Transform()`` is the identity, the book's.
 
-    ``Transform()`` is the identity, the book's behaviour.
+    Attributes:
+        curve: None, "climatology" or "trend": which base curve ``fitted`` fits.
+        window, phi, season: the trend's fitting window (None: all), its damping
+            per step past the data, and the season length.
+        base: the fitted BaseCurve (None until ``fitted``, or without a curve).
     """
 
     log: bool = False
     lags: tuple = ()
+    curve: str = None
+    season: int = 12
+    window: int = None
+    phi: float = 1.0
+    base: BaseCurve = None
 
     def __post_init__(self):
         object.__setattr__(self, "lags", check_lags(self.lags))
+        if self.curve not in (None,) + CURVES:
+            raise ValueError(f"curve must be None or one of {CURVES}; found {self.curve!r}")
 
     @property
     def order(self):
@@ -48,16 +109,43 @@ class Transform:
             poly = np.convolve(poly, factor)
         return poly
 
+    def fitted(self, values, t0=0):
+        """This transform with its base curve fitted on ``values`` (times ``t0..``)."""
+        if self.curve is None:
+            return self
+        level = self.level(values)
+        if self.curve == "climatology":
+            base = BaseCurve.climatology(level, t0, self.season)
+        else:
+            base = BaseCurve.trend(level, t0, self.season, self.window, self.phi)
+        return dataclasses.replace(self, base=base)
+
     def to_dict(self):
         """A JSON-ready description; ``Transform.from_dict`` rebuilds the transform."""
-        return {"log": self.log, "lags": list(self.lags)}
+        out = {"log": self.log, "lags": list(self.lags)}
+        if self.curve is not None:
+            out.update(curve=self.curve, season=self.season, window=self.window, phi=self.phi,
+                       base=None if self.base is None else dataclasses.asdict(self.base))
+        return out
 
     @classmethod
     def from_dict(cls, description):
-        return cls(log=bool(description["log"]), lags=tuple(description["lags"]))
+        base = description.get("base")
+        return cls(log=bool(description["log"]), lags=tuple(description["lags"]),
+                   curve=description.get("curve"), season=description.get("season", 12),
+                   window=description.get("window"), phi=description.get("phi", 1.0),
+                   base=None if base is None else BaseCurve(
+                       tuple(base["profile"]), base["slope"], base["anchor"], base["phi"]))
 
     def describe(self):
-        parts = (["log"] if self.log else []) + [f"difference at lag {lag}" for lag in self.lags]
+        parts = ["log"] if self.log else []
+        if self.curve == "climatology":
+            parts.append("minus the season means")
+        elif self.curve == "trend":
+            parts.append("minus a linear trend and season profile"
+                         + (f" over the last {self.window} points" if self.window else "")
+                         + (f", damped by {self.phi:g} per step ahead" if self.phi < 1 else ""))
+        parts += [f"difference at lag {lag}" for lag in self.lags]
         return ", then ".join(parts) if parts else "none"
 
     # ------------------------------------------------------------- forward
@@ -86,6 +174,13 @@ class Transform:
         level = np.asarray(level, dtype=np.float64)
         return np.exp(level) if self.log else level
 
+    def _base_at(self, t0, count):
+        if self.base is None:
+            if self.curve is not None:
+                raise ValueError("this transform's base curve is not fitted yet (call fitted)")
+            return np.zeros(count)
+        return self.base.at(t0 + np.arange(count))
+
     def difference(self, level):
         """``z[i] = D(y)[i + order]``: ``[n - order]`` values."""
         level = np.asarray(level, dtype=np.float64)
@@ -96,36 +191,45 @@ class Transform:
         poly, order = self.polynomial, self.order
         return sum(poly[k] * level[order - k:len(level) - k] for k in range(order + 1))
 
-    def forward(self, values):
-        """The transformed series: ``[n - order]``, element ``i`` is time ``i + order``."""
-        return self.difference(self.level(values))
+    def forward(self, values, t0=0):
+        """The transformed series: ``[n - order]``, element ``i`` is time ``t0 + i + order``."""
+        level = self.level(values)
+        if self.curve is not None or self.base is not None:
+            level = level - self._base_at(t0, len(level))
+        return self.difference(level)
 
     # ------------------------------------------------------------- inverse
-    def _check_start(self, values, start):
+    def _check_start(self, start):
         if start < self.order:
             raise SeriesTooShortError(
                 f"undoing differencing at lags {self.lags} needs {self.order} known points "
                 f"before the forecast; only {start} are known")
 
-    def invert_one_step(self, values, start, z):
-        """Values at times ``start..start+len(z)-1`` from predicted ``z``, each given the
-        true history before it (``values[:t]`` is known for the forecast of ``t``)."""
-        self._check_start(values, start)
-        level = self.level(values[:start + len(z)])
-        poly = self.polynomial
-        out = np.empty(len(z))
-        for i, zi in enumerate(np.asarray(z, dtype=np.float64)):
-            t = start + i
-            out[i] = zi - sum(poly[k] * level[t - k] for k in range(1, len(poly)))
-        return self.unlevel(out)
-
-    def invert_path(self, values, start, z):
-        """Values at times ``start..start+len(z)-1`` from predicted ``z``, knowing only
-        ``values[:start]``: later points use the earlier predicted levels."""
-        self._check_start(values, start)
-        level = np.concatenate([self.level(values[:start]), np.empty(len(z))])
+    def _undo(self, level, start, z, t0):
+        """Fill ``level[start:]`` (detrended) from ``z``; return the levels there."""
         poly = self.polynomial
         for i, zi in enumerate(np.asarray(z, dtype=np.float64)):
             t = start + i
             level[t] = zi - sum(poly[k] * level[t - k] for k in range(1, len(poly)))
-        return self.unlevel(level[start:])
+        return level[start:] + self._base_at(t0 + start, len(z))
+
+    def _detrended(self, values, t0):
+        level = self.level(values)
+        return level - self._base_at(t0, len(level)) if self.base is not None else level
+
+    def invert_one_step(self, values, start, z, t0=0):
+        """Values at times ``start..start+len(z)-1`` (relative to ``values``) from
+        predicted ``z``, each given the true history before it."""
+        self._check_start(start)
+        known = self._detrended(values[:start + len(z)], t0)
+        poly = self.polynomial
+        out = np.array([zi - sum(poly[k] * known[start + i - k] for k in range(1, len(poly)))
+                        for i, zi in enumerate(np.asarray(z, dtype=np.float64))])
+        return self.unlevel(out + self._base_at(t0 + start, len(z)))
+
+    def invert_path(self, values, start, z, t0=0):
+        """Values at times ``start..start+len(z)-1`` from predicted ``z``, knowing only
+        ``values[:start]``: later points use the earlier predicted levels."""
+        self._check_start(start)
+        level = np.concatenate([self._detrended(values[:start], t0), np.empty(len(z))])
+        return self.unlevel(self._undo(level, start, z, t0))

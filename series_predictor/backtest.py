@@ -68,11 +68,12 @@ def _score_origin(run, origin, horizon, season):
 
 def fit_origin(loaded, config, origin, horizon, progress):
     """Fit the chapter's pipeline on ``values[:origin]`` and score ``horizon`` points."""
-    from .chapter import fit_run, plan_run
+    from .chapter import fit_run, plan_chapter
     split = stages.Split(origin + horizon, origin, config.validation)
-    run = plan_run(truncated(loaded, origin + horizon), config, split, future=False)
+    quiet = stages.Progress(progress.log, quiet=True)
+    run = plan_chapter(truncated(loaded, origin + horizon), config, quiet, split, future=False)
     with tempfile.TemporaryDirectory(prefix="series-predictor-backtest-") as folder:
-        fit_run(run, folder, stages.Progress(progress.log, quiet=True))
+        fit_run(run, folder, quiet)
     return _score_origin(run, origin, horizon, config.season)
 
 

@@ -8,7 +8,7 @@ comes from ``ChapterConfig`` (``config.py``).
 import dataclasses
 import os
 
-from . import backtest, stages
+from . import auto, backtest, stages
 from .config import ChapterConfig, check_config
 from .outputs import write_outputs
 from .report import evaluate, format_report
@@ -45,6 +45,7 @@ class ChapterResult:
     intervals: object = None
     metrics: dict = None
     files: dict = None
+    auto: dict = None
 
     @property
     def prepared(self):
@@ -91,6 +92,18 @@ def plan_run(loaded, config, split=None, future=True, candidates=None):
                          stages.future_times_stage(loaded, prepared[0].split, tasks))
 
 
+def plan_chapter(loaded, config, progress, split=None, future=True):
+    """``plan_run`` with the settings' own candidate, or, for ``--recipe auto``, with the
+    candidates ``auto.choose`` picks from the points before the split."""
+    if config.recipe != "auto":
+        return plan_run(loaded, config, split, future)
+    split = split or stages.split_stage(loaded, config, config.season)
+    choice = auto.choose(loaded, config, split, progress)
+    run = plan_run(loaded, choice.config, split, future, choice.candidates)
+    run.intervals, run.auto = choice.intervals, choice.record
+    return run
+
+
 def member_folders(run):
     """``[(candidate, seed, folder name)]`` of every member of ``run``."""
     seeds = stages.member_seeds(run.config, len(run.candidates))
@@ -126,7 +139,7 @@ def run_chapter(config=None, *, log=print):
     config = check_config(config or ChapterConfig())
     progress = stages.Progress(log, config.quiet)
     loaded = stages.read_stage(config)
-    run = plan_run(loaded, config)
+    run = plan_chapter(loaded, config, progress)
     origins = backtest.plan_origins(run)
     with claimed(config.out, [folder for _, _, folder in member_folders(run)]) as out:
         fit_run(run, out, progress)

@@ -88,14 +88,19 @@ class Preprocessing:
             hallucinate(self.window_before(known, start, t0), count))
         return self.transform.invert_path(known, start, self._faded(predicted), t0)
 
+    def target_path(self, count):
+        """``[count]`` where the transformed series heads along a path: its training mean
+        (or zero), fading by ``drift_phi`` per step. A structure-only forecast follows it."""
+        anchor = self.normalization.mean if self.target == "mean" else 0.0
+        return anchor * self.drift_phi ** np.arange(1, count + 1)
+
     def _faded(self, residual):
-        """``target_k + (r_k - anchor) * decay**k``: the hallucinated transformed series
+        """``target_k + (r_k - target_k) * decay**k``: the hallucinated transformed series
         pulled toward its target (the identity with the book's settings)."""
         if self.decay == 1.0 and self.drift_phi == 1.0 and self.target == "mean":
             return residual
-        anchor = self.normalization.mean if self.target == "mean" else 0.0
-        k = np.arange(1, len(residual) + 1)
-        return anchor * self.drift_phi ** k + (residual - anchor) * self.decay ** k
+        target = self.target_path(len(residual))
+        return target + (residual - target) * self.decay ** np.arange(1, len(residual) + 1)
 
     def refitted(self, values, t0=0):
         """The same preprocessing with its transform's base curve refitted on ``values``

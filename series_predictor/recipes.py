@@ -7,6 +7,17 @@ and ``benchmarks/recipe_search.py`` (validation tail only).
 
 RECIPES = {
     "book": {},
+    # --recipe auto: these settings, and per series the candidates auto.py chooses on
+    # validation origins inside the training part (see the README).
+    "auto": {
+        "seq_size": 12,
+        "hidden_dim": 16,
+        "learning_rate": 0.01,
+        "iterations": 500,
+        "report_every": 100,
+        "ensemble": 3,
+        "normalize": "train",
+    },
     "seasonal": {
         "log": True,
         "diff": (1, 12),

@@ -66,11 +66,12 @@ def _mean(array):
     return None if array is None else float(array.mean())
 
 
-def _interval_report(intervals, combined, values, split):
-    if intervals is None:
+def _interval_report(intervals, combined, values, split, calibrated_on):
+    if intervals is None or combined.forecasts["hallucination"] is None:
         return None
     path = combined.forecasts["hallucination"][:split.n_test]
-    return {"method": "conformal on the validation tail, |error| / sqrt(steps ahead)",
+    return {"method": "conformal: quantiles of |error| / sqrt(steps ahead), pooled",
+            "calibrated_on": calibrated_on,
             "levels": [float(level) for level in intervals.scale],
             **intervals.to_dict(),
             "test_coverage": {str(k): v for k, v in coverage(
@@ -102,7 +103,12 @@ def evaluate(run):
             combined.forecasts["validation hallucination"], config.season)
     if len(run.members) > 1:
         report["ensemble"] = _ensemble_report(run.members, combined, values, split)
-    report["intervals"] = _interval_report(run.intervals, combined, values, split)
+    report["intervals"] = _interval_report(
+        run.intervals, combined, values, split,
+        "the validation origins' structure-only forecasts" if run.auto else
+        "paths hallucinated from inside the validation tail")
+    if run.auto is not None:
+        report["auto"] = run.auto
     report["warnings"] = warnings(report, config, combined)
     return report
 
@@ -125,6 +131,10 @@ def warnings(report, config, combined):
     if config.patience is not None and not config.validation:
         out.append("early stopping watched the test period, so the test scores are "
                    "optimistic; pass --validation N to keep the test period unseen")
+    auto = report.get("auto")
+    if auto and not auto["beats_seasonal_naive_on_validation"]:
+        out.append("no candidate of the auto recipe beats seasonal naive on the validation "
+                   "origins; expect the LSTM to lose to it on the test period too")
     lost = _loses_on_validation(report)
     if lost:
         out.append("on the validation tail the LSTM loses to seasonal naive ("
@@ -158,7 +168,10 @@ def format_report(report):
         lines.append(f"Validation tail {start_v} .. {end_v} (carved from training; chose "
                      f"early stopping):")
         lines += _rows(report["validation"], ("lstm", "seasonal_naive"), season)
-    lines += _ensemble_lines(report.get("ensemble"))
+    if report.get("auto"):
+        from .auto import format_choice
+        lines.append(format_choice(report["auto"]))
+    lines += _ensemble_lines(report.get("ensemble"), report.get("auto"))
     lines += _interval_lines(report.get("intervals"))
     if report.get("backtest"):
         from .backtest import format_backtest
@@ -167,7 +180,7 @@ def format_report(report):
     return "\n".join(lines)
 
 
-def _ensemble_lines(ensemble):
+def _ensemble_lines(ensemble, auto=None):
     if not ensemble:
         return []
     kept = [m for m in ensemble["members"] if m["seed"] in ensemble["kept"]["hallucination"]
@@ -177,8 +190,11 @@ def _ensemble_lines(ensemble):
     one = [m["one_step"]["rmse"] for m in kept]
     multi = [m["hallucination"]["rmse"] for m in kept]
     spread = ensemble["spread"]
-    return [f"LSTM is the median of {len(kept)} of {len(ensemble['members'])} members "
-            f"(seeds {ensemble['seeds'][0]}..{ensemble['seeds'][-1]}): member RMSE one-step "
+    how = (f"the mean over {len(auto['chosen'])} candidates of the median of their members, "
+           f"{len(kept)} of {len(ensemble['members'])} kept" if auto else
+           f"the median of {len(kept)} of {len(ensemble['members'])} members")
+    return [f"LSTM is {how} (seeds {ensemble['seeds'][0]}..{ensemble['seeds'][-1]}): "
+            f"member RMSE one-step "
             f"{min(one):.1f}..{max(one):.1f}, hallucination {min(multi):.1f}..{max(multi):.1f}; "
             f"mean spread (std) {spread['one_step_std_mean']:.1f} and "
             f"{spread['hallucination_std_mean']:.1f}"]
@@ -189,8 +205,8 @@ def _interval_lines(intervals):
         return []
     cover = ", ".join(f"{float(level):.0%} band holds {share:.0%}"
                       for level, share in intervals["test_coverage"].items())
-    return [f"Prediction intervals (calibrated on the validation tail): over the test "
-            f"period the {cover} of the points"]
+    return [f"Prediction intervals ({intervals['calibrated_on']}): over the test period "
+            f"the {cover} of the points"]
 
 
 def json_ready(value):

@@ -1,0 +1,67 @@
+"""--recipe auto: candidates chosen on the training part only (issue 12)."""
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import quiet_log
+from series_predictor import auto, stages
+from series_predictor.chapter import ChapterConfig, run_chapter
+from series_predictor.config import with_recipe
+
+
+@pytest.fixture(scope="module")
+def airline():
+    return stages.read_stage(ChapterConfig())
+
+
+def test_the_choice_never_reads_the_test_period(airline):
+    config = with_recipe("auto")
+    split = stages.Split(144, 115, 0)
+    progress = stages.Progress(quiet_log, quiet=True)
+    first = auto.choose(airline, config, split, progress)
+    corrupted = airline.values.copy()
+    corrupted[115:] = np.linspace(1e6, 1.0, 29)  # nothing like the real test period
+    second = auto.choose(stages.LoadedSeries(corrupted, airline.times, airline.lines,
+                                             airline.path, airline.units), config, split, progress)
+    assert first.record == second.record
+    assert [c.name for c in first.candidates] == [c.name for c in second.candidates]
+    assert first.intervals == second.intervals
+
+
+def test_origins_are_a_horizon_apart_inside_the_training_part():
+    assert auto.validation_origins(115, 29, 12, 12) == [57, 86]
+    assert auto.validation_origins(585, 147, 12, 12) == [144, 291, 438]
+    assert auto.validation_origins(60, 30, 12, 12) == [48]  # at least one, with 4 seasons
+
+
+def test_structure_alone_of_seasonal_naive_repeats_the_last_season():
+    values = np.arange(1.0, 61.0) + (np.arange(60) * 7) % 5
+    snaive = next(c for c in auto.candidates(True, 12) if c.name == "snaive")
+    path = auto.structure_path(snaive, values, 48, 30)
+    np.testing.assert_allclose(path, values[36:48][np.arange(30) % 12])
+
+
+def test_climatology_candidate_forecasts_the_season_means():
+    t = np.arange(72)
+    values = 10 + np.sin(2 * np.pi * t / 12) + 0.1 * ((t * 7) % 5)
+    clim = next(c for c in auto.candidates(True, 12) if c.name == "clim")
+    path = auto.structure_path(clim, values, 60, 12)
+    means = np.array([values[:60][k::12].mean() for k in range(12)])
+    residual_mean = np.mean(values[:60] - means[t[:60] % 12])  # ~0 by construction
+    np.testing.assert_allclose(path, means + residual_mean, atol=1e-12)
+
+
+def test_auto_run_records_every_candidate_and_the_choice(tmp_path):
+    config = with_recipe("auto", iterations=20, report_every=10, ensemble=1, out=str(tmp_path),
+                         quiet=True)
+    lines = []
+    run = run_chapter(config, log=lines.append)
+    report = json.loads((tmp_path / "metrics.json").read_text())
+    assert len(report["auto"]["candidates"]) == 15
+    assert report["auto"]["chosen"] == [c.candidate.name for c in run.candidates]
+    assert len(run.members) == 5 and report["auto"]["beats_seasonal_naive_on_validation"]
+    text = "\n".join(lines)
+    assert "Auto recipe: 15 candidates scored on 2 validation origins (1953-10, 1956-03)" in text
+    assert text.count("  kept") == 5

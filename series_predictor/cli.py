@@ -152,6 +152,9 @@ def main(argv=None, prog=None):
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`)
+        sys.stdout = open(os.devnull, "w")
+        return 1
     except (SeriesPredictorError, OSError) as exc:
         message = " ".join(str(exc).split("\n"))
         print(f"{prog}: error: {message}", file=sys.stderr)

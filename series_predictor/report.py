@@ -143,31 +143,43 @@ def warnings(report, config, combined):
     return out
 
 
-def _number(value, width):
-    return f"{'diverged':>{width}s}" if value is None else f"{value:{width}.1f}"
+def decimals_for(values):
+    """Decimals that show about three significant digits of the largest of ``values``:
+    1 for errors in the tens to hundreds, more for small units (at most 6)."""
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v) and v != 0]
+    if not finite:
+        return 1
+    return int(min(6, max(1, 2 - math.floor(math.log10(max(finite))))))
 
 
-def _rows(period, names, season):
+def _number(value, width, decimals):
+    return f"{'diverged':>{width}s}" if value is None else f"{value:{width}.{decimals}f}"
+
+
+def _rows(period, names, season, decimals):
     for key in names:
         one, multi = period["one_step"][key], period["hallucination"][key]
         label = NAMES[key].format(season=season)
-        yield (f"{label:28s} {_number(one['rmse'], 14)} {_number(one['mae'], 8)} "
-               f"{_number(multi['rmse'], 19)} {_number(multi['mae'], 8)}")
+        yield (f"{label:28s} {_number(one['rmse'], 14, decimals)} "
+               f"{_number(one['mae'], 8, decimals)} {_number(multi['rmse'], 19, decimals)} "
+               f"{_number(multi['mae'], 8, decimals)}")
 
 
 def format_report(report):
     """The evaluation as a plain-text table, then the warnings."""
     season = report["settings"]["season"]
+    decimals = decimals_for([report[p][m][s] for p in ("one_step", "hallucination")
+                             for m in NAMES for s in ("rmse", "mae")])
     start, end = report["test_period"]
     lines = [f"Test period {start} .. {end} ({report['n_test']} points), "
              f"errors in {report['units']}:",
              f"{'':28s} {'one-step RMSE':>14s} {'MAE':>8s} {'hallucination RMSE':>19s} {'MAE':>8s}",
-             *_rows(report, NAMES, season)]
+             *_rows(report, NAMES, season, decimals)]
     if report.get("validation"):
         start_v, end_v = report["validation_period"]
         lines.append(f"Validation tail {start_v} .. {end_v} (carved from training; chose "
                      f"early stopping):")
-        lines += _rows(report["validation"], ("lstm", "seasonal_naive"), season)
+        lines += _rows(report["validation"], ("lstm", "seasonal_naive"), season, decimals)
     if report.get("auto"):
         from .auto import format_choice
         lines.append(format_choice(report["auto"]))

@@ -1,13 +1,19 @@
 """Benchmark: this package against the book's pattern, Keras 3 and PyTorch.
 
-    python benchmarks/bench.py [--rounds 3] [--quick]
+    python benchmarks/bench.py [--rounds 3] [--core 0] [--json FILE]
 
-Every figure is measured in a fresh subprocess per (variant, round). Variants run
-interleaved, round after round, so that machine noise hits all alike. The script
-prints medians over the rounds and the ratios asked for, each on its own line.
+Every figure is measured in a fresh subprocess per (variant, round), pinned to one
+core (``--core``, by ``sched_setaffinity``), so each contender gets one thread:
+TensorFlow's sessions and eager runtime default to the schedulable CPUs (1), and
+PyTorch is set to ``torch.set_num_threads(1)``. Variants run interleaved, round
+after round, so that machine noise hits all alike. The script prints medians over
+the rounds, each row with its settings, and the ratios asked for.
 Sizes are the chapter's: airline windows (110 windows of 5, full batch), hidden
-100, float32, Adam 0.001; plus a larger case of 3000 windows. PyTorch runs only
-when installed (`pip install '.[bench]'`).
+100, float32, Adam 0.001; a larger case of 3000 windows; and a shape like the
+members of ``--recipe auto`` (400 windows of 12, hidden 32, full batch). The
+package runs three ways: the default graph (``dynamic_rnn``), ``unroll=True``
+and ``fast_training=True`` (several Adam steps per session.run). PyTorch runs
+only when installed (`pip install '.[bench]'`).
 """
 
 import argparse
@@ -28,6 +34,8 @@ STEPS = 200            # timed training steps per measurement
 WARMUP = 20
 POINTS = (10, 100, 1000)  # hallucination lengths
 LARGE_WINDOWS = 3000
+AUTO_SEQ, AUTO_HIDDEN, AUTO_WINDOWS = 12, 32, 400  # like a member of --recipe auto
+TRAIN_ITERATIONS, TRAIN_REPORT_EVERY = 1000, 100    # the chapter's train() call
 
 
 def chapter_windows():
@@ -37,12 +45,21 @@ def chapter_windows():
     return data_loader.make_windows(train, SEQ), train
 
 
-def large_windows():
+def sine_windows(count, seq_size):
+    """``count`` windows of ``seq_size`` of a seasonal sine with a trend, float32."""
     import numpy as np
     import data_loader
-    t = np.arange(LARGE_WINDOWS + SEQ)
+    t = np.arange(count + seq_size)
     series = np.sin(2 * np.pi * t / 12) + 0.001 * t
-    return data_loader.make_windows(series, SEQ)
+    return tuple(a.astype(np.float32) for a in data_loader.make_windows(series, seq_size))
+
+
+def large_windows():
+    return sine_windows(LARGE_WINDOWS, SEQ)
+
+
+def auto_windows():
+    return sine_windows(AUTO_WINDOWS, AUTO_SEQ)
 
 
 def timed(fn, repeat):
@@ -57,22 +74,48 @@ def peak_rss_mb():
 
 
 # ----------------------------------------------------------------- workers
-def worker_package(unroll):
+def package_step_ms(p, x, y, steps):
+    """ms per training step of predictor ``p`` on the full batch ``x, y``: one step per
+    session.run on the default graph, ``MAX_STEPS_PER_RUN`` per run with fast_training
+    (the time-major feed made per run, as ``train`` does)."""
+    from series_predictor.model import MAX_STEPS_PER_RUN, _time_major_batches
+    if not p.fast_training:
+        return 1e3 * timed(lambda: p._train_step(x, y), steps)
+    chunk = min(steps, MAX_STEPS_PER_RUN)
+    return 1e3 * timed(lambda: p._train_steps(*_time_major_batches(x, y, [None]), chunk),
+                       steps // chunk) / chunk
+
+
+def package_train_s(x, y, **options):
+    """Seconds for the chapter's ``train`` call, reports and checkpoints included."""
+    from series_predictor import SeriesPredictor
+    with SeriesPredictor(1, SEQ, HIDDEN, seed=0, **options) as p:
+        p.train(x, y, iterations=WARMUP, verbose=False)
+        start = time.perf_counter()
+        p.train(x, y, iterations=TRAIN_ITERATIONS, report_every=TRAIN_REPORT_EVERY,
+                verbose=False)
+        return time.perf_counter() - start
+
+
+def worker_package(**options):
     import numpy as np
     from series_predictor import SeriesPredictor
     (x, y), train = chapter_windows()
     x, y = x.astype(np.float32), y.astype(np.float32)
     out = {}
-    with SeriesPredictor(1, SEQ, HIDDEN, seed=0, unroll=unroll) as p:
+    with SeriesPredictor(1, SEQ, HIDDEN, seed=0, **options) as p:
         p.train(x, y, iterations=WARMUP, verbose=False)
-        out["step_ms"] = 1e3 * timed(lambda: p._train_step(x, y), STEPS)
+        out["step_ms"] = package_step_ms(p, x, y, STEPS)
         for n in POINTS:
             p.hallucinate(train[-SEQ:], 5)
             out[f"point_ms_{n}"] = 1e3 * timed(lambda: p.hallucinate(train[-SEQ:], n), 1) / n
-    lx, ly = (a.astype(np.float32) for a in large_windows())
-    with SeriesPredictor(1, SEQ, HIDDEN, seed=0, unroll=unroll) as p:
-        p.train(lx, ly, iterations=5, verbose=False)
-        out["large_step_ms"] = 1e3 * timed(lambda: p._train_step(lx, ly), STEPS // 4)
+    out["train_s"] = package_train_s(x, y, **options)
+    for key, (wx, wy), seq, hidden, steps in (
+            ("large_step_ms", large_windows(), SEQ, HIDDEN, STEPS // 4),
+            ("auto_step_ms", auto_windows(), AUTO_SEQ, AUTO_HIDDEN, STEPS)):
+        with SeriesPredictor(1, seq, hidden, seed=0, **options) as p:
+            p.train(wx, wy, iterations=5, verbose=False)
+            out[key] = package_step_ms(p, wx, wy, steps)
     return out
 
 
@@ -131,32 +174,20 @@ def worker_keras():
     honest route found: a compiled (XLA) custom train step, a compiled predict step."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import numpy as np
-    import keras
     import tensorflow as tf
     (x, y), train = chapter_windows()
     x, y = tf.constant(x, tf.float32), tf.constant(y, tf.float32)
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((SEQ, 1)),
-                              keras.layers.LSTM(HIDDEN, return_sequences=True),
-                              keras.layers.Dense(1)])
-    optimizer = keras.optimizers.Adam(LR)
-    out = {}
-    for jit in (False, True):
-        @tf.function(jit_compile=jit)
-        def step(bx, by):
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(tf.square(model(bx, training=True)[..., 0] - by))
-            grads = tape.gradient(loss, model.trainable_variables)
-            optimizer.apply_gradients(zip(grads, model.trainable_variables))
-            return loss
-        for _ in range(WARMUP):
-            step(x, y)
-        out[f"step_ms_{'xla' if jit else 'graph'}"] = 1e3 * timed(lambda: step(x, y), STEPS)
+    model, steps = keras_model_and_steps(SEQ, HIDDEN)
+    out = {f"step_ms_{mode}": ms for mode, ms in keras_step_ms(steps, x, y).items()}
     out["step_ms"] = min(out["step_ms_xla"], out["step_ms_graph"])
+    step = steps["xla"]
     lx, ly = (tf.constant(a, tf.float32) for a in large_windows())
     for _ in range(3):
         step(lx, ly)
     out["large_step_ms"] = 1e3 * timed(lambda: step(lx, ly), STEPS // 4)
+    ax, ay = (tf.constant(a, tf.float32) for a in auto_windows())
+    out["auto_step_ms"] = min(keras_step_ms(keras_model_and_steps(AUTO_SEQ, AUTO_HIDDEN)[1],
+                                            ax, ay).values())
 
     @tf.function(jit_compile=True)
     def predict(window):
@@ -173,19 +204,80 @@ def worker_keras():
     return out
 
 
+def keras_model_and_steps(seq_size, hidden):
+    """Keras 3 ``LSTM(hidden, return_sequences=True)`` + ``Dense(1)`` with Adam: the
+    model and its custom train step compiled two ways, ``{"graph": .., "xla": ..}``."""
+    import keras
+    import tensorflow as tf
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((seq_size, 1)),
+                              keras.layers.LSTM(hidden, return_sequences=True),
+                              keras.layers.Dense(1)])
+    optimizer = keras.optimizers.Adam(LR)
+
+    def compiled_step(jit):
+        @tf.function(jit_compile=jit)
+        def step(bx, by):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean(tf.square(model(bx, training=True)[..., 0] - by))
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+            return loss
+        return step
+    return model, {"graph": compiled_step(False), "xla": compiled_step(True)}
+
+
+def keras_step_ms(steps, bx, by):
+    """ms per step of each compiled step, after WARMUP steps each -> {mode: ms}."""
+    out = {}
+    for mode, step in steps.items():
+        for _ in range(WARMUP):
+            step(bx, by)
+        out[mode] = 1e3 * timed(lambda: step(bx, by), STEPS)
+    return out
+
+
 def worker_torch():
     import numpy as np
     import torch
+    torch.set_num_threads(len(os.sched_getaffinity(0)))
     torch.manual_seed(0)
     (x, y), train = chapter_windows()
     x = torch.tensor(x, dtype=torch.float32)
     y = torch.tensor(y, dtype=torch.float32)
 
+    net, step = torch_model(HIDDEN)
+    for _ in range(WARMUP):
+        step(x, y)
+    out = {"step_ms": 1e3 * timed(lambda: step(x, y), STEPS),
+           "torch_threads": torch.get_num_threads()}
+    lx, ly = (torch.tensor(a, dtype=torch.float32) for a in large_windows())
+    out["large_step_ms"] = 1e3 * timed(lambda: step(lx, ly), STEPS // 4)
+    ax, ay = (torch.tensor(a, dtype=torch.float32) for a in auto_windows())
+    _, auto_step = torch_model(AUTO_HIDDEN)
+    for _ in range(WARMUP):
+        auto_step(ax, ay)
+    out["auto_step_ms"] = 1e3 * timed(lambda: auto_step(ax, ay), STEPS)
+    with torch.inference_mode():
+        for n in POINTS:
+            window = torch.tensor(np.asarray(train[-SEQ:], np.float32).reshape(1, SEQ, 1))
+            start = time.perf_counter()
+            for _ in range(n):
+                value = net(window)[0, -1]
+                window = torch.cat([window[:, 1:], value.reshape(1, 1, 1)], dim=1)
+            out[f"point_ms_{n}"] = 1e3 * (time.perf_counter() - start) / n
+    return out
+
+
+def torch_model(hidden):
+    """PyTorch's ``LSTM(1, hidden)`` + ``Linear(hidden, 1)`` and its Adam step."""
+    import torch
+
     class Net(torch.nn.Module):
         def __init__(self):
             super().__init__()
-            self.lstm = torch.nn.LSTM(1, HIDDEN, batch_first=True)
-            self.out = torch.nn.Linear(HIDDEN, 1)
+            self.lstm = torch.nn.LSTM(1, hidden, batch_first=True)
+            self.out = torch.nn.Linear(hidden, 1)
 
         def forward(self, bx):
             return self.out(self.lstm(bx)[0])[..., 0]
@@ -199,21 +291,7 @@ def worker_torch():
         loss.backward()
         optimizer.step()
         return loss
-
-    for _ in range(WARMUP):
-        step(x, y)
-    out = {"step_ms": 1e3 * timed(lambda: step(x, y), STEPS)}
-    lx, ly = (torch.tensor(a, dtype=torch.float32) for a in large_windows())
-    out["large_step_ms"] = 1e3 * timed(lambda: step(lx, ly), STEPS // 4)
-    with torch.inference_mode():
-        for n in POINTS:
-            window = torch.tensor(np.asarray(train[-SEQ:], np.float32).reshape(1, SEQ, 1))
-            start = time.perf_counter()
-            for _ in range(n):
-                value = net(window)[0, -1]
-                window = torch.cat([window[:, 1:], value.reshape(1, 1, 1)], dim=1)
-            out[f"point_ms_{n}"] = 1e3 * (time.perf_counter() - start) / n
-    return out
+    return net, step
 
 
 def worker_chapter():
@@ -226,38 +304,61 @@ def worker_chapter():
 
 
 def worker_scaling():
-    """Time per epoch with mini-batches of 256 as the series grows (flat memory)."""
+    """Time per epoch with mini-batches of 256 as the series grows (flat memory),
+    on the default route and with fast_training."""
     import numpy as np
     import data_loader
     from series_predictor import SeriesPredictor
     out = {}
-    for n in (1_000, 10_000, 100_000):
+    for n in SCALING_POINTS:
         t = np.arange(n)
         x, y = data_loader.make_windows(np.sin(2 * np.pi * t / 12), SEQ)
         steps = -(-len(x) // 256)
-        with SeriesPredictor(1, SEQ, HIDDEN, seed=0) as p:
-            p.train(x, y, iterations=5, batch_size=256, verbose=False)
-            start = time.perf_counter()
-            p.train(x, y, iterations=steps, batch_size=256, report_every=10**9, verbose=False)
-            out[f"epoch_s_{n}"] = time.perf_counter() - start
+        for route, fast in (("", False), ("fast_", True)):
+            with SeriesPredictor(1, SEQ, HIDDEN, seed=0, fast_training=fast) as p:
+                p.train(x, y, iterations=5, batch_size=256, verbose=False)
+                start = time.perf_counter()
+                p.train(x, y, iterations=steps, batch_size=256, report_every=10**9,
+                        verbose=False)
+                out[f"{route}epoch_s_{n}"] = time.perf_counter() - start
         out[f"rss_mb_{n}"] = peak_rss_mb()
     return out
 
 
+SCALING_POINTS = (1_000, 10_000, 100_000)
 WORKERS = {
-    "package": lambda: worker_package(False),
-    "package_unrolled": lambda: worker_package(True),
+    "package": worker_package,
+    "package_unrolled": lambda: worker_package(unroll=True),
+    "package_fast": lambda: worker_package(fast_training=True),
     "book": worker_book,
     "keras3": worker_keras,
     "torch": worker_torch,
     "chapter": worker_chapter,
 }
+ROWS = [
+    ("training step, chapter (ms)", "step_ms",
+     f"110 windows of {SEQ}, hidden {HIDDEN}, full batch; {STEPS} steps after {WARMUP}"),
+    ("training step, 3000 windows (ms)", "large_step_ms",
+     f"{LARGE_WINDOWS} windows of {SEQ}, hidden {HIDDEN}, full batch; {STEPS // 4} steps "
+     "after 5 (Keras, PyTorch: 3)"),
+    ("training step, auto-like (ms)", "auto_step_ms",
+     f"{AUTO_WINDOWS} windows of {AUTO_SEQ}, hidden {AUTO_HIDDEN}, full batch; {STEPS} "
+     f"steps after 5 (Keras, PyTorch: {WARMUP} per compiled step)"),
+    ("chapter train() call (s)", "train_s",
+     f"{TRAIN_ITERATIONS} steps, report and checkpoint every {TRAIN_REPORT_EVERY}, "
+     f"after a {WARMUP}-step train()"),
+    ("hallucination per point, 10 (ms)", "point_ms_10", "chapter model, one run"),
+    ("hallucination per point, 100 (ms)", "point_ms_100", "chapter model, one run"),
+    ("hallucination per point, 1000 (ms)", "point_ms_1000", "chapter model, one run"),
+    ("peak memory (MB)", "peak_rss_mb", "of the worker process"),
+]
 
 
-def run_worker(name):
+def run_worker(name, core):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=ROOT)
     proc = subprocess.run([sys.executable, __file__, "--worker", name], env=env,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True,
+                          preexec_fn=lambda: os.sched_setaffinity(0, {core}))
     if proc.returncode:
         raise RuntimeError(f"worker {name} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -268,9 +369,56 @@ def torch_available():
                           capture_output=True).returncode == 0
 
 
+def print_table(runs, names, med, rounds, core):
+    """The medians, one row a figure, its settings beside it."""
+    cols = [n for n in names if n != "chapter"]
+    torch_threads = med("torch", "torch_threads")
+    print(f"\nmedians over {rounds} interleaved rounds, a fresh process per variant and round,"
+          f" float32, Adam {LR};\nevery worker pinned to core {core} (1 CPU): TensorFlow "
+          f"sessions and eager ops default to 1 thread there, PyTorch set to "
+          f"{torch_threads:.0f} thread(s)\n")
+    print(f"{'':36s}" + "".join(f"{c:>17s}" for c in cols) + "   settings")
+    for label, key, settings in ROWS:
+        print(f"{label:36s}" + "".join(f"{med(c, key):17.3f}" for c in cols) + f"   {settings}")
+    print(f"{'chapter script end to end (s)':36s}{med('chapter', 'wall_s'):17.2f}"
+          "   simple_regression.py, import included")
+    print(f"{'book graph ops after 100 points':36s}{med('book', 'graph_ops_after'):17.0f}")
+
+
+def print_scaling(scaling):
+    print("\nmini-batch 256, one epoch (s), default / fast_training, and peak memory (MB), "
+          "one round:")
+    for n in SCALING_POINTS:
+        print(f"  {n:>7d} points: {scaling[f'epoch_s_{n}']:8.3f} s / "
+              f"{scaling[f'fast_epoch_s_{n}']:8.3f} s  {scaling[f'rss_mb_{n}']:8.0f} MB")
+
+
+def print_ratios(names, med, scaling):
+    def ratio(label, a, b, key="step_ms"):
+        if a in names and b in names:
+            print(f"{label}: {med(a, key) / med(b, key):.2f}")
+    print("\nratios (training step unless named):")
+    for key, shape in (("step_ms", "chapter"), ("auto_step_ms", "auto-like"),
+                       ("large_step_ms", "3000 windows")):
+        ratio(f"{shape}, package fast_training / PyTorch", "package_fast", "torch", key)
+        ratio(f"{shape}, package / PyTorch", "package", "torch", key)
+        ratio(f"{shape}, package fast_training / package", "package_fast", "package", key)
+        ratio(f"{shape}, package fast_training / Keras 3", "package_fast", "keras3", key)
+    ratio("chapter train() call, fast_training / default", "package_fast", "package", "train_s")
+    ratio("chapter, package unrolled / PyTorch", "package_unrolled", "torch")
+    ratio("hallucination per point, package / PyTorch", "package", "torch", "point_ms_100")
+    print(f"hallucination per point at 1000 / at 10: "
+          f"{med('package', 'point_ms_1000') / med('package', 'point_ms_10'):.2f}")
+    print(f"hallucination per point at 100, book pattern / package: "
+          f"{med('book', 'point_ms_100') / med('package', 'point_ms_100'):.0f}")
+    print(f"epoch time 100000 / 10000 points: "
+          f"{scaling['epoch_s_100000'] / scaling['epoch_s_10000']:.1f} (linear: 10)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--core", type=int, default=0, help="the CPU every worker runs on")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--json", help="also write all measurements to this file")
     args = parser.parse_args()
@@ -285,47 +433,17 @@ def main():
     began = time.perf_counter()
     for round_ in range(args.rounds):
         for name in names:
-            runs[name].append(run_worker(name))
+            runs[name].append(run_worker(name, args.core))
             print(f"round {round_ + 1}/{args.rounds}: {name} done", file=sys.stderr, flush=True)
-    scaling = run_worker("scaling")
+    scaling = run_worker("scaling", args.core)
 
     def med(name, key):
         values = [r[key] for r in runs.get(name, []) if key in r]
         return statistics.median(values) if values else float("nan")
 
-    rows = [("training step, chapter (ms)", "step_ms"),
-            ("training step, 3000 windows (ms)", "large_step_ms"),
-            ("hallucination per point, 10 (ms)", "point_ms_10"),
-            ("hallucination per point, 100 (ms)", "point_ms_100"),
-            ("hallucination per point, 1000 (ms)", "point_ms_1000"),
-            ("peak memory (MB)", "peak_rss_mb")]
-    cols = [n for n in names if n != "chapter"]
-    print(f"\nmedians over {args.rounds} interleaved rounds, {STEPS} steps each "
-          f"(seq {SEQ}, hidden {HIDDEN}, float32)\n")
-    print(f"{'':36s}" + "".join(f"{c:>18s}" for c in cols))
-    for label, key in rows:
-        print(f"{label:36s}" + "".join(f"{med(c, key):18.3f}" for c in cols))
-    print(f"{'chapter script end to end (s)':36s}{med('chapter', 'wall_s'):18.2f}")
-    print(f"{'book graph ops after 100 points':36s}{med('book', 'graph_ops_after'):18.0f}")
-    print("\nmini-batch 256, one epoch (s) and peak memory (MB) by series length:")
-    for n in (1_000, 10_000, 100_000):
-        print(f"  {n:>7d} points: {scaling[f'epoch_s_{n}']:8.3f} s  "
-              f"{scaling[f'rss_mb_{n}']:8.0f} MB")
-
-    print("\nratios:")
-    best = "package_unrolled"
-    if "torch" in names:
-        print(f"training step, package / PyTorch: {med('package', 'step_ms') / med('torch', 'step_ms'):.2f}")
-        print(f"training step, package unrolled / PyTorch: {med(best, 'step_ms') / med('torch', 'step_ms'):.2f}")
-        print(f"hallucination per point, package / PyTorch: "
-              f"{med('package', 'point_ms_100') / med('torch', 'point_ms_100'):.2f}")
-    print(f"training step, package / Keras 3: {med('package', 'step_ms') / med('keras3', 'step_ms'):.2f}")
-    print(f"hallucination per point at 1000 / at 10: "
-          f"{med('package', 'point_ms_1000') / med('package', 'point_ms_10'):.2f}")
-    print(f"hallucination per point at 100, book pattern / package: "
-          f"{med('book', 'point_ms_100') / med('package', 'point_ms_100'):.0f}")
-    print(f"epoch time 100000 / 10000 points: "
-          f"{scaling['epoch_s_100000'] / scaling['epoch_s_10000']:.1f} (linear: 10)")
+    print_table(runs, names, med, args.rounds, args.core)
+    print_scaling(scaling)
+    print_ratios(names, med, scaling)
     print(f"\ntotal benchmark time: {time.perf_counter() - began:.0f} s")
     if args.json:
         with open(args.json, "w") as handle:

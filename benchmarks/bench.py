@@ -1,11 +1,12 @@
 """Benchmark: this package against the book's pattern, Keras 3 and PyTorch.
 
-    python benchmarks/bench.py [--rounds 3] [--core 0] [--json FILE]
+    python benchmarks/bench.py [--rounds 3] [--core 0 | --core all] [--json FILE]
 
 Every figure is measured in a fresh subprocess per (variant, round), pinned to one
-core (``--core``, by ``sched_setaffinity``), so each contender gets one thread:
+core (``--core N``, by ``sched_setaffinity``), so each contender gets one thread:
 TensorFlow's sessions and eager runtime default to the schedulable CPUs (1), and
-PyTorch is set to ``torch.set_num_threads(1)``. Variants run interleaved, round
+PyTorch is set to as many threads as CPUs it may use. ``--core all`` leaves every
+worker on all the machine's CPUs (each framework then uses all of them). Variants run interleaved, round
 after round, so that machine noise hits all alike. The script prints medians over
 the rounds, each row with its settings, and the ratios asked for.
 Sizes are the chapter's: airline windows (110 windows of 5, full batch), hidden
@@ -356,9 +357,9 @@ ROWS = [
 
 def run_worker(name, core):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=ROOT)
+    pin = None if core == "all" else (lambda: os.sched_setaffinity(0, {int(core)}))
     proc = subprocess.run([sys.executable, __file__, "--worker", name], env=env,
-                          capture_output=True, text=True,
-                          preexec_fn=lambda: os.sched_setaffinity(0, {core}))
+                          capture_output=True, text=True, preexec_fn=pin)
     if proc.returncode:
         raise RuntimeError(f"worker {name} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -374,9 +375,12 @@ def print_table(runs, names, med, rounds, core):
     cols = [n for n in names if n != "chapter"]
     torch_threads = med("torch", "torch_threads")
     print(f"\nmedians over {rounds} interleaved rounds, a fresh process per variant and round,"
-          f" float32, Adam {LR};\nevery worker pinned to core {core} (1 CPU): TensorFlow "
-          f"sessions and eager ops default to 1 thread there, PyTorch set to "
-          f"{torch_threads:.0f} thread(s)\n")
+          f" float32, Adam {LR};\n"
+          + (f"every worker on all {os.cpu_count()} CPUs: TensorFlow's default threads, "
+             if core == "all" else
+             f"every worker pinned to core {core} (1 CPU): TensorFlow sessions and eager ops "
+             "default to 1 thread there, ")
+          + f"PyTorch set to {torch_threads:.0f} thread(s)\n")
     print(f"{'':36s}" + "".join(f"{c:>17s}" for c in cols) + "   settings")
     for label, key, settings in ROWS:
         print(f"{label:36s}" + "".join(f"{med(c, key):17.3f}" for c in cols) + f"   {settings}")
@@ -418,7 +422,8 @@ def print_ratios(names, med, scaling):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--core", type=int, default=0, help="the CPU every worker runs on")
+    parser.add_argument("--core", default="0",
+                        help="the CPU every worker runs on, or 'all' (default: 0)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--json", help="also write all measurements to this file")
     args = parser.parse_args()

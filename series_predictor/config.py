@@ -169,6 +169,10 @@ class ChapterConfig:
     recipe: str = _option(None, "a preset of settings (see the README); options given "
                           "explicitly still win", check=_recipe, metavar=None,
                           choices=tuple(sorted(RECIPES)), group="beyond")
+    fast_training: bool = _option(False, "train with several Adam steps per session.run "
+                                  "(an in-graph loop; the same losses within a relative 1e-5, "
+                                  "about twice as fast); off: the book's graph",
+                                  check=_flag, parse="flag", group="beyond")
     quiet: bool = _option(False, "print only the results and warnings, not the progress",
                           check=_flag, parse="flag", group="beyond")
 

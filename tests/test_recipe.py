@@ -90,3 +90,25 @@ def test_log_of_a_non_positive_value_names_the_line(tmp_path):
                                               r"positive values; found -3"):
         run_chapter(ChapterConfig(data=str(path), log=True, out=str(tmp_path / "out")))
     assert not (tmp_path / "out").exists()
+
+
+def test_a_diverging_member_of_an_ensemble_is_dropped_and_the_others_carry_on(tmp_path,
+                                                                                 monkeypatch):
+    from series_predictor import model
+    from series_predictor.errors import TrainingDiverged
+    real = model.SeriesPredictor.train
+
+    def diverge_for_seed_8(self, *args, **kwargs):
+        if self.seed == 8:
+            raise TrainingDiverged("training diverged at step 3: the loss is nan", 3, None)
+        return real(self, *args, **kwargs)
+    monkeypatch.setattr(model.SeriesPredictor, "train", diverge_for_seed_8)
+    lines = []
+    result = run_chapter(ChapterConfig(out=str(tmp_path), iterations=10, report_every=5,
+                                       ensemble=3, seed=7, hidden_dim=4, quiet=True),
+                         log=lines.append)
+    assert [m.seed for m in result.members if m.failure] == [8]
+    assert result.combined.kept["hallucination"] == [7, 9]
+    assert "member with seed 8 dropped: training diverged: training diverged at step 3" in \
+        "\n".join(lines)
+    assert np.all(np.isfinite(result.hallucinated))

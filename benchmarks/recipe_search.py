@@ -45,8 +45,8 @@ def main():
         with tempfile.TemporaryDirectory() as out:
             config = ChapterConfig(data=args.data, out=out, log=log_, diff=diff,
                                    validation=args.validation, ensemble=args.seeds,
-                                   seed=0, **choice, **FIXED)
-            report = run_chapter(config, log=lambda *_: None, verbose=False).metrics
+                                   seed=0, quiet=True, **choice, **FIXED)
+            report = run_chapter(config, log=lambda *_: None).metrics
         val = report["validation"]
         one, hal = val["one_step"]["lstm"]["rmse"], val["hallucination"]["lstm"]["rmse"]
         row = dict(choice, log=log_, diff=diff, one_step=one, hallucination=hal,

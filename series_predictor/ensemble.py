@@ -90,7 +90,15 @@ def _escape_reason(name, envelope, path):
         return None
     low, high = envelope.bounds(escape + 1)
     return (f"its {name.replace('_', ' ')} forecast left the plausible range "
-            f"{low[-1]:.4g}..{high[-1]:.4g} at step {escape + 1}")
+            f"{_plain(low[-1])}..{_plain(high[-1])} at step {escape + 1}")
+
+
+def _plain(value):
+    """About four significant digits, without an exponent for everyday magnitudes."""
+    magnitude = abs(value)
+    if not 1e-3 <= magnitude < 1e12:
+        return f"{value:.4g}"
+    return f"{value:.{max(0, 3 - int(np.floor(np.log10(magnitude))))}f}"
 
 
 def _median_of_groups(good, group_of):

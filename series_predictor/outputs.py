@@ -65,6 +65,9 @@ def run_forecast(run):
 
 def _title_suffix(run, task):
     kept, total = len(run.combined.kept[task]), len(run.members)
+    if len(run.candidates) > 1:
+        return (f" (mean of {len(run.candidates)} candidates' medians, "
+                f"{kept} of {total} members)")
     return "" if total == 1 else f" (median of {kept} of {total} members)"
 
 

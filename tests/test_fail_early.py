@@ -53,12 +53,12 @@ def test_dates_the_figures_cannot_draw_are_refused_before_training(tmp_path):
 
 
 @pytest.mark.parametrize("units, header", [("$ per month", "month,value"),
-                                            (None, "month,US$ (millions), $5 a $6")])
+                                            (None, 'month,"US$ (millions), $5 a $6"')])
 def test_dollar_signs_in_labels_are_drawn_literally(tmp_path, units, header):
-    data = write_series(tmp_path / "dollars.csv", 2000, header=header.split(",", 1)[0] + ","
-                        + '"' + header.split(",", 1)[1] + '"')
-    args = ["--data", data, "--iterations", "5", "--report-every", "5", "--quiet",
-            "--out", str(tmp_path / "out")] + (["--units", units] if units else [])
-    result, _ = run_script(*args, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    from conftest import quiet_log
+    from series_predictor.chapter import ChapterConfig, run_chapter
+    data = write_series(tmp_path / "dollars.csv", 2000, header=header)
+    run = run_chapter(ChapterConfig(data=data, iterations=5, report_every=5, quiet=True,
+                                    units=units, out=str(tmp_path / "out")), log=quiet_log)
+    assert run.loaded.units == (units or "US$ (millions), $5 a $6")
     assert (tmp_path / "out" / "predictions.png").stat().st_size > 10_000

@@ -125,13 +125,18 @@ def run_method(path, method, seed, backtest):
     """One chapter run on ``path`` with ``method``'s settings -> its figures."""
     from series_predictor.chapter import run_chapter
     from series_predictor.config import with_recipe
+    from series_predictor.errors import TrainingDiverged
     settings = dict(METHODS[method])
     recipe = settings.pop("recipe", None)
     with tempfile.TemporaryDirectory() as out:
         config = with_recipe(recipe, data=path, out=out, seed=seed, quiet=True,
                              backtest=backtest, **settings)
         start = time.perf_counter()
-        run = run_chapter(config, log=lambda *_: None)
+        try:
+            run = run_chapter(config, log=lambda *_: None)
+        except TrainingDiverged as exc:  # no member gave a forecast: recorded, not fatal
+            return {"seconds": time.perf_counter() - start, "lstm_rmse": None,
+                    "snaive_rmse": None, "diverged": str(exc)}
         seconds = time.perf_counter() - start
     report = run.metrics
     halluc = report["hallucination"]

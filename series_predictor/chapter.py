@@ -10,6 +10,7 @@ import os
 
 from . import auto, backtest, stages
 from .config import ChapterConfig, check_config
+from .errors import TrainingDiverged
 from .outputs import write_outputs
 from .report import evaluate, format_report
 from .run_folder import claimed, member_folder
@@ -143,6 +144,7 @@ def run_chapter(config=None, *, log=print):
     origins = backtest.plan_origins(run)
     with claimed(config.out, [folder for _, _, folder in member_folders(run)]) as out:
         fit_run(run, out, progress)
+        _require_forecasts(run)
         run.metrics = evaluate(run)
         if origins:
             run.metrics["backtest"] = backtest.run_backtest(run, origins, progress)
@@ -150,6 +152,19 @@ def run_chapter(config=None, *, log=print):
     progress.result(format_report(run.metrics))
     progress.result("Wrote " + ", ".join(run.files.values()))
     return run
+
+
+def _require_forecasts(run):
+    """Refuse a run with no LSTM forecast to report (every member diverged or left the
+    plausible range), before any output is written."""
+    missing = [name for name in ("test one-step", "hallucination", "forecast")
+               if run.combined.forecasts.get(name) is None]
+    if missing:
+        reasons = [why for by_task in run.combined.dropped.values() for why in by_task.values()]
+        raise TrainingDiverged(
+            f"no LSTM forecast ({', '.join(missing)}): every member diverged or left the "
+            f"plausible range (first: {reasons[0] if reasons else 'no member'}); try a "
+            "smaller --learning-rate, fewer --iterations, or --recipe auto")
 
 
 def _member(run, progress, candidate, seed, folder, i, total):

@@ -110,7 +110,8 @@ def _run_dummy(args):
     extra = sorted(set(vars(args)) - DUMMY_OPTIONS - {"dummy"})
     if extra:
         raise SettingError("--dummy runs listing 10.6 with the book's settings and takes only "
-                           "--seed; found " + ", ".join("--" + e.replace("_", "-") for e in extra))
+                           "--seed (and --quiet); found "
+                           + ", ".join("--" + e.replace("_", "-") for e in extra))
     from .dummy import run_dummy
     from .validation import check_seed
     run_dummy(seed=check_seed(getattr(args, "seed", 0)))

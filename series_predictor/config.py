@@ -203,6 +203,10 @@ def check_config(config):
     values = {f.name: f.metadata["check"](getattr(config, f.name), f.name) for f in settings()}
     checked = ChapterConfig(**values)
     v.check_seed(checked.seed, "seed", count=checked.ensemble)
+    if checked.recipe == "auto" and (checked.log or checked.diff):
+        raise SettingError("--recipe auto chooses the transform (log, differencing) itself "
+                           "for each candidate; leave out --log and --diff, or use another "
+                           "recipe")
     if checked.validation and checked.validation < checked.seq_size:
         raise SettingError(
             f"validation must be at least seq_size ({checked.seq_size}) so that every "

@@ -76,7 +76,7 @@ import sys
 
 import numpy as np
 
-from .errors import DataFormatError, SettingError, SeriesTooShortError
+from .errors import DataFileNotFoundError, DataFormatError, SettingError, SeriesTooShortError
 from .validation import MAX_STEPS, check_fraction, check_int, check_positive_int, check_text
 
 BUNDLED_CSV = "international-airline-passengers.csv"
@@ -168,7 +168,7 @@ def _resolve_path(filename):
             print(f"data_loader: no {path!r} in {_current_folder()}; "
                   f"using the bundled copy {bundled}", file=sys.stderr)
             return bundled
-    raise FileNotFoundError(
+    raise DataFileNotFoundError(
         f"data file not found: {path!r} (current folder: {_current_folder()})")
 
 
@@ -538,6 +538,10 @@ def _no_numbers_error(path, rows, series_idx, delimiter):
     """The error for a file with no number in column ``series_idx``, with the likely cause."""
     message = (f"{path}: no numeric value in column {series_idx} "
                f"({len(rows)} non-blank line(s))")
+    widths = {len(row.cells) for row in rows}
+    if widths and max(widths) <= series_idx:
+        message += (f"; the file has {max(widths)} column(s), counted from 0: the values "
+                    f"may be in column {max(widths) - 1} (--column {max(widths) - 1})")
     for row in rows:
         if _foreign_delimiter(row, delimiter):
             return DataFormatError(
@@ -834,7 +838,7 @@ def future_times(times, start, count):
     if room is not None and extra > room:
         begin = times[start] if start < len(times) else f"after {times[-1]}"
         raise SettingError(
-            f"count={count} points from {begin} would pass {end}, the last date NumPy and "
+            f"{count} points from {begin} would pass {end}, the last date NumPy and "
             f"matplotlib can draw (the data end at {times[-1]}); at most {len(inside) + room} fit")
     check_int(count, "count", 0, MAX_STEPS, "more points than a run can hallucinate")
     return np.concatenate([inside, _continue(times, axis, extra)])

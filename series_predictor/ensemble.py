@@ -70,7 +70,8 @@ class Combined:
         forecasts: task name -> ``[k]`` median over the members kept for it (None if none).
         spread: task name -> ``[k]`` standard deviation over those members.
         kept: task name -> seeds of the members combined.
-        dropped: seed -> why it was left out (the first forecast it spoiled).
+        dropped: seed -> {forecast name: why it was left out of that forecast}
+            ({"training": why} for a member whose training diverged).
     """
 
     forecasts: dict
@@ -133,7 +134,7 @@ def combine(members, envelopes, group_of=None):
             if why is None:
                 good.append((seed, paths[name]))
             else:
-                dropped.setdefault(seed, why)
+                dropped.setdefault(seed, {})[name] = why
         kept[name] = [seed for seed, _ in good]
         forecasts[name] = _median_of_groups(good, group_of) if good else None
         spread[name] = np.std(np.stack([p for _, p in good]), axis=0) if good else None

@@ -19,12 +19,20 @@ class InputShapeError(SeriesPredictorError, ValueError):
     """An array given to train/test/predict has the wrong shape or bad values."""
 
 
+class DataFileNotFoundError(SeriesPredictorError, FileNotFoundError):
+    """No data file at the path given (the message names the path and the current folder)."""
+
+
 class SeriesTooShortError(SeriesPredictorError, ValueError):
     """A series has too few points for the sequence size and split asked for."""
 
 
 class NotTrainedError(SeriesPredictorError, RuntimeError):
     """A prediction was asked of a predictor that was neither trained nor restored."""
+
+
+class PredictorClosedError(SeriesPredictorError, RuntimeError):
+    """The predictor was closed (``close()`` or the end of its ``with`` block)."""
 
 
 class SettingError(SeriesPredictorError, ValueError, TypeError):

@@ -20,8 +20,8 @@ import weakref
 import numpy as np
 
 from . import checkpoints
-from .errors import (CheckpointNotFoundError, NotTrainedError, SettingError, TrainingDiverged,
-                     TrainingInterrupted)
+from .errors import (CheckpointNotFoundError, NotTrainedError, PredictorClosedError,
+                     SettingError, TrainingDiverged, TrainingInterrupted)
 from .tf_compat import basic_lstm_cell_class, quiet_deprecations, quiet_known_tf_lines, tf
 from .validation import (MAX_HIDDEN_DIM, MAX_SEQ_SIZE, MAX_STEPS, check_positive_float,
                          check_positive_int, check_seed, check_windows_x, check_windows_y)
@@ -399,6 +399,7 @@ class SeriesPredictor:
                 seq_size or hidden_dim (the message names both values), or a file
                 is missing or damaged (the message names it).
         """
+        self._check_open()
         prefix = self._prefix_to_restore(path)
         self._restore_into(self.sess, prefix, own=path is None and self._last_saved is not None)
         self._ready = True
@@ -480,6 +481,7 @@ class SeriesPredictor:
                 session then holds this predictor's newest (finite) checkpoint.
             OutputDirError: a checkpoint cannot be written.
         """
+        self._check_open()
         run = self._training_run(
             train_x, train_y, test_x, test_y, iterations, report_every, patience,
             batch_size, verbose, monitor_name)
@@ -643,7 +645,14 @@ class SeriesPredictor:
                                 step, checkpoint)
 
     # -------------------------------------------------------------- prediction
+    def _check_open(self):
+        if not self._finalizer.alive:
+            raise PredictorClosedError(
+                "this SeriesPredictor was closed (close() or the end of its with block); "
+                "build a new one, or restore its checkpoint into a new one")
+
     def _require_ready(self):
+        self._check_open()
         if self._ready:
             return
         if not self._started_training and self._user_checkpoint_dir is not None \

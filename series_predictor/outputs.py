@@ -155,7 +155,7 @@ def manifest_content(run):
                      "model_args": {"input_dim": 1, "seq_size": run.config.seq_size,
                                     "hidden_dim": run.config.hidden_dim}}
                     for m in run.members if m.seed in run.combined.kept["forecast"]],
-        "dropped": {str(k): v for k, v in run.combined.dropped.items()},
+        "dropped": {str(seed): by_task for seed, by_task in run.combined.dropped.items()},
         "envelope": run.envelopes["forecast"].to_dict(),
         "intervals": None if run.intervals is None else run.intervals.to_dict(),
         "horizon": run.config.horizon,

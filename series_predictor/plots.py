@@ -47,6 +47,7 @@ def _axes(title, units, time_is_date, size=(9, 4.5)):
     ax.set_xlabel("date" if time_is_date else "time step")
     ax.set_ylabel(_literal(units))
     ax.grid(alpha=0.3)
+    ax.margins(x=0)  # the time axis ends at the data: dates up to 9999-12-31 can be drawn
     return fig, ax
 
 

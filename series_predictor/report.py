@@ -51,7 +51,10 @@ def _ensemble_report(members, combined, values, split):
     return {"seeds": [m.seed for m in members], "combine": "median",
             "kept": {name: seeds for name, seeds in combined.kept.items()
                      if not name.startswith("calibration")},
-            "dropped": {str(k): v for k, v in combined.dropped.items()},
+            "dropped": {str(seed): {name: why for name, why in by_task.items()
+                                    if not name.startswith("calibration")}
+                        or {"calibration": next(iter(by_task.values()))}
+                        for seed, by_task in combined.dropped.items()},
             "members": [{"seed": m.seed,
                          "one_step": metrics.scores(m.forecasts.get("test one-step"), actual),
                          "hallucination": metrics.scores(
@@ -122,12 +125,25 @@ def _loses_on_validation(report):
             and validation[kind]["lstm"]["rmse"] > validation[kind]["seasonal_naive"]["rmse"]]
 
 
+def dropped_lines(dropped):
+    """One sentence per member left out of some forecast, naming those forecasts."""
+    out = []
+    for seed, by_task in dropped.items():
+        if "training" in by_task:
+            out.append(f"member with seed {seed} dropped: {by_task['training']}")
+            continue
+        parts = [name for name in by_task if not name.startswith("calibration")]
+        if len(parts) < len(by_task):
+            parts.append(f"{len(by_task) - len(parts)} calibration path(s)")
+        where = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        first = next(iter(by_task.values()))
+        out.append(f"member with seed {seed} left out of the {where}: {first}")
+    return out
+
+
 def warnings(report, config, combined):
     """Plain sentences about what the numbers cannot show by themselves."""
-    out = [f"member with seed {seed} dropped: {why}" for seed, why in combined.dropped.items()]
-    if combined.forecasts["hallucination"] is None:
-        out.append("every member's forecast diverged or left the plausible range: there is "
-                   "no LSTM forecast to report")
+    out = dropped_lines(combined.dropped)
     if config.patience is not None and not config.validation:
         out.append("early stopping watched the test period, so the test scores are "
                    "optimistic; pass --validation N to keep the test period unseen")
@@ -143,6 +159,9 @@ def warnings(report, config, combined):
     return out
 
 
+SCIENTIFIC_ABOVE = 1e7  # larger errors are printed as 1.234e+08
+
+
 def decimals_for(values):
     """Decimals that show about three significant digits of the largest of ``values``:
     1 for errors in the tens to hundreds, more for small units (at most 6)."""
@@ -153,7 +172,11 @@ def decimals_for(values):
 
 
 def _number(value, width, decimals):
-    return f"{'diverged':>{width}s}" if value is None else f"{value:{width}.{decimals}f}"
+    if value is None:
+        return f"{'diverged':>{width}s}"
+    if abs(value) >= SCIENTIFIC_ABOVE:
+        return f"{value:{width}.4g}"
+    return f"{value:{width}.{decimals}f}"
 
 
 def _rows(period, names, season, decimals):
@@ -177,8 +200,8 @@ def format_report(report):
              *_rows(report, NAMES, season, decimals)]
     if report.get("validation"):
         start_v, end_v = report["validation_period"]
-        lines.append(f"Validation tail {start_v} .. {end_v} (carved from training; chose "
-                     f"early stopping):")
+        chose = "; chose early stopping" if report["settings"]["patience"] else ""
+        lines.append(f"Validation tail {start_v} .. {end_v} (carved from training{chose}):")
         lines += _rows(report["validation"], ("lstm", "seasonal_naive"), season, decimals)
     if report.get("auto"):
         from .auto import format_choice

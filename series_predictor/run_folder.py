@@ -96,9 +96,10 @@ def _locked(folder):
 def claimed(out, member_folders):
     """Claim the run folder for the length of the ``with`` block.
 
-    Creates it, locks it, checks every output file and member checkpoint folder,
-    clears the members' old checkpoint files, and removes an earlier run's
-    ``run.json`` (so that a failed run never leaves a folder that claims to be whole).
+    Creates it, locks it (``.series-predictor.lock``, which stays), checks every
+    output file and member checkpoint folder, clears the members' old checkpoint
+    files, and removes an earlier run's outputs, ``run.json`` first: a run that then
+    fails leaves no outputs of another run behind, and no folder that claims to be whole.
 
     Raises:
         OutputDirError, FolderInUseError: before anything is trained.
@@ -107,14 +108,16 @@ def claimed(out, member_folders):
     with _locked(folder):
         for name in OUTPUTS + (MANIFEST,):
             _check_target(os.path.join(folder, name))
-        for name in member_folders:
+        for name in member_folders:  # every one checked before any is made
             path = os.path.join(folder, name)
             if os.path.lexists(path) and not os.path.isdir(path):
                 raise OutputDirError(f"{path!r} is a file, but the run keeps a checkpoint "
                                      "folder there")
-            _clear_checkpoints(make_writable_dir(path))
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(os.path.join(folder, MANIFEST))
+        for name in member_folders:
+            _clear_checkpoints(make_writable_dir(os.path.join(folder, name)))
+        for name in (MANIFEST,) + OUTPUTS:  # the earlier run's outputs go first
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(os.path.join(folder, name))
         yield folder
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import data_loader
 from .ensemble import Envelope, combine
-from .errors import SeriesTooShortError, TrainingDiverged
+from .errors import DataFormatError, SeriesTooShortError, SettingError, TrainingDiverged
 from .forecasting import Preprocessing
 from .intervals import calibrate
 from .transforms import Transform
@@ -58,10 +58,24 @@ class LoadedSeries:
     units: str
 
 
+MAX_MAGNITUDE = 1e300  # beyond this, squared errors and plot ranges overflow float64
+
+
 def read_stage(config):
-    """Read ``config.data`` (default: the bundled airline file) -> LoadedSeries."""
+    """Read ``config.data`` (default: the bundled airline file) -> LoadedSeries.
+
+    Raises:
+        DataFormatError: besides the file's own errors, a value beyond 1e300 in
+            magnitude (the errors and figures of such a series overflow).
+    """
     path = config.data or data_loader.bundled_data_path()
     series = data_loader.read_series(path, config.column, encoding=config.encoding)
+    huge = np.flatnonzero(np.abs(series.values) > MAX_MAGNITUDE)
+    if huge.size:
+        i = int(huge[0])
+        raise DataFormatError(f"{path}, line {series.lines[i]}: {series.values[i]:g} is beyond "
+                              f"{MAX_MAGNITUDE:g} in magnitude; its errors and figures would "
+                              "overflow: rescale the series (e.g. divide by 1e200)")
     units = config.units or series.name or (AIRLINE_UNITS if config.data is None else "value")
     return LoadedSeries(series.values, series.times(), series.lines, path, units)
 
@@ -253,9 +267,19 @@ def plan_tasks(split, horizon, future=True):
 
 
 def future_times_stage(loaded, split, tasks):
-    """Times of every forecast point, checked drawable before any training."""
-    return {task.name: data_loader.future_times(loaded.times, task.start, task.count)
-            for task in tasks if task.kind == "path" and not task.name.startswith("calibration")}
+    """Times of every forecast point, checked drawable before any training.
+
+    The forecast past the data is checked first: it ends last, so its limit is the
+    horizon's.
+    """
+    shown = [t for t in tasks if t.kind == "path" and not t.name.startswith("calibration")]
+    times = {}
+    for task in sorted(shown, key=lambda t: -t.start):
+        try:
+            times[task.name] = data_loader.future_times(loaded.times, task.start, task.count)
+        except SettingError as exc:
+            raise SettingError(f"horizon: {exc}") from None
+    return times
 
 
 # --------------------------------------------------------------- members
@@ -322,8 +346,7 @@ def train_member(prepared, loaded, tasks, config, seed, folder, progress):
         except TrainingDiverged as exc:
             if config.ensemble == 1:
                 raise
-            progress.warn(f"member with seed {seed} dropped: {exc}")
-            return Member(seed, folder, None, {}, f"training diverged: {exc}")
+            return Member(seed, folder, None, {}, str(exc))
         forecasts = forecast_member(predictor, prepared, loaded.values, tasks)
     return Member(seed, folder, history, forecasts)
 
@@ -339,7 +362,7 @@ def combine_stage(members, envelopes):
     members, then the mean over the candidates -> Combined."""
     trained = [(m.seed, m.forecasts) for m in members if m.failure is None]
     combined = combine(trained, envelopes, {m.seed: m.candidate for m in members})
-    combined.dropped.update({m.seed: m.failure for m in members if m.failure})
+    combined.dropped.update({m.seed: {"training": m.failure} for m in members if m.failure})
     combined.dropped = dict(sorted(combined.dropped.items()))
     return combined
 

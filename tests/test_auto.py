@@ -65,3 +65,11 @@ def test_auto_run_records_every_candidate_and_the_choice(tmp_path):
     text = "\n".join(lines)
     assert "Auto recipe: 15 candidates scored on 2 validation origins (1953-10, 1956-03)" in text
     assert text.count("  kept") == 5
+
+
+def test_auto_refuses_a_transform_given_explicitly(tmp_path):
+    from series_predictor.config import check_config
+    from series_predictor.errors import SettingError
+    for extra in ({"log": True}, {"diff": (1,)}):
+        with pytest.raises(SettingError, match="--recipe auto chooses the transform"):
+            check_config(with_recipe("auto", **extra))

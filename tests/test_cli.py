@@ -75,7 +75,8 @@ def test_dummy_listing_from_the_command_line(tmp_path):
 def test_dummy_refuses_options_it_would_ignore(tmp_path):
     result = run_script("--dummy", "--data", "x.csv", "--hidden-dim", "0", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.strip().endswith("takes only --seed; found --data, --hidden-dim")
+    assert result.stderr.strip().endswith("takes only --seed (and --quiet); found --data, "
+                                          "--hidden-dim")
 
 
 def test_chapter_from_the_command_line(tmp_path):

@@ -184,3 +184,22 @@ def test_bad_chapter_settings():
         run_chapter(ChapterConfig(normalize="both"))
     with pytest.raises(SettingError, match="horizon must be a positive integer; found 0"):
         run_chapter(ChapterConfig(horizon=0))
+
+
+def test_a_closed_predictor_says_so():
+    from series_predictor.errors import PredictorClosedError
+    p = SeriesPredictor(1, 4, 4, seed=0)
+    p.train(GOOD_X, GOOD_Y, iterations=5, verbose=False)
+    p.close()
+    for call in (lambda: p.predict(GOOD_X), lambda: p.hallucinate(GOOD_X[0], 3),
+                 lambda: p.train(GOOD_X, GOOD_Y), lambda: p.save(), lambda: p.restore()):
+        with pytest.raises(PredictorClosedError, match="this SeriesPredictor was closed"):
+            call()
+
+
+def test_a_missing_data_file_is_a_package_error_too(tmp_path):
+    import data_loader
+    from series_predictor.errors import DataFileNotFoundError, SeriesPredictorError
+    with pytest.raises(SeriesPredictorError) as info:
+        data_loader.load_series(str(tmp_path / "nope.csv"))
+    assert isinstance(info.value, (DataFileNotFoundError, FileNotFoundError))

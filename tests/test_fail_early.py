@@ -62,3 +62,52 @@ def test_dollar_signs_in_labels_are_drawn_literally(tmp_path, units, header):
                                     units=units, out=str(tmp_path / "out")), log=quiet_log)
     assert run.loaded.units == (units or "US$ (millions), $5 a $6")
     assert (tmp_path / "out" / "predictions.png").stat().st_size > 10_000
+
+
+def test_the_largest_horizon_the_message_offers_is_drawn(tmp_path):
+    from conftest import quiet_log
+    from series_predictor.chapter import ChapterConfig, run_chapter
+    from series_predictor.errors import SettingError
+    data = write_series(tmp_path / "late.csv", 9990, months=114)  # 9990-01 .. 9999-06
+    with pytest.raises(SettingError, match=r"^horizon: 7 points from after 9999-06 would "
+                                           r"pass 9999-12-31.*at most 6 fit"):
+        run_chapter(ChapterConfig(data=data, horizon=7, out=str(tmp_path / "refused")))
+    assert not (tmp_path / "refused").exists()
+    run = run_chapter(ChapterConfig(data=data, horizon=6, iterations=5, report_every=5,
+                                    quiet=True, out=str(tmp_path / "out")), log=quiet_log)
+    assert str(run.times["forecast"][-1]) == "9999-12"
+    assert (tmp_path / "out" / "forecast.png").stat().st_size > 10_000
+
+
+def test_values_beyond_1e300_are_refused_naming_the_line(tmp_path):
+    from series_predictor.chapter import ChapterConfig, run_chapter
+    from series_predictor.errors import DataFormatError
+    path = tmp_path / "max.csv"
+    path.write_text("\n".join(f"{2000 + i // 12}-{1 + i % 12:02d},{1.5e308 if i == 7 else i}"
+                              for i in range(60)) + "\n")
+    with pytest.raises(DataFormatError, match=r"max.csv, line 8: 1.5e\+308 is beyond 1e\+300"):
+        run_chapter(ChapterConfig(data=str(path), out=str(tmp_path / "out")))
+
+
+def test_a_one_column_file_suggests_column_0(tmp_path):
+    result, _ = run_script("--data", str(write_one_column(tmp_path)), "--out",
+                           str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("the values may be in column 0 (--column 0)")
+
+
+def write_one_column(tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text("\n".join(str(100 + i) for i in range(40)) + "\n")
+    return path
+
+
+def test_when_every_member_diverges_the_run_fails_and_writes_no_forecast(tmp_path):
+    from conftest import quiet_log
+    from series_predictor.chapter import ChapterConfig, run_chapter
+    from series_predictor.errors import TrainingDiverged
+    with pytest.raises(TrainingDiverged, match=r"no LSTM forecast .*every member diverged"):
+        run_chapter(ChapterConfig(ensemble=2, learning_rate=1e30, iterations=50,
+                                  report_every=10, out=str(tmp_path), quiet=True),
+                    log=quiet_log)
+    assert not (tmp_path / "forecast.csv").exists() and not (tmp_path / "run.json").exists()

@@ -42,3 +42,8 @@ def test_readme_python_blocks_run_from_another_folder(tmp_path):
         result = subprocess.run([sys.executable, "-c", block], cwd=folder, env=env,
                                 capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, f"README python block {i}:\n{block}\n{result.stderr}"
+
+
+def test_readme_has_no_unfilled_placeholder():
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    assert "⟨" not in readme and "TODO" not in readme

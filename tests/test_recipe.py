@@ -43,8 +43,8 @@ def test_combine_takes_the_median_and_drops_a_blow_up_by_name():
     combined = combine(members, {"hallucination": envelope})
     assert combined.kept == {"hallucination": [0, 1, 3]}
     assert list(combined.dropped) == [2]
-    assert combined.dropped[2] == ("its hallucination forecast left the plausible range "
-                                   "-5.417..15.42 at step 2")
+    assert combined.dropped[2] == {"hallucination": "its hallucination forecast left the "
+                                                    "plausible range -5.417..15.42 at step 2"}
     np.testing.assert_array_equal(combined.forecasts["hallucination"], [2.0, 3.0, 4.0])
 
 
@@ -71,9 +71,12 @@ def test_a_planted_diverging_member_is_dropped_named_and_never_shown(tmp_path, m
     result = run_chapter(config, log=lines.append)
     assert result.combined.kept["hallucination"] == [7, 9]
     assert result.combined.kept["forecast"] == [7, 9]
-    assert "left the plausible range" in result.metrics["ensemble"]["dropped"]["8"]
+    assert "left the plausible range" in \
+        result.metrics["ensemble"]["dropped"]["8"]["hallucination"]
     text = "\n".join(lines)
-    assert "member with seed 8 dropped" in text and "e+" not in text
+    assert ("member with seed 8 left out of the hallucination and forecast: its "
+            "hallucination forecast left the plausible range") in text
+    assert "e+" not in text
     numbers = [float(x) for x in re.findall(r"-?\d+\.\d+", text)]
     assert max(numbers) < 1e4
     expected = np.median([m.forecasts["forecast"] for m in result.members if m.seed != 8], 0)
@@ -109,6 +112,6 @@ def test_a_diverging_member_of_an_ensemble_is_dropped_and_the_others_carry_on(tm
                          log=lines.append)
     assert [m.seed for m in result.members if m.failure] == [8]
     assert result.combined.kept["hallucination"] == [7, 9]
-    assert "member with seed 8 dropped: training diverged: training diverged at step 3" in \
+    assert "member with seed 8 dropped: training diverged at step 3: the loss is nan" in \
         "\n".join(lines)
     assert np.all(np.isfinite(result.hallucinated))

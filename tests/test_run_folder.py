@@ -118,7 +118,7 @@ def test_every_output_is_checked_before_training(tmp_path):
     with pytest.raises(OutputDirError, match="checkpoint-2.*is a file"):
         run_chapter(ChapterConfig(out=str(out), ensemble=3, iterations=10**6), log=log.append)
     assert not any("Training" in line for line in log)  # member 1 was never trained
-    assert not (out / "checkpoint-0").exists() or os.listdir(out / "checkpoint-0") == []
+    assert not (out / "checkpoint-0").exists()  # no member folder made before all are checked
 
 
 def test_a_second_run_on_the_same_folder_is_refused_naming_the_holder(tmp_path):
@@ -140,5 +140,7 @@ def test_a_failed_rerun_leaves_no_manifest_claiming_old_files(book_run, tmp_path
         run_chapter(ChapterConfig(out=str(copy), learning_rate=1e30, iterations=300,
                                   report_every=10), log=quiet_log)
     assert not (copy / "run.json").exists()
+    for name in ("forecast.csv", "metrics.json", "predictions.png", "forecast.png"):
+        assert not (copy / name).exists(), name  # no output of the earlier run is left
     with pytest.raises(RunFolderError, match="missing"):
         load_run(copy)

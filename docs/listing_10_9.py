@@ -1,8 +1,10 @@
 # Listing 10.9 of Machine Learning with TensorFlow, typed from the chapter.
-# The only edits are the ones TensorFlow 2 forces on any reader:
-#   - the imports: listing 10.1's `from tensorflow.contrib import rnn` is gone, and
-#     SeriesPredictor and plot_results come from simple_regression (installed by
-#     `pip install .`), where the book defines them in the same file;
+# The only edits:
+#   - the imports: listing 10.1's `from tensorflow.contrib import rnn` is gone
+#     (TensorFlow 2 removed it); `import data_loader`, which the listing uses but
+#     never imports, is added; SeriesPredictor and plot_results come from
+#     simple_regression (installed by `pip install .`), the book's file, where the
+#     book puts this listing (it never prints plot_results);
 #   - tf.Session() is tf.compat.v1.Session().
 # Run it from any folder: `python listing_10_9.py` writes predictions.png and
 # hallucinations.png into the current folder, as the book's script does.

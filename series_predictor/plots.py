@@ -8,18 +8,25 @@ file (a header, units) is drawn literally: a ``$`` is not taken for mathtext.
 """
 
 import os
+import textwrap
 import uuid
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullFormatter, ScalarFormatter
+from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 
 BAND_ALPHA = {0.8: 0.30, 0.95: 0.15}
+TITLE_WIDTH = 80  # characters per title line: a 7-9 inch figure shows about 90
 
 
 def _literal(text):
     """``text`` as matplotlib should draw it: every ``$`` escaped (no mathtext)."""
     return None if text is None else str(text).replace("$", r"\$")
+
+
+def _set_title(ax, title):
+    """A literal title, wrapped at TITLE_WIDTH characters so that none is cut off."""
+    ax.set_title(_literal(textwrap.fill(str(title), TITLE_WIDTH)))
 
 
 def _save(fig, path):
@@ -43,7 +50,7 @@ def _save(fig, path):
 def _axes(title, units, time_is_date, size=(9, 4.5)):
     fig = Figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title(_literal(title))
+    _set_title(ax, title)
     ax.set_xlabel("date" if time_is_date else "time step")
     ax.set_ylabel(_literal(units))
     ax.grid(alpha=0.3)
@@ -161,13 +168,14 @@ def plot_loss(steps, train_rmse, monitor_rmse=None, *, units="value",
     """Train (and test, or validation) RMSE by step."""
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title(_literal(title))
+    _set_title(ax, title)
     ax.plot(steps, train_rmse, marker=".", label="train")
     if monitor_rmse is not None and len(monitor_rmse):
         ax.plot(steps, monitor_rmse, marker=".", label=monitor_label)
     ax.set_xlabel("training step")
     ax.set_ylabel(_literal(f"RMSE ({units})"))
     ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0), numticks=15))  # labels within a decade
     ax.yaxis.set_major_formatter(ScalarFormatter())
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.grid(alpha=0.3)
@@ -179,7 +187,7 @@ def plot_backtest(report, *, units="value", path=None):
     """Mean absolute error against steps ahead, per method, from a backtest report."""
     fig = Figure(figsize=(8, 4.5), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title(_literal(f"Backtest: {len(report['origins'])} origins, error by steps ahead"))
+    _set_title(ax, f"Backtest: {len(report['origins'])} origins, error by steps ahead")
     for method, rows in report["by_horizon"].items():
         if rows is not None:
             steps = np.arange(1, len(rows["mae"]) + 1)

@@ -65,6 +65,29 @@ def _clear_checkpoints(folder):
             os.remove(os.path.join(folder, name))
 
 
+def _is_member_folder_name(name):
+    """Whether ``name`` is one that ``member_folder`` gives (``checkpoint``, ``checkpoint-7``)."""
+    return name == "checkpoint" or (name.startswith("checkpoint-")
+                                    and name[len("checkpoint-"):].isdigit())
+
+
+def _remove_earlier_members(folder, member_folders):
+    """Empty an earlier run's member folders that this run will not use (only checkpoint
+    files go; a folder is removed when nothing else is left in it)."""
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if (name in member_folders or not _is_member_folder_name(name)
+                or os.path.islink(path) or not os.path.isdir(path)):
+            continue
+        try:
+            _clear_checkpoints(path)
+            with contextlib.suppress(OSError):
+                os.rmdir(path)
+        except OSError as exc:
+            raise OutputDirError(f"cannot remove an earlier run's checkpoints from {path!r}: "
+                                 f"{_reason(exc)}") from None
+
+
 def _holder_text():
     started = datetime.datetime.now().isoformat(timespec="seconds")
     return f"pid {os.getpid()}, started {started}: {' '.join(sys.argv) or 'python'}"
@@ -98,7 +121,8 @@ def claimed(out, member_folders):
 
     Creates it, locks it (``.series-predictor.lock``, which stays), checks every
     output file and member checkpoint folder, clears the members' old checkpoint
-    files, and removes an earlier run's outputs, ``run.json`` first: a run that then
+    files and an earlier run's member folders that this run does not use, and
+    removes an earlier run's outputs, ``run.json`` first: a run that then
     fails leaves no outputs of another run behind, and no folder that claims to be whole.
 
     Raises:
@@ -115,6 +139,7 @@ def claimed(out, member_folders):
                                      "folder there")
         for name in member_folders:
             _clear_checkpoints(make_writable_dir(os.path.join(folder, name)))
+        _remove_earlier_members(folder, member_folders)
         for name in (MANIFEST,) + OUTPUTS:  # the earlier run's outputs go first
             with contextlib.suppress(FileNotFoundError):
                 os.remove(os.path.join(folder, name))

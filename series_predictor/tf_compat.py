@@ -27,7 +27,7 @@ import warnings
 # Lines TensorFlow's C++ code prints that say nothing the user must act on: the
 # start-up notices it prints while it loads (some before its logging is set up,
 # so no log level silences them), when the first session starts and at the first
-# training step; and its log line for a failed save or restore op, an error that
+# training step; and its log lines for a failed save or restore op, an error that
 # this package reports itself as one line. Seen on TensorFlow 2.21 on CPU; the GPU
 # ones are the usual lines of a GPU build.
 _KNOWN_LINES = re.compile(
@@ -45,6 +45,7 @@ _KNOWN_LINES = re.compile(
     r"|Unable to register cu(?:DNN|FFT|BLAS) factory"
     r"|TF-TRT Warning: Could not find TensorRT"
     r"|OP_REQUIRES failed at save_restore_v2_ops"
+    r"|Local rendezvous is aborting"
     r"))")
 # TF_CPP_MIN_LOG_LEVEL hides the levels below its value; the lines without a level
 # go with the INFO lines they come with.

@@ -229,3 +229,30 @@ def test_plot_results_has_the_books_signature_and_picture(tmp_path):
     assert list(lines["predicted"].get_xdata()) == [3, 4]
     assert list(lines["test data"].get_ydata()) == [4.5, 5.5, 6.5]
     assert (tmp_path / "p.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_long_titles_are_wrapped_inside_the_figure():
+    """A title longer than the figure is wide (the auto recipe's hallucination title) is
+    wrapped, so that every line of it is drawn inside the figure."""
+    title = ("Hallucination: 29 steps fed back from the end of training (mean of 5 "
+             "candidates' medians, 15 of 15 members, each one median of its three seeds)")
+    fig = plots.plot_hallucinations(np.arange(40.0), np.arange(40.0), 30, np.arange(30.0, 40.0),
+                                    np.arange(10.0), title=title)
+    ax = fig.axes[0]
+    assert ax.get_title().count("\n") >= 1
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    box, width = ax.title.get_window_extent(renderer), fig.bbox.width
+    assert 0 <= box.x0 and box.x1 <= width
+
+
+def test_the_loss_figure_labels_several_values_within_one_decade():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    fig = plots.plot_loss([0, 100, 200], [150.0, 60.0, 30.0])
+    fig.draw(FigureCanvasAgg(fig).get_renderer())
+    ax = fig.axes[0]
+    low, high = ax.get_ylim()
+    labelled = [t for t in ax.yaxis.get_major_ticks()
+                if t.label1.get_text() and low <= t.get_loc() <= high]
+    assert len(labelled) >= 2  # 50 and 100; the decade ticks alone label only 100

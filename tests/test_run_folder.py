@@ -144,3 +144,23 @@ def test_a_failed_rerun_leaves_no_manifest_claiming_old_files(book_run, tmp_path
         assert not (copy / name).exists(), name  # no output of the earlier run is left
     with pytest.raises(RunFolderError, match="missing"):
         load_run(copy)
+
+
+def test_a_rerun_removes_the_earlier_runs_member_checkpoints(ensemble_run, tmp_path):
+    """An ensemble's folder re-used by a one-member run: the old members' checkpoints go
+    (a folder keeps only what the run did not write), and nothing else is touched."""
+    copy = tmp_path / "copy"
+    shutil.copytree(ensemble_run.config.out, copy)
+    old = sorted(p.name for p in copy.glob("checkpoint-*"))
+    assert len(old) == 3
+    (copy / old[0] / "notes.txt").write_text("mine")
+    (copy / "checkpoint-old").mkdir()
+    (copy / "checkpoint-old" / "model.ckpt-1.index").write_text("not a member folder")
+    run_chapter(ChapterConfig(out=str(copy), iterations=20, report_every=10, quiet=True),
+                log=quiet_log)
+    assert sorted(os.listdir(copy / old[0])) == ["notes.txt"]
+    assert not any((copy / name).exists() for name in old[1:])
+    assert (copy / "checkpoint-old" / "model.ckpt-1.index").exists()
+    manifest = json.load(open(copy / "run.json"))
+    assert [m["folder"] for m in manifest["members"]] == ["checkpoint"]
+    assert load_run(copy).forecast().to_csv() == csv_of(copy)

@@ -26,6 +26,7 @@ import dataclasses
 import numpy as np
 
 from . import metrics
+from .errors import SeriesTooShortError
 from .data_loader import Normalization
 from .forecasting import Preprocessing
 from .intervals import calibrate
@@ -62,10 +63,35 @@ def candidates(positive, season):
     return out
 
 
+def _least_before_origin(season, seq_size):
+    return max(MIN_FIT_SEASONS * season, seq_size + 2 * season)
+
+
+def minimum_training(season, seq_size):
+    """Fewest training points ``--recipe auto`` needs: ``MIN_FIT_SEASONS`` seasons (and two
+    windows) before a validation origin, and at least one point after it."""
+    return _least_before_origin(season, seq_size) + 1
+
+
+def check_length(n_train, season, seq_size, where):
+    """Refuse a training part too short for the auto recipe's validation, before training.
+
+    Raises:
+        SeriesTooShortError: naming ``where`` and the number of points needed.
+    """
+    needed = minimum_training(season, seq_size)
+    if n_train < needed:
+        raise SeriesTooShortError(
+            f"{where}: --recipe auto needs at least {needed} training points ({MIN_FIT_SEASONS} "
+            f"seasons of {season} before a validation origin, and one after it); "
+            f"there are {n_train}")
+
+
 def validation_origins(n_train, horizon, season, seq_size):
     """Up to ``ORIGINS`` origins one horizon apart, the last ``horizon`` before the test
-    period, each with ``MIN_FIT_SEASONS`` seasons (and two windows) before it."""
-    least = max(MIN_FIT_SEASONS * season, seq_size + 2 * season)
+    period, each with ``MIN_FIT_SEASONS`` seasons (and two windows) before it; at least
+    one when ``n_train >= minimum_training(...)``."""
+    least = _least_before_origin(season, seq_size)
     found = [n_train - horizon * (j + 1) for j in range(ORIGINS)]
     found = [o for o in found if o >= least]
     return sorted(found) or [max(n_train - horizon, least)]
@@ -150,6 +176,7 @@ def choose(loaded, config, split, progress):
     Returns:
         AutoChoice.
     """
+    check_length(split.n_train, config.season, config.seq_size, loaded.path)
     known = loaded.values[:split.n_train]
     origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size)
     kept = rows[:TOP_K]

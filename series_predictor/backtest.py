@@ -120,6 +120,9 @@ def plan_origins(run):
     order = run.prepared.preprocessing.transform.order
     minimum = stages.minimum_fit_length(config.seq_size, config.season, order,
                                         config.validation)
+    if config.recipe == "auto":  # every origin chooses its own candidates
+        from .auto import minimum_training
+        minimum = max(minimum, minimum_training(config.season, config.seq_size))
     return origins(run.prepared.split, config.backtest, config.season, minimum)
 
 
@@ -160,9 +163,12 @@ def format_backtest(report, units):
              f"{report['origins'][-1]}, {report['stride']} apart), {report['horizon']} points "
              f"ahead each, errors in {units}:",
              f"{'':28s} {'mean RMSE':>10s} {'mean MAE':>10s} {'MASE':>7s}"]
+    decimals = metrics.decimals_for([row[k] for row in report["overall"].values()
+                                     for k in ("rmse", "mae")])
     for method, row in report["overall"].items():
-        cells = ["diverged" if row[k] is None else f"{row[k]:.{2 if k == 'mase' else 1}f}"
-                 for k in ("rmse", "mae", "mase")]
+        cells = [metrics.format_error(row["rmse"], decimals),
+                 metrics.format_error(row["mae"], decimals),
+                 metrics.format_error(row["mase"], 2)]
         lines.append(f"{method.replace('_', ' '):28s} {cells[0]:>10s} {cells[1]:>10s} "
                      f"{cells[2]:>7s}")
     cover = report.get("interval_coverage")

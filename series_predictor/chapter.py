@@ -13,7 +13,7 @@ from .config import ChapterConfig, check_config
 from .errors import TrainingDiverged
 from .outputs import write_outputs
 from .report import evaluate, format_report
-from .run_folder import claimed, member_folder
+from .run_folder import check_input_outside, claimed, member_folder
 
 
 @dataclasses.dataclass
@@ -142,7 +142,9 @@ def run_chapter(config=None, *, log=print):
     loaded = stages.read_stage(config)
     run = plan_chapter(loaded, config, progress)
     origins = backtest.plan_origins(run)
-    with claimed(config.out, [folder for _, _, folder in member_folders(run)]) as out:
+    folders = [folder for _, _, folder in member_folders(run)]
+    check_input_outside(loaded.path, "--data", config.out, folders)
+    with claimed(config.out, folders) as out:
         fit_run(run, out, progress)
         _require_forecasts(run)
         run.metrics = evaluate(run)

@@ -213,6 +213,9 @@ def read_state(directory):
     named = _parse_state(raw.decode("utf-8", errors="replace"), path)
     if os.path.isabs(named):
         named = os.path.basename(named)
+    elif named != os.path.basename(named) or named in ("", ".", ".."):
+        raise CheckpointError(f"checkpoint state file {path!r} names {named!r}, which is not "
+                              "a checkpoint inside its folder (changed by hand?)")
     return os.path.join(directory, named)
 
 
@@ -271,7 +274,7 @@ def _read_json(path):
         return None
     try:
         return json.loads(raw.decode("utf-8"))
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise CheckpointError(f"checkpoint metadata {path!r} is damaged: not valid JSON "
                               "(written by a save that did not finish?)") from None
 

@@ -16,7 +16,7 @@ import os
 import sys
 
 from .config import ChapterConfig, settings, with_recipe
-from .errors import SeriesPredictorError, SettingError, TrainingInterrupted
+from .errors import OutputDirError, SeriesPredictorError, SettingError, TrainingInterrupted
 
 DUMMY_OPTIONS = {"seed", "quiet"}
 
@@ -120,9 +120,14 @@ def _run_dummy(args):
 def _run_forecast(argv, prog):
     args = build_forecast_parser(prog).parse_args(argv)
     from .kept_run import load_run
-    text = load_run(args.run_dir).forecast(args.horizon).to_csv()
+    kept = load_run(args.run_dir)
+    if args.out is not None:
+        from .run_folder import check_input_outside
+        check_input_outside(args.out, "--out", kept.folder,
+                            [m["folder"] for m in kept.manifest["members"]])
+    text = kept.forecast(args.horizon).to_csv()
     if args.out is None:
-        sys.stdout.write(text)
+        _print(text, end="")
     else:
         from .run_folder import write_text
         try:
@@ -138,7 +143,19 @@ def _dispatch(argv, prog):
     if getattr(args, "dummy", False):
         return _run_dummy(args)
     from .chapter import run_chapter
-    run_chapter(config_from_args(args))
+    run_chapter(config_from_args(args), log=_print)
+
+
+def _print(*parts, end="\n"):
+    """``print``, with a failure to write standard output (a full disk behind ``>``)
+    said as such."""
+    try:
+        print(*parts, end=end, flush=True)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputDirError(f"cannot write to standard output: {exc.strerror or exc}") \
+            from None
 
 
 def main(argv=None, prog=None):
@@ -158,7 +175,8 @@ def main(argv=None, prog=None):
         return 1
     except (SeriesPredictorError, OSError) as exc:
         message = " ".join(str(exc).split("\n"))
-        print(f"{prog}: error: {message}", file=sys.stderr)
+        command = f"{prog} forecast" if argv[:1] == ["forecast"] else prog
+        print(f"{command}: error: {message}", file=sys.stderr)
         return 1
     return 0
 

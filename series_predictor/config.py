@@ -83,9 +83,7 @@ def _path(value, name):
 
 
 def _flag(value, name):
-    if not isinstance(value, bool):
-        raise SettingError(f"{name} must be True or False; found {value!r}")
-    return value
+    return v.check_flag(value, name)
 
 
 def _choice(choices):

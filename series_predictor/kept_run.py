@@ -14,10 +14,11 @@ import numpy as np
 from . import data_loader
 from .config import MAX_HORIZON
 from .ensemble import Envelope, combine
+from .errors import RunFolderError, SettingError
 from .forecasting import Preprocessing
 from .intervals import IntervalModel
 from .outputs import Forecast
-from .run_folder import read_manifest
+from .run_folder import MANIFEST, read_manifest
 from .validation import check_positive_int
 
 
@@ -70,6 +71,14 @@ class KeptRun:
         """
         horizon = check_positive_int(self.horizon if horizon is None else horizon,
                                      "horizon", MAX_HORIZON)
+        try:
+            return self._forecast(horizon)
+        except (KeyError, TypeError, IndexError, AttributeError) as exc:
+            raise RunFolderError(f"{os.path.join(self.folder, MANIFEST)!r} does not describe "
+                                 f"a run this version can read ({type(exc).__name__}: {exc})") \
+                from None
+
+    def _forecast(self, horizon):
         values, times = self._tail()
         future = data_loader.future_times(times, len(times), horizon)
         member_paths = self._member_paths(values, horizon)
@@ -91,5 +100,8 @@ def load_run(path):
     Raises:
         RunFolderError: missing, incomplete, or changed after the run (names the file).
     """
-    folder = os.fspath(path)
+    try:
+        folder = os.fsdecode(os.fspath(path))
+    except TypeError:
+        raise SettingError(f"path must be the path of a run folder; found {path!r}") from None
     return KeptRun(folder, read_manifest(folder))

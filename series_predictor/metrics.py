@@ -3,11 +3,36 @@
 Errors are computed without overflow: a series near 1e200 gives a finite RMSE.
 """
 
+import math
+
 import numpy as np
 
 from .errors import SeriesTooShortError
 
 BASELINES = ("persistence", "seasonal_naive", "climatology")
+SCIENTIFIC_ABOVE = 1e7  # larger errors are printed as 1.234e+08
+MAX_DECIMALS = 6  # errors that would need more decimals are printed as 1.234e-09
+
+
+def decimals_for(values):
+    """Decimals that show about three significant digits of the largest of ``values``:
+    1 for errors in the tens to hundreds, more for small units; None (scientific
+    notation) when that would take more than MAX_DECIMALS."""
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v) and v != 0]
+    if not finite:
+        return 1
+    decimals = max(1, 2 - math.floor(math.log10(max(finite))))
+    return None if decimals > MAX_DECIMALS else int(decimals)
+
+
+def format_error(value, decimals):
+    """An error as printed: ``decimals`` places (see ``decimals_for``), scientific
+    notation for None decimals or values past SCIENTIFIC_ABOVE; None is 'diverged'."""
+    if value is None:
+        return "diverged"
+    if decimals is None or abs(value) >= SCIENTIFIC_ABOVE:
+        return f"{value:.4g}"
+    return f"{value:.{decimals}f}"
 
 
 def _errors(predicted, actual):

@@ -23,8 +23,9 @@ from . import checkpoints
 from .errors import (CheckpointNotFoundError, NotTrainedError, PredictorClosedError,
                      SettingError, TrainingDiverged, TrainingInterrupted)
 from .tf_compat import basic_lstm_cell_class, quiet_deprecations, quiet_known_tf_lines, tf
-from .validation import (MAX_HIDDEN_DIM, MAX_SEQ_SIZE, MAX_STEPS, check_positive_float,
-                         check_positive_int, check_seed, check_windows_x, check_windows_y)
+from .validation import (MAX_HIDDEN_DIM, MAX_SEQ_SIZE, MAX_STEPS, as_float_array, check_flag,
+                         check_positive_float, check_positive_int, check_seed, check_windows_x,
+                         check_windows_y)
 
 BOOK_ITERATIONS = 1000
 BOOK_REPORT_EVERY = 100
@@ -185,8 +186,8 @@ class SeriesPredictor:
         if seed is None:
             seed = int.from_bytes(os.urandom(4), "little") >> 1
         self.seed = check_seed(seed)
-        self.unroll = bool(unroll)
-        self.fast_training = bool(fast_training)
+        self.unroll = check_flag(unroll, "unroll")
+        self.fast_training = check_flag(fast_training, "fast_training")
         self._user_checkpoint_dir = (None if checkpoint_dir is None
                                      else checkpoints.as_path(checkpoint_dir))
         self._temp_checkpoint_dir = None
@@ -727,8 +728,7 @@ class SeriesPredictor:
             raise SettingError("hallucinate needs input_dim=1: each prediction is fed "
                                f"back as the next input, but input_dim={self.input_dim}")
         steps = check_positive_int(steps, "steps", MAX_STEPS)
-        window = np.asarray(window, dtype=np.float32) if not isinstance(window, np.ndarray) \
-            else window.astype(np.float32, copy=False)
+        window = as_float_array(window, "window")
         if window.ndim == 1:
             window = window[:, None]
         first = check_windows_x(window[None], self.seq_size, 1, "window")[0, :, 0]

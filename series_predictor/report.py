@@ -159,24 +159,8 @@ def warnings(report, config, combined):
     return out
 
 
-SCIENTIFIC_ABOVE = 1e7  # larger errors are printed as 1.234e+08
-
-
-def decimals_for(values):
-    """Decimals that show about three significant digits of the largest of ``values``:
-    1 for errors in the tens to hundreds, more for small units (at most 6)."""
-    finite = [abs(v) for v in values if v is not None and math.isfinite(v) and v != 0]
-    if not finite:
-        return 1
-    return int(min(6, max(1, 2 - math.floor(math.log10(max(finite))))))
-
-
 def _number(value, width, decimals):
-    if value is None:
-        return f"{'diverged':>{width}s}"
-    if abs(value) >= SCIENTIFIC_ABOVE:
-        return f"{value:{width}.4g}"
-    return f"{value:{width}.{decimals}f}"
+    return f"{metrics.format_error(value, decimals):>{width}s}"
 
 
 def _rows(period, names, season, decimals):
@@ -191,7 +175,7 @@ def _rows(period, names, season, decimals):
 def format_report(report):
     """The evaluation as a plain-text table, then the warnings."""
     season = report["settings"]["season"]
-    decimals = decimals_for([report[p][m][s] for p in ("one_step", "hallucination")
+    decimals = metrics.decimals_for([report[p][m][s] for p in ("one_step", "hallucination")
                              for m in NAMES for s in ("rmse", "mae")])
     start, end = report["test_period"]
     lines = [f"Test period {start} .. {end} ({report['n_test']} points), "
@@ -206,7 +190,7 @@ def format_report(report):
     if report.get("auto"):
         from .auto import format_choice
         lines.append(format_choice(report["auto"]))
-    lines += _ensemble_lines(report.get("ensemble"), report.get("auto"))
+    lines += _ensemble_lines(report.get("ensemble"), report.get("auto"), decimals)
     lines += _interval_lines(report.get("intervals"))
     if report.get("backtest"):
         from .backtest import format_backtest
@@ -215,7 +199,7 @@ def format_report(report):
     return "\n".join(lines)
 
 
-def _ensemble_lines(ensemble, auto=None):
+def _ensemble_lines(ensemble, auto=None, decimals=1):
     if not ensemble:
         return []
     kept = [m for m in ensemble["members"] if m["seed"] in ensemble["kept"]["hallucination"]
@@ -225,14 +209,14 @@ def _ensemble_lines(ensemble, auto=None):
     one = [m["one_step"]["rmse"] for m in kept]
     multi = [m["hallucination"]["rmse"] for m in kept]
     spread = ensemble["spread"]
+    shown = lambda value: metrics.format_error(value, decimals)  # noqa: E731
     how = (f"the mean over {len(auto['chosen'])} candidates of the median of their members, "
            f"{len(kept)} of {len(ensemble['members'])} kept" if auto else
            f"the median of {len(kept)} of {len(ensemble['members'])} members")
     return [f"LSTM is {how} (seeds {ensemble['seeds'][0]}..{ensemble['seeds'][-1]}): "
-            f"member RMSE one-step "
-            f"{min(one):.1f}..{max(one):.1f}, hallucination {min(multi):.1f}..{max(multi):.1f}; "
-            f"mean spread (std) {spread['one_step_std_mean']:.1f} and "
-            f"{spread['hallucination_std_mean']:.1f}"]
+            f"member RMSE one-step {shown(min(one))}..{shown(max(one))}, hallucination "
+            f"{shown(min(multi))}..{shown(max(multi))}; mean spread (std) "
+            f"{shown(spread['one_step_std_mean'])} and {shown(spread['hallucination_std_mean'])}"]
 
 
 def _interval_lines(intervals):

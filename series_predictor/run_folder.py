@@ -40,6 +40,9 @@ def _reason(exc):
 def make_writable_dir(path):
     """Create ``path`` and prove it writable (a temporary file), or raise OutputDirError."""
     path = os.fspath(path)
+    if os.path.islink(path) and not os.path.exists(path):
+        raise OutputDirError(f"folder {path!r} is a link to {os.readlink(path)!r}, which does "
+                             "not exist")
     try:
         os.makedirs(path, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
@@ -86,6 +89,29 @@ def _remove_earlier_members(folder, member_folders):
         except OSError as exc:
             raise OutputDirError(f"cannot remove an earlier run's checkpoints from {path!r}: "
                                  f"{_reason(exc)}") from None
+
+
+def part_of_run(path, folder, member_folders=()):
+    """The name inside run ``folder`` that ``path`` is or lies in, when a run writes or
+    removes it there (an output, ``run.json``, the lock, a member folder); else None."""
+    relative = os.path.relpath(os.path.realpath(path), os.path.realpath(folder))
+    top = relative.split(os.sep)[0]
+    if top == os.pardir or relative == os.curdir:
+        return None
+    if (relative in OUTPUTS + (MANIFEST, LOCK_NAME) or top in member_folders
+            or _is_member_folder_name(top)):
+        return relative
+    return None
+
+
+def check_input_outside(path, what, folder, member_folders=()):
+    """Refuse an input file (``what``: how the user named it) that the run in ``folder``
+    would replace or remove, before anything is written."""
+    name = part_of_run(path, folder, member_folders)
+    if name is not None:
+        raise OutputDirError(f"{what} {os.fspath(path)!r} is {name!r} in the run folder "
+                             f"{os.fspath(folder)!r}, one of the run's own files, which would "
+                             "be overwritten: use a path outside them")
 
 
 def _holder_text():
@@ -196,7 +222,6 @@ def read_manifest(folder):
         RunFolderError: no run.json, not this format, edited, or a file listed in it
             is missing or differs from what the run wrote (the message names it).
     """
-    folder = os.fspath(folder)
     path = os.path.join(folder, MANIFEST)
     if not os.path.isdir(folder):
         raise RunFolderError(f"no run folder at {folder!r}")
@@ -208,12 +233,33 @@ def read_manifest(folder):
                              "folder") from None
     except (OSError, ValueError) as exc:
         raise RunFolderError(f"{path!r} cannot be read: {exc}") from None
+    except RecursionError:
+        raise RunFolderError(f"{path!r} cannot be read: its JSON is nested too deeply") \
+            from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise RunFolderError(f"{path!r} is not a series-predictor run manifest ({FORMAT!r})")
     if manifest.get("self_digest") != _self_digest(manifest):
         raise RunFolderError(f"{path!r} was changed after the run wrote it")
+    _check_layout(path, manifest)
     _check_files(folder, manifest["files"])
     return manifest
+
+
+# What a kept run folder's run.json holds at its top level, and the type of each entry.
+MANIFEST_ENTRIES = {"files": dict, "members": list, "candidates": list, "tail": dict,
+                    "envelope": dict, "dropped": dict, "units": str, "n_points": int,
+                    "horizon": int}
+
+
+def _check_layout(path, manifest):
+    """Every entry a forecast reads is there, of its type, with at least one member."""
+    for name, kind in MANIFEST_ENTRIES.items():
+        value = manifest.get(name)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise RunFolderError(f"{path!r} has no valid {name!r} entry (expected a "
+                                 f"{kind.__name__}); it was not written by this version")
+    if not manifest["members"] or manifest["horizon"] < 1:
+        raise RunFolderError(f"{path!r} lists no member or no horizon")
 
 
 def _check_files(folder, files):

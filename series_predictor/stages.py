@@ -99,14 +99,22 @@ class Split:
         return self.n - self.n_train
 
 
-def _smallest(condition, guess):
-    """The smallest n >= 1 for which the monotone ``condition(n)`` holds, near ``guess``."""
-    n = max(int(guess), 1)
-    while not condition(n):
-        n += 1
-    while n > 1 and condition(n - 1):
-        n -= 1
-    return n
+LENGTH_CAP = 2 ** 62  # "at least this many points": no series is that long
+
+
+def _smallest(condition):
+    """The smallest n >= 1 for which the monotone ``condition(n)`` holds (LENGTH_CAP when
+    none below it does): doubling, then bisection, so any setting answers at once."""
+    high = 1
+    while not condition(high):
+        if high >= LENGTH_CAP:
+            return LENGTH_CAP
+        high *= 2
+    low = high // 2  # condition(low) is false, or low == 0
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if condition(middle) else (middle, high)
+    return high
 
 
 def minimum_fit_length(seq_size, season, order=0, validation=0):
@@ -127,8 +135,7 @@ def minimum_length(seq_size, percent_train, season, order=0, validation=0):
     need_test = 1 if validation else seq_size + 1
     train_ok = lambda n: data_loader.train_size(n, percent_train) >= need_train  # noqa: E731
     test_ok = lambda n: n - data_loader.train_size(n, percent_train) >= need_test  # noqa: E731
-    return max(_smallest(train_ok, need_train / percent_train),
-               _smallest(test_ok, need_test / (1 - percent_train)))
+    return max(_smallest(train_ok), _smallest(test_ok))
 
 
 def split_stage(loaded, config, order):
@@ -142,8 +149,22 @@ def split_stage(loaded, config, order):
             f"percent_train={config.percent_train}, season={config.season}"
             + (f", differencing order {order}" if order else "")
             + (f", validation={config.validation}" if config.validation else "")
-            + f"; at least {needed} points are needed")
-    return Split(n, data_loader.train_size(n, config.percent_train), config.validation)
+            + (f"; at least {needed} points are needed" if needed < LENGTH_CAP
+               else "; no series is long enough (percent_train too close to 0 or 1?)"))
+    split = Split(n, data_loader.train_size(n, config.percent_train), config.validation)
+    _refuse_constant_fit_part(loaded, split)
+    return split
+
+
+def _refuse_constant_fit_part(loaded, split):
+    """A training part (before the validation tail) of one repeated value gives the network
+    nothing to learn and every scale a zero spread: refused before any training."""
+    fitted = loaded.values[:split.fit_end]
+    if np.all(fitted == fitted[0]):
+        raise DataFormatError(
+            f"{loaded.path}, training part (lines {loaded.lines[0]}.."
+            f"{loaded.lines[split.fit_end - 1]}): every value is {fitted[0]:g}, so there is "
+            "nothing to learn; a constant series is forecast by its value")
 
 
 @dataclasses.dataclass(frozen=True)

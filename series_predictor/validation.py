@@ -18,18 +18,29 @@ MAX_SEQ_SIZE = 1000          # the hallucination loop unrolls the cell seq_size 
 MAX_STEPS = 10_000_000       # hallucinated points in one call (40 MB of float32)
 MAX_SEED = 2**31 - 1         # TensorFlow, NumPy and Python all take it
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+FLOAT32_TINY = float(np.finfo(np.float32).tiny)  # smallest normal float32, 1.2e-38
 
 
 def as_float_array(value, name):
-    """Convert ``value`` to a float32 ndarray, refusing ragged lists and non-numbers."""
+    """Convert ``value`` to a float32 ndarray, refusing ragged lists, non-numbers,
+    complex numbers and finite values beyond float32's range (which would become inf)."""
     try:
-        array = np.asarray(value, dtype=np.float32)
+        wide = np.asarray(value)
+        if np.iscomplexobj(wide):
+            raise TypeError("complex numbers")
+        wide = wide.astype(np.float64)
     except (ValueError, TypeError) as exc:
         raise InputShapeError(
             f"{name} must be a rectangular array of numbers; "
             f"it is ragged or holds non-numbers ({exc})"
         ) from None
-    return array
+    huge = np.isfinite(wide) & (np.abs(wide) > FLOAT32_MAX)
+    if huge.any():
+        where = tuple(int(i) for i in np.argwhere(huge)[0])
+        raise InputShapeError(
+            f"{name} must be within float32's range (magnitude at most {FLOAT32_MAX:.4g}); "
+            f"found {float(wide[where]):g} at index {where}; rescale the data")
+    return wide.astype(np.float32)
 
 
 def check_finite(array, name):
@@ -127,7 +138,19 @@ def check_positive_float(value, name, maximum=FLOAT32_MAX):
     if value > maximum:
         raise SettingError(f"{name} must be at most {maximum:.4g} (float32 computes it); "
                            f"found {value:g}")
+    if value < FLOAT32_TINY:
+        raise SettingError(f"{name} must be at least {FLOAT32_TINY:.4g} (float32 computes "
+                           f"it, and a smaller value rounds to 0 or loses its digits); "
+                           f"found {value:g}")
     return value
+
+
+def check_flag(value, name):
+    """Return ``value`` when it is a bool (a string such as "False" is refused, not
+    taken as true)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise SettingError(f"{name} must be True or False; found {value!r}")
+    return bool(value)
 
 
 def check_fraction(value, name="percent_train"):

@@ -73,3 +73,39 @@ def test_auto_refuses_a_transform_given_explicitly(tmp_path):
     for extra in ({"log": True}, {"diff": (1,)}):
         with pytest.raises(SettingError, match="--recipe auto chooses the transform"):
             check_config(with_recipe("auto", **extra))
+
+
+def _short_series(path, points):
+    rows = ["month,value"] + [f"{1949 + i // 12}-{1 + i % 12:02d},{100 + 10 * (i % 12) + i}"
+                              for i in range(points)]
+    path.write_text("\n".join(rows) + "\n")
+    return str(path)
+
+
+def test_a_series_too_short_for_auto_is_refused_before_training(tmp_path):
+    """61 points leave 48 training points: a validation origin after four seasons would
+    sit at the test period. It once failed inside the interval calibration."""
+    from series_predictor.errors import SeriesTooShortError
+    log = []
+    with pytest.raises(SeriesTooShortError, match="auto needs at least 49 training points.*"
+                                                  "there are 48"):
+        run_chapter(with_recipe("auto", data=_short_series(tmp_path / "s.csv", 61),
+                                out=str(tmp_path / "out")), log=log.append)
+    assert not any("Training" in line for line in log) and not (tmp_path / "out").exists()
+
+
+def test_an_auto_backtest_whose_first_origin_is_too_early_is_refused_before_training(
+        tmp_path):
+    """75 points: the main run fits, but a backtest origin a season earlier leaves 48
+    training points. It once trained the whole run, then failed with a traceback."""
+    from series_predictor.errors import SeriesTooShortError
+    log = []
+    with pytest.raises(SeriesTooShortError, match="at least 49 points before its origin"):
+        run_chapter(with_recipe("auto", data=_short_series(tmp_path / "s.csv", 75), backtest=2,
+                                out=str(tmp_path / "out")), log=log.append)
+    assert not any("Training" in line for line in log) and not (tmp_path / "out").exists()
+
+
+def test_the_shortest_series_auto_accepts_has_a_validation_origin():
+    n_train = auto.minimum_training(12, 12)
+    assert auto.validation_origins(n_train, 13, 12, 12)[-1] < n_train

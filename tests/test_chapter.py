@@ -212,8 +212,8 @@ def test_a_constant_training_part_names_the_file_and_the_cause(tmp_path):
     from series_predictor.errors import DataFormatError
     path = tmp_path / "flat.csv"
     path.write_text("\n".join(f"{i},{5 if i < 40 else i}" for i in range(50)) + "\n")
-    with pytest.raises(DataFormatError, match=r"flat.csv, the training windows.*every value "
-                                              r"is 5\b") as info:
+    with pytest.raises(DataFormatError, match=r"flat.csv, training part \(lines 1\.\.40\): "
+                                              r"every value is 5\b") as info:
         run_chapter(ChapterConfig(data=str(path), normalize="train", out=str(tmp_path / "o")))
     assert "np.float64" not in str(info.value)
 

@@ -163,6 +163,11 @@ def damage(case, folder, base):
             lambda p: p.write_text('model_checkpoint_path: "model.ckpt-99"\n'), state,
             folder / "model.ckpt-99"),
         "garbled metadata": (lambda p: p.write_text("{\"format\": 1, "), meta, meta),
+        "deeply nested metadata": (lambda p: p.write_text("[" * 100_000 + "]" * 100_000),
+                                   meta, meta),
+        "state file names a checkpoint outside its folder": (
+            lambda p: p.write_text('model_checkpoint_path: "../elsewhere/model.ckpt-1"\n'),
+            state, state),
         "metadata of a save that did not finish": (
             lambda p: p.write_text(json.dumps({"format": 1, "owner": "x", "complete": False})),
             meta, folder / base),
@@ -178,6 +183,7 @@ def damage(case, folder, base):
 DAMAGE = ["truncated data", "bit-flipped data", "truncated index", "bit-flipped index",
           "missing data", "missing index", "empty state file", "garbled state file",
           "state file names a missing checkpoint", "garbled metadata",
+          "deeply nested metadata", "state file names a checkpoint outside its folder",
           "metadata of a save that did not finish", "older folder, bit-flipped data",
           "older folder, truncated data", "older folder, missing index"]
 

@@ -33,6 +33,9 @@ BAD_X = [
     ("nan", [[[1], [math.nan], [3], [4]]], r"must be finite; found nan at index \(0, 1, 0\)"),
     ("inf", [[[1], [2], [math.inf], [4]]], r"must be finite; found inf at index \(0, 2, 0\)"),
     ("text", [[["a"], [2], [3], [4]]], "non-numbers"),
+    ("beyond float32", [[[1], [2], [1e39], [4]]],
+     r"within float32's range .*found 1e\+39 at index \(0, 2, 0\)"),
+    ("complex", np.ones((1, 4, 1)) * (1 + 2j), "complex numbers"),
 ]
 
 
@@ -119,6 +122,10 @@ def test_numpy_numbers_are_settings_too(value):
     ({"learning_rate": float("inf")}, "learning_rate must be a positive, finite number"),
     ({"learning_rate": 1e300}, "learning_rate must be at most 3.403e\\+38"),
     ({"learning_rate": True}, "learning_rate must be a positive number; found True"),
+    ({"learning_rate": 1e-50}, r"learning_rate must be at least 1.175e-38 .*found 1e-50"),
+    ({"learning_rate": 1e-40}, r"learning_rate must be at least 1.175e-38"),
+    ({"unroll": "no"}, "unroll must be True or False; found 'no'"),
+    ({"fast_training": "False"}, "fast_training must be True or False; found 'False'"),
 ])
 def test_seed_and_learning_rate_are_checked_at_the_boundary(kwargs, message):
     with pytest.raises(SettingError, match=message):
@@ -203,3 +210,20 @@ def test_a_missing_data_file_is_a_package_error_too(tmp_path):
     with pytest.raises(SeriesPredictorError) as info:
         data_loader.load_series(str(tmp_path / "nope.csv"))
     assert isinstance(info.value, (DataFileNotFoundError, FileNotFoundError))
+
+
+def test_a_learning_rate_too_small_for_float32_is_refused_on_the_command_line(tmp_path):
+    """1e-50 rounds to 0 in float32: the run would report an untrained network's scores."""
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-m", "series_predictor.cli", "--learning-rate",
+                             "1e-50", "--out", str(tmp_path / "out")],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "step 0" not in result.stdout
+    assert result.stderr.count("\n") == 1 and "at least 1.175e-38" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_hallucinating_from_values_beyond_float32_names_the_value(predictor):
+    with pytest.raises(InputShapeError, match=r"found 1e\+39"):
+        predictor.hallucinate([1e39, 1.0, 1.0, 1.0], 3)

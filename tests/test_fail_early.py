@@ -111,3 +111,65 @@ def test_when_every_member_diverges_the_run_fails_and_writes_no_forecast(tmp_pat
                                   report_every=10, out=str(tmp_path), quiet=True),
                     log=quiet_log)
     assert not (tmp_path / "forecast.csv").exists() and not (tmp_path / "run.json").exists()
+
+
+@pytest.mark.parametrize("percent_train, message", [
+    (1e-300, "no series is long enough"), (1e-320, "no series is long enough"),
+    (5e-324, "no series is long enough"), (1 - 1e-16, "at least 36028797018963970 points")])
+def test_an_extreme_split_is_answered_at_once(percent_train, message):
+    """The minimum length is computed by bisection, never by counting up to it: a
+    percent_train near 0 once hung for minutes, or overflowed converting to int."""
+    import time
+    from series_predictor.chapter import ChapterConfig, run_chapter
+    from series_predictor.errors import SeriesTooShortError
+    start = time.perf_counter()
+    with pytest.raises(SeriesTooShortError, match=f"too few.*{message}"):
+        run_chapter(ChapterConfig(percent_train=percent_train, out="/nonexistent/never"))
+    assert time.perf_counter() - start < 5
+
+
+def test_the_minimum_length_is_the_smallest_that_works():
+    from series_predictor import data_loader, stages
+    for seq_size, percent, season, validation in [(5, 0.8, 12, 0), (1, 0.05, 1, 0),
+                                                  (12, 0.99, 12, 12), (3, 0.333, 12, 0)]:
+        n = stages.minimum_length(seq_size, percent, season, 0, validation)
+        need = stages.minimum_fit_length(seq_size, season, 0, validation)
+        fits = lambda m: (data_loader.train_size(m, percent) >= need  # noqa: E731
+                          and m - data_loader.train_size(m, percent) >= (
+                              1 if validation else seq_size + 1))
+        assert fits(n) and not fits(n - 1)
+
+
+def test_errors_in_tiny_units_are_printed_with_their_digits(tmp_path):
+    """A series in units of 1e-200 once printed every error as 0.000000."""
+    import json
+    from conftest import quiet_log
+    from series_predictor.chapter import ChapterConfig, run_chapter
+    from series_predictor.report import format_report
+    rows = ["month,value"] + [f"{1949 + i // 12}-{1 + i % 12:02d},{(100 + (i % 12) * 3 + i)}e-200"
+                              for i in range(60)]
+    (tmp_path / "tiny.csv").write_text("\n".join(rows) + "\n")
+    run = run_chapter(ChapterConfig(data=str(tmp_path / "tiny.csv"), iterations=5,
+                                    report_every=5, quiet=True, ensemble=2,
+                                    out=str(tmp_path / "out")), log=quiet_log)
+    text = format_report(run.metrics)
+    assert "0.000000" not in text and " 0.0.." not in text
+    naive = json.load(open(tmp_path / "out" / "metrics.json"))["hallucination"]["seasonal_naive"]
+    assert f"{naive['rmse']:.4g}" in text
+
+
+@pytest.mark.parametrize("extra", [[], ["--diff", "1"], ["--recipe", "auto"],
+                                   ["--validation", "12"]])
+def test_a_constant_training_part_is_refused_before_training(tmp_path, extra):
+    """Whole-series normalization hid it (the test part varies): the run trained, then
+    failed with a misleading 'every member diverged'."""
+    rows = ["month,value"] + [f"{1949 + i // 12}-{1 + i % 12:02d},{5 if i < 116 else 5 + i}"
+                              for i in range(144)]
+    (tmp_path / "c.csv").write_text("\n".join(rows) + "\n")
+    result = subprocess.run([sys.executable, "-m", "series_predictor.cli", "--data",
+                             str(tmp_path / "c.csv"), "--out", str(tmp_path / "out"), *extra],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "step 0" not in result.stdout
+    assert result.stderr.count("\n") == 1
+    assert "training part (lines 2.." in result.stderr and "every value is 5" in result.stderr
+    assert not (tmp_path / "out").exists()

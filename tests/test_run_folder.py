@@ -164,3 +164,72 @@ def test_a_rerun_removes_the_earlier_runs_member_checkpoints(ensemble_run, tmp_p
     manifest = json.load(open(copy / "run.json"))
     assert [m["folder"] for m in manifest["members"]] == ["checkpoint"]
     assert load_run(copy).forecast().to_csv() == csv_of(copy)
+
+
+def forecast_command(*args, cwd):
+    return subprocess.run(
+        [sys.executable, os.path.join(ROOT, "simple_regression.py"), "forecast", *args],
+        cwd=cwd, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=ROOT))
+
+
+@pytest.mark.parametrize("target", ["run.json", "forecast.csv", "checkpoint/new.csv",
+                                    LOCK_NAME])
+def test_the_forecast_command_never_writes_over_the_folder_it_reads(copied_run, tmp_path,
+                                                                    target):
+    result = forecast_command(str(copied_run), "--out", str(copied_run / target),
+                              "--horizon", "3", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "forecast: error:" in result.stderr and "run's own files" in result.stderr
+    assert load_run(copied_run).forecast().to_csv() == csv_of(copied_run)  # still whole
+    result = forecast_command(str(copied_run), "--out", str(copied_run / "elsewhere.csv"),
+                              cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_run_refuses_data_that_it_would_overwrite(book_run, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    data = out / "forecast.csv"
+    shutil.copy(os.path.join(ROOT, "data", "international-airline-passengers.csv"), data)
+    before = data.read_bytes()
+    with pytest.raises(OutputDirError, match="forecast.csv.*run's own files"):
+        run_chapter(ChapterConfig(data=str(data), out=str(out), iterations=10**6))
+    assert data.read_bytes() == before and sorted(os.listdir(out)) == ["forecast.csv"]
+    inside = out / "checkpoint-3"
+    inside.mkdir()
+    shutil.copy(data, inside / "mine.csv")
+    with pytest.raises(OutputDirError, match="checkpoint-3"):
+        run_chapter(ChapterConfig(data=str(inside / "mine.csv"), out=str(out), iterations=10**6))
+
+
+@pytest.mark.parametrize("change", ["deep", "no members", "horizon 0", "members not a list"])
+def test_a_manifest_of_the_wrong_layout_is_a_run_folder_error(copied_run, change):
+    """Even with its self-digest recomputed (a forged or future manifest), a run.json that
+    is not laid out as this version writes it is refused by name, never a traceback."""
+    from series_predictor.run_folder import _self_digest
+    path = copied_run / "run.json"
+    if change == "deep":
+        path.write_text("[" * 100_000 + "]" * 100_000)
+    else:
+        manifest = json.loads(path.read_text())
+        if change == "no members":
+            del manifest["members"]
+        elif change == "horizon 0":
+            manifest["horizon"] = 0
+        else:
+            manifest["members"] = {"0": manifest["members"][0]}
+        manifest["self_digest"] = _self_digest(manifest)
+        path.write_text(json.dumps(manifest))
+    with pytest.raises(RunFolderError, match="run.json"):
+        load_run(copied_run).forecast()
+
+
+@pytest.mark.parametrize("path", [None, 5, 2.5])
+def test_load_run_refuses_what_is_not_a_path(path):
+    from series_predictor.errors import SettingError
+    with pytest.raises(SettingError, match="path of a run folder"):
+        load_run(path)
+
+
+def test_load_run_takes_a_bytes_path(copied_run):
+    assert load_run(os.fsencode(str(copied_run))).forecast().to_csv() == csv_of(copied_run)

@@ -20,7 +20,8 @@ Read as intended:
 - ``\\n``, ``\\r\\n`` and ``\\r`` line ends; Excel's ``sep=,`` first line (a
   ``sep=;``, ``sep=|`` or tab line makes that the delimiter); quoted values;
   spaces around values; empty fields at the end of rows (trailing commas) are
-  not counted;
+  not counted; a column the header names may be left empty (``1949-01,112,``
+  under ``Month,Pass,Note``);
 - the book's ``load_series('international-airline-passengers.csv')`` from any
   folder: a bare file name that is missing but bundled with the package reads
   the bundled copy and says so on stderr.
@@ -29,6 +30,8 @@ Refused:
 
 - a data row with more or fewer fields than the header (or, without one, the
   first data row): a thousands separator or a decimal comma split a number;
+  likewise an integer value followed by digits in columns most rows leave empty
+  (``1949-01,1,120`` among ``1949-02,118,``);
 - a field holding ``;`` or a tab (the file uses another delimiter);
 - values other than plain ASCII decimal or exponent numbers (``7``, ``-1.5e3``,
   ``.5``): ``1,120``, ``112,3``, ``1 120``, ``1_000``, non-ASCII digits,
@@ -43,9 +46,21 @@ Refused:
   whose value is missing (``1949-01,NA``): a data row, not a header. A first
   row with a number but a label without digits (``Month,2020``; pandas' ``,0``)
   is a header;
-- date labels (``YYYY-MM``, ``YYYY-MM-DD``, ISO date-times) of mixed forms,
-  invalid, repeated or out of order; a missing month in monthly or coarser data
-  (``YYYY-MM``, or days that are all the same day of the month or its last);
+- time labels, in the form most of them share (ISO dates ``YYYY-MM``,
+  ``YYYY-MM-DD`` and date-times; years ``1990``; ``1949-1``, ``1949/01``,
+  ``01/1949``, ``Jan 1949``, ``1949 Jan``; quarters ``1990Q1``, ``1990 Q1``,
+  ``Q1 1990``; ISO weeks ``2020-W01``; ``2020/01/31``), where a label is of
+  another form (the first too: ``1949-1`` above ``1949-02``, ``Q1,2021`` above
+  dates), invalid, repeated or out of order; a missing period: a month in
+  monthly or coarser data (days all on one day D of the month, the last day
+  of months shorter than D, or all on last days; date-times all at one time
+  of day count as their dates), a year, quarter or week; a day in
+  daily data with weekend dates, a week in weekly data (daily data on weekdays
+  only may miss holidays); a date off the day of the month most dates are on.
+  Four-digit numbers are years when most steps between them are one step;
+- a last row whose label is not of the others' form or, for labels of no such
+  form, not of the shape all the others share (``Total`` under ``Jan-0`` ..
+  ``Jan-29`` or under numbers): a total or note row;
 - a row after the data, without a blank line before it, that looks like a data
   row cut short (``1960-12`` alone, ``1960-12,NA``) or holds ``;`` or a tab;
   likewise a one-field first row holding ``;`` or a tab;
@@ -55,8 +70,11 @@ Refused:
 
 Not caught: a file whose values are all written with a ``.`` thousands
 separator (``1.120``, ``2.345``) reads as three decimals, as a ``%.3f`` export
-must. Labels of other forms (``01/1949``, ``Jan-49``, time zones) are kept as
-text and the time axis counts points.
+must. Labels of other forms (``Jan-49`` and other two-digit years, ``01/02/2020``,
+time zones) are kept as text and not checked; labels of the checked forms other
+than ISO dates are kept as text too: the time axis counts points. Missing hours
+in hourly or finer data, missing points in other number labels, and a mistake
+in four-digit years too irregular to be taken for years, are not caught.
 
 ``Normalization`` divides by a power of two near the largest magnitude before
 taking the mean and std (exact, so ordinary series give the plain formula's
@@ -67,6 +85,7 @@ import codecs
 import collections
 import csv
 import dataclasses
+import datetime
 import decimal
 import io
 import math
@@ -76,7 +95,8 @@ import sys
 
 import numpy as np
 
-from .errors import DataFileNotFoundError, DataFormatError, SettingError, SeriesTooShortError
+from .errors import (DataFileNotFoundError, DataFormatError, InputShapeError, SettingError,
+                     SeriesTooShortError)
 from .validation import MAX_STEPS, check_fraction, check_int, check_positive_int, check_text
 
 BUNDLED_CSV = "international-airline-passengers.csv"
@@ -360,26 +380,41 @@ def _date_axis(labels):
 _Months = collections.namedtuple("_Months", "months day")
 _Months.__doc__ = """A month-like time axis: ``months`` counts months since 1970-01;
 ``day`` is None (``YYYY-MM`` dates), 'last' (last days of months) or the day
-offset (0 for the first) shared by every date."""
+offset ``d`` (0 for the first) shared by every date: each date is day ``d + 1``
+of its month, or the month's last day when the month is shorter (the 30th, and
+February's last)."""
+
+
+def _month_offsets(dates):
+    """``(months, offsets, lasts)`` of ``datetime64[D]`` dates: each one's month
+    (datetime64[M]), its day offset in it (0 for the first) and the offset of that
+    month's last day."""
+    months = dates.astype("datetime64[M]")
+    firsts = months.astype("datetime64[D]")
+    lasts = ((months + 1).astype("datetime64[D]") - firsts).astype(np.int64) - 1
+    return months, (dates - firsts).astype(np.int64), lasts
 
 
 def _monthly(times):
     """``_Months`` when ``times`` (datetime64) step by whole months, else None.
 
     ``YYYY-MM`` axes always do; day axes do when every date is the same day of
-    its month (at most the 28th) or the last day of its month.
+    its month (at most the 28th), the last day of its month, or one day of the
+    month that shorter months end before (the 30th, and February 28 or 29).
     """
     unit = np.datetime_data(times.dtype)[0]
     if unit == "M":
         return _Months(times.view(np.int64), None)
     if unit != "D" or len(times) < 2:
         return None
-    months = times.astype("datetime64[M]")
-    offsets = (times - months.astype("datetime64[D]")).astype(np.int64)
+    months, offsets, lasts = _month_offsets(times)
     if np.all(offsets == offsets[0]) and offsets[0] < 28:
         return _Months(months.view(np.int64), int(offsets[0]))
-    if np.all(times == (months + 1).astype("datetime64[D]") - 1):
+    if np.all(offsets == lasts):
         return _Months(months.view(np.int64), "last")
+    day = int(offsets[np.argmax(offsets < lasts)])
+    if np.all(offsets == np.minimum(day, lasts)):
+        return _Months(months.view(np.int64), day)
     return None
 
 
@@ -388,9 +423,23 @@ def _month_dates(months, day):
     as_months = np.asarray(months, dtype=np.int64).astype("datetime64[M]")
     if day is None:
         return as_months
+    lasts = (as_months + 1).astype("datetime64[D]") - 1
     if day == "last":
-        return (as_months + 1).astype("datetime64[D]") - 1
-    return as_months.astype("datetime64[D]") + day
+        return lasts
+    return np.minimum(as_months.astype("datetime64[D]") + day, lasts)
+
+
+def _day_part(times):
+    """``(dates, clock)`` when ``times`` are two or more date-times (unit h, m or s)
+    all at one time of day: their ``datetime64[D]`` dates and that time of day (a
+    timedelta64); else None. Such date-times count as their dates."""
+    times = np.asarray(times)
+    if times.dtype.kind != "M" or np.datetime_data(times.dtype)[0] not in ("h", "m", "s") \
+            or len(times) < 2:
+        return None
+    dates = times.astype("datetime64[D]")
+    clocks = times - dates
+    return (dates, clocks[0]) if np.all(clocks == clocks[0]) else None
 
 
 def _common_step(steps):
@@ -401,24 +450,153 @@ def _common_step(steps):
     return values[np.argmax(counts)].item()
 
 
-def _refuse_date_label(path, data, labels, unit):
-    """Raise for the first label that is not a valid date of ``unit``'s form."""
+# Forms of time labels, most specific first: ISO dates (the time axis), then
+# other notations, checked but kept as text.
+_Form = collections.namedtuple("_Form", "notation pattern period")
+_Form.__doc__ = """A form of time labels: ``notation`` for messages, ``pattern`` a
+label matches in full, ``period``: an ISO unit of ``_DATE_FORMS`` or 'day', 'week',
+'quarter', 'month', 'year'."""
+_ISO_FORMS = {unit: _Form(_DATE_FORMS[unit], re.compile(pattern, re.ASCII), unit)
+              for unit, pattern in (("M", r"\d{4}-\d{2}"), ("D", r"\d{4}-\d{2}-\d{2}"),
+                                    ("h", r"\d{4}-\d{2}-\d{2}[T ]\d{2}"),
+                                    ("m", r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"),
+                                    ("s", r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}"))}
+_OTHER_FORMS = tuple(_Form(notation, re.compile(pattern, re.ASCII | re.IGNORECASE), period)
+                     for notation, pattern, period in (
+    ("YYYY-Www", r"(?P<y>\d{4})-?W(?P<w>\d{2})", "week"),
+    ("YYYYQn", r"(?P<y>\d{4}) ?-? ?Q(?P<q>\d)", "quarter"),
+    ("Qn YYYY", r"Q(?P<q>\d)[ /-]?(?P<y>\d{4})", "quarter"),
+    ("YYYY/MM/DD", r"(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})", "day"),
+    ("YYYY-M", r"(?P<y>\d{4})-(?P<m>\d{1,2})", "month"),
+    ("YYYY/MM", r"(?P<y>\d{4})/(?P<m>\d{1,2})", "month"),
+    ("MM/YYYY", r"(?P<m>\d{1,2})[/-](?P<y>\d{4})", "month"),
+    ("Mon YYYY", r"(?P<n>[a-z]{3,9})\.?[ -]?(?P<y>\d{4})", "month"),
+    ("YYYY Mon", r"(?P<y>\d{4})[ -]?(?P<n>[a-z]{3,9})", "month"),
+    ("YYYY", r"(?P<y>\d{4})", "year")))
+_ALL_FORMS = (*_ISO_FORMS.values(), *_OTHER_FORMS)
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")
+_MONTH_NUMBERS = {**{name: i for i, name in enumerate(_MONTH_NAMES, 1)},
+                  **{name[:3]: i for i, name in enumerate(_MONTH_NAMES, 1)}, "sept": 9}
+_TOTAL_HINT = ("; a total or note row? delete it (notes after the data go after a blank line, "
+               "without a number in the value column)")
+
+
+def _steady(years):
+    """Whether at least half the steps between ``years`` (texts of integers), and two
+    or more, are one same step: a column of years (perhaps with a mistake), not of
+    four-digit values."""
+    steps = np.diff(np.array([int(year) for year in years], dtype=np.int64))
+    if len(steps) < 2:
+        return True
+    most = int(np.max(np.unique(steps, return_counts=True)[1]))
+    return most >= 2 and 2 * most >= len(steps)
+
+
+def _names_time(label, form):
+    """Whether ``label`` matches ``form`` and, unless the form is ISO, names a time
+    (``obs1001`` has the shape of ``Jan 1949`` but names no month)."""
+    match = form.pattern.fullmatch(label)
+    if match is None or form.period in _DATE_FORMS:
+        return match is not None
+    try:
+        _label_time(label, match, form.period)
+    except (ValueError, KeyError):
+        return False
+    return True
+
+
+def _labels_form(labels):
+    """The ``_Form`` of the time labels, decided from all of them: the most specific
+    that more than half of them match (``_names_time``; four-digit numbers are years
+    only when ``_steady``); else the ISO date form of the first label; else None."""
+    for form in _ALL_FORMS:
+        matching = [label for label in labels if _names_time(label, form)]
+        if 2 * len(matching) > len(labels) and (form.period != "year" or _steady(matching)):
+            return form
+    unit = _date_unit(labels[0])
+    return _ISO_FORMS[unit] if unit else None
+
+
+def _period_number(match, period):
+    """The period a label's ``match`` names, counted in ``period``s (weeks from
+    0001-01-01); ValueError (or KeyError) when it names none (week 54, Q5, 'Foo')."""
+    parts = match.groupdict()
+    year = int(parts["y"])
+    if period == "year":
+        return year
+    if period == "week":
+        return (datetime.date.fromisocalendar(year, int(parts["w"]), 1).toordinal() - 1) // 7
+    if period == "quarter":
+        if not 1 <= int(parts["q"]) <= 4:
+            raise ValueError(parts["q"])
+        return year * 4 + int(parts["q"]) - 1
+    month = _MONTH_NUMBERS[parts["n"].lower()] if parts.get("n") else int(parts["m"])
+    if not 1 <= month <= 12:
+        raise ValueError(month)
+    return year * 12 + month - 1
+
+
+def _show_period(number, period):
+    """The label of period ``number`` (see ``_period_number``) in canonical form."""
+    number = int(number)
+    if period == "year":
+        return str(number)
+    if period == "quarter":
+        return f"{number // 4}Q{number % 4 + 1}"
+    if period == "month":
+        return f"{number // 12}-{number % 12 + 1:02d}"
+    year, week, _ = datetime.date.fromordinal(number * 7 + 1).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _label_time(label, match, period):
+    """The time ``label`` names: datetime64 for ISO and YYYY/MM/DD dates, else an int."""
+    if period in _DATE_FORMS:
+        return np.datetime64(label.replace(" ", "T"), period)
+    if period == "day":
+        parts = match.groupdict()
+        return np.datetime64(datetime.date(int(parts["y"]), int(parts["m"]), int(parts["d"])), "D")
+    return _period_number(match, period)
+
+
+def _total_hint(data, row, label):
+    """The hint for a refused label: a total or note row, when it is the last and
+    of no form or holds a word other than a month's name (``Total 1951``)."""
+    words = [word for word in _SHAPE_LETTERS.findall(label)
+             if len(word) > 1 and word.lower() not in _MONTH_NUMBERS]
+    note = words or not any(form.pattern.fullmatch(label) for form in _ALL_FORMS)
+    return _TOTAL_HINT if row is data[-1] and note else ""
+
+
+def _form_times(path, data, labels, form):
+    """``[n]`` time of each label (see ``_label_time``); raises for the first label
+    not of ``form``, as most labels are, or naming no time."""
+    times = _date_axis(labels) if form.period in _DATE_FORMS else None
+    if times is not None:
+        return times
+    example = next(i for i, label in enumerate(labels) if form.pattern.fullmatch(label))
+    points = []
     for row, label in zip(data, labels):
-        if _date_unit(label) != unit:
+        match = form.pattern.fullmatch(label)
+        if match is None:
             raise DataFormatError(
                 f"{path}, line {row.line}: label {_show(label)} is not a date of the form "
-                f"{_DATE_FORMS[unit]} like {labels[0]!r} on line {data[0].line}")
+                f"{form.notation} like {labels[example]!r} on line {data[example].line}"
+                f"{_total_hint(data, row, label)}")
         try:
-            np.datetime64(label.replace(" ", "T"), unit)
-        except ValueError:
-            raise DataFormatError(f"{path}, line {row.line}: {label!r} is not a valid date; "
-                                  f"expected {_DATE_FORMS[unit]}") from None
-    raise DataFormatError(f"{path}: the date labels cannot be read as dates")
+            points.append(_label_time(label, match, form.period))
+        except (ValueError, KeyError):
+            what = form.period if form.period in ("week", "quarter", "month") else "date"
+            raise DataFormatError(f"{path}, line {row.line}: {label!r} is not a valid {what}; "
+                                  f"expected {form.notation}{_total_hint(data, row, label)}") \
+                from None
+    return np.array(points)
 
 
 def _check_date_order(path, data, labels, times):
-    """Dates must run forward: no repeated date, none earlier than the one before."""
-    steps = np.diff(times.view(np.int64))
+    """Times must run forward: none repeated, none earlier than the one before."""
+    steps = np.diff(times.view(np.int64) if times.dtype.kind == "M" else times)
     bad = np.flatnonzero(steps <= 0)
     if bad.size:
         i = int(bad[0])
@@ -428,12 +606,10 @@ def _check_date_order(path, data, labels, times):
             f"then {labels[i + 1]!r}); expected one row per date, earliest first")
 
 
-def _check_month_gaps(path, data, labels, times):
-    """Monthly (or coarser) dates must step by one common number of months."""
-    monthly = _monthly(times)
-    if monthly is None or len(times) < 2:
-        return
-    steps = np.diff(monthly.months)
+def _check_steps(path, data, labels, points, unit, show):
+    """``points`` (ints, in ``unit``s) must step by one common step; ``show`` gives
+    the label of a point, to name the first one missing."""
+    steps = np.diff(points)
     step = _common_step(steps)
     bad = np.flatnonzero(steps != step)
     if bad.size:
@@ -441,25 +617,88 @@ def _check_month_gaps(path, data, labels, times):
         gap = int(steps[i])
         missing = ""
         if gap > step and gap % step == 0:
-            first = _month_dates([monthly.months[i] + step], monthly.day)[0]
-            missing = f"; {str(first)!r} is missing"
+            missing = f"; {show(points[i] + step)!r} is missing"
         raise DataFormatError(
             f"{path}, lines {data[i].line} and {data[i + 1].line}: {labels[i]!r} is followed "
-            f"by {labels[i + 1]!r}, {gap} month(s) later; expected a row every {step} "
-            f"month(s){missing}")
+            f"by {labels[i + 1]!r}, {gap} {unit}(s) later; expected a row every {step} "
+            f"{unit}(s){missing}")
+
+
+def _check_time_gaps(path, data, labels, times):
+    """Dates (date-times all at one time of day count as their dates) miss no period:
+    monthly or coarser ones no month; weekly ones, and daily ones with weekend
+    dates, no step. Daily dates on weekdays only (markets) may miss holidays."""
+    dates, clock = _day_part(times) or (times, None)
+
+    def show(date):
+        return str(date if clock is None else date.astype(times.dtype) + clock)
+
+    monthly = _monthly(dates)
+    if monthly is not None:
+        _check_steps(path, data, labels, monthly.months, "month",
+                     lambda month: show(_month_dates([month], monthly.day)[0]))
+    elif np.datetime_data(dates.dtype)[0] == "D" and len(dates) > 2:
+        _check_month_days(path, data, labels, dates)
+        days = dates.view(np.int64)
+        step = _common_step(np.diff(days))
+        if step == 7 or (step == 1 and not np.all(np.is_busday(dates))):
+            _check_steps(path, data, labels, days, "day",
+                         lambda day: show(np.datetime64(int(day), "D")))
+
+
+def _check_month_days(path, data, labels, dates):
+    """``datetime64[D]`` dates mostly on one day of their months (by the rules of
+    ``_Months``) that are not monthly: refuse the first date off that day."""
+    _, offsets, lasts = _month_offsets(dates)
+    day = _common_step(offsets)
+    for on_day, what in ((offsets == np.minimum(day, lasts), f"day {day + 1} of its month"),
+                         (offsets == lasts, "the last day of its month")):
+        if 2 * np.count_nonzero(on_day) > len(dates) and not np.all(on_day):
+            i, j = int(np.argmin(on_day)), int(np.argmax(on_day))
+            raise DataFormatError(
+                f"{path}, line {data[i].line}: {labels[i]!r} is not on {what} like most dates "
+                f"(such as {labels[j]!r} on line {data[j].line}); expected one row a month")
+
+
+_SHAPE_DIGITS = re.compile(r"\d+")
+_SHAPE_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _label_shape(label):
+    """'N' for a number, else ``label`` with digit runs as '9' and letter runs as 'a'."""
+    if _NUMBER.fullmatch(label):
+        return "N"
+    return _SHAPE_LETTERS.sub("a", _SHAPE_DIGITS.sub("9", label))
+
+
+def _check_last_label(path, data, labels):
+    """Labels of no time form: a last label shaped unlike all the others, which
+    share one shape, labels a total or note row (``Jan-0``..``Jan-29``, ``Total``)."""
+    if len(labels) < 3:
+        return
+    shapes = {_label_shape(label) for label in labels[:-1]}
+    if len(shapes) == 1 and _label_shape(labels[-1]) not in shapes:
+        raise DataFormatError(
+            f"{path}, line {data[-1].line}: label {_show(labels[-1])} is not shaped like the "
+            f"other labels (such as {labels[0]!r} on line {data[0].line}){_TOTAL_HINT}")
 
 
 def _check_dates(path, data, labels):
-    """When the first label is a date: all are valid dates of its form, in order,
-    and monthly or coarser data miss no month."""
-    unit = _date_unit(labels[0])
-    if unit is None:
+    """Time labels of a form most of them share (see ``_labels_form``): every label
+    of that form and valid, running forward, one row per time, no period missing
+    (``_check_time_gaps``; other forms by their period). Labels of no form: the
+    last one shaped like the others (``_check_last_label``)."""
+    form = _labels_form(labels)
+    if form is None:
+        _check_last_label(path, data, labels)
         return
-    times = _date_axis(labels)
-    if times is None:
-        _refuse_date_label(path, data, labels, unit)
+    times = _form_times(path, data, labels, form)
     _check_date_order(path, data, labels, times)
-    _check_month_gaps(path, data, labels, times)
+    if times.dtype.kind == "M":
+        _check_time_gaps(path, data, labels, times)
+    else:
+        _check_steps(path, data, labels, times, form.period,
+                     lambda number: _show_period(number, form.period))
 
 
 # ---------------------------------------------------------------- rows
@@ -480,16 +719,30 @@ def _joined(row, delimiter=","):
     return delimiter.join(row.cells)
 
 
+def _fits(row, shape):
+    """Whether ``row`` has ``shape.width`` fields: text in no more of them, and no
+    fewer fields, though the last ones may be empty (``1949-01,112,`` under
+    ``Month,Pass,Note``); empty fields past the width are trailing commas."""
+    return _width(row) <= shape.width <= len(row.cells)
+
+
 def _width_error(path, row, series_idx, shape):
-    """The error for a row whose field count differs from ``shape``'s."""
-    found = _width(row)
+    """The error for a row that does not fit ``shape`` (see ``_fits``)."""
+    many = _width(row) > shape.width
+    found = _width(row) if many else len(row.cells)
+    empty = len(row.cells) - _width(row)
+    count = f"{found} column(s)"
+    if empty and not many:
+        count += f" (the last {empty} empty)"
+    elif empty:
+        count += f" besides {empty} empty one(s) at its end"
     hint = ("a thousands separator or a decimal comma splitting a number, or an unquoted "
-            "comma in a label? write plain numbers such as 1120 or 112.3" if found > shape.width
+            "comma in a label? write plain numbers such as 1120 or 112.3" if many
             else "a value or a separator missing?")
-    if found <= series_idx:
+    if _width(row) <= series_idx:
         hint = f"there is no column {series_idx} (series_idx counts from 0); {hint}"
     return DataFormatError(
-        f"{path}, line {row.line}: row has {found} column(s), expected {shape.width} like "
+        f"{path}, line {row.line}: row has {count}, expected {shape.width} like "
         f"{shape.what} (line {shape.line}): {_show(_joined(row))}; {hint}")
 
 
@@ -568,7 +821,7 @@ def _refuse_row(path, row, series_idx, delimiter, shape, note=None):
         tail = f" ({note})" if note else f"; {_EXPECTED_NUMBER}"
         raise DataFormatError(
             f"{path}, line {row.line}, column {series_idx}: {_parse_number(cell)[1]}{tail}")
-    if _width(row) != shape.width:
+    if not _fits(row, shape):
         raise _width_error(path, row, series_idx, shape)
 
 
@@ -653,12 +906,28 @@ def _check_dot_thousands(path, data, series_idx):
             f"{_EXPECTED_NUMBER} (write {float(texts[i])!r} if a fraction is meant)")
 
 
+def _check_split_into_empty(path, data, series_idx):
+    """An integer value followed only by digits in columns that most rows leave
+    empty is one number split by a separator (``1949-01,1,120`` among ``1949-02,118,``)."""
+    filled = [row for row in data if _width(row) > series_idx + 1]
+    if 2 * len(filled) >= len(data):
+        return
+    for row in filled:
+        if _looks_split(row.cells[series_idx:_width(row)]):
+            shown = ",".join(cell.strip() for cell in row.cells[series_idx:_width(row)])
+            raise DataFormatError(
+                f"{path}, line {row.line}: columns {series_idx}..{_width(row) - 1} hold "
+                f"{shown!r}, but most rows have nothing after column {series_idx}: one number "
+                f"split by a thousands separator or a decimal comma? {_EXPECTED_NUMBER}")
+
+
 def _check_block(path, block, series_idx, delimiter):
     """Every data row of ``block`` acceptable (``_refuse_row``), and no split numbers."""
     for row in block.data:
         _refuse_row(path, row, series_idx, delimiter, block.shape)
     if block.shape.what != "the header":
         _check_split_numbers(path, block.data, series_idx)
+    _check_split_into_empty(path, block.data, series_idx)
     _check_dot_thousands(path, block.data, series_idx)
 
 
@@ -813,9 +1082,10 @@ def future_times(times, start, count):
 
     Returns:
         ``[count]`` array: ``times[start:start + count]``, then the axis continued
-        after ``times[-1]``: monthly (or coarser) dates by months, keeping the
-        day rule; weekday-only daily dates with weekend gaps by business days;
-        other dates by their most common step; numbers count on by theirs.
+        after ``times[-1]`` (date-times all at one time of day as their dates,
+        at that time): monthly (or coarser) dates by months, keeping the day
+        rule; weekday-only daily dates with weekend gaps by business days; other
+        dates by their most common step; numbers count on by theirs.
 
     Raises:
         SettingError: bad arguments; the times would pass 9999-12-31 (the last
@@ -825,6 +1095,9 @@ def future_times(times, start, count):
     times = np.asarray(times)
     if times.ndim != 1 or len(times) == 0:
         raise SettingError(f"times must be a non-empty 1-D time axis; found shape {times.shape}")
+    split = _day_part(times)  # date-times all at one time of day go on as their dates
+    if split is not None:
+        return future_times(split[0], start, count).astype(times.dtype) + split[1]
     start = check_int(start, "start", 0, len(times))
     count = check_int(count, "count", 0)
     inside = times[start:start + count]
@@ -960,6 +1233,20 @@ def split_data(data, percent_train=0.80):
     return data[:num_rows], data[num_rows:]
 
 
+def _series_array(data):
+    """``data`` as a ``[n]`` float64 array; InputShapeError naming ``data`` when it is
+    not a 1-D sequence of real numbers."""
+    try:
+        array = np.asarray(data)
+    except ValueError:  # ragged nested lists
+        raise InputShapeError("data must be a 1-D series of numbers; found a ragged "
+                              f"sequence ({type(data).__name__})") from None
+    if array.dtype.kind not in "iuf" or array.ndim != 1:
+        raise InputShapeError(f"data must be a 1-D series of numbers; found an array of "
+                              f"shape {array.shape} and dtype {array.dtype}")
+    return array.astype(np.float64)
+
+
 def make_windows(data, seq_size, *, drop_last_window=False):
     """Slide a window over a series (the loops of listing 10.9).
 
@@ -977,9 +1264,10 @@ def make_windows(data, seq_size, *, drop_last_window=False):
     Raises:
         SeriesTooShortError: fewer than ``seq_size + 1`` points (+2 with
             ``drop_last_window``).
+        InputShapeError: ``data`` is not a 1-D series of numbers.
     """
     seq_size = check_positive_int(seq_size, "seq_size")
-    data = np.asarray(data, dtype=np.float64)
+    data = _series_array(data)
     count = len(data) - seq_size - (1 if drop_last_window else 0)
     if count < 1:
         raise SeriesTooShortError(

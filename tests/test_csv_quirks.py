@@ -317,3 +317,53 @@ def test_values_are_float64_in_the_files_units(tmp_path):
 def test_a_first_or_last_row_with_another_delimiter_is_refused(tmp_path, text, line):
     message = refusal(tmp_path, text)
     assert f"line {line}:" in message and "holds ';'" in message
+
+
+def numbered_rows(labels):
+    return "".join(f"{label},{100 + i}\n" for i, label in enumerate(labels))
+
+
+@pytest.mark.parametrize("text, line, shown", [
+    # a total row without a blank line before it, under labels that are no ISO dates
+    (numbered_rows([str(year) for year in range(1900, 1930)] + ["Total"]), 31,
+     "label 'Total' is not a date of the form YYYY like '1900' on line 1"),
+    ("Year,Value\n" + numbered_rows([str(year) for year in range(1900, 1948)] + ["Total"]), 50,
+     "label 'Total'"),
+    (numbered_rows([f"Jan-{i}" for i in range(30)] + ["Total"]), 31,
+     "label 'Total' is not shaped like the other labels (such as 'Jan-0' on line 1)"),
+    (numbered_rows([str(i) for i in range(1, 21)] + ["Sum"]), 21, "label 'Sum' is not shaped"),
+    (numbered_rows([f"{v:.2f}" for v in np.linspace(0.5, 9.5, 20)] + [""]), 21, "label ''"),
+    (numbered_rows([f"Jan {year}" for year in range(1949, 1960)] + ["Total 1959"]), 12,
+     "'Total 1959' is not a valid month"),
+    # with a blank line before it, a total with a number is still not a note
+    (numbered_rows([str(year) for year in range(1900, 1930)]) + "\nTotal,99999\n", 32,
+     "label 'Total'"),
+])
+def test_a_last_row_labelled_unlike_the_others_is_a_total_or_note(tmp_path, text, line, shown):
+    message = refusal(tmp_path, text)
+    assert f"line {line}:" in message and shown in message
+    assert "a total or note row?" in message
+
+
+def test_a_named_column_left_empty_is_read(tmp_path):
+    text = "Month,Pass,Note\n" + "".join(f"1949-{m:02d},{100 + m},\n" for m in range(1, 13))
+    series = read(tmp_path, text.replace("1949-05,105,", "1949-05,105,strike"))
+    assert series.values.tolist() == [100.0 + m for m in range(1, 13)]
+
+
+@pytest.mark.parametrize("text, line, shown", [
+    # the count of fields says which are empty
+    ("Month,Pass,Note,Source\n1949-01,112,\n1949-02,118,x,y\n", 2,
+     "row has 3 column(s) (the last 1 empty), expected 4 like the header"),
+    ("Month,Pass\n1949-01,112\n1949-02,1,120,\n", 3,
+     "row has 3 column(s) besides 1 empty one(s) at its end, expected 2"),
+    # a value split into a column that the other rows leave empty
+    ("Month,Pass,Note\n1949-01,1,120\n1949-02,118,\n1949-03,132,\n1949-04,129,\n", 2,
+     "columns 1..2 hold '1,120', but most rows have nothing after column 1"),
+    ("Month,Pass,Note\n1949-01,112,\n1949-02,1,180\n1949-03,132,\n1949-04,129,\n", 3,
+     "columns 1..2 hold '1,180'"),
+    ("1949-01,1,120\n1949-02,118,\n1949-03,132,\n1949-04,129,\n", 1, "columns 1..2 hold '1,120'"),
+])
+def test_empty_fields_are_counted_truly_and_split_values_refused(tmp_path, text, line, shown):
+    message = refusal(tmp_path, text)
+    assert f"line {line}:" in message and shown in message

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import data_loader
-from series_predictor.errors import DataFormatError, SettingError, SeriesTooShortError
+from series_predictor.errors import (DataFormatError, InputShapeError, SettingError,
+                                     SeriesTooShortError)
 
 EXPORT_HEADER = '"Month","International airline passengers: monthly totals in thousands. Jan 49 ? Dec 60"'
 EXPORT_FOOTER = 'International airline passengers: monthly totals in thousands. Jan 49 ? Dec 60'
@@ -126,6 +127,17 @@ def test_windows_shift_targets_by_one_and_keep_the_last_window():
 def test_windows_refuse_a_too_short_series():
     with pytest.raises(SeriesTooShortError, match="needs? at least 6 points"):
         data_loader.make_windows(np.arange(5.0), 5)
+
+
+@pytest.mark.parametrize("data", [
+    ["a", "b", "c"], np.array(["1", "2", "3"]), "abc", [[1.0, 2.0], [3.0, 4.0]],
+    [[1.0, 2.0], [3.0]], np.zeros((4, 1)), [1 + 2j, 3j, 4], None,
+])
+def test_windows_refuse_what_is_not_a_series_of_numbers(data):
+    with pytest.raises(InputShapeError) as info:
+        data_loader.make_windows(data, 1)
+    message = str(info.value)
+    assert message.startswith("data must be a 1-D series of numbers") and "\n" not in message
 
 
 def test_bad_column_index_is_refused(airline_csv):

@@ -70,6 +70,124 @@ def test_date_labels_of_another_form_or_invalid_are_refused(tmp_path, text, line
     assert f"{line}:" in message and shown in message
 
 
+def monthly(first_year, count, form="{y}-{m:02d}", skip=()):
+    """Labels of ``count`` months from January ``first_year`` (``skip``: indices left out)."""
+    names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    return [form.format(y=first_year + i // 12, m=1 + i % 12, n=names[i % 12])
+            for i in range(count) if i not in skip]
+
+
+def rows(labels, header=None):
+    return "".join(f"{line}\n" for line in ([header] if header else [])
+                   + [f"{label},{100 + i}" for i, label in enumerate(labels)])
+
+
+@pytest.mark.parametrize("text, lines, missing", [
+    # ISO date-times all at one time of day are their dates: monthly, daily
+    (rows(["1949-01-01 00:00:00", "1949-02-01 00:00:00", "1949-04-01 00:00:00"], "t,v"),
+     "lines 3 and 4", "'1949-03-01T00:00:00' is missing"),
+    (rows(["1949-01-01T09:30", "1949-02-01T09:30", "1949-03-01T09:30", "1949-05-01T09:30"]),
+     "lines 3 and 4", "'1949-04-01T09:30' is missing"),
+    (rows(["2020-01-04T00:00", "2020-01-05T00:00", "2020-01-07T00:00"]), "lines 2 and 3",
+     "'2020-01-06T00:00' is missing"),
+    # monthly on a day that shorter months lack: the 30th (February: its last day)
+    (rows(["1949-01-30", "1949-02-28", "1949-03-30", "1949-05-30"]), "lines 3 and 4",
+     "'1949-04-30' is missing"),
+    (rows(["2021-01-29", "2021-02-28", "2021-03-29", "2021-05-29"]), "lines 3 and 4",
+     "'2021-04-29' is missing"),
+    # daily data with weekend dates, and weekly data, miss no step
+    (rows(["2020-01-03", "2020-01-04", "2020-01-05", "2020-01-07"]), "lines 3 and 4",
+     "'2020-01-06' is missing"),
+    (rows(["2020-01-06", "2020-01-13", "2020-01-20", "2020-02-03", "2020-02-10"]),
+     "lines 3 and 4", "'2020-01-27' is missing"),
+])
+def test_a_missing_period_of_date_times_days_and_weeks_names_the_lines(tmp_path, text, lines,
+                                                                       missing):
+    message = refusal(tmp_path, text)
+    assert lines in message and missing in message
+
+
+def test_monthly_dates_off_their_day_of_the_month_are_refused(tmp_path):
+    labels = [f"1949-{m:02d}-15" for m in range(1, 13)]
+    labels[6] = "1949-07-16"
+    message = refusal(tmp_path, rows(labels))
+    assert "line 7:" in message and "'1949-07-16' is not on day 15 of its month" in message
+
+
+@pytest.mark.parametrize("text, line, shown", [
+    # a typo in the first label no longer switches the checks off
+    (rows(["1949-1"] + monthly(1949, 30)[1:]), "line 1",
+     "label '1949-1' is not a date of the form YYYY-MM like '1949-02' on line 2"),
+    (rows(["1949-1"] + monthly(1949, 30, skip={12})[1:]), "line 1", "'1949-1' is not a date"),
+    (rows(["01/1949"] + monthly(1949, 30)[1:], "Month,Pass"), "line 2", "'01/1949' is not a date"),
+    # a first row with a number is a data row: its label must be a date as the others are
+    (rows(monthly(2021, 6), "Q1,2021"), "line 1", "label 'Q1' is not a date of the form YYYY-MM"),
+    (rows(monthly(1949, 6, "{n} {y}") + ["1949-07"]), "line 7",
+     "'1949-07' is not a date of the form Mon YYYY like 'Jan 1949' on line 1"),
+    (rows(monthly(1990, 12, "{y}Q{m}")[:4] * 1 + ["1991Q5"]), "line 5",
+     "'1991Q5' is not a valid quarter; expected YYYYQn"),
+    (rows(["2021-W51", "2021-W52", "2021-W53"]), "line 3", "'2021-W53' is not a valid week"),
+])
+def test_the_form_of_the_labels_is_decided_by_most_of_them(tmp_path, text, line, shown):
+    message = refusal(tmp_path, text)
+    assert f"{line}:" in message and shown in message
+
+
+@pytest.mark.parametrize("labels, lines, shown", [
+    ([str(year) for year in range(1999, 1969, -1)], "lines 1 and 2",
+     "dates out of order ('1999', then '1998')"),
+    ([str(year) for year in range(1900, 1906)] + ["1905"] * 5, "lines 6 and 7",
+     "date repeated ('1905', then '1905')"),
+    ([str(year) for year in range(1900, 1930) if year != 1911], "lines 11 and 12",
+     "'1910' is followed by '1912', 2 year(s) later; expected a row every 1 year(s); "
+     "'1911' is missing"),
+    ([str(year) for year in range(1900, 2000, 5) if year != 1950], "lines 10 and 11",
+     "'1950' is missing"),
+    (monthly(1949, 30, "{y}-{m}", skip={13}), "lines 13 and 14", "'1950-02' is missing"),
+    (monthly(1949, 30, "{y}/{m:02d}", skip={13}), "lines 13 and 14",
+     "'1950/01' is followed by '1950/03', 2 month(s) later"),
+    (monthly(1949, 30, "{m:02d}/{y}")[::-1], "lines 1 and 2",
+     "dates out of order ('06/1951', then '05/1951')"),
+    (monthly(1949, 30, "{n} {y}", skip={12}), "lines 12 and 13", "'1950-01' is missing"),
+    (monthly(1949, 30, "{n}-{y}") + ["Jun-1951"], "lines 30 and 31", "date repeated"),
+    (monthly(1949, 30, "{y} {n}", skip={3}), "lines 3 and 4", "'1949-04' is missing"),
+    ([f"2020-W{week:02d}" for week in range(1, 31) if week != 10], "lines 9 and 10",
+     "'2020-W10' is missing"),
+    ([f"2020W{week:02d}" for week in range(50, 54)] + ["2021W02"], "lines 4 and 5",
+     "'2021-W01' is missing"),
+    ([f"{1990 + i // 4}Q{1 + i % 4}" for i in range(30) if i != 9], "lines 9 and 10",
+     "'1992Q1' is followed by '1992Q3', 2 quarter(s) later; expected a row every 1 "
+     "quarter(s); '1992Q2' is missing"),
+    ([f"{1990 + i // 4} Q{1 + i % 4}" for i in range(8)] + ["1991 Q4"], "lines 8 and 9",
+     "date repeated"),
+    ([f"Q{1 + i % 4} {1990 + i // 4}" for i in range(8)][::-1], "lines 1 and 2",
+     "dates out of order ('Q4 1991', then 'Q3 1991')"),
+    (["2020/01/03", "2020/01/04", "2020/01/05", "2020/01/07"], "lines 3 and 4",
+     "'2020-01-06' is missing"),
+])
+def test_other_label_forms_run_forward_without_repeats_or_gaps(tmp_path, labels, lines, shown):
+    message = refusal(tmp_path, rows(labels))
+    assert lines in message and shown in message
+
+
+@pytest.mark.parametrize("labels", [
+    [str(year) for year in range(1900, 2000, 5)],
+    monthly(1949, 30, "{y}-{m}"),
+    monthly(1949, 30, "{n} {y}"),
+    [f"{1990 + i // 4}Q{1 + i % 4}" for i in range(30)],
+    [f"2020-W{week:02d}" for week in range(1, 54)] + ["2021-W01"],
+    [f"obs{1001 + i}" for i in range(30)],  # the shape of 'Jan 1949', but no month
+    # a column of four-digit values, not years (the value is in column 1)
+    ["1120", "1340", "1205", "1410", "1377", "1502", "1298", "1444"],
+    # market data: weekdays only, a holiday (2024-01-15) missing
+    ["2024-01-10", "2024-01-11", "2024-01-12", "2024-01-16", "2024-01-17", "2024-01-22"],
+    ["2024-01-10T09:30", "2024-01-11T09:30", "2024-01-12T09:30", "2024-01-16T09:30"],
+])
+def test_labels_of_other_forms_in_order_are_read(tmp_path, labels):
+    series = read(tmp_path, rows(labels))
+    assert series.labels == tuple(labels)
+
+
 # ---------------------------------------------------------------- future_times
 
 def months(*labels):
@@ -123,6 +241,26 @@ def test_future_times_of_other_daily_data_use_the_most_common_step():
     hourly = np.array(["2020-01-01T22", "2020-01-01T23"], dtype="datetime64[h]")
     assert as_text(data_loader.future_times(hourly, 1, 3)) == [
         "2020-01-01T23", "2020-01-02T00", "2020-01-02T01"]
+
+
+def test_future_times_of_date_times_at_one_time_of_day_go_on_as_their_dates():
+    # the book's data saved by pandas: monthly at midnight, not every 31 days
+    midnight = np.array(["1952-11-01T00:00:00", "1952-12-01T00:00:00"], dtype="datetime64[s]")
+    assert as_text(data_loader.future_times(midnight, 1, 4)) == [
+        "1952-12-01T00:00:00", "1953-01-01T00:00:00", "1953-02-01T00:00:00",
+        "1953-03-01T00:00:00"]
+    # weekdays at 09:30 skip the weekend
+    opens = np.array(["2024-01-11T09:30", "2024-01-12T09:30", "2024-01-15T09:30"],
+                     dtype="datetime64[m]")
+    assert as_text(data_loader.future_times(opens, 3, 3)) == [
+        "2024-01-16T09:30", "2024-01-17T09:30", "2024-01-18T09:30"]
+
+
+def test_future_times_of_monthly_data_on_a_late_day_keep_that_day():
+    assert as_text(data_loader.future_times(days("2021-01-30", "2021-02-28", "2021-03-30"), 3, 3)) \
+        == ["2021-04-30", "2021-05-30", "2021-06-30"]
+    assert as_text(data_loader.future_times(days("2021-01-29", "2021-02-28"), 2, 2)) == [
+        "2021-03-29", "2021-04-29"]
 
 
 def test_future_times_of_an_integer_axis_count_on():

@@ -493,6 +493,16 @@ def _steady(years):
     return most >= 2 and 2 * most >= len(steps)
 
 
+def _years_column(labels, years):
+    """Whether ``labels``, of which ``years`` are four-digit numbers, are years: steady,
+    and no other label is a number (an index 0, 1, ..., 2999 is no column of years)."""
+    known = set(years)
+    if len(years) < len(labels) and any(_NUMBER.fullmatch(label.strip())
+                                        for label in labels if label not in known):
+        return False
+    return _steady(years)
+
+
 def _names_time(label, form):
     """Whether ``label`` matches ``form`` and, unless the form is ISO, names a time
     (``obs1001`` has the shape of ``Jan 1949`` but names no month)."""
@@ -512,7 +522,8 @@ def _labels_form(labels):
     only when ``_steady``); else the ISO date form of the first label; else None."""
     for form in _ALL_FORMS:
         matching = [label for label in labels if _names_time(label, form)]
-        if 2 * len(matching) > len(labels) and (form.period != "year" or _steady(matching)):
+        if 2 * len(matching) > len(labels) and (form.period != "year"
+                                                or _years_column(labels, matching)):
             return form
     unit = _date_unit(labels[0])
     return _ISO_FORMS[unit] if unit else None

@@ -294,3 +294,13 @@ def test_future_times_up_to_9999_12_31_are_fine():
 def test_future_times_refuse_bad_arguments(start, count):
     with pytest.raises(SettingError):
         data_loader.future_times(months("2000-01", "2000-02"), start, count)
+
+
+def test_an_index_column_that_reaches_four_digits_is_not_taken_for_years(tmp_path):
+    """Labels 0..2999 (a pandas index): two thirds are four-digit numbers in steady steps,
+    but the others are numbers too, so the column is an index, not years."""
+    from series_predictor.data_loader import read_series
+    path = tmp_path / "index.csv"
+    path.write_text("".join(f"{i},{100 + i % 12}\n" for i in range(3000)))
+    series = read_series(str(path), 1)
+    assert len(series.values) == 3000 and series.values[-1] == 100 + 2999 % 12

@@ -55,8 +55,9 @@ Refused:
   monthly or coarser data (days all on one day D of the month, the last day
   of months shorter than D, or all on last days; date-times all at one time
   of day count as their dates), a year, quarter or week; a day in
-  daily data with weekend dates, a week in weekly data (daily data on weekdays
-  only may miss holidays); a date off the day of the month most dates are on.
+  daily data on every day of the week, a week in weekly data (daily data of a
+  trading week, weekdays only, Sunday to Thursday or Monday to Saturday, may
+  miss holidays); a date off the day of the month most dates are on.
   Four-digit numbers are years when most steps between them are one step;
 - a last row whose label is not of the others' form or, for labels of no such
   form, not of the shape all the others share (``Total`` under ``Jan-0`` ..
@@ -379,10 +380,12 @@ def _date_axis(labels):
 
 _Months = collections.namedtuple("_Months", "months day")
 _Months.__doc__ = """A month-like time axis: ``months`` counts months since 1970-01;
-``day`` is None (``YYYY-MM`` dates), 'last' (last days of months) or the day
-offset ``d`` (0 for the first) shared by every date: each date is day ``d + 1``
-of its month, or the month's last day when the month is shorter (the 30th, and
-February's last)."""
+``day`` is None (``YYYY-MM`` dates), 'last' (last days of months), 'trading'
+(weekdays in the last week of months: the last trading day, as pandas' business
+month ends and market data sites date monthly prices; continued on the last
+weekday) or the day offset ``d`` (0 for the first) shared by every date: each
+date is day ``d + 1`` of its month, or the month's last day when the month is
+shorter (the 30th, and February's last)."""
 
 
 def _month_offsets(dates):
@@ -400,7 +403,8 @@ def _monthly(times):
 
     ``YYYY-MM`` axes always do; day axes do when every date is the same day of
     its month (at most the 28th), the last day of its month, or one day of the
-    month that shorter months end before (the 30th, and February 28 or 29).
+    month that shorter months end before (the 30th, and February 28 or 29), or
+    are weekdays in the last week of distinct months (the last trading day).
     """
     unit = np.datetime_data(times.dtype)[0]
     if unit == "M":
@@ -415,6 +419,8 @@ def _monthly(times):
     day = int(offsets[np.argmax(offsets < lasts)])
     if np.all(offsets == np.minimum(day, lasts)):
         return _Months(months.view(np.int64), day)
+    if np.all(np.is_busday(times) & (offsets > lasts - 7)) and np.all(np.diff(months) > 0):
+        return _Months(months.view(np.int64), "trading")
     return None
 
 
@@ -426,6 +432,8 @@ def _month_dates(months, day):
     lasts = (as_months + 1).astype("datetime64[D]") - 1
     if day == "last":
         return lasts
+    if day == "trading":
+        return np.busday_offset(lasts, 0, roll="backward")
     return np.minimum(as_months.astype("datetime64[D]") + day, lasts)
 
 
@@ -473,7 +481,9 @@ _OTHER_FORMS = tuple(_Form(notation, re.compile(pattern, re.ASCII | re.IGNORECAS
     ("Mon YYYY", r"(?P<n>[a-z]{3,9})\.?[ -]?(?P<y>\d{4})", "month"),
     ("YYYY Mon", r"(?P<y>\d{4})[ -]?(?P<n>[a-z]{3,9})", "month"),
     ("YYYY", r"(?P<y>\d{4})", "year")))
-_ALL_FORMS = (*_ISO_FORMS.values(), *_OTHER_FORMS)
+_FISCAL_FORM = _Form("YYYY-YY", re.compile(r"(?P<y>\d{4})[-/](?P<z>\d{2})", re.ASCII),
+                     "fiscal year")
+_ALL_FORMS = (_FISCAL_FORM, *_ISO_FORMS.values(), *_OTHER_FORMS)  # 2019-20 before YYYY-MM
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
                 "september", "october", "november", "december")
 _MONTH_NUMBERS = {**{name: i for i, name in enumerate(_MONTH_NAMES, 1)},
@@ -485,12 +495,16 @@ _TOTAL_HINT = ("; a total or note row? delete it (notes after the data go after 
 def _steady(years):
     """Whether at least half the steps between ``years`` (texts of integers), and two
     or more, are one same step: a column of years (perhaps with a mistake), not of
-    four-digit values."""
+    four-digit values; and that step is not 0 more often than any other (a year
+    column beside a month or quarter column: ``2018,1,5`` ``2018,2,7``)."""
     steps = np.diff(np.array([int(year) for year in years], dtype=np.int64))
     if len(steps) < 2:
         return True
-    most = int(np.max(np.unique(steps, return_counts=True)[1]))
-    return most >= 2 and 2 * most >= len(steps)
+    values, counts = np.unique(steps, return_counts=True)
+    most = int(np.max(counts))
+    repeats = int(counts[values == 0].sum())
+    return most >= 2 and 2 * most >= len(steps) and not repeats > int(counts[values != 0].max(
+        initial=0))
 
 
 def _years_column(labels, years):
@@ -531,10 +545,13 @@ def _labels_form(labels):
 
 def _period_number(match, period):
     """The period a label's ``match`` names, counted in ``period``s (weeks from
-    0001-01-01); ValueError (or KeyError) when it names none (week 54, Q5, 'Foo')."""
+    0001-01-01); ValueError (or KeyError) when it names none (week 54, Q5, 'Foo',
+    fiscal year 2019-21)."""
     parts = match.groupdict()
     year = int(parts["y"])
-    if period == "year":
+    if period == "fiscal year" and int(parts["z"]) != (year + 1) % 100:
+        raise ValueError(parts["z"])
+    if period in ("year", "fiscal year"):
         return year
     if period == "week":
         return (datetime.date.fromisocalendar(year, int(parts["w"]), 1).toordinal() - 1) // 7
@@ -553,6 +570,8 @@ def _show_period(number, period):
     number = int(number)
     if period == "year":
         return str(number)
+    if period == "fiscal year":
+        return f"{number}-{(number + 1) % 100:02d}"
     if period == "quarter":
         return f"{number // 4}Q{number % 4 + 1}"
     if period == "month":
@@ -598,7 +617,8 @@ def _form_times(path, data, labels, form):
         try:
             points.append(_label_time(label, match, form.period))
         except (ValueError, KeyError):
-            what = form.period if form.period in ("week", "quarter", "month") else "date"
+            what = form.period if form.period in ("week", "quarter", "month",
+                                                  "fiscal year") else "date"
             raise DataFormatError(f"{path}, line {row.line}: {label!r} is not a valid {what}; "
                                   f"expected {form.notation}{_total_hint(data, row, label)}") \
                 from None
@@ -612,9 +632,13 @@ def _check_date_order(path, data, labels, times):
     if bad.size:
         i = int(bad[0])
         what = "date repeated" if steps[i] == 0 else "dates out of order"
+        hint = ""
+        if np.all(steps <= 0) and np.any(steps < 0):
+            hint = ("; the rows run newest first (down to "
+                    f"{labels[-1]!r} on line {data[-1].line}): reverse their order")
         raise DataFormatError(
             f"{path}, lines {data[i].line} and {data[i + 1].line}: {what} ({labels[i]!r}, "
-            f"then {labels[i + 1]!r}); expected one row per date, earliest first")
+            f"then {labels[i + 1]!r}); expected one row per date, earliest first{hint}")
 
 
 def _check_steps(path, data, labels, points, unit, show):
@@ -637,8 +661,9 @@ def _check_steps(path, data, labels, points, unit, show):
 
 def _check_time_gaps(path, data, labels, times):
     """Dates (date-times all at one time of day count as their dates) miss no period:
-    monthly or coarser ones no month; weekly ones, and daily ones with weekend
-    dates, no step. Daily dates on weekdays only (markets) may miss holidays."""
+    monthly or coarser ones no month; weekly ones, and daily ones on every day of
+    the week, no step. Daily dates of a trading week (``_trading_week``: weekdays
+    only, Sunday to Thursday, Monday to Saturday...) may miss holidays."""
     dates, clock = _day_part(times) or (times, None)
 
     def show(date):
@@ -652,9 +677,24 @@ def _check_time_gaps(path, data, labels, times):
         _check_month_days(path, data, labels, dates)
         days = dates.view(np.int64)
         step = _common_step(np.diff(days))
-        if step == 7 or (step == 1 and not np.all(np.is_busday(dates))):
+        if step == 7 or (step == 1 and _trading_week(dates) is None):
             _check_steps(path, data, labels, days, "day",
                          lambda day: show(np.datetime64(int(day), "D")))
+
+
+def _trading_week(dates):
+    """The weekmask (``'1111100'``: Monday first) of daily ``datetime64[D]`` dates that
+    skip days of the week, as markets do: Monday to Friday when every date is a
+    weekday; else, over two weeks or more, the days of the week that hold at least
+    half as many dates as the most frequent one (an odd Saturday session is not
+    one). None when that is every day: calendar-daily data."""
+    if np.all(np.is_busday(dates)):
+        return "1111100"
+    if dates[-1] - dates[0] < np.timedelta64(14, "D"):
+        return None
+    counts = np.bincount((dates.view(np.int64) + 3) % 7, minlength=7)  # 1970-01-01: Thursday
+    kept = 2 * counts >= counts.max()
+    return None if kept.all() else "".join("1" if day else "0" for day in kept)
 
 
 def _check_month_days(path, data, labels, dates):
@@ -671,12 +711,13 @@ def _check_month_days(path, data, labels, dates):
                 f"(such as {labels[j]!r} on line {data[j].line}); expected one row a month")
 
 
-_SHAPE_DIGITS = re.compile(r"\d+")
+_SHAPE_DIGITS = re.compile(r"[+-]?\d+")  # t-5 .. t0 share a shape
 _SHAPE_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _label_shape(label):
-    """'N' for a number, else ``label`` with digit runs as '9' and letter runs as 'a'."""
+    """'N' for a number, else ``label`` with digit runs (and a sign before them) as '9'
+    and letter runs as 'a'."""
     if _NUMBER.fullmatch(label):
         return "N"
     return _SHAPE_LETTERS.sub("a", _SHAPE_DIGITS.sub("9", label))
@@ -1021,31 +1062,37 @@ def read_series(filename, series_idx=1, *, encoding=None):
 _Axis = collections.namedtuple("_Axis", "kind step day last")
 _Axis.__doc__ = """How a time axis goes on: ``kind`` 'count' (numbers), 'months',
 'busdays' or 'step' (in the datetime64 unit); ``step`` per point; ``day`` the
-day rule of 'months' (see ``_Months``); ``last`` the last point as a number
-(months since 1970-01 for 'months', the int64 of the datetime for 'step')."""
+day rule of 'months' (see ``_Months``), the weekmask of 'busdays'; ``last`` the
+last point as a number (months since 1970-01 for 'months', the int64 of the
+datetime for 'step')."""
 
 
-def _is_business_daily(times):
-    """Daily dates, all weekdays, crossing a weekend, mostly one business day apart."""
-    if np.datetime_data(times.dtype)[0] != "D" or len(times) < 2 \
-            or not np.all(np.is_busday(times)):
-        return False
-    business = np.busday_count(times[:-1], times[1:])
-    return bool(np.any(np.diff(times.view(np.int64)) > business)) and _common_step(business) == 1
+def _business_week(times):
+    """The weekmask of daily dates of a trading week (``_trading_week``) that cross a
+    day off and are mostly one trading day apart; else None."""
+    if np.datetime_data(times.dtype)[0] != "D" or len(times) < 2:
+        return None
+    week = _trading_week(times)
+    if week is None:
+        return None
+    business = np.busday_count(times[:-1], times[1:], weekmask=week)
+    crosses = bool(np.any(np.diff(times.view(np.int64)) > business))
+    return week if crosses and _common_step(business) == 1 else None
 
 
 def _continuation(times):
     """The ``_Axis`` continuing ``times``: numbers count on by their common step;
-    monthly dates by months; weekday data with weekend gaps by business days;
-    other dates by their most common step."""
+    monthly dates by months; daily data of a trading week by its trading days
+    (``day``: the weekmask); other dates by their most common step."""
     if not np.issubdtype(times.dtype, np.datetime64):
         return _Axis("count", _common_step(np.diff(times)), None, times[-1])
     monthly = _monthly(times)
     if monthly is not None:
         return _Axis("months", _common_step(np.diff(monthly.months)), monthly.day,
                      int(monthly.months[-1]))
-    if _is_business_daily(times):
-        return _Axis("busdays", 1, None, None)
+    week = _business_week(times)
+    if week is not None:
+        return _Axis("busdays", 1, week, None)
     as_ints = times.view(np.int64)
     return _Axis("step", _common_step(np.diff(as_ints)), None, int(as_ints[-1]))
 
@@ -1056,7 +1103,8 @@ def _room(times, axis):
     if axis.kind == "count":
         return None, None
     if axis.kind == "busdays":
-        return int(np.busday_count(times[-1] + 1, _LAST_DRAWABLE + 1)), "9999-12-31"
+        return int(np.busday_count(times[-1] + 1, _LAST_DRAWABLE + 1, weekmask=axis.day)), \
+            "9999-12-31"
     unit, multiple = ("M", 1) if axis.kind == "months" else np.datetime_data(times.dtype)
     end, limit = "9999-12-31", None
     if unit in ("Y", "M", "W", "D"):
@@ -1077,7 +1125,7 @@ def _continue(times, axis, extra):
     if axis.kind == "count":
         return axis.last + axis.step * ahead
     if axis.kind == "busdays":
-        return np.busday_offset(times[-1], ahead)
+        return np.busday_offset(times[-1], ahead, roll="backward", weekmask=axis.day)
     if axis.kind == "months":
         return _month_dates(axis.last + axis.step * ahead, axis.day)
     return (axis.last + axis.step * ahead).view(times.dtype)
@@ -1095,7 +1143,7 @@ def future_times(times, start, count):
         ``[count]`` array: ``times[start:start + count]``, then the axis continued
         after ``times[-1]`` (date-times all at one time of day as their dates,
         at that time): monthly (or coarser) dates by months, keeping the day
-        rule; weekday-only daily dates with weekend gaps by business days; other
+        rule; daily dates of a trading week by its trading days; other
         dates by their most common step; numbers count on by theirs.
 
     Raises:

@@ -304,3 +304,91 @@ def test_an_index_column_that_reaches_four_digits_is_not_taken_for_years(tmp_pat
     path.write_text("".join(f"{i},{100 + i % 12}\n" for i in range(3000)))
     series = read_series(str(path), 1)
     assert len(series.values) == 3000 and series.values[-1] == 100 + 2999 % 12
+
+
+# ---------------------------------------------------------------- readers' downloads
+
+def day_range(first, last, keep=lambda day: True):
+    return [str(day) for day in np.arange(np.datetime64(first), np.datetime64(last) + 1)
+            if keep(day)]
+
+
+def weekday(day):
+    return int((day.astype(np.int64) + 3) % 7)  # Monday 0
+
+
+@pytest.mark.parametrize("labels, following", [
+    # Sunday-to-Thursday market (Tadawul), a holiday (2023-02-22) missing
+    (day_range("2023-01-01", "2023-03-30",
+               lambda day: weekday(day) not in (4, 5) and str(day) != "2023-02-22"),
+     ["2023-04-02", "2023-04-03"]),
+    # shop open Monday to Saturday
+    (day_range("2023-01-02", "2023-03-31", lambda day: weekday(day) != 6),
+     ["2023-04-01", "2023-04-03"]),
+    # weekdays and an odd Saturday session (NSE, 2024-01-20), ending on another one
+    (day_range("2024-01-01", "2024-03-02",
+               lambda day: weekday(day) < 5 or str(day) in ("2024-01-20", "2024-03-02")),
+     ["2024-03-04", "2024-03-05"]),
+])
+def test_daily_data_of_a_trading_week_may_miss_holidays_and_go_on_by_its_days(
+        tmp_path, labels, following):
+    series = read(tmp_path, rows(labels, "Date,Close"))
+    assert series.labels == tuple(labels)
+    assert as_text(data_loader.future_times(series.times(), len(labels), 2)) == following
+
+
+def test_calendar_daily_data_over_weeks_still_miss_no_day(tmp_path):
+    labels = day_range("2023-01-01", "2023-03-31", lambda day: str(day) != "2023-02-11")
+    message = refusal(tmp_path, rows(labels, "Date,Temp"))
+    assert "'2023-02-11' is missing" in message
+
+
+def business_month_ends(first, count):
+    ends = (np.datetime64(first, "M") + np.arange(1, count + 1)).astype("datetime64[D]") - 1
+    return [str(day) for day in np.busday_offset(ends, 0, roll="backward")]
+
+
+def test_monthly_data_on_the_last_trading_day_is_monthly(tmp_path):
+    """pandas' business month ends, stooq's monthly prices: 2018-03-30 is a Friday."""
+    labels = business_month_ends("2018-01", 24)
+    labels[2] = "2018-03-29"  # Good Friday: the last trading day is the Thursday
+    series = read(tmp_path, rows(labels, "Date,Close"))
+    assert as_text(data_loader.future_times(series.times(), 24, 2)) == ["2020-01-31", "2020-02-28"]
+    message = refusal(tmp_path, rows(labels[:5] + labels[6:], "Date,Close"))
+    assert "lines 6 and 7" in message and "'2018-06-29' is missing" in message
+
+
+def test_a_year_column_beside_a_month_column_is_no_column_of_years(tmp_path):
+    text = "Year,Month,Sales\n" + "".join(f"{2018 + i // 12},{1 + i % 12},{100 + i}\n"
+                                          for i in range(36))
+    path = tmp_path / "sales.csv"
+    path.write_text(text)
+    assert data_loader.read_series(str(path), 2).values[-1] == 135
+
+
+@pytest.mark.parametrize("labels, shown", [
+    ([f"{y}-{(y + 1) % 100:02d}" for y in range(1990, 2010) if y != 1995],
+     "'1994-95' is followed by '1996-97', 2 fiscal year(s) later; expected a row every 1 "
+     "fiscal year(s); '1995-96' is missing"),
+    ([f"{y}-{(y + 1) % 100:02d}" for y in range(1990, 2010)][:5] + ["1995-97"],
+     "'1995-97' is not a valid fiscal year; expected YYYY-YY"),
+])
+def test_fiscal_years_are_years(tmp_path, labels, shown):
+    good = [f"{y}-{(y + 1) % 100:02d}" for y in range(1990, 2010)]
+    assert read(tmp_path, rows(good, "Year,Spending")).labels[-1] == "2009-10"
+    assert read(tmp_path, rows([label.replace("-", "/") for label in good])).labels[0] == "1990/91"
+    assert shown in refusal(tmp_path, rows(labels))
+
+
+def test_labels_counting_up_to_t0_are_no_total(tmp_path):
+    labels = [f"t{i}" for i in range(-10, 1)]
+    assert read(tmp_path, rows(labels, "t,v")).labels[-1] == "t0"
+    assert "a total or note row?" in refusal(tmp_path, rows(labels + ["Total"], "t,v"))
+
+
+def test_newest_first_data_are_refused_saying_how_to_proceed(tmp_path):
+    labels = day_range("2023-01-02", "2023-03-31", lambda day: weekday(day) < 5)[::-1]
+    message = refusal(tmp_path, rows(labels, "Date,Close"))
+    assert ("dates out of order ('2023-03-31', then '2023-03-30'); expected one row per date, "
+            "earliest first; the rows run newest first (down to '2023-01-02' on line 66): "
+            "reverse their order") in message

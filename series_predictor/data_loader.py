@@ -72,7 +72,9 @@ Refused:
 Not caught: a file whose values are all written with a ``.`` thousands
 separator (``1.120``, ``2.345``) reads as three decimals, as a ``%.3f`` export
 must. Labels of other forms (``Jan-49`` and other two-digit years, ``01/02/2020``,
-time zones) are kept as text and not checked; labels of the checked forms other
+time zones) are kept as text, checked only for order: day-month-year dates must run
+forward read one way round or the other, and a four-digit year in every label must
+never go back (newest-first exports); labels of the checked forms other
 than ISO dates are kept as text too: the time axis counts points. Missing hours
 in hourly or finer data, missing points in other number labels, and a mistake
 in four-digit years too irregular to be taken for years, are not caught.
@@ -735,14 +737,76 @@ def _check_last_label(path, data, labels):
             f"other labels (such as {labels[0]!r} on line {data[0].line}){_TOTAL_HINT}")
 
 
+_YEAR_TOKEN = re.compile(r"(?<!\d)[12]\d{3}(?!\d)")
+
+
+def _check_years_forward(path, data, labels):
+    """Labels of no time form that each hold one four-digit year (``03/31/2023``,
+    ``31.03.2023``, a time zone): the years must not run backwards (newest-first
+    exports would otherwise be read in reverse)."""
+    years = []
+    for label in labels:
+        found = _YEAR_TOKEN.findall(label)
+        if len(found) != 1 or _NUMBER.fullmatch(label.strip()):  # numbers: maybe no years
+            return
+        years.append(int(found[0]))
+    steps = np.diff(np.array(years, dtype=np.int64))
+    bad = np.flatnonzero(steps < 0)
+    if bad.size:
+        i = int(bad[0])
+        hint = "; the rows run newest first: reverse their order" if np.all(steps <= 0) else ""
+        raise DataFormatError(
+            f"{path}, lines {data[i].line} and {data[i + 1].line}: dates out of order "
+            f"({labels[i]!r}, then {labels[i + 1]!r}: the year goes back); expected the "
+            f"earliest first{hint}")
+
+
+_DAY_MONTH_YEAR = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*")
+
+
+def _ordinals(matches, month_first):
+    """Day numbers of ``matches`` read as MM/DD/YYYY (or DD/MM/YYYY), or None when some
+    label is no valid date that way."""
+    try:
+        return np.array([datetime.date(int(m[3]), int(m[1 if month_first else 2]),
+                                       int(m[2 if month_first else 1])).toordinal()
+                         for m in matches], dtype=np.int64)
+    except ValueError:
+        return None
+
+
+def _check_day_month_year(path, data, labels):
+    """``03/31/2023`` or ``31.03.2023`` labels (kept as text: month and day may be either
+    way round) must run forward read one way or the other."""
+    matches = [_DAY_MONTH_YEAR.fullmatch(label) for label in labels]
+    if len(labels) < 2 or not all(matches):
+        return
+    readings = [(name, days) for name, days in (("MM/DD/YYYY", _ordinals(matches, True)),
+                                                ("DD/MM/YYYY", _ordinals(matches, False)))
+                if days is not None]
+    if not readings or any(np.all(np.diff(days) > 0) for _, days in readings):
+        return
+    name, days = readings[0]
+    steps = np.diff(days)
+    i = int(np.flatnonzero(steps <= 0)[0])
+    hint = "; the rows run newest first: reverse their order" if np.all(steps < 0) else ""
+    raise DataFormatError(
+        f"{path}, lines {data[i].line} and {data[i + 1].line}: dates out of order or repeated "
+        f"({labels[i]!r}, then {labels[i + 1]!r}, read as {name}); expected one row per date, "
+        f"earliest first{hint}")
+
+
 def _check_dates(path, data, labels):
     """Time labels of a form most of them share (see ``_labels_form``): every label
     of that form and valid, running forward, one row per time, no period missing
     (``_check_time_gaps``; other forms by their period). Labels of no form: the
-    last one shaped like the others (``_check_last_label``)."""
+    last one shaped like the others (``_check_last_label``), and years that never
+    go back (``_check_years_forward``)."""
     form = _labels_form(labels)
     if form is None:
         _check_last_label(path, data, labels)
+        _check_years_forward(path, data, labels)
+        _check_day_month_year(path, data, labels)
         return
     times = _form_times(path, data, labels, form)
     _check_date_order(path, data, labels, times)

@@ -392,3 +392,61 @@ def test_newest_first_data_are_refused_saying_how_to_proceed(tmp_path):
     assert ("dates out of order ('2023-03-31', then '2023-03-30'); expected one row per date, "
             "earliest first; the rows run newest first (down to '2023-01-02' on line 66): "
             "reverse their order") in message
+
+
+@pytest.mark.parametrize("labels, newest_first", [
+    (["03/31/2023", "03/30/2023", "03/29/2022", "12/30/2022", "12/29/2021"], True),
+    (["31.01.2020", "29.02.2020", "31.01.2019", "31.03.2020"], False),
+    (["2020-01-01T00:00:00+01:00", "2019-12-01T00:00:00+01:00",
+      "2019-11-01T00:00:00+01:00"], True),
+])
+def test_dates_kept_as_text_may_not_run_back_a_year(tmp_path, labels, newest_first):
+    """US or European dates and dates with a time zone are kept as text; a newest-first
+    export of them was read in reverse without a word."""
+    from series_predictor.data_loader import read_series
+    from series_predictor.errors import DataFormatError
+    path = tmp_path / "dates.csv"
+    path.write_text("date,close\n" + "".join(f"{label},{i + 1}\n"
+                                             for i, label in enumerate(labels)))
+    with pytest.raises(DataFormatError, match="dates out of order.*the year goes back") as info:
+        read_series(str(path), 1)
+    assert ("newest first" in str(info.value)) == newest_first
+
+
+def test_dates_kept_as_text_in_order_are_read(tmp_path):
+    from series_predictor.data_loader import read_series
+    path = tmp_path / "us.csv"
+    path.write_text("date,close\n" + "".join(f"{m}/15/{2020 + k},{k * 12 + m}\n"
+                                             for k in range(3) for m in range(1, 13)))
+    assert len(read_series(str(path), 1).values) == 36
+
+
+@pytest.mark.parametrize("labels, message", [
+    ([f"03/{31 - i:02d}/2023" for i in range(20)], "read as MM/DD/YYYY.*newest first"),
+    ([f"{31 - i:02d}.03.2023" for i in range(20)], "read as DD/MM/YYYY.*newest first"),
+    (["01/15/2023", "02/15/2023", "02/15/2023", "03/15/2023"], "out of order or repeated"),
+    (["05/01/2023", "04/01/2023", "06/01/2023", "07/01/2023"], "lines 2 and 3"),
+])
+def test_day_month_year_dates_must_run_forward_either_way_round(tmp_path, labels, message):
+    """A Nasdaq or Investing.com export runs newest first within one year: the year check
+    cannot see it, and the dates were read in reverse."""
+    from series_predictor.data_loader import read_series
+    from series_predictor.errors import DataFormatError
+    path = tmp_path / "d.csv"
+    path.write_text("Date,Close\n" + "".join(f"{label},{i + 1}\n"
+                                             for i, label in enumerate(labels)))
+    with pytest.raises(DataFormatError, match=message):
+        read_series(str(path), 1)
+
+
+@pytest.mark.parametrize("labels", [
+    [f"{m:02d}/01/2023" for m in range(1, 13)],   # US: month first
+    [f"01/{m:02d}/2023" for m in range(1, 13)],   # European: day first
+    [f"{d}.1.2024" for d in range(1, 29)],
+])
+def test_day_month_year_dates_in_order_either_way_round_are_read(tmp_path, labels):
+    from series_predictor.data_loader import read_series
+    path = tmp_path / "d.csv"
+    path.write_text("Date,Close\n" + "".join(f"{label},{i + 1}\n"
+                                             for i, label in enumerate(labels)))
+    assert len(read_series(str(path), 1).values) == len(labels)

@@ -113,7 +113,7 @@ _LAST_DRAWABLE = np.datetime64("9999-12-31", "D")  # NumPy and matplotlib draw u
 
 # Values: plain ASCII decimal or exponent notation, and the near misses.
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
-_MISSING = frozenset({"", "na", "n/a", "#n/a", "nan", "null", "none", "-", "?"})
+_MISSING = frozenset({"", "na", "n/a", "#n/a", "nan", "null", "none", "-", "?", "."})  # ".": FRED
 _GROUPED = re.compile(r"[+-]?\d{1,3}(([ '\u00a0\u202f\u2009\u2019]\d{3})+|(\.\d{3}){2,})(\.\d+)?")
 _DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}\.\d{3}", re.ASCII)
 _SMALL_INTEGER = re.compile(r"[+-]?\d{1,3}", re.ASCII)
@@ -290,7 +290,8 @@ def _why_not_a_number(found):
     """Why the stripped cell ``found`` is not a plain number: a phrase for a message."""
     lowered = found.lower()
     if lowered in _MISSING and lowered != "nan":
-        return "missing value" + (f" ({found!r})" if found else "")
+        return ("missing value" + (f" ({found!r})" if found else "")
+                + " (fill it in, or delete its row where the dates may skip it, as on holidays)")
     try:
         loose = float(found)
     except ValueError:

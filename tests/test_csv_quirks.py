@@ -367,3 +367,14 @@ def test_a_named_column_left_empty_is_read(tmp_path):
 def test_empty_fields_are_counted_truly_and_split_values_refused(tmp_path, text, line, shown):
     message = refusal(tmp_path, text)
     assert f"line {line}:" in message and shown in message
+
+
+@pytest.mark.parametrize("token", [".", "null"])
+def test_fred_and_yahoo_missing_markers_say_how_to_proceed(tmp_path, token):
+    """FRED writes '.' and Yahoo 'null' for a day without a value."""
+    from series_predictor.data_loader import read_series
+    from series_predictor.errors import DataFormatError
+    path = tmp_path / "d.csv"
+    path.write_text("DATE,DGS10\n2024-01-02,3.9\n2024-01-03," + token + "\n2024-01-04,3.99\n")
+    with pytest.raises(DataFormatError, match=r"line 3, column 1: missing value .*delete its row"):
+        read_series(str(path), 1)

@@ -175,7 +175,8 @@ def plot_loss(steps, train_rmse, monitor_rmse=None, *, units="value",
     ax.set_xlabel("training step")
     ax.set_ylabel(_literal(f"RMSE ({units})"))
     ax.set_yscale("log")
-    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0), numticks=15))  # labels within a decade
+    # ticks at 1, 2 and 5 of each decade, so that a range within one decade is labelled
+    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0), numticks=15))
     ax.yaxis.set_major_formatter(ScalarFormatter())
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.grid(alpha=0.3)

@@ -639,6 +639,8 @@ def _check_date_order(path, data, labels, times):
         if np.all(steps <= 0) and np.any(steps < 0):
             hint = ("; the rows run newest first (down to "
                     f"{labels[-1]!r} on line {data[-1].line}): reverse their order")
+        elif times.dtype.kind == "M" and np.datetime_data(times.dtype)[0] in "hms":
+            hint = "; clocks set back for daylight saving? write the times in UTC"
         raise DataFormatError(
             f"{path}, lines {data[i].line} and {data[i + 1].line}: {what} ({labels[i]!r}, "
             f"then {labels[i + 1]!r}); expected one row per date, earliest first{hint}")
@@ -664,8 +666,8 @@ def _check_steps(path, data, labels, points, unit, show):
 
 def _check_time_gaps(path, data, labels, times):
     """Dates (date-times all at one time of day count as their dates) miss no period:
-    monthly or coarser ones no month; weekly ones, and daily ones on every day of
-    the week, no step. Daily dates of a trading week (``_trading_week``: weekdays
+    monthly or coarser ones no month; weekly ones no week (a row may sit on another
+    day of its week); daily ones on every day of the week no day. Daily dates of a trading week (``_trading_week``: weekdays
     only, Sunday to Thursday, Monday to Saturday...) may miss holidays."""
     dates, clock = _day_part(times) or (times, None)
 
@@ -680,7 +682,12 @@ def _check_time_gaps(path, data, labels, times):
         _check_month_days(path, data, labels, dates)
         days = dates.view(np.int64)
         step = _common_step(np.diff(days))
-        if step == 7 or (step == 1 and _trading_week(dates) is None):
+        if step == 7:  # one row a week, on any day of it (a holiday moves a Friday row)
+            weeks = (days + 3) // 7  # Monday-first weeks; 1970-01-01 was a Thursday
+            offset = int(days[0] - 7 * weeks[0])
+            _check_steps(path, data, labels, weeks, "week",
+                         lambda week: show(np.datetime64(int(7 * week + offset), "D")))
+        elif step == 1 and _trading_week(dates) is None:
             _check_steps(path, data, labels, days, "day",
                          lambda day: show(np.datetime64(int(day), "D")))
 

@@ -450,3 +450,31 @@ def test_day_month_year_dates_in_order_either_way_round_are_read(tmp_path, label
     path.write_text("Date,Close\n" + "".join(f"{label},{i + 1}\n"
                                              for i, label in enumerate(labels)))
     assert len(read_series(str(path), 1).values) == len(labels)
+
+
+def test_weekly_data_may_move_a_row_within_its_week_but_miss_no_week(tmp_path):
+    """stooq dates a week by its last trading day: Thursday 2023-04-06 for Good Friday."""
+    import datetime
+    from series_predictor.data_loader import read_series
+    from series_predictor.errors import DataFormatError
+    fridays = [datetime.date(2023, 1, 6) + datetime.timedelta(7 * k) for k in range(20)]
+    moved = [d - datetime.timedelta(1) if d == datetime.date(2023, 4, 7) else d
+             for d in fridays]
+    path = tmp_path / "w.csv"
+    path.write_text("Date,Close\n" + "".join(f"{d},{i}\n" for i, d in enumerate(moved)))
+    assert len(read_series(str(path), 1).values) == 20
+    gap = [d for d in moved if d != datetime.date(2023, 3, 3)]
+    path.write_text("Date,Close\n" + "".join(f"{d},{i}\n" for i, d in enumerate(gap)))
+    with pytest.raises(DataFormatError, match=r"2 week\(s\) later.*'2023-03-03' is missing"):
+        read_series(str(path), 1)
+
+
+def test_an_hour_repeated_when_clocks_go_back_says_so(tmp_path):
+    from series_predictor.data_loader import read_series
+    from series_predictor.errors import DataFormatError
+    hours = ["2021-10-31 00:00", "2021-10-31 01:00", "2021-10-31 02:00", "2021-10-31 02:00",
+             "2021-10-31 03:00"]
+    path = tmp_path / "h.csv"
+    path.write_text("time,load\n" + "".join(f"{h},{i}\n" for i, h in enumerate(hours)))
+    with pytest.raises(DataFormatError, match="lines 4 and 5: date repeated.*in UTC"):
+        read_series(str(path), 1)

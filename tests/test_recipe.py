@@ -13,7 +13,7 @@ from series_predictor.recipes import RECIPES
 
 
 def readme_recipe_table():
-    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    readme = open(os.path.join(ROOT, "docs", "recipes.md"), encoding="utf-8").read()
     section = readme.split("### The `seasonal` recipe", 1)[1].split("\n#", 1)[0]
     rows = re.findall(r"^\| `--([a-z-]+)` \| `([^`]*)` \|", section, re.M)
     return dict(rows)

@@ -104,6 +104,8 @@ _Shape.__doc__ = """The field count data rows must have, from the row on ``line`
 _Block = collections.namedtuple("_Block", "header data shape")
 
 
+# ---------------------------------------------------------------- rows and the data block
+
 def _fits(row, shape):
     """Whether ``row`` has ``shape.width`` fields: text in no more of them, and no
     fewer fields, though the last ones may be empty (``1949-01,112,`` under

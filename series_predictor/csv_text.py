@@ -274,6 +274,8 @@ def _joined(row, delimiter=","):
     return delimiter.join(row.cells)
 
 
+# ---------------------------------------------------------------- locale traps: split numbers
+
 def _looks_split(cells):
     """Whether ``cells`` read as one number split at commas: an integer, then groups
     of digits, the last one possibly with decimals (``1``, ``000``, ``000.5``)."""

@@ -79,7 +79,7 @@ def package_step_ms(p, x, y, steps):
     """ms per training step of predictor ``p`` on the full batch ``x, y``: one step per
     session.run on the default graph, ``MAX_STEPS_PER_RUN`` per run with fast_training
     (the time-major feed made per run, as ``train`` does)."""
-    from series_predictor.model import MAX_STEPS_PER_RUN, _time_major_batches
+    from series_predictor.fast_training import MAX_STEPS_PER_RUN, _time_major_batches
     if not p.fast_training:
         return 1e3 * timed(lambda: p._train_step(x, y), steps)
     chunk = min(steps, MAX_STEPS_PER_RUN)

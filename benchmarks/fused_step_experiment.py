@@ -37,7 +37,7 @@ sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 
 from bench import auto_windows, chapter_windows  # noqa: E402
 from series_predictor import SeriesPredictor  # noqa: E402
-from series_predictor.model import _adam_steps_loop, _time_major_batches  # noqa: E402
+from series_predictor.fast_training import _adam_steps_loop, _time_major_batches  # noqa: E402
 from series_predictor.tf_compat import tf  # noqa: E402
 
 STEPS = 200

@@ -193,15 +193,3 @@ def choose(loaded, config, split, progress):
                   f"seasonal naive's: {record['combination_ratio']:.3f} combined)")
     return AutoChoice([row["candidate"] for row in kept], settings,
                       _intervals(kept, known, origins, log), record)
-
-
-def format_choice(record):
-    """The auto recipe's choice as plain text."""
-    lines = [f"Auto recipe: {len(record['candidates'])} candidates scored on "
-             f"{len(record['origins'])} validation origins ({', '.join(record['origins'])}), "
-             f"{record['horizon']} points ahead each; RMSE / seasonal naive's:"]
-    for name, row in record["candidates"].items():
-        mark = "  kept" if name in record["chosen"] else ""
-        lines.append(f"  {name:24s} {row['validation_ratio']:6.3f}{mark}")
-    lines.append(f"  the kept candidates combined: {record['combination_ratio']:.3f}")
-    return "\n".join(lines)

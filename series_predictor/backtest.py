@@ -15,7 +15,9 @@ import tempfile
 import numpy as np
 
 from . import metrics, stages
+from .auto import minimum_training
 from .errors import SeriesTooShortError
+from .fitting import fit_run, plan_chapter
 from .intervals import coverage
 
 METHODS = ("lstm",) + metrics.BASELINES
@@ -68,7 +70,6 @@ def _score_origin(run, origin, horizon, season):
 
 def fit_origin(loaded, config, origin, horizon, progress):
     """Fit the chapter's pipeline on ``values[:origin]`` and score ``horizon`` points."""
-    from .chapter import fit_run, plan_chapter
     split = stages.Split(origin + horizon, origin, config.validation)
     quiet = stages.Progress(progress.log, quiet=True)
     run = plan_chapter(truncated(loaded, origin + horizon), config, quiet, split, future=False)
@@ -121,7 +122,6 @@ def plan_origins(run):
     minimum = stages.minimum_fit_length(config.seq_size, config.season, order,
                                         config.validation)
     if config.recipe == "auto":  # every origin chooses its own candidates
-        from .auto import minimum_training
         minimum = max(minimum, minimum_training(config.season, config.seq_size))
     return origins(run.prepared.split, config.backtest, config.season, minimum)
 
@@ -155,24 +155,3 @@ def run_backtest(run, points, progress):
         results.append(_score_origin(run, split.n_train, horizon, config.season))
     return dict(summarize(results, loaded.times, horizon, config.season),
                 normalization="each origin's fit part (no look-ahead)")
-
-
-def format_backtest(report, units):
-    """The backtest as a plain-text table."""
-    lines = [f"Backtest: {len(report['origins'])} origins ({report['origins'][0]} .. "
-             f"{report['origins'][-1]}, {report['stride']} apart), {report['horizon']} points "
-             f"ahead each, errors in {units}:",
-             f"{'':28s} {'mean RMSE':>10s} {'mean MAE':>10s} {'MASE':>7s}"]
-    decimals = metrics.decimals_for([row[k] for row in report["overall"].values()
-                                     for k in ("rmse", "mae")])
-    for method, row in report["overall"].items():
-        cells = [metrics.format_error(row["rmse"], decimals),
-                 metrics.format_error(row["mae"], decimals),
-                 metrics.format_error(row["mase"], 2)]
-        lines.append(f"{method.replace('_', ' '):28s} {cells[0]:>10s} {cells[1]:>10s} "
-                     f"{cells[2]:>7s}")
-    cover = report.get("interval_coverage")
-    if cover:
-        lines.append("Interval coverage over the origins: " + ", ".join(
-            f"{float(level):.0%} band holds {share:.0%}" for level, share in cover.items()))
-    return "\n".join(lines)

@@ -5,123 +5,16 @@ evaluate against naive baselines, and write a run folder you can keep.
 comes from ``ChapterConfig`` (``config.py``).
 """
 
-import dataclasses
-import os
-
-from . import auto, backtest, stages
+from . import backtest, stages
 from .config import ChapterConfig, check_config
 from .errors import TrainingDiverged
+from .fitting import fit_run, member_folders, plan_chapter
 from .outputs import write_outputs
 from .report import evaluate, format_report
-from .run_folder import check_input_outside, claimed, member_folder
+from .run_folder import check_input_outside, claimed
 
-
-@dataclasses.dataclass
-class ChapterResult:
-    """What ``run_chapter`` produced. Forecasts are in the series' own units.
-
-    Attributes:
-        config: the checked settings.
-        loaded: the series (``stages.LoadedSeries``).
-        candidates: one ``stages.Prepared`` per candidate (split, preprocessing,
-            windows); a run without ``--recipe auto`` has one.
-        tasks: the forecasts each member made (``stages.Task``).
-        times: task name -> ``[k]`` times of a hallucinated path's points.
-        members: one ``stages.Member`` per seed.
-        combined: the median of the kept members (``ensemble.Combined``).
-        envelopes: task name -> the plausible band its forecasts had to stay in.
-        intervals: the calibrated ``IntervalModel``, or None without a validation tail.
-        metrics: the evaluation (what ``metrics.json`` holds).
-        files: output name -> path.
-    """
-
-    config: ChapterConfig
-    loaded: object
-    candidates: list
-    tasks: list
-    times: dict
-    members: list = None
-    combined: object = None
-    envelopes: dict = None
-    intervals: object = None
-    metrics: dict = None
-    files: dict = None
-    auto: dict = None
-
-    @property
-    def prepared(self):
-        """The first candidate's preparation (the split is the same for all)."""
-        return self.candidates[0]
-
-    @property
-    def log_levels(self):
-        """True when every candidate models the log: envelopes and bands are then ratios."""
-        return all(p.preprocessing.transform.log for p in self.candidates)
-
-    @property
-    def one_step(self):
-        """``[n_test]`` one-step forecasts of the test period."""
-        return self.combined.forecasts["test one-step"]
-
-    @property
-    def hallucinated(self):
-        """``[max(n_test, horizon)]`` path fed back from the end of training."""
-        return self.combined.forecasts["hallucination"]
-
-    @property
-    def forecast(self):
-        """``[horizon]`` forecast past the end of the data."""
-        return self.combined.forecasts["forecast"]
-
-    @property
-    def history(self):
-        """The first member's TrainingHistory."""
-        return next((m.history for m in self.members if m.history is not None), None)
-
-
-def plan_run(loaded, config, split=None, future=True, candidates=None):
-    """Prepare ``loaded`` and list the forecasts to make -> ChapterResult (not yet fitted).
-
-    ``future=False`` leaves out the forecast past the end of ``loaded`` (a backtest's
-    origins forecast only up to their horizon); ``candidates`` (``stages.Candidate``)
-    replace the one the settings describe.
-    """
-    prepared = [stages.prepare_stage(loaded, config, split, candidate)
-                for candidate in (candidates or [None])]
-    tasks = stages.plan_tasks(prepared[0].split, config.horizon, future)
-    return ChapterResult(config, loaded, prepared, tasks,
-                         stages.future_times_stage(loaded, prepared[0].split, tasks))
-
-
-def plan_chapter(loaded, config, progress, split=None, future=True):
-    """``plan_run`` with the settings' own candidate, or, for ``--recipe auto``, with the
-    candidates ``auto.choose`` picks from the points before the split."""
-    if config.recipe != "auto":
-        return plan_run(loaded, config, split, future)
-    split = split or stages.split_stage(loaded, config, config.season)
-    choice = auto.choose(loaded, config, split, progress)
-    run = plan_run(loaded, choice.config, split, future, choice.candidates)
-    run.intervals, run.auto = choice.intervals, choice.record
-    return run
-
-
-def member_folders(run):
-    """``[(candidate, seed, folder name)]`` of every member of ``run``."""
-    seeds = stages.member_seeds(run.config, len(run.candidates))
-    return [(k, seed, member_folder(seed, len(seeds))) for k, seed in seeds]
-
-
-def fit_run(run, out, progress):
-    """Train every member into ``out``, forecast, combine and calibrate ``run`` in place."""
-    config, loaded, folders = run.config, run.loaded, member_folders(run)
-    run.members = [_member(run, progress, k, seed, os.path.join(out, folder), i, len(folders))
-                   for i, (k, seed, folder) in enumerate(folders)]
-    run.envelopes = stages.envelopes_for(loaded.values, run.tasks, config.season,
-                                         run.log_levels)
-    run.combined = stages.combine_stage(run.members, run.envelopes)
-    run.intervals = stages.interval_stage(run.combined, loaded, run.tasks, run.prepared.split,
-                                          run.log_levels) or run.intervals
-    return run
+# Moved names, re-exported so that old import paths keep working.
+from .fitting import ChapterResult, plan_run  # noqa: F401
 
 
 def run_chapter(config=None, *, log=print):
@@ -167,15 +60,3 @@ def _require_forecasts(run):
             f"no LSTM forecast ({', '.join(missing)}): every member diverged or left the "
             f"plausible range (first: {reasons[0] if reasons else 'no member'}); try a "
             "smaller --learning-rate, fewer --iterations, or --recipe auto")
-
-
-def _member(run, progress, candidate, seed, folder, i, total):
-    prepared = run.candidates[candidate]
-    name = "" if len(run.candidates) == 1 else f"{prepared.candidate.name}, "
-    progress.step(f"Training on {len(prepared.train_x)} windows of {run.config.seq_size} "
-                  f"from {run.loaded.path}"
-                  + (f" ({name}member {i + 1} of {total}, seed {seed})" if total > 1 else ""))
-    member = stages.train_member(prepared, run.loaded, run.tasks, run.config, seed, folder,
-                                 progress)
-    member.candidate = candidate
-    return member

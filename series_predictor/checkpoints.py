@@ -23,213 +23,23 @@ before TensorFlow reads a byte, so a damaged or mismatched checkpoint gives a
 ``CheckpointError`` naming the file. Paths are never globbed: any legal path works.
 """
 
-import codecs
 import contextlib
 import errno
-import hashlib
 import json
 import os
-import re
-import shutil
-import socket
-import tempfile
 
-from .errors import CheckpointError, CheckpointNotFoundError, OutputDirError
+from .atomic import digest, write_atomic
+from .checkpoint_files import (as_path, _current_base, _FILE_SUFFIX, _files_by_base,
+                               FORMAT_VERSION, _index_of, LEGACY_MODEL_ARGS_FILE, _metadata_path,
+                               MODEL_ARG_NAMES, _os_error_reason, PREFIX, _read_by_tensorflow,
+                               read_metadata, _read_record_quietly, read_state, _remove_files,
+                               _run_saver_op, _save_error, STATE_FILE, _tf, _weight_files,
+                               write_state)
+from .errors import CheckpointError, CheckpointNotFoundError
+from .owners import _HOST, _owner_is_gone
 
-FORMAT_VERSION = 1
-PREFIX = "model.ckpt"
-STATE_FILE = "checkpoint"
-LEGACY_MODEL_ARGS_FILE = "series_predictor.json"  # folder-wide; written before format 1
-MODEL_ARG_NAMES = ("input_dim", "seq_size", "hidden_dim")
-
-_INDEX_RE = re.compile(re.escape(PREFIX) + r"-(\d+)\.")
-_GLOB_CHARS = re.compile(r"[][*?\\]")  # TensorFlow's file pattern characters
-_FILE_SUFFIX = re.compile(r"\.(?:index|json|data-\d{5}-of-\d{5})$")
-_STATE_KEYS = ("model_checkpoint_path", "all_model_checkpoint_paths",
-               "all_model_checkpoint_timestamps", "last_preserved_timestamp")
-_STATE_LINE = re.compile(r'^\s*(\w+)\s*:\s*(?:"((?:[^"\\]|\\.)*)"|([-+.\deE]+))\s*$')
-_HOST = socket.gethostname()
-_live_owners = set()  # owner tokens of this process's open predictors
-
-
-def _tf():
-    from .tf_compat import tf
-    return tf
-
-
-def as_path(path):
-    """``path`` (str, bytes or path-like) as a str; undecodable bytes are kept."""
-    return os.fsdecode(os.fspath(path))
-
-
-# ---------------------------------------------------------------- ownership
-def register_owner(owner):
-    """Mark ``owner`` (a predictor's token) as open: its checkpoints are never pruned."""
-    _live_owners.add(owner)
-
-
-def release_owner(owner):
-    """Mark ``owner`` as closed: the next save into its folders may prune its files."""
-    _live_owners.discard(owner)
-
-
-def _process_exists(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (OSError, OverflowError, TypeError, ValueError):
-        return True  # not ours to signal, or unreadable: assume it runs
-    return True
-
-
-def _owner_is_gone(record):
-    """True when the predictor that wrote ``record`` is closed or its process ended."""
-    if record.get("owner") in _live_owners or record.get("host") != _HOST:
-        return False
-    pid = record.get("pid")
-    return pid == os.getpid() or not _process_exists(pid)
-
-
-# -------------------------------------------------------------- file names
-def _files_by_base(directory):
-    """``{"model.ckpt-N": [file names]}`` for every ``model.ckpt-N.*`` in ``directory``:
-    weights, metadata, and temporary files of a save."""
-    found = {}
-    for name in os.listdir(directory):
-        match = _INDEX_RE.match(name)
-        if match:
-            found.setdefault(match.group(0)[:-1], []).append(name)
-    return found
-
-
-def _weight_files(directory, base):
-    """Sorted names of TensorFlow's files of checkpoint ``base`` (index and data)."""
-    pattern = re.compile(re.escape(base) + r"\.(?:index|data-\d{5}-of-\d{5})$")
-    return sorted(name for name in os.listdir(directory) if pattern.match(name))
-
-
-def _remove_files(directory, names):
-    for name in names:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(os.path.join(directory, name))
-
-
-def _index_of(base):
-    return int(base.rsplit("-", 1)[1])
-
-
-# ------------------------------------------------------------ atomic writes
-def _fsync_folder(directory):
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _atomic_write_text(path, text):
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    tmp = f"{path}.tmp-{os.getpid()}-{os.urandom(4).hex()}"
-    try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise
-    _fsync_folder(os.path.dirname(path) or ".")
-
-
-def _read_bytes(path, what):
-    """The bytes of the file at ``path``, or None when it does not exist.
-
-    Raises:
-        CheckpointError: it exists but cannot be read (names ``what`` and ``path``).
-    """
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise CheckpointError(f"cannot read {what} {path!r}: {_os_error_reason(exc)}") \
-            from None
-
-
-# --------------------------------------------------------------- state file
-def write_state(directory, base):
-    """Point the ``checkpoint`` state file of ``directory`` at ``base`` (relative)."""
-    _atomic_write_text(os.path.join(directory, STATE_FILE),
-                       f'model_checkpoint_path: "{base}"\n'
-                       f'all_model_checkpoint_paths: "{base}"\n')
-
-
-def _unescape(text, path, number):
-    try:
-        return codecs.escape_decode(text.encode("utf-8"))[0].decode("utf-8")
-    except (ValueError, UnicodeError):
-        raise CheckpointError(f"checkpoint state file {path!r}, line {number}: "
-                              f"the path {text!r} is not a valid quoted string") from None
-
-
-def _parse_state(text, path):
-    """The path named by ``model_checkpoint_path`` in a state file's ``text``."""
-    expected = 'expected TensorFlow\'s format, a line model_checkpoint_path: "model.ckpt-N"'
-    named = None
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        match = _STATE_LINE.match(line)
-        if not match or match.group(1) not in _STATE_KEYS:
-            raise CheckpointError(f"checkpoint state file {path!r} is damaged: line {number} "
-                                  f"is {line[:80]!r}; {expected}")
-        if match.group(1) == "model_checkpoint_path" and match.group(2) is not None:
-            named = _unescape(match.group(2), path, number)
-    if not named:
-        state = "empty" if not text.strip() else "without a model_checkpoint_path"
-        raise CheckpointError(f"checkpoint state file {path!r} is {state}; {expected}")
-    return named
-
-
-def read_state(directory):
-    """The prefix the state file of ``directory`` names, or None without a state file.
-
-    A relative path is taken inside ``directory``; an absolute one (older versions
-    wrote those) by its file name inside ``directory``, so a moved or copied folder
-    restores its own files.
-
-    Raises:
-        CheckpointError: the state file is unreadable, empty or garbled.
-    """
-    path = os.path.join(directory, STATE_FILE)
-    raw = _read_bytes(path, "checkpoint state file")
-    if raw is None:
-        return None
-    named = _parse_state(raw.decode("utf-8", errors="replace"), path)
-    if os.path.isabs(named):
-        named = os.path.basename(named)
-    elif named != os.path.basename(named) or named in ("", ".", ".."):
-        raise CheckpointError(f"checkpoint state file {path!r} names {named!r}, which is not "
-                              "a checkpoint inside its folder (changed by hand?)")
-    return os.path.join(directory, named)
-
-
-def _current_base(directory):
-    """The base name the state file names, or None when it names none or is unreadable."""
-    with contextlib.suppress(CheckpointError):
-        prefix = read_state(directory)
-        return None if prefix is None else os.path.basename(prefix)
-    return None
-
-
-# ----------------------------------------------------------------- metadata
-def _metadata_path(prefix):
-    return prefix + ".json"
+# Moved names, re-exported so that old import paths keep working.
+from .owners import register_owner, release_owner  # noqa: F401
 
 
 def _owner_record(owner):
@@ -257,168 +67,12 @@ def _claim(directory, owner):
 
 def _file_digest(path, sync=False):
     """``{"size": bytes, "sha256": hex}`` of the file at ``path``."""
-    digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-            size += len(chunk)
-        if sync:
-            os.fsync(handle.fileno())
-    return {"size": size, "sha256": digest.hexdigest()}
-
-
-def _read_json(path):
-    """The object in the JSON file at ``path``, or None when it does not exist."""
-    raw = _read_bytes(path, "checkpoint metadata")
-    if raw is None:
-        return None
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
-        raise CheckpointError(f"checkpoint metadata {path!r} is damaged: not valid JSON "
-                              "(written by a save that did not finish?)") from None
-
-
-def _read_record_quietly(directory, base):
-    """The metadata of ``base``: a dict, None without a file, False when unreadable."""
-    try:
-        record = _read_json(_metadata_path(os.path.join(directory, base)))
-    except CheckpointError:
-        return False
-    return record if record is None or isinstance(record, dict) else False
-
-
-def read_metadata(prefix):
-    """The complete metadata of the checkpoint ``prefix``, or None for an older checkpoint.
-
-    Raises:
-        CheckpointError: the metadata is unreadable, incomplete or of a newer format.
-    """
-    path = _metadata_path(prefix)
-    record = _read_json(path)
-    if record is None:
-        return None
-    if not isinstance(record, dict) or not isinstance(record.get("format"), int):
-        raise CheckpointError(f"checkpoint metadata {path!r} is damaged: expected an object "
-                              "with a format version")
-    if record["format"] > FORMAT_VERSION:
-        raise CheckpointError(f"checkpoint metadata {path!r} has format {record['format']}, "
-                              f"newer than this version reads ({FORMAT_VERSION}); upgrade "
-                              "series-predictor")
-    files = record.get("files")
-    model_args = record.get("model_args")
-    if record.get("complete") is not True or not isinstance(files, dict) \
-            or not all(isinstance(entry, dict) for entry in files.values()) \
-            or not isinstance(model_args, dict) \
-            or not all(type(model_args.get(name)) is int for name in MODEL_ARG_NAMES):
-        raise CheckpointError(f"checkpoint {prefix!r} is incomplete: {path!r} lacks its files "
-                              "or model arguments (its save did not finish)")
-    return record
-
-
-# ------------------------------------------------------------ TensorFlow I/O
-def _os_reason(text):
-    """The operating system's words for the first errno message found in ``text``."""
-    for code in sorted(errno.errorcode):
-        words = os.strerror(code)
-        if len(words) > 8 and not words.startswith("Unknown error") and words in text:
-            return words
-    return None
-
-
-def _tf_reason(exc):
-    """One line saying why a TensorFlow op failed, without its node and stack text."""
-    message = getattr(exc, "message", None) or str(exc)
-    reason = _os_reason(message)
-    if reason:
-        return reason
-    skip = ("Graph execution error", "Detected at node", "File ", "Node:", "[[", "Original")
-    lines = [line.strip() for line in message.splitlines()]
-    lines = [line for line in lines if line and not line.startswith(skip)]
-    return lines[0] if lines else type(exc).__name__
-
-
-def _os_error_reason(exc):
-    return exc.strerror or str(exc) or type(exc).__name__
-
-
-def _save_error(directory, exc):
-    """The one-line OutputDirError for a save into ``directory`` that raised ``exc``."""
-    reason = _tf_reason(exc) if isinstance(exc, _tf().errors.OpError) else _os_error_reason(exc)
-    return OutputDirError(f"cannot save a checkpoint into {directory!r}: {reason}")
-
-
-def _tf_path(path):
-    """``path`` as the bytes TensorFlow's file system takes literally: absolute (so a
-    relative ``s3:/...`` is no URL) and in the file system's own encoding."""
-    return os.fsencode(path if os.path.isabs(path) else os.path.join(os.getcwd(), path))
-
-
-def _run_saver_op(sess, saver_def, op_name, prefix):
-    from .tf_compat import quiet_known_tf_lines
-    with quiet_known_tf_lines():
-        sess.run(op_name, {saver_def.filename_tensor_name: _tf_path(prefix)})
+    return {"size": os.path.getsize(path), "sha256": digest(path, sync=sync)}
 
 
 def _run_save_op(sess, saver_def, prefix):
     """Write the session's variables as TensorFlow's files of ``prefix``."""
     _run_saver_op(sess, saver_def, saver_def.save_tensor_name, prefix)
-
-
-def _tf_reads_as_is(path):
-    """False for a path TensorFlow's readers would misread.
-
-    Its restore op and checkpoint reader look the index file up as a file pattern,
-    so ``[``, ``]``, ``*``, ``?`` and ``\\`` break them; and they take text, so the
-    path must be UTF-8.
-    """
-    try:
-        path.encode("utf-8")
-    except UnicodeError:
-        return False
-    return not _GLOB_CHARS.search(path)
-
-
-@contextlib.contextmanager
-def _tf_readable(prefix, names):
-    """A prefix TensorFlow reads as-is: ``prefix``, or links to ``names`` in a temp folder."""
-    if _tf_reads_as_is(prefix):
-        yield prefix
-        return
-    folder = tempfile.mkdtemp(prefix="series-predictor-restore-")
-    try:
-        if not _tf_reads_as_is(folder):
-            raise CheckpointError(f"cannot read checkpoint {prefix!r}: its path and the "
-                                  f"temporary folder {folder!r} both hold [ ] * ? or \\")
-        base = os.path.basename(prefix)
-        for name in names:
-            source = os.path.join(os.path.dirname(prefix), name)
-            alias = os.path.join(folder, "ckpt" + name[len(base):])
-            try:
-                os.symlink(os.path.abspath(source), alias)
-            except OSError:
-                shutil.copyfile(source, alias)
-        yield os.path.join(folder, "ckpt")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _read_by_tensorflow(prefix, doing):
-    """Yield a path by which TensorFlow reads ``prefix``; wrap its errors in CheckpointError.
-
-    ``doing`` names the action in the message: "cannot <doing> checkpoint '<prefix>': why".
-    """
-    directory, base = os.path.split(prefix)
-    tf = _tf()
-    try:
-        with _tf_readable(prefix, _weight_files(directory or ".", base)) as readable:
-            yield readable
-    except CheckpointError:
-        raise
-    except (tf.errors.OpError, OSError, ValueError) as exc:
-        raise CheckpointError(f"cannot {doing} checkpoint {prefix!r}: {_tf_reason(exc)}") \
-            from None
 
 
 # --------------------------------------------------------------------- save
@@ -439,8 +93,9 @@ def _write_checkpoint(sess, saver_def, directory, base, record):
              for name in _weight_files(directory, base)}
     if not any(name.endswith(".index") for name in files):
         raise OSError(errno.ENOENT, "TensorFlow wrote no index file")
-    _atomic_write_text(_metadata_path(prefix),
-                       json.dumps({**record, "complete": True, "files": files}, indent=2) + "\n")
+    write_atomic(_metadata_path(prefix),
+                 json.dumps({**record, "complete": True, "files": files}, indent=2) + "\n",
+                 sync=True)
 
 
 def save(sess, saver_def, directory, *, owner, model_args, step=None):

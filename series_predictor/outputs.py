@@ -11,7 +11,7 @@ import os
 import numpy as np
 
 from . import plots
-from .report import json_ready
+from .json_values import json_ready
 from .run_folder import MANIFEST, digest, write_manifest, write_text  # noqa: F401
 
 PNG_FILES = ("predictions.png", "hallucinations.png", "loss.png", "forecast.png")

@@ -9,11 +9,12 @@ file (a header, units) is drawn literally: a ``$`` is not taken for mathtext.
 
 import os
 import textwrap
-import uuid
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
+
+from .atomic import write_atomic
 
 BAND_ALPHA = {0.8: 0.30, 0.95: 0.15}
 TITLE_WIDTH = 80  # characters per title line: a 7-9 inch figure shows about 90
@@ -34,16 +35,7 @@ def _save(fig, path):
         return fig
     path = os.fspath(path)
     extension = os.path.splitext(path)[1].lstrip(".").lower() or "png"
-    tmp = os.path.join(os.path.dirname(os.path.abspath(path)),
-                       f".tmp-{uuid.uuid4().hex}.{extension}")
-    try:
-        with open(tmp, "xb") as stream:
-            fig.savefig(stream, dpi=100, format=extension)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, lambda stream: fig.savefig(stream, dpi=100, format=extension))
     return fig
 
 

@@ -3,7 +3,6 @@
 """
 
 import dataclasses
-import math
 import os
 
 from . import metrics
@@ -188,12 +187,10 @@ def format_report(report):
         lines.append(f"Validation tail {start_v} .. {end_v} (carved from training{chose}):")
         lines += _rows(report["validation"], ("lstm", "seasonal_naive"), season, decimals)
     if report.get("auto"):
-        from .auto import format_choice
         lines.append(format_choice(report["auto"]))
     lines += _ensemble_lines(report.get("ensemble"), report.get("auto"), decimals)
     lines += _interval_lines(report.get("intervals"))
     if report.get("backtest"):
-        from .backtest import format_backtest
         lines.append(format_backtest(report["backtest"], report["units"]))
     lines += [f"Warning: {text}" for text in report["warnings"]]
     return "\n".join(lines)
@@ -228,12 +225,34 @@ def _interval_lines(intervals):
             f"the {cover} of the points"]
 
 
-def json_ready(value):
-    """``value`` with every non-finite float replaced by None, so the JSON stays valid."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): json_ready(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_ready(v) for v in value]
-    return value
+def format_choice(record):
+    """The auto recipe's choice as plain text."""
+    lines = [f"Auto recipe: {len(record['candidates'])} candidates scored on "
+             f"{len(record['origins'])} validation origins ({', '.join(record['origins'])}), "
+             f"{record['horizon']} points ahead each; RMSE / seasonal naive's:"]
+    for name, row in record["candidates"].items():
+        mark = "  kept" if name in record["chosen"] else ""
+        lines.append(f"  {name:24s} {row['validation_ratio']:6.3f}{mark}")
+    lines.append(f"  the kept candidates combined: {record['combination_ratio']:.3f}")
+    return "\n".join(lines)
+
+
+def format_backtest(report, units):
+    """The backtest as a plain-text table."""
+    lines = [f"Backtest: {len(report['origins'])} origins ({report['origins'][0]} .. "
+             f"{report['origins'][-1]}, {report['stride']} apart), {report['horizon']} points "
+             f"ahead each, errors in {units}:",
+             f"{'':28s} {'mean RMSE':>10s} {'mean MAE':>10s} {'MASE':>7s}"]
+    decimals = metrics.decimals_for([row[k] for row in report["overall"].values()
+                                     for k in ("rmse", "mae")])
+    for method, row in report["overall"].items():
+        cells = [metrics.format_error(row["rmse"], decimals),
+                 metrics.format_error(row["mae"], decimals),
+                 metrics.format_error(row["mase"], 2)]
+        lines.append(f"{method.replace('_', ' '):28s} {cells[0]:>10s} {cells[1]:>10s} "
+                     f"{cells[2]:>7s}")
+    cover = report.get("interval_coverage")
+    if cover:
+        lines.append("Interval coverage over the origins: " + ", ".join(
+            f"{float(level):.0%} band holds {share:.0%}" for level, share in cover.items()))
+    return "\n".join(lines)

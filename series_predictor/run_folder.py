@@ -16,8 +16,9 @@ import json
 import os
 import sys
 import tempfile
-import uuid
 
+from .atomic import digest, write_atomic
+from .atomic import write_atomic as write_text  # noqa: F401 (the old name; cli and outputs use it)
 from .errors import FolderInUseError, OutputDirError, RunFolderError
 
 MANIFEST = "run.json"
@@ -172,34 +173,6 @@ def claimed(out, member_folders):
         yield folder
 
 
-def temporary_path(path):
-    """A fresh name beside ``path`` for writing it whole before a rename."""
-    folder = os.path.dirname(os.path.abspath(path))
-    return os.path.join(folder, f".tmp-{uuid.uuid4().hex}-{os.path.basename(path)}")
-
-
-def write_text(path, text):
-    """Write ``text`` to ``path`` whole or not at all (permissions follow the umask)."""
-    tmp = temporary_path(path)
-    try:
-        with open(tmp, "x", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def digest(path):
-    """SHA-256 of a file, as hex."""
-    sha = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
-
-
 def _self_digest(manifest):
     body = {k: v for k, v in manifest.items() if k != "self_digest"}
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
@@ -211,7 +184,7 @@ def write_manifest(folder, content, files):
     manifest = dict(content, format=FORMAT,
                     files={rel: digest(os.path.join(folder, rel)) for rel in files})
     manifest["self_digest"] = _self_digest(manifest)
-    write_text(os.path.join(folder, MANIFEST), json.dumps(manifest, indent=2) + "\n")
+    write_atomic(os.path.join(folder, MANIFEST), json.dumps(manifest, indent=2) + "\n")
     return manifest
 
 

@@ -10,7 +10,7 @@ same result bit for bit.
 import numpy as np
 import pytest
 
-from series_predictor import model
+from series_predictor import fast_training, model
 from series_predictor.errors import TrainingDiverged, TrainingInterrupted
 from simple_regression import SeriesPredictor
 
@@ -53,7 +53,7 @@ def test_fast_losses_and_predictions_equal_the_default_routes(input_dim, seq_siz
 
 
 def test_chunks_capped_below_the_report_interval_give_the_same_losses(monkeypatch):
-    monkeypatch.setattr(model, "MAX_STEPS_PER_RUN", 7)
+    monkeypatch.setattr(fast_training, "MAX_STEPS_PER_RUN", 7)
     x, y = windows(20, 5, 1)
     runs = train_both(1, 5, x, y, x[:6], y[:6], iterations=45, report_every=10)
     np.testing.assert_allclose(runs[True][0].loss, runs[False][0].loss, rtol=RTOL, atol=ATOL)
@@ -73,7 +73,7 @@ def test_a_chunk_ends_at_the_next_report_step(first, iterations, report_every, s
 
 def test_large_batches_take_fewer_steps_per_run(monkeypatch):
     x, y = windows(40, 5, 1)
-    monkeypatch.setattr(model, "MAX_WINDOW_VALUES_PER_RUN", 40 * 5 * 3)  # 3 steps a run
+    monkeypatch.setattr(fast_training, "MAX_WINDOW_VALUES_PER_RUN", 40 * 5 * 3)  # 3 steps a run
     with SeriesPredictor(1, 5, 4, seed=0, fast_training=True) as p:
         steps, real = [], p._train_steps
         monkeypatch.setattr(p, "_train_steps", lambda *args: steps.append(args[2]) or real(*args))

@@ -12,6 +12,13 @@ from .intervals import coverage
 NAMES = {"lstm": "LSTM", "persistence": "persistence (last value)",
          "seasonal_naive": "seasonal naive (lag {season})",
          "climatology": "climatology (season means)"}
+AUTO_NAME = "auto: structures + LSTM"  # --recipe auto forecasts with both, combined
+
+
+def forecast_name(auto):
+    """The name of the run's forecast in rows and legends: "LSTM", or for ``--recipe
+    auto`` (``auto`` true) the chosen structures with their networks."""
+    return AUTO_NAME if auto else NAMES["lstm"]
 
 
 def period_scores(lstm, baselines, actual):
@@ -112,8 +119,34 @@ def evaluate(run):
         "paths hallucinated from inside the validation tail")
     if run.auto is not None:
         report["auto"] = run.auto
+    report["verdict"] = verdict(report)
     report["warnings"] = warnings(report, config, combined)
     return report
+
+
+def _and(words):
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def beaten_by(period):
+    """The baselines with a lower RMSE than the forecast in ``period`` (all of them when
+    there is no forecast)."""
+    own = period["lstm"]["rmse"]
+    return [name for name in metrics.BASELINES
+            if own is None or (period[name]["rmse"] is not None and period[name]["rmse"] < own)]
+
+
+def verdict(report):
+    """One plain sentence: which baselines beat the forecast on the test period, by RMSE
+    (the hallucinated path, then the one-step predictions)."""
+    words = lambda names: _and([n.replace("_", " ") for n in names])  # noqa: E731
+    multi, one = beaten_by(report["hallucination"]), beaten_by(report["one_step"])
+    first = (f"The forecast loses to {words(multi)} on the test period" if multi else
+             "The forecast beats persistence, seasonal naive and climatology on the test "
+             "period")
+    second = ("beats them all" if not one else
+              f"loses to {words(one)}" + (" too" if one == multi else ""))
+    return f"{first} (hallucination RMSE); one step ahead it {second}."
 
 
 def _loses_on_validation(report):
@@ -149,11 +182,14 @@ def warnings(report, config, combined):
                    "optimistic; pass --validation N to keep the test period unseen")
     auto = report.get("auto")
     if auto and not auto["beats_seasonal_naive_on_validation"]:
-        out.append("no candidate of the auto recipe beats seasonal naive on the validation "
-                   "origins; expect the LSTM to lose to it on the test period too")
+        out.append("the auto recipe's kept candidates combined (the structures its forecast "
+                   "is made of) do not beat seasonal naive on the validation origins (RMSE "
+                   f"ratio {auto['combination_ratio']:.3f}); expect the forecast to lose to "
+                   "it on the test period too")
     lost = _loses_on_validation(report)
     if lost:
-        out.append("on the validation tail the LSTM loses to seasonal naive ("
+        out.append(f"on the validation tail the {forecast_name(auto)} forecast loses to "
+                   "seasonal naive ("
                    + " and ".join(k.replace("_", "-") for k in lost)
                    + "); expect the same on the test period")
     return out
@@ -163,10 +199,10 @@ def _number(value, width, decimals):
     return f"{metrics.format_error(value, decimals):>{width}s}"
 
 
-def _rows(period, names, season, decimals):
+def _rows(period, names, season, decimals, auto=False):
     for key in names:
         one, multi = period["one_step"][key], period["hallucination"][key]
-        label = NAMES[key].format(season=season)
+        label = forecast_name(auto) if key == "lstm" else NAMES[key].format(season=season)
         yield (f"{label:28s} {_number(one['rmse'], 14, decimals)} "
                f"{_number(one['mae'], 8, decimals)} {_number(multi['rmse'], 19, decimals)} "
                f"{_number(multi['mae'], 8, decimals)}")
@@ -181,12 +217,15 @@ def format_report(report):
     lines = [f"Test period {start} .. {end} ({report['n_test']} points), "
              f"errors in {report['units']}:",
              f"{'':28s} {'one-step RMSE':>14s} {'MAE':>8s} {'hallucination RMSE':>19s} {'MAE':>8s}",
-             *_rows(report, NAMES, season, decimals)]
+             *_rows(report, NAMES, season, decimals, bool(report.get("auto")))]
+    if report.get("verdict"):
+        lines.append(report["verdict"])
     if report.get("validation"):
         start_v, end_v = report["validation_period"]
         chose = "; chose early stopping" if report["settings"]["patience"] else ""
         lines.append(f"Validation tail {start_v} .. {end_v} (carved from training{chose}):")
-        lines += _rows(report["validation"], ("lstm", "seasonal_naive"), season, decimals)
+        lines += _rows(report["validation"], ("lstm", "seasonal_naive"), season, decimals,
+                       bool(report.get("auto")))
     if report.get("auto"):
         from .auto import format_choice
         lines.append(format_choice(report["auto"]))
@@ -194,7 +233,8 @@ def format_report(report):
     lines += _interval_lines(report.get("intervals"))
     if report.get("backtest"):
         from .backtest import format_backtest
-        lines.append(format_backtest(report["backtest"], report["units"]))
+        lines.append(format_backtest(report["backtest"], report["units"],
+                                     forecast_name(bool(report.get("auto")))))
     lines += [f"Warning: {text}" for text in report["warnings"]]
     return "\n".join(lines)
 
@@ -213,7 +253,7 @@ def _ensemble_lines(ensemble, auto=None, decimals=1):
     how = (f"the mean over {len(auto['chosen'])} candidates of the median of their members, "
            f"{len(kept)} of {len(ensemble['members'])} kept" if auto else
            f"the median of {len(kept)} of {len(ensemble['members'])} members")
-    return [f"LSTM is {how} (seeds {ensemble['seeds'][0]}..{ensemble['seeds'][-1]}): "
+    return [f"{forecast_name(auto)} is {how} (seeds {ensemble['seeds'][0]}..{ensemble['seeds'][-1]}): "
             f"member RMSE one-step {shown(min(one))}..{shown(max(one))}, hallucination "
             f"{shown(min(multi))}..{shown(max(multi))}; mean spread (std) "
             f"{shown(spread['one_step_std_mean'])} and {shown(spread['hallucination_std_mean'])}"]

@@ -173,8 +173,23 @@ def format_backtest(report, units, name="LSTM"):
         label = name if method == "lstm" else method.replace("_", " ")
         lines.append(f"{label:28s} {cells[0]:>10s} {cells[1]:>10s} "
                      f"{cells[2]:>7s}")
+    lines.append(backtest_verdict(report))
     cover = report.get("interval_coverage")
     if cover:
         lines.append("Interval coverage over the origins: " + ", ".join(
             f"{float(level):.0%} band holds {share:.0%}" for level, share in cover.items()))
     return "\n".join(lines)
+
+
+def backtest_verdict(report):
+    """One plain sentence: the baselines with a lower mean RMSE than the forecast over
+    the origins, or that it beats them all."""
+    overall = report["overall"]
+    own = overall["lstm"]["rmse"]
+    better = [m.replace("_", " ") for m in metrics.BASELINES
+              if own is None or (overall[m]["rmse"] is not None and overall[m]["rmse"] < own)]
+    where = f"over the {len(report['origins'])} origins (mean RMSE)"
+    if not better:
+        return f"The forecast beats every baseline {where}."
+    names = better[0] if len(better) == 1 else ", ".join(better[:-1]) + " and " + better[-1]
+    return f"The forecast loses to {names} {where}."

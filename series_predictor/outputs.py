@@ -138,19 +138,20 @@ def band_note(run):
     """Why a forecast figure has no 80%/95% bands, fitted to the run's settings, or None."""
     if run.intervals is not None:
         return None
-    validation = run.config.validation
+    validation, config = run.config.validation, run.config
+    example = max(2 * config.season, 2 * config.seq_size)  # at least seq_size (config.py)
     if run.auto is not None:
         why = "the validation origins' forecasts could not calibrate them"
     elif validation == 0:
         why = ("they are calibrated on a validation tail, and this run has none: "
-               f"add --validation N (e.g. --validation {2 * run.config.season}), "
+               f"add --validation N (e.g. --validation {example}), "
                "or use --recipe auto")
     elif validation == 1:
         why = ("a validation tail of 1 point leaves no origin inside it to calibrate them "
                "on: use --validation 2 or more")
     else:
-        why = ("the forecasts from inside the validation tail left the plausible range, "
-               "so they could not calibrate them")
+        why = ("the forecasts from inside the validation tail could not calibrate them "
+               "(they left the plausible range, or were not positive under --log)")
     return f"No 80%/95% bands: {why}."
 
 

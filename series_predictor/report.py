@@ -188,7 +188,7 @@ def warnings(report, config, combined):
                    "it on the test period too")
     lost = _loses_on_validation(report)
     if lost:
-        out.append(f"on the validation tail the {forecast_name(auto)} forecast loses to "
+        out.append("on the validation tail the forecast loses to "
                    "seasonal naive ("
                    + " and ".join(k.replace("_", "-") for k in lost)
                    + "); expect the same on the test period")

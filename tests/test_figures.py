@@ -193,7 +193,7 @@ def test_without_a_season_the_baseline_is_persistence(book_run):
 
 @pytest.mark.parametrize("validation, words", [
     (0, "add --validation N"), (1, "use --validation 2 or more"),
-    (12, "left the plausible range")])
+    (12, "they left the plausible range")])
 def test_the_band_note_fits_the_settings(book_run, validation, words):
     run = dataclasses.replace(book_run, intervals=None, auto=None,
                               config=dataclasses.replace(book_run.config, validation=validation))

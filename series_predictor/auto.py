@@ -159,15 +159,16 @@ def _intervals(kept, known, origins, log):
     return calibrate([p[:len(a)] for p, a in zip(paths, actual)], actual, log=log)
 
 
-def _record(rows, kept, origins, times, horizon):
-    best = rows[0]["score"] if rows else None
+def _record(rows, kept, origins, times, horizon, combination):
+    """The choice for metrics.json. Its verdict judges what is forecast: the kept
+    candidates combined (``combination``, their mean path's RMSE ratio), not the best one."""
     return {"origins": [str(times[o]) for o in origins], "horizon": horizon,
             "candidates": {row["candidate"].name: {
                 "validation_ratio": row["score"], "per_origin": row["per_origin"],
                 "transform": row["candidate"].transform.describe()} for row in rows},
             "chosen": [row["candidate"].name for row in kept],
-            "beats_seasonal_naive_on_validation": bool(best is not None and best < 1),
-            "combination_ratio": None}
+            "beats_seasonal_naive_on_validation": bool(combination < 1),
+            "combination_ratio": float(combination)}
 
 
 def choose(loaded, config, split, progress):
@@ -180,11 +181,10 @@ def choose(loaded, config, split, progress):
     known = loaded.values[:split.n_train]
     origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size)
     kept = rows[:TOP_K]
-    record = _record(rows, kept, origins, loaded.times, split.n_test)
     combination = np.exp(np.mean([np.log(_ratio(np.mean([r["paths"][o] for r in kept], 0),
                                                 known, o, split.n_test, config.season))
                                   for o in origins]))
-    record["combination_ratio"] = float(combination)
+    record = _record(rows, kept, origins, loaded.times, split.n_test, combination)
     windows = split.n_train - config.seq_size
     settings = config if config.batch_size is not None or windows <= MAX_FULL_BATCH \
         else dataclasses.replace(config, batch_size=BATCH)

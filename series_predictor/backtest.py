@@ -146,12 +146,13 @@ def run_backtest(run, points, progress):
     config, horizon = backtest_config(run.config), split.n_test
     reuse_last = run.config.normalize == "train"
     results = []
-    for k, origin in enumerate(points[:-1] if reuse_last else points):
-        progress.step(f"Backtest origin {k + 1} of {len(points)}: fit on "
-                      f"{loaded.times[0]}..{loaded.times[origin - 1]}, forecast "
+    for k, origin in enumerate(points):
+        reused = reuse_last and k == len(points) - 1
+        progress.step(f"Backtest origin {k + 1} of {len(points)}: "
+                      + ("the run itself, already " if reused else "")
+                      + f"fit on {loaded.times[0]}..{loaded.times[origin - 1]}, forecast "
                       f"{loaded.times[origin]}..{loaded.times[origin + horizon - 1]}")
-        results.append(fit_origin(loaded, config, origin, horizon, progress))
-    if reuse_last:
-        results.append(_score_origin(run, split.n_train, horizon, config.season))
+        results.append(_score_origin(run, origin, horizon, config.season) if reused
+                       else fit_origin(loaded, config, origin, horizon, progress))
     return dict(summarize(results, loaded.times, horizon, config.season),
                 normalization="each origin's fit part (no look-ahead)")

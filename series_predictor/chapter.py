@@ -58,5 +58,22 @@ def _require_forecasts(run):
         reasons = [why for by_task in run.combined.dropped.values() for why in by_task.values()]
         raise TrainingDiverged(
             f"no LSTM forecast ({', '.join(missing)}): every member diverged or left the "
-            f"plausible range (first: {reasons[0] if reasons else 'no member'}); try a "
-            "smaller --learning-rate, fewer --iterations, or --recipe auto")
+            f"plausible range (first: {reasons[0] if reasons else 'no member'}); try "
+            + remedies(run.config))
+
+
+# Runs shorter than this are not advised to train fewer steps: they drifted off in fewer.
+FEW_ITERATIONS = 100
+
+
+def remedies(config):
+    """What to try when no member gave a forecast, fitted to ``config``: a smaller
+    learning rate always; fewer iterations only for a long run; the auto recipe when
+    not already in use."""
+    out = [f"a smaller --learning-rate (this run: {config.learning_rate:g})"]
+    if config.iterations >= FEW_ITERATIONS:
+        out.append(f"fewer --iterations (this run: {config.iterations})")
+    if config.recipe != "auto":
+        out.append("--recipe auto")
+    return ", ".join(out[:-1]) + " or " + out[-1] if len(out) > 1 else out[0]
+

@@ -125,7 +125,8 @@ def _run_forecast(argv, prog):
         from .run_folder import check_input_outside
         check_input_outside(args.out, "--out", kept.folder,
                             [m["folder"] for m in kept.manifest["members"]])
-    text = kept.forecast(args.horizon).to_csv()
+    forecast = kept.forecast(args.horizon)
+    text = forecast.to_csv()
     if args.out is None:
         _print(text, end="")
     else:
@@ -134,6 +135,8 @@ def _run_forecast(argv, prog):
             write_text(args.out, text)
         except OSError as exc:
             raise SettingError(f"cannot write {args.out!r}: {exc.strerror or exc}") from None
+        _print(f"Wrote {args.out} ({len(forecast.times)} points past the data, "
+               f"{forecast.times[0]} .. {forecast.times[-1]})")
 
 
 def _dispatch(argv, prog):

@@ -90,8 +90,17 @@ def _escape_reason(name, envelope, path):
     if escape is None:
         return None
     low, high = envelope.bounds(escape + 1)
-    return (f"its {name.replace('_', ' ')} forecast left the plausible range "
+    return (f"its {forecast_words(name)} left the plausible range "
             f"{_plain(low[-1])}..{_plain(high[-1])} at step {escape + 1}")
+
+
+def forecast_words(name):
+    """A task's forecast in words: "hallucination forecast", "test one-step forecast",
+    and "forecast past the data" for the task named "forecast" (never "forecast forecast")."""
+    words = name.replace("_", " ")
+    if words == "forecast":
+        return "forecast past the data"
+    return words if words.endswith("forecast") else f"{words} forecast"
 
 
 def _plain(value):

@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from . import plots
+from . import metrics, plots, report
 from .json_values import json_ready
 from .run_folder import MANIFEST, digest, write_manifest, write_text  # noqa: F401
 
@@ -95,6 +95,7 @@ def write_figures(folder, run):
             loaded.times, loaded.values, split.n_train, run.times["hallucination"], path,
             units=loaded.units, path=paths["hallucinations.png"],
             bands=run.intervals.bands(path) if run.intervals is not None else None,
+            baseline=baseline_path(run, split.n_train, len(path)), note=band_note(run),
             title=f"Hallucination: {len(path)} steps fed back from the end of training"
                   + _title_suffix(run, "hallucination"))
     _write_forecast_figure(run, paths["forecast.png"])
@@ -102,7 +103,7 @@ def write_figures(folder, run):
     if run.metrics.get("backtest"):
         paths["backtest.png"] = os.path.join(folder, "backtest.png")
         plots.plot_backtest(run.metrics["backtest"], units=loaded.units,
-                            path=paths["backtest.png"])
+                            path=paths["backtest.png"], names={"lstm": forecast_name(run)})
     return paths
 
 
@@ -110,11 +111,48 @@ def _write_forecast_figure(run, path):
     forecast = run_forecast(run)
     if forecast.point is None:
         return _no_forecast(run.loaded, path)
-    return plots.plot_forecast(run.loaded.times, run.loaded.values, forecast.times,
+    values = run.loaded.values
+    return plots.plot_forecast(run.loaded.times, values, forecast.times,
                                forecast.point, units=run.loaded.units, bands=forecast.bands,
-                               path=path, title=f"Forecast: {len(forecast.point)} points past "
-                                                "the end of the data"
-                                                + _title_suffix(run, "forecast"))
+                               baseline=baseline_path(run, len(values), len(forecast.point)),
+                               note=band_note(run), path=path,
+                               title=f"Forecast: {len(forecast.point)} points past "
+                                     "the end of the data" + _title_suffix(run, "forecast"))
+
+
+def forecast_name(run):
+    """What the run's forecast is, as its rows and legends name it."""
+    return report.forecast_name(run.auto is not None)
+
+
+def baseline_path(run, origin, count):
+    """``(label, [count])``: the naive forecast from ``origin`` that the table compares
+    the LSTM with: seasonal naive, or persistence when there is no season (season 1)."""
+    season = run.config.season
+    name = "seasonal_naive" if season > 1 else "persistence"
+    path = metrics.multi_step_baselines(run.loaded.values, origin, count, season)[name]
+    return report.NAMES[name].format(season=season), path
+
+
+def band_note(run):
+    """Why a forecast figure has no 80%/95% bands, fitted to the run's settings, or None."""
+    if run.intervals is not None:
+        return None
+    validation, config = run.config.validation, run.config
+    example = max(2 * config.season, 2 * config.seq_size)  # at least seq_size (config.py)
+    if run.auto is not None:
+        why = "the validation origins' forecasts could not calibrate them"
+    elif validation == 0:
+        why = ("they are calibrated on a validation tail, and this run has none: "
+               f"add --validation N (e.g. --validation {example}), "
+               "or use --recipe auto")
+    elif validation == 1:
+        why = ("a validation tail of 1 point leaves no origin inside it to calibrate them "
+               "on: use --validation 2 or more")
+    else:
+        why = ("the forecasts from inside the validation tail could not calibrate them "
+               "(they left the plausible range, or were not positive under --log)")
+    return f"No 80%/95% bands: {why}."
 
 
 def _write_loss(run, path):
@@ -125,13 +163,17 @@ def _write_loss(run, path):
     history = lead.history
     if transform.order or transform.log:
         # Losses are of the transformed series; keep them in its normalized units.
-        scale, units = 1.0, "normalized, transformed"
+        scale, units = 1.0, "normalized units of the transformed series"
     else:
         scale, units = norm.std, run.loaded.units
-    return plots.plot_loss(history.report_steps,
-                           np.sqrt(np.asarray(history.report_train_loss)) * scale,
+    steps, train = list(history.report_steps), list(history.report_train_loss)
+    if history.loss and (not steps or steps[-1] != len(history.loss) - 1):
+        steps.append(len(history.loss) - 1)  # the last step run, so the curve reaches it
+        train.append(history.loss[-1])
+    return plots.plot_loss(steps, np.sqrt(np.asarray(train)) * scale,
                            np.sqrt(np.asarray(history.report_monitor_loss)) * scale,
-                           units=units, monitor_label=run.prepared.monitor_name, path=path)
+                           monitor_steps=history.report_steps, units=units,
+                           monitor_label=run.prepared.monitor_name, path=path)
 
 
 def manifest_content(run):

@@ -12,12 +12,16 @@ import textwrap
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from .atomic import write_atomic
 
 BAND_ALPHA = {0.8: 0.30, 0.95: 0.15}
 TITLE_WIDTH = 80  # characters per title line: a 7-9 inch figure shows about 90
+CHAR_WIDTH = 0.62  # a DejaVu Sans character's average width, in font sizes (generous)
+LABEL_SIZE = 10.0  # points: matplotlib's default axis-label size
+# Log-axis ticks per decade: the finest set that gives a few labels over the data's range.
+LOG_SUBS = (tuple(np.arange(1.0, 10.0)), (1.0, 2.0, 3.0, 5.0, 7.0), (1.0, 2.0, 5.0), (1.0,))
 
 
 def _literal(text):
@@ -28,6 +32,33 @@ def _literal(text):
 def _set_title(ax, title):
     """A literal title, wrapped at TITLE_WIDTH characters so that none is cut off."""
     ax.set_title(_literal(textwrap.fill(str(title), TITLE_WIDTH)))
+
+
+def _set_ylabel(ax, text):
+    """A literal y label, wrapped to lines shorter than the axes are tall (a long header
+    such as the wine sales' would otherwise run off both ends of the figure)."""
+    fig = ax.get_figure()
+    inches = fig.get_figheight() * 0.75  # the axes take about three quarters of it
+    width = max(16, int(inches * 72 / (LABEL_SIZE * CHAR_WIDTH)))
+    ax.set_ylabel(_literal(textwrap.fill(str(text), width)))
+
+
+def _legend(ax, note=None):
+    """The legend below the axes, outside them, so that it covers no curve; ``note``
+    (a sentence such as why there are no bands) is its title."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig = ax.get_figure()
+    columns = max(1, min(len(labels), 3 if fig.get_figwidth() < 8.5 else 4))
+    if note:
+        note = textwrap.fill(note, int(fig.get_figwidth() * 72 / (LABEL_SIZE * CHAR_WIDTH)))
+    return fig.legend(handles, [_literal(label) for label in labels], loc="outside lower center",
+                      ncols=columns, title=_literal(note), title_fontsize="small",
+                      fontsize="small", frameon=False)
+
+
+def axis_label(name, units):
+    """``"RMSE, passengers (thousands)"``: what is drawn, then its units, once."""
+    return f"{name}, {units}" if units else name
 
 
 def _save(fig, path):
@@ -44,7 +75,7 @@ def _axes(title, units, time_is_date, size=(9, 4.5)):
     ax = fig.add_subplot()
     _set_title(ax, title)
     ax.set_xlabel("date" if time_is_date else "time step")
-    ax.set_ylabel(_literal(units))
+    _set_ylabel(ax, units)
     ax.grid(alpha=0.3)
     ax.margins(x=0)  # the time axis ends at the data: dates up to 9999-12-31 can be drawn
     return fig, ax
@@ -97,6 +128,13 @@ def _bands(ax, times, bands):
                         linewidth=0, label=f"{level:.0%} interval")
 
 
+def _baseline(ax, times, baseline):
+    """``baseline``: ``(label, [h] path)`` the table compares with, drawn dashed, or None."""
+    if baseline is not None:
+        label, path = baseline
+        ax.plot(times, path, color="tab:grey", linestyle="--", linewidth=1.2, label=label)
+
+
 def plot_predictions(times, values, n_train, predictions, *, units="value",
                      title="One-step predictions over the test period", path=None):
     """The series and the one-step predictions of ``values[n_train:]``.
@@ -112,36 +150,42 @@ def plot_predictions(times, values, n_train, predictions, *, units="value",
     _series(ax, times, values, n_train)
     ax.plot(times[n_train:], predictions, color="tab:red", marker=".",
             label="predicted (one step ahead)")
-    ax.legend(loc="upper left")
+    _legend(ax)
     return _save(fig, path)
 
 
 def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
-                        units="value", title=None, bands=None, path=None):
+                        units="value", title=None, bands=None, baseline=None, note=None,
+                        path=None):
     """The series and the model fed its own predictions from the end of training.
 
     Args:
         future_times: ``[h]`` time of each hallucinated point (may run past the data).
         hallucinated: ``[h]`` values; ``hallucinated[0]`` predicts ``values[n_train]``.
         bands: optional ``{level: (low [h], high [h])}`` prediction intervals.
+        baseline: optional ``(label, [h] path)``: the naive forecast the table compares with.
+        note: optional sentence under the legend (e.g. why there are no bands).
     """
     if title is None:
         title = f"Hallucination: {len(hallucinated)} steps fed back from the end of training"
     fig, ax = _axes(title, units, _is_date(times))
     _series(ax, times, values, n_train)
     _bands(ax, future_times, bands)
+    _baseline(ax, future_times, baseline)
     ax.plot(future_times, hallucinated, color="tab:red", marker=".",
             label="hallucinated (own predictions fed back)")
-    ax.legend(loc="upper left")
+    _legend(ax, note)
     return _save(fig, path)
 
 
 def plot_forecast(times, values, future_times, forecast, *, units="value", bands=None,
-                  history=None, title=None, path=None):
+                  baseline=None, note=None, history=None, title=None, path=None):
     """The end of the series and the forecast past it, with its intervals.
 
     Args:
         future_times, forecast: ``[h]`` times and values past the data.
+        baseline: optional ``(label, [h] path)``: the naive forecast the table compares with.
+        note: optional sentence under the legend (e.g. why there are no bands).
         history: how many of the last values to draw (default: all, at most 4x h).
     """
     if title is None:
@@ -150,46 +194,80 @@ def plot_forecast(times, values, future_times, forecast, *, units="value", bands
     fig, ax = _axes(title, units, _is_date(times))
     ax.plot(times[-history:], values[-history:], color="tab:blue", label="data")
     _bands(ax, future_times, bands)
+    _baseline(ax, future_times, baseline)
     ax.plot(future_times, forecast, color="tab:red", marker=".", label="forecast")
-    ax.legend(loc="upper left")
+    _legend(ax, note)
     return _save(fig, path)
 
 
-def plot_loss(steps, train_rmse, monitor_rmse=None, *, units="value",
+def log_ticks(low, high):
+    """Ticks for a log axis over ``[low, high]`` (positive): the finest of LOG_SUBS that
+    labels at most 8 values, from the tick at or below ``low`` to the one at or above
+    ``high``, so that the data's whole range lies between labelled ticks."""
+    for subs in LOG_SUBS:
+        ticks = [s * 10.0 ** e for e in range(int(np.floor(np.log10(low))) - 1,
+                                              int(np.ceil(np.log10(high))) + 2) for s in subs]
+        below = max(t for t in ticks if t <= low * (1 + 1e-9))
+        above = min(t for t in ticks if t >= high * (1 - 1e-9))
+        inside = [t for t in ticks if below <= t <= above]
+        if len(inside) <= 8 or subs == LOG_SUBS[-1]:
+            return inside
+    return inside
+
+
+def plot_loss(steps, train_rmse, monitor_rmse=None, *, units="value", monitor_steps=None,
               title="Training progress", monitor_label="test", path=None):
-    """Train (and test, or validation) RMSE by step."""
+    """Train (and test, or validation) RMSE by step, on a log axis labelled over the
+    data's range.
+
+    Args:
+        steps: ``[k]`` steps of ``train_rmse`` (the report steps, and the last step run).
+        monitor_rmse: ``[m]`` RMSE on the monitored data at ``monitor_steps``
+            (default: ``steps``), or None.
+    """
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.add_subplot()
     _set_title(ax, title)
     ax.plot(steps, train_rmse, marker=".", label="train")
+    shown = list(np.ravel(train_rmse))
     if monitor_rmse is not None and len(monitor_rmse):
-        ax.plot(steps, monitor_rmse, marker=".", label=monitor_label)
+        ax.plot(steps if monitor_steps is None else monitor_steps, monitor_rmse, marker=".",
+                label=monitor_label)
+        shown += list(np.ravel(monitor_rmse))
     ax.set_xlabel("training step")
-    ax.set_ylabel(_literal(f"RMSE ({units})"))
+    _set_ylabel(ax, axis_label("RMSE", units))
     ax.set_yscale("log")
-    # ticks at 1, 2 and 5 of each decade, so that a range within one decade is labelled
-    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0), numticks=15))
-    ax.yaxis.set_major_formatter(ScalarFormatter())
-    ax.yaxis.set_minor_formatter(NullFormatter())
+    positive = [v for v in shown if np.isfinite(v) and v > 0]
+    if positive:
+        ticks = log_ticks(min(positive), max(positive))
+        ax.yaxis.set_major_locator(FixedLocator(ticks))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_ylim(ticks[0] / 1.05, ticks[-1] * 1.05)
     ax.grid(alpha=0.3)
-    ax.legend()
+    _legend(ax)
     return _save(fig, path)
 
 
-def plot_backtest(report, *, units="value", path=None):
-    """Mean absolute error against steps ahead, per method, from a backtest report."""
+def plot_backtest(report, *, units="value", names=None, path=None):
+    """Mean absolute error against steps ahead, per method, from a backtest report.
+
+    ``names``: method -> legend label (default: the method with spaces, "lstm" as "LSTM").
+    """
+    names = {"lstm": "LSTM", **(names or {})}
     fig = Figure(figsize=(8, 4.5), layout="constrained")
     ax = fig.add_subplot()
     _set_title(ax, f"Backtest: {len(report['origins'])} origins, error by steps ahead")
     for method, rows in report["by_horizon"].items():
         if rows is not None:
             steps = np.arange(1, len(rows["mae"]) + 1)
-            ax.plot(steps, rows["mae"], marker=".", label=method.replace("_", " "),
+            ax.plot(steps, rows["mae"], marker=".",
+                    label=names.get(method, method.replace("_", " ")),
                     linewidth=2.5 if method == "lstm" else 1.2)
     ax.set_xlabel("steps ahead")
-    ax.set_ylabel(_literal(f"mean absolute error ({units})"))
+    _set_ylabel(ax, axis_label("mean absolute error", units))
     ax.grid(alpha=0.3)
-    ax.legend()
+    _legend(ax)
     return _save(fig, path)
 
 

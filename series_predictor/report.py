@@ -11,6 +11,13 @@ from .intervals import coverage
 NAMES = {"lstm": "LSTM", "persistence": "persistence (last value)",
          "seasonal_naive": "seasonal naive (lag {season})",
          "climatology": "climatology (season means)"}
+AUTO_NAME = "auto: structures + LSTM"  # --recipe auto forecasts with both, combined
+
+
+def forecast_name(auto):
+    """The name of the run's forecast in rows and legends: "LSTM", or for ``--recipe
+    auto`` (``auto`` true) the chosen structures with their networks."""
+    return AUTO_NAME if auto else NAMES["lstm"]
 
 
 def period_scores(lstm, baselines, actual):
@@ -111,8 +118,34 @@ def evaluate(run):
         "paths hallucinated from inside the validation tail")
     if run.auto is not None:
         report["auto"] = run.auto
+    report["verdict"] = verdict(report)
     report["warnings"] = warnings(report, config, combined)
     return report
+
+
+def _and(words):
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def beaten_by(period):
+    """The baselines with a lower RMSE than the forecast in ``period`` (all of them when
+    there is no forecast)."""
+    own = period["lstm"]["rmse"]
+    return [name for name in metrics.BASELINES
+            if own is None or (period[name]["rmse"] is not None and period[name]["rmse"] < own)]
+
+
+def verdict(report):
+    """One plain sentence: which baselines beat the forecast on the test period, by RMSE
+    (the hallucinated path, then the one-step predictions)."""
+    words = lambda names: _and([n.replace("_", " ") for n in names])  # noqa: E731
+    multi, one = beaten_by(report["hallucination"]), beaten_by(report["one_step"])
+    first = (f"The forecast loses to {words(multi)} on the test period" if multi else
+             "The forecast beats persistence, seasonal naive and climatology on the test "
+             "period")
+    second = ("beats them all" if not one else
+              f"loses to {words(one)}" + (" too" if one == multi else ""))
+    return f"{first} (hallucination RMSE); one step ahead it {second}."
 
 
 def _loses_on_validation(report):
@@ -148,11 +181,14 @@ def warnings(report, config, combined):
                    "optimistic; pass --validation N to keep the test period unseen")
     auto = report.get("auto")
     if auto and not auto["beats_seasonal_naive_on_validation"]:
-        out.append("no candidate of the auto recipe beats seasonal naive on the validation "
-                   "origins; expect the LSTM to lose to it on the test period too")
+        out.append("the auto recipe's kept candidates combined (the structures its forecast "
+                   "is made of) do not beat seasonal naive on the validation origins (RMSE "
+                   f"ratio {auto['combination_ratio']:.3f}); expect the forecast to lose to "
+                   "it on the test period too")
     lost = _loses_on_validation(report)
     if lost:
-        out.append("on the validation tail the LSTM loses to seasonal naive ("
+        out.append("on the validation tail the forecast loses to "
+                   "seasonal naive ("
                    + " and ".join(k.replace("_", "-") for k in lost)
                    + "); expect the same on the test period")
     return out
@@ -162,10 +198,10 @@ def _number(value, width, decimals):
     return f"{metrics.format_error(value, decimals):>{width}s}"
 
 
-def _rows(period, names, season, decimals):
+def _rows(period, names, season, decimals, auto=False):
     for key in names:
         one, multi = period["one_step"][key], period["hallucination"][key]
-        label = NAMES[key].format(season=season)
+        label = forecast_name(auto) if key == "lstm" else NAMES[key].format(season=season)
         yield (f"{label:28s} {_number(one['rmse'], 14, decimals)} "
                f"{_number(one['mae'], 8, decimals)} {_number(multi['rmse'], 19, decimals)} "
                f"{_number(multi['mae'], 8, decimals)}")
@@ -180,18 +216,22 @@ def format_report(report):
     lines = [f"Test period {start} .. {end} ({report['n_test']} points), "
              f"errors in {report['units']}:",
              f"{'':28s} {'one-step RMSE':>14s} {'MAE':>8s} {'hallucination RMSE':>19s} {'MAE':>8s}",
-             *_rows(report, NAMES, season, decimals)]
+             *_rows(report, NAMES, season, decimals, bool(report.get("auto")))]
+    if report.get("verdict"):
+        lines.append(report["verdict"])
     if report.get("validation"):
         start_v, end_v = report["validation_period"]
         chose = "; chose early stopping" if report["settings"]["patience"] else ""
         lines.append(f"Validation tail {start_v} .. {end_v} (carved from training{chose}):")
-        lines += _rows(report["validation"], ("lstm", "seasonal_naive"), season, decimals)
+        lines += _rows(report["validation"], ("lstm", "seasonal_naive"), season, decimals,
+                       bool(report.get("auto")))
     if report.get("auto"):
         lines.append(format_choice(report["auto"]))
     lines += _ensemble_lines(report.get("ensemble"), report.get("auto"), decimals)
     lines += _interval_lines(report.get("intervals"))
     if report.get("backtest"):
-        lines.append(format_backtest(report["backtest"], report["units"]))
+        lines.append(format_backtest(report["backtest"], report["units"],
+                                     forecast_name(bool(report.get("auto")))))
     lines += [f"Warning: {text}" for text in report["warnings"]]
     return "\n".join(lines)
 
@@ -210,7 +250,7 @@ def _ensemble_lines(ensemble, auto=None, decimals=1):
     how = (f"the mean over {len(auto['chosen'])} candidates of the median of their members, "
            f"{len(kept)} of {len(ensemble['members'])} kept" if auto else
            f"the median of {len(kept)} of {len(ensemble['members'])} members")
-    return [f"LSTM is {how} (seeds {ensemble['seeds'][0]}..{ensemble['seeds'][-1]}): "
+    return [f"{forecast_name(auto)} is {how} (seeds {ensemble['seeds'][0]}..{ensemble['seeds'][-1]}): "
             f"member RMSE one-step {shown(min(one))}..{shown(max(one))}, hallucination "
             f"{shown(min(multi))}..{shown(max(multi))}; mean spread (std) "
             f"{shown(spread['one_step_std_mean'])} and {shown(spread['hallucination_std_mean'])}"]
@@ -233,12 +273,14 @@ def format_choice(record):
     for name, row in record["candidates"].items():
         mark = "  kept" if name in record["chosen"] else ""
         lines.append(f"  {name:24s} {row['validation_ratio']:6.3f}{mark}")
-    lines.append(f"  the kept candidates combined: {record['combination_ratio']:.3f}")
+    beats = "beats" if record["beats_seasonal_naive_on_validation"] else "does not beat"
+    lines.append(f"  the kept candidates combined: {record['combination_ratio']:.3f} (what is "
+                 f"forecast: it {beats} seasonal naive on validation)")
     return "\n".join(lines)
 
 
-def format_backtest(report, units):
-    """The backtest as a plain-text table."""
+def format_backtest(report, units, name="LSTM"):
+    """The backtest as a plain-text table; ``name`` labels the forecast's row."""
     lines = [f"Backtest: {len(report['origins'])} origins ({report['origins'][0]} .. "
              f"{report['origins'][-1]}, {report['stride']} apart), {report['horizon']} points "
              f"ahead each, errors in {units}:",
@@ -249,10 +291,26 @@ def format_backtest(report, units):
         cells = [metrics.format_error(row["rmse"], decimals),
                  metrics.format_error(row["mae"], decimals),
                  metrics.format_error(row["mase"], 2)]
-        lines.append(f"{method.replace('_', ' '):28s} {cells[0]:>10s} {cells[1]:>10s} "
+        label = name if method == "lstm" else method.replace("_", " ")
+        lines.append(f"{label:28s} {cells[0]:>10s} {cells[1]:>10s} "
                      f"{cells[2]:>7s}")
+    lines.append(backtest_verdict(report))
     cover = report.get("interval_coverage")
     if cover:
         lines.append("Interval coverage over the origins: " + ", ".join(
             f"{float(level):.0%} band holds {share:.0%}" for level, share in cover.items()))
     return "\n".join(lines)
+
+
+def backtest_verdict(report):
+    """One plain sentence: the baselines with a lower mean RMSE than the forecast over
+    the origins, or that it beats them all."""
+    overall = report["overall"]
+    own = overall["lstm"]["rmse"]
+    better = [m.replace("_", " ") for m in metrics.BASELINES
+              if own is None or (overall[m]["rmse"] is not None and overall[m]["rmse"] < own)]
+    where = f"over the {len(report['origins'])} origins (mean RMSE)"
+    if not better:
+        return f"The forecast beats every baseline {where}."
+    names = better[0] if len(better) == 1 else ", ".join(better[:-1]) + " and " + better[-1]
+    return f"The forecast loses to {names} {where}."

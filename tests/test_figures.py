@@ -1,0 +1,343 @@
+"""What a reader sees: figures and messages that tell the truth at a glance (issue 20).
+
+Every figure of a run is rendered and measured: its text inside the canvas, its
+legend clear of every plotted point, its log axis labelled over the data's range;
+the forecast figures show the baseline the table compares with, and the bands or
+why there are none. Then the verdict and the messages, each fitted to its case.
+"""
+
+import dataclasses
+import types
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from conftest import quiet_log
+from series_predictor import auto, backtest, chapter, ensemble, outputs, plots, report, stages
+from series_predictor.chapter import ChapterConfig, run_chapter
+from series_predictor.config import with_recipe
+
+LONG_UNITS = ("Australian total wine sales by wine makers in bottles <= 1 litre, "
+              "seasonally unadjusted monthly totals")
+
+
+def drawn(fig):
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    return renderer
+
+
+def _visible_ticks(axis):
+    low, high = sorted(axis.get_view_interval())
+    return [t for t in axis.get_major_ticks()
+            if t.label1.get_visible() and t.label1.get_text() and low <= t.get_loc() <= high]
+
+
+def texts_of(fig):
+    """Every piece of text a reader looks at: titles, axis labels, tick labels, legend."""
+    out = []
+    for ax in fig.axes:
+        out += [ax.title, ax.xaxis.label, ax.yaxis.label]
+        out += [t.label1 for axis in (ax.xaxis, ax.yaxis) for t in _visible_ticks(axis)]
+    for legend in fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend()]:
+        out += list(legend.get_texts()) + [legend.get_title()]
+    return [t for t in out if t.get_visible() and t.get_text()]
+
+
+def overflowing_text(fig):
+    """The texts that reach past the figure's canvas, with their extents (pixels)."""
+    renderer = drawn(fig)
+    width, height = fig.bbox.width, fig.bbox.height
+    bad = []
+    for text in texts_of(fig):
+        box = text.get_window_extent(renderer)
+        if box.x0 < -0.5 or box.y0 < -0.5 or box.x1 > width + 0.5 or box.y1 > height + 0.5:
+            bad.append((text.get_text()[:40], tuple(round(v) for v in box.extents)))
+    return bad
+
+
+def points_under_legend(fig):
+    """Plotted points (in display pixels) that a legend covers."""
+    renderer = drawn(fig)
+    covered = []
+    for legend in fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend()]:
+        box = legend.get_window_extent(renderer)
+        for ax in fig.axes:
+            for line in ax.lines:
+                xy = line.get_transform().transform(line.get_xydata())
+                inside = ((xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1)
+                          & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1))
+                covered += [(line.get_label(), tuple(p)) for p in xy[inside]]
+    return covered
+
+
+def _long_named_series(path):
+    t = np.arange(150)
+    values = 20000 + 40 * t + 6000 * np.sin(2 * np.pi * t / 12) + 900 * np.cos(7.3 * t)
+    rows = [f'"Month of the year, as written by the statistics bureau","{LONG_UNITS}"']
+    rows += [f"{1980 + i // 12}-{1 + i % 12:02d},{v:.0f}" for i, v in enumerate(values)]
+    path.write_text("\n".join(rows) + "\n")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def long_named_run(tmp_path_factory):
+    """A run with bands and a backtest on a series whose header is 100 characters long."""
+    folder = tmp_path_factory.mktemp("long-names")
+    config = ChapterConfig(data=_long_named_series(folder / "sales.csv"), iterations=12,
+                           report_every=5, hidden_dim=4, validation=12, normalize="train",
+                           backtest=2, out=str(folder / "out"), quiet=True)
+    return run_chapter(config, log=quiet_log)
+
+
+def figures_of(run, monkeypatch, tmp_path):
+    """name -> Figure, for every figure the run writes."""
+    made = {}
+    monkeypatch.setattr(plots, "_save", lambda fig, path: made.setdefault(
+        str(path).rsplit("/", 1)[-1], fig))
+    outputs.write_figures(str(tmp_path), run)
+    return made
+
+
+@pytest.mark.slow
+def test_every_figure_of_a_long_named_run_fits_its_canvas_and_hides_no_point(
+        long_named_run, monkeypatch, tmp_path):
+    assert long_named_run.loaded.units == LONG_UNITS
+    without_bands = dataclasses.replace(
+        long_named_run, intervals=None,
+        config=dataclasses.replace(long_named_run.config, validation=0))
+    figures = figures_of(long_named_run, monkeypatch, tmp_path / "a")
+    notes = figures_of(without_bands, monkeypatch, tmp_path / "b")
+    assert sorted(figures) == sorted(outputs.PNG_FILES + ("backtest.png",))
+    for name, fig in list(figures.items()) + [("no bands " + k, v) for k, v in notes.items()]:
+        assert overflowing_text(fig) == [], name
+        assert points_under_legend(fig) == [], name
+
+
+def test_long_axis_labels_are_wrapped_not_clipped():
+    """The backtest's label once ran off both ends of the figure."""
+    rows = {"mae": list(np.linspace(1000.0, 3000.0, 29))}
+    fig = plots.plot_backtest({"origins": ["1991", "1992", "1993"], "by_horizon": {
+        "lstm": rows, "persistence": rows, "seasonal_naive": rows, "climatology": rows}},
+        units=LONG_UNITS)
+    assert fig.axes[0].get_ylabel().startswith("mean absolute error, Australian total")
+    assert overflowing_text(fig) == []
+    assert points_under_legend(fig) == []
+
+
+def test_the_loss_axis_labels_the_range_of_the_data_in_plain_words():
+    """The book's run: RMSE from about 130 down to 24; once labelled only at 50 and 100,
+    with "RMSE (passengers (thousands))"."""
+    train = [130.0, 36.0, 29.0, 27.0, 26.0, 25.5, 25.0, 24.6, 24.3, 24.1, 23.9]
+    test = [104.0, 66.0, 62.0, 59.0, 59.0, 61.0, 65.0, 71.0, 73.0, 73.0]
+    fig = plots.plot_loss(list(range(0, 1000, 100)) + [999], train, test,
+                          monitor_steps=list(range(0, 1000, 100)),
+                          units="passengers (thousands)")
+    drawn(fig)
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "RMSE, passengers (thousands)"
+    labelled = [t.get_loc() for t in _visible_ticks(ax.yaxis)]
+    assert min(labelled) <= min(train) and max(labelled) >= max(train)
+    assert len(labelled) >= 4
+    assert max(ax.lines[0].get_xdata()) == 999 and ax.get_xlim()[1] >= 999
+    assert [t.label1.get_text() for t in _visible_ticks(ax.xaxis)][-1] == "1000"
+
+
+def test_log_ticks_bracket_the_range_with_a_few_labels():
+    assert plots.log_ticks(23.9, 130.0) == [20.0, 30.0, 50.0, 70.0, 100.0, 200.0]
+    assert plots.log_ticks(5050.0, 6600.0) == [5000.0, 6000.0, 7000.0]
+    wide = plots.log_ticks(0.003, 4000.0)
+    assert wide[0] <= 0.003 and wide[-1] >= 4000.0 and len(wide) <= 8
+
+
+def test_the_loss_figure_of_a_run_reaches_its_last_step(book_run):
+    fig = outputs._write_loss(book_run, None)
+    train = fig.axes[0].lines[0]
+    assert train.get_xdata()[-1] == len(book_run.history.loss) - 1 == 59
+    assert train.get_ydata()[-1] == pytest.approx(
+        np.sqrt(book_run.history.loss[-1]) * book_run.prepared.preprocessing.normalization.std)
+
+
+def _lines(fig):
+    return {line.get_label(): line for line in fig.axes[0].lines}
+
+
+def test_the_forecast_figure_shows_seasonal_naive_and_says_why_there_are_no_bands(book_run):
+    values = book_run.loaded.values
+    fig = outputs._write_forecast_figure(book_run, None)
+    baseline = _lines(fig)["seasonal naive (lag 12)"]
+    np.testing.assert_array_equal(baseline.get_ydata(), values[-12:][np.arange(20) % 12])
+    note = " ".join(fig.legends[0].get_title().get_text().split())
+    assert "No 80%/95% bands" in note and "--validation N (e.g. --validation 24)" in note
+    path = book_run.hallucinated  # the hallucination figure compares with the same baseline
+    label, shown = outputs.baseline_path(book_run, 115, len(path))
+    assert label == "seasonal naive (lag 12)"
+    np.testing.assert_array_equal(shown, values[103:115][np.arange(29) % 12])
+
+
+def test_the_forecast_figure_of_a_run_with_bands_draws_them(ensemble_run):
+    fig = outputs._write_forecast_figure(ensemble_run, None)
+    bands = [c.get_label() for c in fig.axes[0].collections]
+    assert bands == ["95% interval", "80% interval"]
+    assert "seasonal naive (lag 12)" in _lines(fig)
+    assert not fig.legends[0].get_title().get_text()
+
+
+def test_without_a_season_the_baseline_is_persistence(book_run):
+    run = dataclasses.replace(book_run, config=dataclasses.replace(book_run.config, season=1))
+    label, path = outputs.baseline_path(run, 144, 5)
+    assert label == "persistence (last value)"
+    np.testing.assert_array_equal(path, np.full(5, book_run.loaded.values[-1]))
+
+
+@pytest.mark.parametrize("validation, words", [
+    (0, "add --validation N"), (1, "use --validation 2 or more"),
+    (12, "they left the plausible range")])
+def test_the_band_note_fits_the_settings(book_run, validation, words):
+    run = dataclasses.replace(book_run, intervals=None, auto=None,
+                              config=dataclasses.replace(book_run.config, validation=validation))
+    assert words in outputs.band_note(run)
+    assert outputs.band_note(dataclasses.replace(run, intervals=object())) is None
+
+
+# ------------------------------------------------------------------ verdict
+def _period(lstm, persistence, snaive, clim):
+    return {name: {"rmse": value, "mae": value} for name, value in zip(
+        ("lstm", "persistence", "seasonal_naive", "climatology"),
+        (lstm, persistence, snaive, clim))}
+
+
+def test_the_verdict_says_plainly_which_baselines_the_forecast_loses_to():
+    wine = {"hallucination": _period(4173.2, 5330.6, 2804.1, 2208.7),
+            "one_step": _period(2914.7, 7518.3, 2629.4, 2208.7)}
+    assert report.verdict(wine) == (
+        "The forecast loses to seasonal naive and climatology on the test period "
+        "(hallucination RMSE); one step ahead it loses to seasonal naive and climatology too.")
+    airline_auto = {"hallucination": _period(26.5, 93.1, 75.2, 208.6),
+                    "one_step": _period(33.3, 52.5, 46.1, 208.6)}
+    assert report.verdict(airline_auto) == (
+        "The forecast beats persistence, seasonal naive and climatology on the test period "
+        "(hallucination RMSE); one step ahead it beats them all.")
+
+
+def test_the_book_runs_table_says_what_it_loses_to(book_run):
+    text = report.format_report(book_run.metrics)
+    assert book_run.metrics["verdict"] in text.splitlines()
+    assert text.splitlines()[6].startswith("The forecast loses to")
+
+
+def _auto_record(ratio):
+    return {"origins": ["1953-10", "1956-03"], "horizon": 29, "chosen": ["log-trend"],
+            "candidates": {"log-trend": {"validation_ratio": 0.8},
+                           "snaive": {"validation_ratio": 1.0}},
+            "combination_ratio": ratio, "beats_seasonal_naive_on_validation": ratio < 1}
+
+
+def test_an_auto_runs_rows_are_named_for_what_was_forecast(book_run):
+    metrics = dict(book_run.metrics, auto=_auto_record(1.04))
+    metrics["warnings"] = report.warnings(metrics, book_run.config, book_run.combined)
+    text = report.format_report(metrics)
+    rows = text.splitlines()
+    assert rows[2].startswith("auto: structures + LSTM ")
+    assert not any(row.startswith("LSTM ") for row in rows)
+    assert "the kept candidates combined: 1.040 (what is forecast: it does not beat" in text
+    assert any("kept candidates combined" in w and "1.040" in w for w in metrics["warnings"])
+
+
+def test_the_auto_verdict_judges_the_combination_not_the_best_candidate(monkeypatch):
+    """The best candidate beats seasonal naive on validation (ratio 0.5), the combination
+    of the five kept does not: the verdict is the combination's."""
+    loaded = stages.read_stage(ChapterConfig())
+    split = stages.Split(144, 115, 0)
+    known = loaded.values[:115]
+    plain = [c for c in auto.candidates(True, 12) if not c.transform.log][:5]
+    origins = [57, 86]
+
+    def screen(*_):
+        rows = [{"candidate": plain[0], "score": 0.5, "per_origin": [0.5, 0.5],
+                 "paths": {o: known[o:o + 29].copy() for o in origins}}]
+        rows += [{"candidate": c, "score": 3.0, "per_origin": [3.0, 3.0],
+                  "paths": {o: known[o:o + 29] + 1000.0 for o in origins}} for c in plain[1:]]
+        return origins, rows
+
+    monkeypatch.setattr(auto, "screen", screen)
+    choice = auto.choose(loaded, with_recipe("auto"), split, stages.Progress(quiet_log))
+    assert choice.record["combination_ratio"] > 1
+    assert choice.record["beats_seasonal_naive_on_validation"] is False
+
+
+# ----------------------------------------------------------------- messages
+def test_a_forecast_past_the_data_that_escapes_is_named_without_a_doubled_word():
+    envelope = ensemble.Envelope.fit(np.arange(1.0, 40.0), 12)
+    combined = ensemble.combine([(0, {"forecast": np.array([1e9, 1e9])}),
+                                 (1, {"forecast": np.array([20.0, 21.0])})],
+                                {"forecast": envelope})
+    why = combined.dropped[0]["forecast"]
+    assert why.startswith("its forecast past the data left the plausible range")
+    assert "forecast forecast" not in why
+    assert ensemble.forecast_words("hallucination") == "hallucination forecast"
+
+
+def _no_forecast(config):
+    combined = types.SimpleNamespace(forecasts={"test one-step": None, "hallucination": None,
+                                                "forecast": None},
+                                     dropped={3: {"training": "the loss became NaN at step 4"}})
+    run = types.SimpleNamespace(combined=combined, config=config)
+    with pytest.raises(chapter.TrainingDiverged) as info:
+        chapter._require_forecasts(run)
+    return str(info.value)
+
+
+def test_the_advice_for_no_forecast_fits_the_settings():
+    short = _no_forecast(ChapterConfig(iterations=10))
+    assert "fewer --iterations" not in short
+    assert "a smaller --learning-rate (this run: 0.001) or --recipe auto" in short
+    long = _no_forecast(ChapterConfig())
+    assert "fewer --iterations (this run: 1000)" in long
+    auto_run = _no_forecast(with_recipe("auto"))
+    assert "--recipe auto" not in auto_run and "(this run: 0.01)" in auto_run
+
+
+def test_the_backtest_counts_every_origin_up_to_the_last(monkeypatch):
+    """The last origin is the run itself (reused): the progress once stopped at 2 of 3."""
+    def result(origin):
+        return backtest.OriginResult(origin, np.zeros(29),
+                                     {m: np.zeros(29) for m in backtest.METHODS}, 1.0, {})
+    monkeypatch.setattr(backtest, "fit_origin", lambda _l, _c, origin, *_: result(origin))
+    monkeypatch.setattr(backtest, "_score_origin", lambda _r, origin, *_: result(origin))
+    times = np.arange("1949-01", "1961-01", dtype="datetime64[M]")
+    run = types.SimpleNamespace(
+        loaded=types.SimpleNamespace(times=times, values=np.arange(144.0)),
+        prepared=types.SimpleNamespace(split=stages.Split(144, 115, 0)),
+        config=ChapterConfig(normalize="train"))
+    lines = []
+    backtest.run_backtest(run, [91, 103, 115], stages.Progress(lines.append))
+    assert [line.split(":")[0] for line in lines] == [
+        "Backtest origin 1 of 3", "Backtest origin 2 of 3", "Backtest origin 3 of 3"]
+    assert "the run itself" in lines[2] and "forecast 1958-08..1960-12" in lines[2]
+
+
+def test_the_forecast_command_says_what_it_wrote(book_run, tmp_path, capsys):
+    from series_predictor.cli import main
+    out = tmp_path / "f.csv"
+    assert main(["forecast", book_run.config.out, "--out", str(out), "--horizon", "5"]) == 0
+    printed = capsys.readouterr().out
+    assert printed == f"Wrote {out} (5 points past the data, 1961-01 .. 1961-05)\n"
+    assert out.read_text().count("\n") == 6
+
+
+def test_the_backtest_table_says_what_the_forecast_loses_to():
+    """The wine sales' auto backtest: mean RMSE 3232.8 against seasonal naive's 3029.1 and
+    climatology's 2240.8."""
+    overall = {"lstm": 3232.8, "persistence": 5365.7, "seasonal_naive": 3029.1,
+               "climatology": 2240.8}
+    result = {"origins": ["1989-09", "1990-09", "1991-09"], "stride": 12, "horizon": 36,
+              "overall": {m: {"rmse": v, "mae": v, "mase": 1.0} for m, v in overall.items()}}
+    text = report.format_backtest(result, "bottles", "auto: structures + LSTM")
+    assert "The forecast loses to seasonal naive and climatology over the 3 origins " \
+           "(mean RMSE)." in text.splitlines()
+    assert text.splitlines()[2].startswith("auto: structures + LSTM ")
+    result["overall"]["lstm"] = {"rmse": 10.0, "mae": 10.0, "mase": 0.1}
+    assert "The forecast beats every baseline over the 3 origins (mean RMSE)." in \
+        report.format_backtest(result, "bottles")

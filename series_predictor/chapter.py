@@ -69,8 +69,9 @@ class ChapterResult:
         return self.combined.forecasts["hallucination"]
 
     @property
-    def forecast(self):
-        """``[horizon]`` forecast past the end of the data."""
+    def future_point(self):
+        """``[horizon]`` point forecast past the end of the data (the table with dates and
+        bands: ``outputs.forecast_table(run)``)."""
         return self.combined.forecasts["forecast"]
 
     @property
@@ -124,8 +125,11 @@ def fit_run(run, out, progress):
     return run
 
 
-def run_chapter(config=None, *, log=print):
+def run_chapter(config=None, *, log=print, series=None):
     """Run listing 10.9 with ``config`` and write its outputs into ``config.out``.
+
+    ``series`` (a ``stages.LoadedSeries``, as ``api.fit`` makes from an array) is
+    used instead of reading ``config.data``.
 
     Writes ``predictions.png``, ``hallucinations.png``, ``loss.png``,
     ``forecast.png``, ``metrics.json``, ``forecast.csv``, ``run.json`` and the
@@ -139,7 +143,7 @@ def run_chapter(config=None, *, log=print):
     """
     config = check_config(config or ChapterConfig())
     progress = stages.Progress(log, config.quiet)
-    loaded = stages.read_stage(config)
+    loaded = stages.read_stage(config) if series is None else series
     run = plan_chapter(loaded, config, progress)
     origins = backtest.plan_origins(run)
     folders = [folder for _, _, folder in member_folders(run)]

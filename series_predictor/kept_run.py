@@ -17,7 +17,7 @@ from .ensemble import Envelope, combine
 from .errors import RunFolderError, SettingError
 from .forecasting import Preprocessing
 from .intervals import IntervalModel
-from .outputs import Forecast
+from .forecast_table import ForecastTable, no_bands_note
 from .run_folder import MANIFEST, read_manifest
 from .validation import check_positive_int
 
@@ -67,7 +67,7 @@ class KeptRun:
         """Forecast ``horizon`` points past the end of the data (default: the run's).
 
         Returns:
-            Forecast, the same as the run's ``forecast.csv`` for the run's horizon.
+            ForecastTable, the same as the run's ``forecast.csv`` for the run's horizon.
         """
         horizon = check_positive_int(self.horizon if horizon is None else horizon,
                                      "horizon", MAX_HORIZON)
@@ -91,7 +91,8 @@ class KeptRun:
         members = {seed: paths["forecast"] for seed, paths in member_paths
                    if seed in combined.kept["forecast"]}
         dropped = {int(seed): why for seed, why in self.manifest["dropped"].items()}
-        return Forecast(future, point, bands, members, {**dropped, **combined.dropped})
+        return ForecastTable(future, point, bands, members, {**dropped, **combined.dropped},
+                             self.units, "" if bands else no_bands_note())
 
 
 def load_run(path):

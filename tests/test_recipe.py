@@ -80,7 +80,7 @@ def test_a_planted_diverging_member_is_dropped_named_and_never_shown(tmp_path, m
     numbers = [float(x) for x in re.findall(r"-?\d+\.\d+", text)]
     assert max(numbers) < 1e4
     expected = np.median([m.forecasts["forecast"] for m in result.members if m.seed != 8], 0)
-    np.testing.assert_array_equal(result.forecast, expected)
+    np.testing.assert_array_equal(result.future_point, expected)
     assert "member_seed_8" not in open(tmp_path / "forecast.csv").read()
 
 

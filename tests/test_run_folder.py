@@ -34,7 +34,7 @@ def test_forecast_csv_holds_horizon_dates_and_values(book_run):
     assert len(lines) == 1 + 20
     assert lines[1].startswith("1961-01,") and lines[-1].startswith("1962-08,")
     values = [float(line.split(",")[1]) for line in lines[1:]]
-    np.testing.assert_allclose(values, book_run.forecast, rtol=1e-9)
+    np.testing.assert_allclose(values, book_run.future_point, rtol=1e-9)
 
 
 def test_a_copy_forecasts_what_the_run_wrote_after_the_original_is_deleted(book_run, tmp_path):

@@ -178,13 +178,43 @@ def test_the_op_count_never_changes_after_init(tmp_path, capsys):
     assert sum(line.startswith("Model saved to ") for line in lines) == 2
 
 
+# The default graph of SeriesPredictor(1, 5, 4), as built before fast training existed:
+# how many ops of each type (TensorFlow 2.21), and every variable's name and shape.
+DEFAULT_OP_TYPES = {
+    'AddV2': 5, 'All': 15, 'AssignVariableOp': 30, 'BatchMatMulV2': 3,
+    'BroadcastGradientArgs': 2, 'Cast': 1, 'ConcatV2': 5, 'Const': 144, 'EmptyTensorList': 15,
+    'ExpandDims': 6, 'Fill': 4, 'FloorMod': 1, 'GatherV2': 1, 'Identity': 74,
+    'InvertPermutation': 1, 'IsFinite': 14, 'Maximum': 1, 'Mean': 1, 'Minimum': 1, 'Mul': 7,
+    'Neg': 1, 'NoOp': 7, 'Pack': 3, 'Placeholder': 4, 'PlaceholderWithDefault': 2, 'Prod': 1,
+    'RandomStandardNormal': 2, 'Range': 5, 'ReadVariableOp': 40, 'RealDiv': 1, 'Reshape': 10,
+    'ResourceApplyAdam': 4, 'RestoreV2': 1, 'SaveV2': 1, 'Shape': 12, 'Square': 1,
+    'Squeeze': 1, 'StatelessRandomGetKeyCounter': 1, 'StatelessRandomUniformV2': 1,
+    'StatelessWhile': 2, 'StridedSlice': 6, 'Sub': 2, 'Sum': 6, 'TensorListFromTensor': 2,
+    'TensorListReserve': 3, 'TensorListStack': 2, 'Tile': 2, 'Transpose': 4, 'VarHandleOp': 14,
+    'VarIsInitializedOp': 14, 'While': 1, 'ZerosLike': 5}
+WEIGHTS = {"W_out": [4, 1], "b_out": [1], "rnn/basic_lstm_cell/kernel": [5, 16],
+           "rnn/basic_lstm_cell/bias": [16]}
+
+
 def test_the_default_graph_is_unchanged_without_fast_training():
+    import collections
+    import tensorflow as tf
     with SeriesPredictor(1, 5, 4, seed=0) as p:
-        names = [op.name for op in p.graph.get_operations()]
-        assert not p.fast_training and not any("chunk" in name for name in names)
+        ops = [(op.name, op.type) for op in p.graph.get_operations()]
+        variables = {v.name: v.shape.as_list() for v in p.graph.get_collection("variables")}
+        assert not p.fast_training
+    if tf.__version__.startswith("2.21."):
+        assert len(ops) == sum(DEFAULT_OP_TYPES.values()) == 492
+        assert dict(collections.Counter(kind for _, kind in ops)) == DEFAULT_OP_TYPES
+    expected = {f"series_predictor/{name}:0": shape for name, shape in WEIGHTS.items()}
+    expected.update({"series_predictor/beta1_power:0": [], "series_predictor/beta2_power:0": []})
+    expected.update({f"series_predictor/series_predictor/{name}/{slot}:0": shape
+                     for name, shape in WEIGHTS.items() for slot in ("Adam", "Adam_1")})
+    assert variables == expected
     with SeriesPredictor(1, 5, 4, seed=0, fast_training=True) as p:
-        fast_names = [op.name for op in p.graph.get_operations()]
-    assert set(names) < set(fast_names)
+        fast_ops = [(op.name, op.type) for op in p.graph.get_operations()]
+        fast_variables = {v.name: v.shape.as_list() for v in p.graph.get_collection("variables")}
+    assert set(ops) < set(fast_ops) and fast_variables == variables  # fast only adds ops
 
 
 def test_a_fast_checkpoint_restores_into_a_default_predictor(tmp_path):

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import data_loader
+from conftest import write_csv
 from series_predictor.errors import DataFormatError, SeriesTooShortError, SettingError
 
 finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
@@ -19,9 +20,7 @@ def write_csv(tmp_path, values, header, footer, crlf):
     lines = (["month,value"] if header else []) + [f"t{i},{v!r}" for i, v in enumerate(values)]
     if footer:
         lines += ["", "Source: somewhere, in thousands"]
-    path = tmp_path / "s.csv"
-    path.write_bytes(("\r\n" if crlf else "\n").join(lines).encode() + b"\n")
-    return str(path)
+    return write_csv(tmp_path, ("\r\n" if crlf else "\n").join(lines) + "\n", "s.csv")
 
 
 @given(values=series, header=st.booleans(), footer=st.booleans(), crlf=st.booleans())

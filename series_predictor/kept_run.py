@@ -2,7 +2,8 @@
 
 No training and no CSV: the folder's ``run.json`` holds the series' last values
 and dates, the transform, the normalization, the members and the interval
-calibration; each member's weights come from its checkpoint. Every file is
+calibration; each member's weights come from its checkpoint, read and run in NumPy
+(``lstm_numpy``: no TensorFlow, so a forecast takes a second). Every file is
 checked against the digest the run recorded, so a tampered folder is refused.
 """
 
@@ -17,6 +18,7 @@ from .ensemble import Envelope, combine
 from .errors import RunFolderError, SettingError
 from .forecasting import Preprocessing
 from .intervals import IntervalModel
+from .lstm_numpy import hallucinator, read_weights
 from .forecast_table import ForecastTable, no_bands_note
 from .run_folder import MANIFEST, read_manifest
 from .validation import check_positive_int
@@ -50,17 +52,15 @@ class KeptRun:
 
     def _member_paths(self, values, horizon):
         """``[(seed, {"forecast": [horizon]})]``: each kept member's path past the data."""
-        from .model import SeriesPredictor  # TensorFlow loads here
         candidates = [Preprocessing.from_dict(c["preprocessing"])
                       for c in self.manifest["candidates"]]
         t0 = self.manifest["n_points"] - len(values)
         paths = []
         for member in self.manifest["members"]:
             prefix = os.path.join(self.folder, member["folder"], member["checkpoint"])
-            with SeriesPredictor(**member["model_args"], seed=0) as predictor:
-                predictor.restore(prefix)
-                paths.append((member["seed"], {"forecast": candidates[member["candidate"]].path(
-                    predictor.hallucinate, values, len(values), horizon, t0)}))
+            weights = read_weights(prefix, member["model_args"]["hidden_dim"])
+            paths.append((member["seed"], {"forecast": candidates[member["candidate"]].path(
+                hallucinator(weights), values, len(values), horizon, t0)}))
         return paths
 
     def forecast(self, horizon=None):

@@ -1,7 +1,7 @@
 """The Python entry point: ``fit(y) -> Forecaster``, whose methods are a forecaster's verbs.
 
     import series_predictor as sp
-    model = sp.fit(values, recipe="book", iterations=60)   # a list, array, pandas Series or CSV path
+    model = sp.fit(values, recipe="book")   # a list, array, pandas Series or CSV path
     model.forecast(12)            # a ForecastTable: dates, point, bands
     model.backtest(3)             # a BacktestResult: scores by steps ahead
     model.save("my-run")          # a run folder; sp.load_run("my-run") gives it back
@@ -112,13 +112,16 @@ def series_from(y, times=None, units=None):
                         units or name or "value")
 
 
-def _config(y, season, recipe, seed, settings):
+def _config(y, times, season, recipe, seed, settings):
     """The checked ChapterConfig of ``fit``'s arguments (``season=None``: not given)."""
     given = dict(settings, recipe=recipe, seed=seed)
     if season is not None:
         given["season"] = season
     if isinstance(y, (str, os.PathLike)):
         given["data"] = os.fspath(y)
+        if times is not None:
+            raise SettingError("times are read from the CSV file's first column; give times "
+                               "only with values (a list, an array or a pandas Series)")
     try:
         config = ChapterConfig(**given)
     except TypeError:
@@ -162,7 +165,7 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
     Raises:
         SettingError, DataFormatError, SeriesTooShortError: before any training.
     """
-    config = _config(y, season, recipe, seed, settings)
+    config = _config(y, times, season, recipe, seed, settings)
     loaded = None if isinstance(y, (str, os.PathLike)) else series_from(y, times, config.units)
     keep = "out" in settings
     folder = config.out if keep else tempfile.mkdtemp(prefix="series-predictor-fit-")

@@ -134,7 +134,8 @@ def _run_forecast(argv, prog):
             write_text(args.out, text)
         except OSError as exc:
             raise SettingError(f"cannot write {args.out!r}: {exc.strerror or exc}") from None
-        _print(f"Wrote {args.out} ({text.count(chr(10)) - 1} points past {kept.manifest['tail']['times'][-1]})")
+        last = kept.manifest["tail"]["times"][-1]
+        _print(f"Wrote {args.out} ({text.count(chr(10)) - 1} points past {last})")
 
 
 def _dispatch(argv, prog):

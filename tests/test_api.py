@@ -12,7 +12,7 @@ import pytest
 import series_predictor as sp
 from series_predictor.cli import build_parser, config_from_args
 from series_predictor.config import ChapterConfig, check_config
-from series_predictor.errors import DataFormatError, SettingError
+from series_predictor.errors import DataFormatError, RunFolderError, SettingError
 from series_predictor.forecast_table import BacktestResult, ForecastTable
 from series_predictor.recipes import RECIPES
 
@@ -222,3 +222,44 @@ def test_temporary_folder_removed(fitted):
     del model
     gc.collect()
     assert not os.path.exists(folder)
+
+
+@pytest.mark.slow
+def test_a_kept_run_forecasts_without_tensorflow_in_a_second(fitted, tmp_path):
+    """load_run(d).forecast(12) in a fresh process: no TensorFlow, well under 4 s; and the
+    command line's forecast --out says what it wrote."""
+    folder = fitted.save(tmp_path / "kept")
+    code = ("import sys, time; t = time.perf_counter(); import series_predictor as sp; "
+            f"table = sp.load_run({str(folder)!r}).forecast(12); "
+            "print(time.perf_counter() - t, 'tensorflow' in sys.modules, len(table))")
+    result = run_python(code)
+    seconds, tensorflow, rows = result.stdout.split()
+    assert (tensorflow, rows) == ("False", "12") and float(seconds) < 4, result.stderr
+    out = tmp_path / "f.csv"
+    result = subprocess.run([sys.executable, "-m", "series_predictor.cli", "forecast",
+                             str(folder), "--horizon", "12", "--out", str(out)], cwd=tmp_path,
+                            capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=ROOT))
+    assert result.returncode == 0 and result.stdout == f"Wrote {out} (12 points past 155)\n"
+    assert read_csv(out) == fitted.forecast(12).to_csv()
+
+
+@pytest.mark.slow
+def test_numpy_network_matches_tensorflows(tmp_path):
+    """lstm_numpy reads the checkpoint's weights exactly and runs the cell as TensorFlow
+    does, to float32 rounding."""
+    from series_predictor import lstm_numpy
+    from series_predictor.model import SeriesPredictor
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(30, 6, 1)).astype(np.float32)
+    with SeriesPredictor(1, 6, 8, seed=3, checkpoint_dir=str(tmp_path)) as predictor:
+        predictor.train(x, x[:, :, 0] * 0.5, iterations=20, report_every=20, verbose=False)
+        expected = predictor.hallucinate(x[0, :, 0], 15)
+        held = lstm_numpy.session_weights(predictor)
+        prefix = predictor.checkpoint
+    read = lstm_numpy.read_weights(prefix, 8)
+    assert all(np.array_equal(read[k], held[k]) for k in held)
+    np.testing.assert_allclose(lstm_numpy.hallucinate(read, x[0, :, 0], 15), expected,
+                               rtol=1e-5, atol=1e-6)
+    with pytest.raises(RunFolderError, match=r"kernel has shape \[9, 32\]; the run.s "
+                                             r"network needs \[8, 28\]"):
+        lstm_numpy.read_weights(prefix, 7)

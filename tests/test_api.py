@@ -239,7 +239,7 @@ def test_a_kept_run_forecasts_without_tensorflow_in_a_second(fitted, tmp_path):
     result = subprocess.run([sys.executable, "-m", "series_predictor.cli", "forecast",
                              str(folder), "--horizon", "12", "--out", str(out)], cwd=tmp_path,
                             capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=ROOT))
-    assert result.returncode == 0 and result.stdout == f"Wrote {out} (12 points past 155)\n"
+    assert result.returncode == 0 and result.stdout == f"Wrote {out} (12 points past 143)\n"
     assert read_csv(out) == fitted.forecast(12).to_csv()
 
 

@@ -143,6 +143,7 @@ def test_bad_column_index_is_refused(airline_csv):
         data_loader.read_series(airline_csv, -1)
 
 
+@pytest.mark.slow
 def test_importing_data_loader_does_not_import_tensorflow():
     from conftest import run_python
     result = run_python("import sys, data_loader\nprint('tensorflow' in sys.modules)")

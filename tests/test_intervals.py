@@ -6,6 +6,7 @@ import pytest
 from series_predictor.intervals import IntervalModel, calibrate, coverage
 
 
+@pytest.mark.slow
 def test_bands_are_the_calibrated_quantiles_times_root_k(ensemble_run):
     """Each band is ``log(point) +- q * sqrt(k)``, ``q`` the quantile of the scaled errors
     of the calibration paths, recomputed here from those paths and the true values."""

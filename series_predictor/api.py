@@ -192,7 +192,7 @@ class Forecaster:
     ``load_run`` (a run folder keeps the series' last values only).
 
     Attributes:
-        config: the run's settings (``ChapterConfig``; a loaded run's as a dict).
+        config: the run's settings (``ChapterConfig``).
         metrics: the run's evaluation (what ``metrics.json`` holds).
         report: the run's printed report (lines), when fitted here.
     """
@@ -203,7 +203,11 @@ class Forecaster:
 
     @property
     def config(self):
-        return self._run.config if self._run is not None else dict(self._kept.manifest["settings"])
+        """The run's settings, a ChapterConfig (``out``: where the run was written)."""
+        if self._run is not None:
+            return self._run.config
+        settings = dict(self._kept.manifest["settings"])
+        return ChapterConfig(**{**settings, "diff": tuple(settings.get("diff") or ())})
 
     @property
     def metrics(self):

@@ -68,6 +68,14 @@ def test_a_planted_diverging_member_is_dropped_named_and_never_shown(tmp_path, m
         path = real(self, window, steps)
         return path * np.float32(1e30) if self.seed == 8 else path
     monkeypatch.setattr(model.SeriesPredictor, "hallucinate", blow_up_for_seed_8)
+    from series_predictor import lstm_numpy  # the forecast past the data runs in NumPy
+    real_weights = lstm_numpy.session_weights
+
+    def blown_weights_for_seed_8(predictor):
+        weights = real_weights(predictor)
+        scale = np.float32(1e30 if predictor.seed == 8 else 1)
+        return dict(weights, W_out=weights["W_out"] * scale, b_out=weights["b_out"] * scale)
+    monkeypatch.setattr(lstm_numpy, "session_weights", blown_weights_for_seed_8)
     lines = []
     config = ChapterConfig(out=str(tmp_path), iterations=20, report_every=10, ensemble=3,
                            seed=7, hidden_dim=8, quiet=True)

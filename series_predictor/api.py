@@ -24,8 +24,6 @@ from .config import ChapterConfig, check_config
 from .errors import DataFormatError, SettingError
 from .forecast_table import BacktestResult, ForecastTable
 
-UNSET = object()
-
 
 def _pandas_series(y):
     """The pandas Series ``y`` is, or None (pandas is never imported here)."""

@@ -59,6 +59,7 @@ def test_windows_have_documented_shapes_and_shifted_targets(values, seq_size):
     assert np.array_equal(y[:, :-1], x[:, 1:, 0])
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(junk=st.one_of(st.text(max_size=200),
                       st.binary(max_size=200),

@@ -39,8 +39,10 @@ def _index_times(index):
         return index.to_timestamp().values.astype(f"datetime64[{unit}]")
     if isinstance(index, pd.DatetimeIndex):
         values = index.tz_localize(None).values if index.tz is not None else index.values
-        midnight = bool(np.all(values == values.astype("datetime64[D]")))
-        return values.astype("datetime64[D]") if midnight else values
+        for unit in ("D", "s"):  # the coarsest unit that keeps every time
+            if np.all(values == values.astype(f"datetime64[{unit}]")):
+                return values.astype(f"datetime64[{unit}]")
+        return values
     return _as_times(index.to_numpy())
 
 

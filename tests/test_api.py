@@ -83,6 +83,22 @@ def test_bad_series_refused_before_training(y, times, match):
         sp.fit(y, times=times, recipe="book")
 
 
+def test_a_pandas_index_gives_the_times():
+    pd = pytest.importorskip("pandas")
+    from series_predictor.api import series_from
+    monthly = series_from(pd.Series([1.0, 2.0, 3.0], name="sales",
+                                    index=pd.date_range("1949-01", periods=3, freq="MS")))
+    assert monthly.times.dtype == "datetime64[D]" and str(monthly.times[-1]) == "1949-03-01"
+    assert monthly.units == "sales"
+    hourly = series_from(pd.Series([1.0, 2.0], index=pd.date_range("2020-01-01", periods=2,
+                                                                    freq="h")))
+    assert str(hourly.times[-1]) == "2020-01-01T01:00:00"
+    periods = series_from(pd.Series([1.0, 2.0], index=pd.period_range("1949-01", periods=2,
+                                                                      freq="M")))
+    assert periods.times.dtype == "datetime64[M]"
+    assert series_from([3, 4], times=["2001-01", "2001-02"]).times.dtype == "datetime64[M]"
+
+
 def test_too_short_refused_before_training():
     with pytest.raises(ValueError, match="too few"):
         sp.fit(np.arange(10.0) + 1, recipe="book")

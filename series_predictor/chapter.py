@@ -17,8 +17,14 @@ from .run_folder import check_input_outside, claimed
 from .fitting import ChapterResult, plan_run  # noqa: F401
 
 
-def run_chapter(config=None, *, log=print):
+def run_chapter(config=None, *, log=print, series=None):
     """Run listing 10.9 with ``config`` and write its outputs into ``config.out``.
+
+    ``series`` (a ``stages.LoadedSeries``, as ``api.fit`` makes from an array) is
+    used instead of reading ``config.data``.
+
+    ``series`` (a ``stages.LoadedSeries``, as ``api.fit`` makes from an array) is
+    used instead of reading ``config.data``.
 
     Writes ``predictions.png``, ``hallucinations.png``, ``loss.png``,
     ``forecast.png``, ``metrics.json``, ``forecast.csv``, ``run.json`` and the
@@ -32,7 +38,7 @@ def run_chapter(config=None, *, log=print):
     """
     config = check_config(config or ChapterConfig())
     progress = stages.Progress(log, config.quiet)
-    loaded = stages.read_stage(config)
+    loaded = stages.read_stage(config) if series is None else series
     run = plan_chapter(loaded, config, progress)
     origins = backtest.plan_origins(run)
     folders = [folder for _, _, folder in member_folders(run)]

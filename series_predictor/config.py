@@ -94,9 +94,14 @@ def _recipe(value, name):
     return None if value is None else v.check_choice(value, name, tuple(sorted(RECIPES)))
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(init=False)
 class ChapterConfig:
-    """Settings of the chapter run; every default is the book's (or its companion code's)."""
+    """Settings of the chapter run; every default is the book's (or its companion code's).
+
+    Settings are given by keyword. A ``recipe`` fills in the settings not given, so
+    ``ChapterConfig(recipe="auto", seed=3)`` is the run of ``--recipe auto --seed 3``;
+    settings neither given nor in the recipe keep the book's defaults.
+    """
 
     # ---- the book's settings (listings 10.4-10.9)
     data: str = _option(None, "CSV file of the series (default: the bundled airline "
@@ -175,6 +180,15 @@ class ChapterConfig:
     quiet: bool = _option(False, "print only the results and warnings, not the progress",
                           check=_flag, parse="flag", group="beyond")
 
+    def __init__(self, **given):
+        unknown = sorted(set(given) - {f.name for f in dataclasses.fields(self)})
+        if unknown:
+            raise TypeError(f"ChapterConfig() got an unexpected keyword argument {unknown[0]!r}")
+        recipe = given.get("recipe")
+        overlay = RECIPES.get(recipe, {}) if isinstance(recipe, str) else {}
+        for f in dataclasses.fields(self):
+            setattr(self, f.name, given.get(f.name, overlay.get(f.name, f.default)))
+
     @property
     def seeds(self):
         """The ensemble members' seeds: ``seed, seed+1, ...``."""
@@ -217,7 +231,4 @@ def with_recipe(name, **explicit):
     """The book's settings, overlaid by recipe ``name``, overlaid by ``explicit`` ones."""
     if name is not None and name not in RECIPES:
         raise SettingError(f"recipe must be one of {', '.join(sorted(RECIPES))}; found {name!r}")
-    values = dict(RECIPES.get(name, {}) if name else {})
-    values.update(explicit)
-    values["recipe"] = name
-    return ChapterConfig(**values)
+    return ChapterConfig(**{**explicit, "recipe": name})

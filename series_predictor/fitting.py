@@ -67,8 +67,9 @@ class ChapterResult:
         return self.combined.forecasts["hallucination"]
 
     @property
-    def forecast(self):
-        """``[horizon]`` forecast past the end of the data."""
+    def future_point(self):
+        """``[horizon]`` point forecast past the end of the data (the table with dates and
+        bands: ``outputs.forecast_table(run)``)."""
         return self.combined.forecasts["forecast"]
 
     @property

@@ -2,7 +2,8 @@
 
 No training and no CSV: the folder's ``run.json`` holds the series' last values
 and dates, the transform, the normalization, the members and the interval
-calibration; each member's weights come from its checkpoint. Every file is
+calibration; each member's weights come from its checkpoint, read and run in NumPy
+(``lstm_numpy``: no TensorFlow, so a forecast takes a second). Every file is
 checked against the digest the run recorded, so a tampered folder is refused.
 """
 
@@ -17,7 +18,8 @@ from .ensemble import Envelope, combine
 from .errors import RunFolderError, SettingError
 from .forecasting import Preprocessing
 from .intervals import IntervalModel
-from .outputs import Forecast
+from .lstm_numpy import hallucinator, read_weights
+from .forecast_table import ForecastTable, no_bands_note
 from .run_folder import MANIFEST, read_manifest
 from .validation import check_positive_int
 
@@ -50,24 +52,22 @@ class KeptRun:
 
     def _member_paths(self, values, horizon):
         """``[(seed, {"forecast": [horizon]})]``: each kept member's path past the data."""
-        from .model import SeriesPredictor  # TensorFlow loads here
         candidates = [Preprocessing.from_dict(c["preprocessing"])
                       for c in self.manifest["candidates"]]
         t0 = self.manifest["n_points"] - len(values)
         paths = []
         for member in self.manifest["members"]:
             prefix = os.path.join(self.folder, member["folder"], member["checkpoint"])
-            with SeriesPredictor(**member["model_args"], seed=0) as predictor:
-                predictor.restore(prefix)
-                paths.append((member["seed"], {"forecast": candidates[member["candidate"]].path(
-                    predictor.hallucinate, values, len(values), horizon, t0)}))
+            weights = read_weights(prefix, member["model_args"]["hidden_dim"])
+            paths.append((member["seed"], {"forecast": candidates[member["candidate"]].path(
+                hallucinator(weights), values, len(values), horizon, t0)}))
         return paths
 
     def forecast(self, horizon=None):
         """Forecast ``horizon`` points past the end of the data (default: the run's).
 
         Returns:
-            Forecast, the same as the run's ``forecast.csv`` for the run's horizon.
+            ForecastTable, the same as the run's ``forecast.csv`` for the run's horizon.
         """
         horizon = check_positive_int(self.horizon if horizon is None else horizon,
                                      "horizon", MAX_HORIZON)
@@ -91,7 +91,8 @@ class KeptRun:
         members = {seed: paths["forecast"] for seed, paths in member_paths
                    if seed in combined.kept["forecast"]}
         dropped = {int(seed): why for seed, why in self.manifest["dropped"].items()}
-        return Forecast(future, point, bands, members, {**dropped, **combined.dropped})
+        return ForecastTable(future, point, bands, members, {**dropped, **combined.dropped},
+                             self.units, "" if bands else no_bands_note())
 
 
 def load_run(path):

@@ -1,7 +1,8 @@
 """The run's outputs: figures, ``metrics.json``, ``forecast.csv`` and ``run.json``.
 
-``Forecast`` is the forecast past the end of the data, as the run writes it and as
-``load_run(path).forecast()`` recomputes it; both write it with ``to_csv``.
+The forecast past the end of the data is a ``ForecastTable`` (``forecast_table.py``),
+as the run writes it and as ``load_run(path).forecast()`` recomputes it; both write
+it with ``to_csv``.
 """
 
 import dataclasses
@@ -11,56 +12,22 @@ import os
 import numpy as np
 
 from . import metrics, plots, report
+from .forecast_table import ForecastTable, no_bands_note
 from .json_values import json_ready
 from .run_folder import MANIFEST, digest, write_manifest, write_text  # noqa: F401
 
 PNG_FILES = ("predictions.png", "hallucinations.png", "loss.png", "forecast.png")
 
 
-@dataclasses.dataclass
-class Forecast:
-    """Points past the end of the data, in the series' units.
-
-    Attributes:
-        times: ``[h]`` dates (or time steps) of the forecast points.
-        point: ``[h]`` the forecast: the median of the kept members (None if none kept).
-        bands: ``{level: (low [h], high [h])}`` prediction intervals (empty without).
-        members: seed -> ``[h]`` each kept member's forecast.
-        dropped: seed -> why that member was left out.
-    """
-
-    times: np.ndarray
-    point: np.ndarray
-    bands: dict
-    members: dict
-    dropped: dict
-
-    def to_csv(self):
-        """The forecast as CSV text: time, forecast, bands, then one column per member."""
-        header = ["time", "forecast"]
-        columns = [self.point]
-        for level, (low, high) in sorted(self.bands.items()):
-            header += [f"lower_{level * 100:.0f}", f"upper_{level * 100:.0f}"]
-            columns += [low, high]
-        if len(self.members) > 1:
-            for seed, path in self.members.items():
-                header.append(f"member_seed_{seed}")
-                columns.append(path)
-        lines = [",".join(header)]
-        for i, time in enumerate(self.times):
-            cells = ["" if c is None else format(float(c[i]), ".10g") for c in columns]
-            lines.append(",".join([str(time), *cells]))
-        return "\n".join(lines) + "\n"
-
-
-def run_forecast(run):
-    """The run's forecast past the data (the "forecast" task) as a Forecast."""
+def forecast_table(run):
+    """The run's forecast past the data (the "forecast" task) as a ForecastTable."""
     combined, times = run.combined, run.times["forecast"]
     point = combined.forecasts["forecast"]
     bands = run.intervals.bands(point) if run.intervals is not None and point is not None else {}
     members = {m.seed: m.forecasts["forecast"] for m in run.members
                if m.seed in combined.kept["forecast"]}
-    return Forecast(times, point, bands, members, dict(combined.dropped))
+    return ForecastTable(times, point, bands, members, dict(combined.dropped), run.loaded.units,
+                         "" if bands else no_bands_note())
 
 
 def _title_suffix(run, task):
@@ -108,7 +75,7 @@ def write_figures(folder, run):
 
 
 def _write_forecast_figure(run, path):
-    forecast = run_forecast(run)
+    forecast = forecast_table(run)
     if forecast.point is None:
         return _no_forecast(run.loaded, path)
     values = run.loaded.values
@@ -183,7 +150,7 @@ def manifest_content(run):
     return {
         "settings": json_ready(dataclasses.asdict(run.config)),
         "units": loaded.units,
-        "source": os.path.abspath(loaded.path),
+        "source": os.path.abspath(loaded.path) if os.path.isfile(loaded.path) else loaded.path,
         "n_points": split.n,
         "tail": {"values": loaded.values[-tail:].tolist(),
                  "times": [t.item() if not hasattr(t, "dtype") or t.dtype.kind != "M"
@@ -218,7 +185,7 @@ def write_outputs(folder, run):
     write_text(files["metrics.json"],
                json.dumps(json_ready(run.metrics), indent=2, allow_nan=False) + "\n")
     files["forecast.csv"] = os.path.join(folder, "forecast.csv")
-    write_text(files["forecast.csv"], run_forecast(run).to_csv())
+    write_text(files["forecast.csv"], forecast_table(run).to_csv())
     content = manifest_content(run)
     listed = [os.path.basename(p) for p in files.values()]
     for member in content["members"]:

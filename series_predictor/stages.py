@@ -10,7 +10,7 @@ import dataclasses
 
 import numpy as np
 
-from . import data_loader
+from . import data_loader, lstm_numpy
 from .ensemble import Envelope, combine
 from .errors import DataFormatError, SeriesTooShortError, SettingError, TrainingDiverged
 from .forecasting import Preprocessing
@@ -334,12 +334,16 @@ def member_seeds(config, candidates):
 def forecast_member(predictor, prepared, values, tasks):
     """Run every task with one trained predictor -> {task name: forecast in series units}.
 
-    The forecast past the data uses ``prepared.future`` (a base curve refitted on it all).
+    The forecast past the data uses ``prepared.future`` (a base curve refitted on it all)
+    and the NumPy network (``lstm_numpy``), as a kept run folder forecasts without TensorFlow.
     """
     out = {}
     for task in tasks:
         preprocessing = prepared.future if task.name == "forecast" else prepared.preprocessing
-        if task.kind == "one_step":
+        if task.name == "forecast":
+            out[task.name] = preprocessing.path(lstm_numpy.hallucinator(
+                lstm_numpy.session_weights(predictor)), values, task.start, task.count)
+        elif task.kind == "one_step":
             out[task.name] = preprocessing.one_step(predictor.predict, values, task.start,
                                                     task.start + task.count)
         else:

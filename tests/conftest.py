@@ -14,6 +14,25 @@ def run_python(code, *, cwd=ROOT, timeout=300, env=None):
                           capture_output=True, text=True, timeout=timeout)
 
 
+def write_csv(folder, content, name="series.csv"):
+    """Write ``content`` into ``folder/name`` and return the path (str).
+
+    Text is written as UTF-8 exactly as given (``\r`` and ``\r\n`` kept); bytes as they are.
+    """
+    path = folder / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return str(path)
+
+
+def monthly_csv(path, start_year, months=60, header="month,value"):
+    """A ``YYYY-MM,value`` file of ``months`` rows from January of ``start_year``, with a
+    season and a trend (``100 + 3 * month + i``) -> its path (str)."""
+    rows = [header] + [f"{start_year + i // 12:04d}-{1 + i % 12:02d},{100 + (i % 12) * 3 + i}"
+                       for i in range(months)]
+    path.write_text("\n".join(rows) + "\n")
+    return str(path)
+
+
 @pytest.fixture
 def airline_csv():
     from series_predictor.data_loader import bundled_data_path

@@ -53,6 +53,7 @@ def test_climatology_candidate_forecasts_the_season_means():
     np.testing.assert_allclose(path, means + residual_mean, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_auto_run_records_every_candidate_and_the_choice(tmp_path):
     config = with_recipe("auto", iterations=20, report_every=10, ensemble=1, out=str(tmp_path),
                          quiet=True)
@@ -82,6 +83,7 @@ def _short_series(path, points):
     return str(path)
 
 
+@pytest.mark.slow
 def test_a_series_too_short_for_auto_is_refused_before_training(tmp_path):
     """61 points leave 48 training points: a validation origin after four seasons would
     sit at the test period. It once failed inside the interval calibration."""
@@ -94,6 +96,7 @@ def test_a_series_too_short_for_auto_is_refused_before_training(tmp_path):
     assert not any("Training" in line for line in log) and not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_an_auto_backtest_whose_first_origin_is_too_early_is_refused_before_training(
         tmp_path):
     """75 points: the main run fits, but a backtest origin a season earlier leaves 48

@@ -21,12 +21,14 @@ def test_origins_are_a_season_apart_and_end_at_the_split():
         backtest.origins(split, 9, 12, 26)
 
 
+@pytest.mark.slow
 def test_too_many_origins_are_refused_before_any_training(tmp_path):
     with pytest.raises(SeriesTooShortError, match="at most"):
         run_chapter(ChapterConfig(backtest=50, out=str(tmp_path / "out")), log=quiet_log)
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_an_origin_never_sees_its_future():
     config = ChapterConfig(**SMALL, normalize="train", validation=12, log=True, diff=(12,))
     loaded = stages.read_stage(config)
@@ -59,6 +61,7 @@ def test_scores_by_hand():
     assert report["origins"] == ["10", "22"]
 
 
+@pytest.mark.slow
 def test_backtest_run_writes_its_table_and_figure(tmp_path):
     lines = []
     run = run_chapter(ChapterConfig(**SMALL, backtest=3, out=str(tmp_path)), log=lines.append)

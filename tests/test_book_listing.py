@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import pytest
 
 from conftest import ROOT
 
@@ -28,6 +29,7 @@ def test_listing_edits_are_only_the_imports_and_the_session():
     assert "data_loader.load_series('international-airline-passengers.csv')" in "\n".join(code)
 
 
+@pytest.mark.slow
 def test_listing_10_9_as_typed_runs_from_an_empty_folder(tmp_path):
     script = tmp_path / "listing_10_9.py"
     shutil.copy(LISTING, script)

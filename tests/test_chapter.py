@@ -18,6 +18,7 @@ OUT_FILES = ["checkpoint", "forecast.csv", "forecast.png", "hallucinations.png",
              "metrics.json", "predictions.png", "run.json"]
 
 
+@pytest.mark.slow
 def test_writes_figures_metrics_forecast_and_manifest(book_run):
     out = book_run.config.out
     assert sorted(n for n in os.listdir(out) if not n.startswith(".")) == OUT_FILES
@@ -33,6 +34,7 @@ def test_writes_figures_metrics_forecast_and_manifest(book_run):
     assert report["units"] == "passengers (thousands)"
 
 
+@pytest.mark.slow
 def test_scores_are_in_passenger_units(book_run, airline_csv):
     report = book_run.metrics
     values = data_loader.read_series(airline_csv).values
@@ -55,6 +57,7 @@ def test_scores_are_in_passenger_units(book_run, airline_csv):
         np.mean(np.abs(book_run.hallucinated[:29] - actual)), rel=1e-12)
 
 
+@pytest.mark.slow
 def test_one_step_forecast_of_time_t_reads_only_the_values_before_t(book_run):
     """A 'predictor' that repeats its last input must give persistence, aligned."""
     prep = book_run.prepared.preprocessing
@@ -66,6 +69,7 @@ def test_one_step_forecast_of_time_t_reads_only_the_values_before_t(book_run):
     np.testing.assert_allclose(path, np.full(29, values[114]), rtol=1e-12)
 
 
+@pytest.mark.slow
 def test_predictions_are_drawn_at_the_month_they_predict(book_run):
     loaded, n_train = book_run.loaded, book_run.prepared.split.n_train
     fig = plots.plot_predictions(loaded.times, loaded.values, n_train, book_run.one_step)
@@ -78,6 +82,7 @@ def test_predictions_are_drawn_at_the_month_they_predict(book_run):
     assert [str(t) for t in book_run.times["forecast"][[0, -1]]] == ["1961-01", "1962-08"]
 
 
+@pytest.mark.slow
 def test_hallucination_figure_draws_the_scored_period(book_run):
     """The figure and the table describe one forecast: all 29 scored months."""
     report = book_run.metrics
@@ -90,6 +95,7 @@ def test_hallucination_figure_draws_the_scored_period(book_run):
     assert len(red.get_xdata()) == 29
 
 
+@pytest.mark.slow
 def test_train_normalization_uses_only_the_training_windows(ensemble_run):
     norm = ensemble_run.prepared.preprocessing.normalization
     level = np.log(ensemble_run.loaded.values[:115 - 12])
@@ -98,6 +104,7 @@ def test_train_normalization_uses_only_the_training_windows(ensemble_run):
     assert norm.std == pytest.approx(np.std(diffed), rel=1e-12)
 
 
+@pytest.mark.slow
 def test_validation_targets_lie_inside_the_tail(ensemble_run):
     """Early stopping and the validation score never see a training target."""
     prepared = ensemble_run.prepared
@@ -109,6 +116,7 @@ def test_validation_targets_lie_inside_the_tail(ensemble_run):
     assert len(prepared.monitor_y) == 12 - 5 + 1  # validation - seq_size + 1 windows
 
 
+@pytest.mark.slow
 def test_csv_with_header_and_several_columns(tmp_path):
     t = np.arange(120)
     rows = ["date,noise,sales"] + [
@@ -124,6 +132,7 @@ def test_csv_with_header_and_several_columns(tmp_path):
     assert (tmp_path / "out" / "predictions.png").is_file()
 
 
+@pytest.mark.slow
 def test_long_series_with_default_settings(tmp_path):
     n = 3000
     t = np.arange(n)
@@ -154,6 +163,7 @@ def test_minimum_length_is_the_smallest_length_that_works(seq, p, season, order,
     assert stages.minimum_length(5, 0.8, 12) == 26  # the book's settings: 26 months
 
 
+@pytest.mark.slow
 def test_too_short_series_says_how_many_points_are_needed(tmp_path):
     path = tmp_path / "short.csv"
     path.write_text("\n".join(f"{i},{i * i}" for i in range(20)) + "\n")
@@ -162,6 +172,7 @@ def test_too_short_series_says_how_many_points_are_needed(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("setting", ["season", "seq_size", "validation", "diff"])
 def test_absurd_sizes_are_refused_at_once(tmp_path, setting):
     values = {"season": 10**5, "seq_size": 1000, "validation": 10**5, "diff": (10**5,)}
@@ -193,6 +204,7 @@ def test_no_function_in_the_package_is_over_60_lines():
     assert long == []
 
 
+@pytest.mark.slow
 def test_values_near_1e200_give_finite_scores_and_valid_json(tmp_path):
     path = tmp_path / "huge.csv"
     t = np.arange(60)
@@ -208,6 +220,7 @@ def test_values_near_1e200_give_finite_scores_and_valid_json(tmp_path):
     assert result.metrics["hallucination"]["persistence"]["rmse"] > 0
 
 
+@pytest.mark.slow
 def test_a_constant_training_part_names_the_file_and_the_cause(tmp_path):
     from series_predictor.errors import DataFormatError
     path = tmp_path / "flat.csv"

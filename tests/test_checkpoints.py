@@ -61,6 +61,7 @@ LEGAL_NAMES = ["p [1]", "[abc]", "a*b?c", "back\\slash", "sp ace", "quo'te\"s", 
                "pct %s %d", "brace{a,b}", "tab\tand\nnewline", "s3:", os.fsdecode(b"not-utf8-\xff")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", LEGAL_NAMES, ids=[ascii(name) for name in LEGAL_NAMES])
 def test_any_legal_path_saves_and_restores(trained, tmp_path, name):
     folder = tmp_path / "runs" / name
@@ -73,6 +74,7 @@ def test_any_legal_path_saves_and_restores(trained, tmp_path, name):
         assert np.array_equal(predictions, trained.predictions)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["p [1]", "a*b?c", "back\\slash"])
 def test_training_in_a_folder_with_glob_characters_restores_its_own(tmp_path, name):
     folder = tmp_path / name
@@ -86,6 +88,7 @@ def test_training_in_a_folder_with_glob_characters_restores_its_own(tmp_path, na
         assert np.array_equal(fresh.test(dummy.TEST_X), kept)  # restored on first use
 
 
+@pytest.mark.slow
 def test_relative_bytes_and_file_paths_work(trained, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     prefix = trained.predictor.save(b"s3://bucket")  # a folder "s3:" holding "bucket"
@@ -97,6 +100,7 @@ def test_relative_bytes_and_file_paths_work(trained, tmp_path, monkeypatch):
         assert np.array_equal(predictions, trained.predictions)
 
 
+@pytest.mark.slow
 def test_state_file_is_tensorflow_text_with_a_relative_path(trained):
     import tensorflow as tf
     text = (trained.folder / "checkpoint").read_text()
@@ -105,6 +109,7 @@ def test_state_file_is_tensorflow_text_with_a_relative_path(trained):
     assert tf.train.latest_checkpoint(str(trained.folder)) == trained.prefix
 
 
+@pytest.mark.slow
 def test_copied_and_moved_folders_restore_their_own_weights(trained, tmp_path):
     copy = copy_of(trained, tmp_path)
     prefix, predictions = restored(copy)
@@ -117,6 +122,7 @@ def test_copied_and_moved_folders_restore_their_own_weights(trained, tmp_path):
     assert np.array_equal(predictions, trained.predictions)
 
 
+@pytest.mark.slow
 def test_an_older_folder_still_restores(trained, tmp_path):
     """Before format 1: no per-checkpoint metadata, an absolute path in the state file,
     and a folder-wide series_predictor.json that may disagree with the weights."""
@@ -188,6 +194,7 @@ DAMAGE = ["truncated data", "bit-flipped data", "truncated index", "bit-flipped 
           "older folder, truncated data", "older folder, missing index"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", DAMAGE)
 def test_a_damaged_checkpoint_raises_checkpoint_error_naming_the_file(trained, tmp_path, case):
     folder = copy_of(trained, tmp_path, "damaged [1]")
@@ -201,6 +208,7 @@ def test_a_damaged_checkpoint_raises_checkpoint_error_naming_the_file(trained, t
     assert not isinstance(info.value, CheckpointNotFoundError)
 
 
+@pytest.mark.slow
 def test_a_damaged_folder_is_reported_on_first_use(trained, tmp_path):
     folder = copy_of(trained, tmp_path)
     flip_a_byte(folder / (trained.base + DATA))
@@ -209,6 +217,7 @@ def test_a_damaged_folder_is_reported_on_first_use(trained, tmp_path):
             fresh.predict(dummy.TEST_X)
 
 
+@pytest.mark.slow
 def test_metadata_is_written_before_the_state_file_names_the_checkpoint(trained, tmp_path,
                                                                         monkeypatch):
     seen = []
@@ -233,6 +242,7 @@ def test_metadata_is_written_before_the_state_file_names_the_checkpoint(trained,
 
 
 # ------------------------------------------------- metadata tied to weights
+@pytest.mark.slow
 def test_folder_metadata_that_disagrees_with_the_weights_is_not_used(trained, tmp_path):
     """A kill between the weights and a folder-wide metadata file cannot mislead."""
     folder = copy_of(trained, tmp_path)
@@ -243,6 +253,7 @@ def test_folder_metadata_that_disagrees_with_the_weights_is_not_used(trained, tm
     assert np.array_equal(restored(folder)[1], trained.predictions)
 
 
+@pytest.mark.slow
 def test_metadata_never_pairs_with_another_checkpoints_weights(trained, tmp_path):
     folder = copy_of(trained, tmp_path)
     with SeriesPredictor(1, 4, HIDDEN, seed=7) as other:  # same shape, other weights
@@ -254,6 +265,7 @@ def test_metadata_never_pairs_with_another_checkpoints_weights(trained, tmp_path
         restored(folder)
 
 
+@pytest.mark.slow
 def test_a_save_killed_before_its_metadata_leaves_the_last_one_current(trained, tmp_path):
     folder = copy_of(trained, tmp_path)
     with SeriesPredictor(1, 4, HIDDEN, seed=7) as other:
@@ -270,6 +282,7 @@ def test_a_save_killed_before_its_metadata_leaves_the_last_one_current(trained, 
 
 
 # ------------------------------------------------------------- ownership
+@pytest.mark.slow
 def test_two_predictors_in_one_folder_keep_their_own_checkpoints(tmp_path):
     a = SeriesPredictor(1, 4, HIDDEN, seed=0, checkpoint_dir=tmp_path)
     b = SeriesPredictor(1, 4, HIDDEN, seed=1, checkpoint_dir=tmp_path)
@@ -300,6 +313,7 @@ def test_two_predictors_in_one_folder_keep_their_own_checkpoints(tmp_path):
         assert b.restore() == b_prefix
 
 
+@pytest.mark.slow
 def test_a_predictor_never_restores_a_checkpoint_that_replaced_its_own(tmp_path):
     with SeriesPredictor(1, 4, HIDDEN, seed=0, checkpoint_dir=tmp_path) as a, \
             SeriesPredictor(1, 4, HIDDEN, seed=1, checkpoint_dir=tmp_path) as b:
@@ -312,6 +326,7 @@ def test_a_predictor_never_restores_a_checkpoint_that_replaced_its_own(tmp_path)
             a.restore()
 
 
+@pytest.mark.slow
 def test_a_closed_predictors_checkpoints_go_with_the_next_save(tmp_path):
     with SeriesPredictor(1, 4, HIDDEN, seed=0, checkpoint_dir=tmp_path) as a:
         a.train(dummy.TRAIN_X, dummy.TRAIN_Y, iterations=3, verbose=False)
@@ -334,6 +349,7 @@ def fake_checkpoint(trained, folder, index, **record_changes):
     return base
 
 
+@pytest.mark.slow
 def test_checkpoints_of_ended_processes_go_and_of_running_ones_stay(trained, tmp_path):
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                            capture_output=True, text=True, check=True)
@@ -382,6 +398,7 @@ print(" ".join(saved))
 """
 
 
+@pytest.mark.slow
 def test_two_processes_saving_into_one_folder_never_collide(tmp_path):
     procs = [subprocess.Popen([sys.executable, "-c", SAVER_SCRIPT, str(tmp_path), str(seed)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -395,6 +412,7 @@ def test_two_processes_saving_into_one_folder_never_collide(tmp_path):
                                                      for out, _ in outputs}
 
 
+@pytest.mark.slow
 def test_the_books_own_checkpoint_is_refused_with_a_checkpoint_error(tmp_path):
     """The book's variables live at the top level; ours in the scope series_predictor/."""
     from series_predictor.errors import CheckpointError

@@ -20,6 +20,7 @@ def run_script(*args, cwd=ROOT, timeout=300):
                           env=dict(os.environ, PYTHONPATH=ROOT))
 
 
+@pytest.mark.slow
 def test_help_names_the_program_as_run_and_imports_no_tensorflow():
     result = run_script("--help")
     assert result.returncode == 0
@@ -53,6 +54,7 @@ def test_options_typed_win_over_the_recipe():
     assert config.diff == (1, 12) and config.recipe == "seasonal"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value, api_value", [
     ("-1", -1), ("2.5", 2.5), ("inf", float("inf")), ("2147483648", 2**31)])
 def test_the_cli_and_the_api_refuse_a_value_with_the_same_words(tmp_path, value, api_value):
@@ -63,6 +65,7 @@ def test_the_cli_and_the_api_refuse_a_value_with_the_same_words(tmp_path, value,
     assert result.stderr.strip() == f"simple_regression.py: error: {api.value}"
 
 
+@pytest.mark.slow
 def test_dummy_listing_from_the_command_line(tmp_path):
     result = run_script("--dummy", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -72,6 +75,7 @@ def test_dummy_listing_from_the_command_line(tmp_path):
     assert "I0000" not in result.stderr and "deprecated" not in result.stderr
 
 
+@pytest.mark.slow
 def test_dummy_refuses_options_it_would_ignore(tmp_path):
     result = run_script("--dummy", "--data", "x.csv", "--hidden-dim", "0", cwd=tmp_path)
     assert result.returncode == 1
@@ -79,6 +83,7 @@ def test_dummy_refuses_options_it_would_ignore(tmp_path):
                                           "--hidden-dim")
 
 
+@pytest.mark.slow
 def test_chapter_from_the_command_line(tmp_path):
     out = tmp_path / "results"
     result = run_script("--iterations", "30", "--out", str(out), "--horizon", "40",
@@ -94,6 +99,7 @@ def test_chapter_from_the_command_line(tmp_path):
     assert os.listdir(tmp_path) == ["results"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, message", [
     (["--data", "no-such-file.csv"], "data file not found: 'no-such-file.csv'"),
     (["--iterations", "0"], "iterations must be a positive integer; found 0"),

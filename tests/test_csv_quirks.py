@@ -12,16 +12,12 @@ import numpy as np
 import pytest
 
 import data_loader
+from conftest import write_csv
 from series_predictor.errors import DataFormatError, SettingError
 
 
 def write(tmp_path, content, name="quirk.csv"):
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_bytes(content.encode("utf-8"))  # keeps \r and \r\n as written
-    return str(path)
+    return write_csv(tmp_path, content, name)  # keeps \r and \r\n as written
 
 
 def read(tmp_path, content, **kwargs):

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import data_loader
+from conftest import write_csv
 from series_predictor.errors import (DataFormatError, InputShapeError, SettingError,
                                      SeriesTooShortError)
 
@@ -11,10 +12,7 @@ EXPORT_HEADER = '"Month","International airline passengers: monthly totals in th
 EXPORT_FOOTER = 'International airline passengers: monthly totals in thousands. Jan 49 ? Dec 60'
 
 
-def write(tmp_path, text, name="series.csv"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+write = write_csv
 
 
 @pytest.fixture
@@ -145,6 +143,7 @@ def test_bad_column_index_is_refused(airline_csv):
         data_loader.read_series(airline_csv, -1)
 
 
+@pytest.mark.slow
 def test_importing_data_loader_does_not_import_tensorflow():
     from conftest import run_python
     result = run_python("import sys, data_loader\nprint('tensorflow' in sys.modules)")

@@ -6,13 +6,12 @@ import numpy as np
 import pytest
 
 import data_loader
+from conftest import write_csv
 from series_predictor.errors import DataFormatError, SettingError
 
 
 def read(tmp_path, text):
-    path = tmp_path / "dates.csv"
-    path.write_text(text, encoding="utf-8")
-    return data_loader.read_series(str(path))
+    return data_loader.read_series(write_csv(tmp_path, text, "dates.csv"))
 
 
 def refusal(tmp_path, text):

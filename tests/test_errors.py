@@ -39,6 +39,7 @@ BAD_X = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case, x, message", BAD_X, ids=[c[0] for c in BAD_X])
 def test_predict_and_test_refuse_bad_windows(predictor, case, x, message):
     with pytest.raises(InputShapeError, match=message):
@@ -47,6 +48,7 @@ def test_predict_and_test_refuse_bad_windows(predictor, case, x, message):
         predictor.test(x)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case, x, message", BAD_X, ids=[c[0] for c in BAD_X])
 def test_train_refuses_bad_windows_before_any_step(case, x, message):
     with SeriesPredictor(1, 4, 10, seed=0) as fresh:
@@ -57,6 +59,7 @@ def test_train_refuses_bad_windows_before_any_step(case, x, message):
             fresh.predict(dummy.TEST_X)  # nothing was trained
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("y, message", [
     ([[1, 3, 7, 11], [5, 12, 14, 15]], r"train_y must have shape \[batch, seq_size\] = \(3, 4\).*found shape \(2, 4\)"),
     ([[1, 3, 7], [5, 12, 14], [3, 7, 9]], r"found shape \(3, 3\)"),
@@ -69,6 +72,7 @@ def test_train_refuses_y_that_does_not_match_x(y, message):
             fresh.train(GOOD_X, y, verbose=False)
 
 
+@pytest.mark.slow
 def test_test_data_is_checked_too():
     with SeriesPredictor(1, 4, 10, seed=0) as fresh:
         with pytest.raises(InputShapeError, match="test_x has sequences of length 3"):
@@ -77,6 +81,7 @@ def test_test_data_is_checked_too():
             fresh.train(GOOD_X, GOOD_Y, dummy.TEST_X, verbose=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kwargs, message", [
     ({"iterations": 0}, "iterations must be a positive integer; found 0"),
     ({"iterations": -5}, "iterations must be a positive integer; found -5"),
@@ -90,6 +95,7 @@ def test_bad_training_settings(kwargs, message):
             fresh.train(GOOD_X, GOOD_Y, verbose=False, **kwargs)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, message", [
     ((0, 4), "input_dim must be a positive integer; found 0"),
     ((1, -1), "seq_size must be a positive integer; found -1"),
@@ -100,6 +106,7 @@ def test_bad_model_sizes(args, message):
         SeriesPredictor(*args)
 
 
+@pytest.mark.slow
 def test_bad_hallucination_horizon(predictor):
     for steps in (0, -1):
         with pytest.raises(SettingError, match=f"steps must be a positive integer; found {steps}"):
@@ -109,12 +116,14 @@ def test_bad_hallucination_horizon(predictor):
             predictor.hallucinate(dummy.TEST_X[0], steps)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", [np.float32(0.01), np.float64(0.01), 0.01, 1])
 def test_numpy_numbers_are_settings_too(value):
     with SeriesPredictor(1, 4, 4, seed=np.int64(3), learning_rate=value) as p:
         assert p.learning_rate == pytest.approx(float(value)) and p.seed == 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kwargs, message", [
     ({"seed": -1}, "seed must be an integer >= 0; found -1"),
     ({"seed": 2**31}, "seed must be at most 2147483647"),
@@ -132,6 +141,7 @@ def test_seed_and_learning_rate_are_checked_at_the_boundary(kwargs, message):
         SeriesPredictor(1, 4, 4, **kwargs)
 
 
+@pytest.mark.slow
 def test_predict_before_training_says_what_to_call():
     with SeriesPredictor(1, 4, 10, seed=0) as fresh:
         for call in (lambda: fresh.predict(dummy.TEST_X), lambda: fresh.test(dummy.TEST_X),
@@ -140,6 +150,7 @@ def test_predict_before_training_says_what_to_call():
                 call()
 
 
+@pytest.mark.slow
 def test_restoring_a_missing_checkpoint_names_it(tmp_path):
     with SeriesPredictor(1, 4, 10, seed=0) as fresh:
         with pytest.raises(CheckpointNotFoundError, match="no checkpoint in folder"):
@@ -148,6 +159,7 @@ def test_restoring_a_missing_checkpoint_names_it(tmp_path):
             fresh.restore(tmp_path / "nowhere" / "model.ckpt-3")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, name, found, has", [
     ((1, 4, 20), "hidden_dim", 10, 20),
     ((1, 5, 10), "seq_size", 4, 5),
@@ -161,6 +173,7 @@ def test_restoring_a_checkpoint_of_another_shape_names_both_values(predictor, ar
             other.restore(predictor.checkpoint_dir)
 
 
+@pytest.mark.slow
 def test_shape_check_works_for_an_older_folder_without_metadata(predictor, tmp_path):
     import shutil
     folder = tmp_path / "bare [1]"  # glob characters: the variables are read without a glob
@@ -177,6 +190,7 @@ def test_shape_check_works_for_an_older_folder_without_metadata(predictor, tmp_p
             other.restore(folder)
 
 
+@pytest.mark.slow
 def test_unwritable_output_folder_is_found_before_training(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
@@ -186,6 +200,7 @@ def test_unwritable_output_folder_is_found_before_training(tmp_path):
     assert log == []  # no training line was printed
 
 
+@pytest.mark.slow
 def test_bad_chapter_settings():
     with pytest.raises(SettingError, match="normalize must be one of 'all', 'train'; found 'both'"):
         run_chapter(ChapterConfig(normalize="both"))
@@ -193,6 +208,7 @@ def test_bad_chapter_settings():
         run_chapter(ChapterConfig(horizon=0))
 
 
+@pytest.mark.slow
 def test_a_closed_predictor_says_so():
     from series_predictor.errors import PredictorClosedError
     p = SeriesPredictor(1, 4, 4, seed=0)
@@ -212,6 +228,7 @@ def test_a_missing_data_file_is_a_package_error_too(tmp_path):
     assert isinstance(info.value, (DataFileNotFoundError, FileNotFoundError))
 
 
+@pytest.mark.slow
 def test_a_learning_rate_too_small_for_float32_is_refused_on_the_command_line(tmp_path):
     """1e-50 rounds to 0 in float32: the run would report an untrained network's scores."""
     import subprocess
@@ -224,6 +241,7 @@ def test_a_learning_rate_too_small_for_float32_is_refused_on_the_command_line(tm
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_hallucinating_from_values_beyond_float32_names_the_value(predictor):
     with pytest.raises(InputShapeError, match=r"found 1e\+39"):
         predictor.hallucinate([1e39, 1.0, 1.0, 1.0], 3)

@@ -38,6 +38,7 @@ def train_both(input_dim, seq_size, x, y, *args, hidden_dim=8, learning_rate=0.0
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("input_dim, seq_size, batch_size", [
     (1, 5, None), (1, 5, 4), (3, 5, None), (3, 5, 7), (1, 1, None), (2, 1, 4)])
 def test_fast_losses_and_predictions_equal_the_default_routes(input_dim, seq_size, batch_size):
@@ -52,6 +53,7 @@ def test_fast_losses_and_predictions_equal_the_default_routes(input_dim, seq_siz
     assert fast.report_steps == slow.report_steps == [0, 50, 100, 150]
 
 
+@pytest.mark.slow
 def test_chunks_capped_below_the_report_interval_give_the_same_losses(monkeypatch):
     monkeypatch.setattr(fast_training, "MAX_STEPS_PER_RUN", 7)
     x, y = windows(20, 5, 1)
@@ -71,6 +73,7 @@ def test_a_chunk_ends_at_the_next_report_step(first, iterations, report_every, s
     assert model._chunk_last_step(first, iterations, report_every, steps_per_run) == last
 
 
+@pytest.mark.slow
 def test_large_batches_take_fewer_steps_per_run(monkeypatch):
     x, y = windows(40, 5, 1)
     monkeypatch.setattr(fast_training, "MAX_WINDOW_VALUES_PER_RUN", 40 * 5 * 3)  # 3 steps a run
@@ -82,6 +85,7 @@ def test_large_batches_take_fewer_steps_per_run(monkeypatch):
     assert steps == [1, 3, 3, 3, 1, 1] + [1, 10, 1]  # full batch: 3 a run; batches of 8: 15
 
 
+@pytest.mark.slow
 def test_same_seed_same_fast_losses_bit_for_bit():
     x, y = windows(20, 5, 1)
     losses = []
@@ -91,6 +95,7 @@ def test_same_seed_same_fast_losses_bit_for_bit():
     assert losses[0] == losses[1]
 
 
+@pytest.mark.slow
 def test_early_stopping_keeps_the_same_step_on_both_routes():
     x, y = windows(40, 5, 1)
     noise = np.random.default_rng(9).standard_normal(y.shape).astype(np.float32)
@@ -117,6 +122,7 @@ def divergence(tmp_path, fast, x, y, **kwargs):
     return str(info.value).replace(str(folder), "<dir>"), info.value.step, kept
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("report_every", [1, 100])
 def test_a_planted_huge_learning_rate_diverges_at_the_same_step(tmp_path, report_every):
     x, y = windows(20, 5, 1)
@@ -130,6 +136,7 @@ def test_a_planted_huge_learning_rate_diverges_at_the_same_step(tmp_path, report
     np.testing.assert_allclose(fast[2], slow[2], rtol=RTOL)  # step 0's weights, kept
 
 
+@pytest.mark.slow
 def test_a_huge_window_mid_chunk_names_the_same_step(tmp_path):
     x, y = windows(40, 5, 1)
     x[17], y[17] = 1e30, 1e30  # the first mini-batch holding window 17 overflows its loss
@@ -140,6 +147,7 @@ def test_a_huge_window_mid_chunk_names_the_same_step(tmp_path):
     assert fast[0].endswith("restored the last finite checkpoint: <dir>/model.ckpt-1")
 
 
+@pytest.mark.slow
 def test_ctrl_c_in_a_chunk_names_its_first_step_and_keeps_the_last_checkpoint(
         tmp_path, monkeypatch):
     x, y = windows(20, 5, 1)
@@ -160,6 +168,7 @@ def test_ctrl_c_in_a_chunk_names_its_first_step_and_keeps_the_last_checkpoint(
         assert p.checkpoint == info.value.checkpoint
 
 
+@pytest.mark.slow
 def test_the_op_count_never_changes_after_init(tmp_path, capsys):
     x, y = windows(20, 5, 1)
     with SeriesPredictor(1, 5, 4, seed=0, fast_training=True, checkpoint_dir=tmp_path) as p:
@@ -178,15 +187,47 @@ def test_the_op_count_never_changes_after_init(tmp_path, capsys):
     assert sum(line.startswith("Model saved to ") for line in lines) == 2
 
 
+# The default graph of SeriesPredictor(1, 5, 4), as built before fast training existed:
+# how many ops of each type (TensorFlow 2.21), and every variable's name and shape.
+DEFAULT_OP_TYPES = {
+    'AddV2': 5, 'All': 15, 'AssignVariableOp': 30, 'BatchMatMulV2': 3,
+    'BroadcastGradientArgs': 2, 'Cast': 1, 'ConcatV2': 5, 'Const': 144, 'EmptyTensorList': 15,
+    'ExpandDims': 6, 'Fill': 4, 'FloorMod': 1, 'GatherV2': 1, 'Identity': 74,
+    'InvertPermutation': 1, 'IsFinite': 14, 'Maximum': 1, 'Mean': 1, 'Minimum': 1, 'Mul': 7,
+    'Neg': 1, 'NoOp': 7, 'Pack': 3, 'Placeholder': 4, 'PlaceholderWithDefault': 2, 'Prod': 1,
+    'RandomStandardNormal': 2, 'Range': 5, 'ReadVariableOp': 40, 'RealDiv': 1, 'Reshape': 10,
+    'ResourceApplyAdam': 4, 'RestoreV2': 1, 'SaveV2': 1, 'Shape': 12, 'Square': 1,
+    'Squeeze': 1, 'StatelessRandomGetKeyCounter': 1, 'StatelessRandomUniformV2': 1,
+    'StatelessWhile': 2, 'StridedSlice': 6, 'Sub': 2, 'Sum': 6, 'TensorListFromTensor': 2,
+    'TensorListReserve': 3, 'TensorListStack': 2, 'Tile': 2, 'Transpose': 4, 'VarHandleOp': 14,
+    'VarIsInitializedOp': 14, 'While': 1, 'ZerosLike': 5}
+WEIGHTS = {"W_out": [4, 1], "b_out": [1], "rnn/basic_lstm_cell/kernel": [5, 16],
+           "rnn/basic_lstm_cell/bias": [16]}
+
+
+@pytest.mark.slow
 def test_the_default_graph_is_unchanged_without_fast_training():
+    import collections
+    import tensorflow as tf
     with SeriesPredictor(1, 5, 4, seed=0) as p:
-        names = [op.name for op in p.graph.get_operations()]
-        assert not p.fast_training and not any("chunk" in name for name in names)
+        ops = [(op.name, op.type) for op in p.graph.get_operations()]
+        variables = {v.name: v.shape.as_list() for v in p.graph.get_collection("variables")}
+        assert not p.fast_training
+    if tf.__version__.startswith("2.21."):
+        assert len(ops) == sum(DEFAULT_OP_TYPES.values()) == 492
+        assert dict(collections.Counter(kind for _, kind in ops)) == DEFAULT_OP_TYPES
+    expected = {f"series_predictor/{name}:0": shape for name, shape in WEIGHTS.items()}
+    expected.update({"series_predictor/beta1_power:0": [], "series_predictor/beta2_power:0": []})
+    expected.update({f"series_predictor/series_predictor/{name}/{slot}:0": shape
+                     for name, shape in WEIGHTS.items() for slot in ("Adam", "Adam_1")})
+    assert variables == expected
     with SeriesPredictor(1, 5, 4, seed=0, fast_training=True) as p:
-        fast_names = [op.name for op in p.graph.get_operations()]
-    assert set(names) < set(fast_names)
+        fast_ops = [(op.name, op.type) for op in p.graph.get_operations()]
+        fast_variables = {v.name: v.shape.as_list() for v in p.graph.get_collection("variables")}
+    assert set(ops) < set(fast_ops) and fast_variables == variables  # fast only adds ops
 
 
+@pytest.mark.slow
 def test_a_fast_checkpoint_restores_into_a_default_predictor(tmp_path):
     x, y = windows(20, 5, 1)
     with SeriesPredictor(1, 5, 4, seed=0, fast_training=True, checkpoint_dir=tmp_path) as p:

@@ -6,15 +6,51 @@ import pytest
 from series_predictor.intervals import IntervalModel, calibrate, coverage
 
 
-def test_bands_contain_the_point_forecast_and_widen_with_the_horizon(ensemble_run):
+@pytest.mark.slow
+def test_bands_are_the_calibrated_quantiles_times_root_k(ensemble_run):
+    """Each band is ``log(point) +- q * sqrt(k)``, ``q`` the quantile of the scaled errors
+    of the calibration paths, recomputed here from those paths and the true values."""
+    run, split = ensemble_run, ensemble_run.prepared.split
+    calibration = [t for t in run.tasks if t.kind == "path"
+                   and split.fit_end <= t.start < split.n_train]
+    scores = np.concatenate([
+        np.abs(np.log(run.loaded.values[t.start:t.start + t.count])
+               - np.log(run.combined.forecasts[t.name])) / np.sqrt(np.arange(1, t.count + 1))
+        for t in calibration])
+    assert run.intervals.samples == scores.size == 12 * 13 / 2
     for name in ("hallucination", "forecast"):
-        point = ensemble_run.combined.forecasts[name]
-        bands = ensemble_run.intervals.bands(point)
+        point = run.combined.forecasts[name]
+        bands = run.intervals.bands(point)
         assert set(bands) == {0.8, 0.95}
+        root_k = np.sqrt(np.arange(1, len(point) + 1))
         for level, (low, high) in bands.items():
-            assert np.all(low < point) and np.all(point < high)
-            assert np.all(np.diff(np.log(high) - np.log(low)) > 0)  # log bands: ratios widen
-        assert np.all(bands[0.95][0] <= bands[0.8][0]) and np.all(bands[0.8][1] <= bands[0.95][1])
+            q = np.quantile(scores, level, method="higher")
+            np.testing.assert_allclose(np.log(high / point), q * root_k, rtol=1e-9)
+            np.testing.assert_allclose(np.log(point / low), q * root_k, rtol=1e-9)
+        assert np.all(bands[0.95][0] < bands[0.8][0]) and np.all(bands[0.8][1] < bands[0.95][1])
+
+
+def test_bands_cover_as_promised_on_a_random_walk():
+    """Errors of a random walk grow as sqrt(k): calibrated on 2000 paths, the bands hold
+    80% and 95% of 2000 fresh ones (within 2 points), and q is the normal's quantile."""
+    rng = np.random.default_rng(0)
+    steps = 12
+
+    def paths(count):
+        point = np.full((count, steps), 100.0)
+        return point, point + np.cumsum(rng.normal(size=(count, steps)), axis=1)
+
+    point, actual = paths(2000)
+    model = calibrate(list(point), list(actual))
+    assert float(model.scale["0.8"]) == pytest.approx(1.2816, abs=0.05)
+    assert float(model.scale["0.95"]) == pytest.approx(1.9600, abs=0.08)
+    point, actual = paths(2000)
+    covered = np.mean([list(coverage(model.bands(p), a).values()) for p, a in zip(point, actual)],
+                      axis=0)
+    np.testing.assert_allclose(covered, [0.80, 0.95], atol=0.02)
+    low, high = model.bands(point[0])[0.8]  # and at each horizon, not only pooled
+    by_step = np.mean((actual >= low) & (actual <= high), axis=0)
+    np.testing.assert_allclose(by_step[[0, 5, 11]], 0.80, atol=0.04)
 
 
 def test_calibration_by_hand():

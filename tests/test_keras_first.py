@@ -1,8 +1,11 @@
 """The package works in a process where user code already touched Keras 3 (issue 2)."""
 
+import pytest
+
 from conftest import run_python
 
 
+@pytest.mark.slow
 def test_import_after_tf_keras_was_touched():
     result = run_python(
         "import tensorflow as tf\n"
@@ -20,6 +23,7 @@ def test_import_after_tf_keras_was_touched():
     assert last < first / 4
 
 
+@pytest.mark.slow
 def test_fresh_process_keeps_tf_keras_as_keras_3():
     result = run_python(
         "from series_predictor import SeriesPredictor\n"

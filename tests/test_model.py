@@ -22,6 +22,7 @@ def trained():
     predictor.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_listing_10_6_learns_the_book_values(seed):
     predictor, history = train_dummy(seed)
@@ -33,6 +34,7 @@ def test_listing_10_6_learns_the_book_values(seed):
     assert np.abs(predicted - np.array(dummy.EXPECTED)).max() < 1.5
 
 
+@pytest.mark.slow
 def test_same_seed_same_losses_and_predictions_bit_for_bit(trained):
     first, first_history = trained
     with train_dummy(0)[0] as again:
@@ -41,6 +43,7 @@ def test_same_seed_same_losses_and_predictions_bit_for_bit(trained):
         assert np.array_equal(again.predict(dummy.TEST_X), first.predict(dummy.TEST_X))
 
 
+@pytest.mark.slow
 def test_another_seed_other_weights(trained):
     first, first_history = trained
     with train_dummy(1)[0] as other:
@@ -48,6 +51,7 @@ def test_another_seed_other_weights(trained):
             first_history.loss
 
 
+@pytest.mark.slow
 def test_seed_none_draws_a_seed_that_repeats_the_run():
     with SeriesPredictor(1, 4, 10) as a:
         ha = a.train(dummy.TRAIN_X, dummy.TRAIN_Y, iterations=50, verbose=False)
@@ -56,6 +60,7 @@ def test_seed_none_draws_a_seed_that_repeats_the_run():
     assert ha.loss == hb.loss
 
 
+@pytest.mark.slow
 def test_graph_is_built_once_and_no_call_adds_ops(trained):
     predictor, _ = trained
     ops_before = len(predictor.graph.get_operations())
@@ -95,6 +100,7 @@ def _numpy_lstm_outputs(predictor, x):
     return np.concatenate(outputs, axis=1)
 
 
+@pytest.mark.slow
 def test_book_attributes_and_shapes(trained):
     import tensorflow as tf
     predictor, _ = trained
@@ -121,6 +127,7 @@ def test_book_attributes_and_shapes(trained):
     assert cost == pytest.approx(np.mean((_numpy_lstm_outputs(predictor, x) - y) ** 2), rel=1e-4)
 
 
+@pytest.mark.slow
 def test_train_returns_history_and_prints_progress(capsys, tmp_path):
     with SeriesPredictor(1, 4, 10, seed=0) as predictor:
         history = predictor.train(dummy.TRAIN_X, dummy.TRAIN_Y, dummy.TEST_X, dummy.EXPECTED)
@@ -142,6 +149,7 @@ def test_train_returns_history_and_prints_progress(capsys, tmp_path):
     assert os.path.exists(history.checkpoint + ".index")
 
 
+@pytest.mark.slow
 def test_monitored_losses_say_what_they_hold(capsys):
     with SeriesPredictor(1, 4, 4, seed=0) as predictor:
         history = predictor.train(dummy.TRAIN_X, dummy.TRAIN_Y, dummy.TEST_X, dummy.EXPECTED,
@@ -169,6 +177,7 @@ def test_no_function_of_the_model_and_checkpoints_is_longer_than_60_lines():
                 assert length <= 60, f"{module.__name__}.{node.name} has {length} lines"
 
 
+@pytest.mark.slow
 def test_test_prints_and_squeezes_like_the_book(trained, capsys):
     predictor, _ = trained
     both = predictor.test(dummy.TEST_X)
@@ -179,6 +188,7 @@ def test_test_prints_and_squeezes_like_the_book(trained, capsys):
     assert predictor.predict([dummy.TEST_X[0]]).shape == (1, 4)
 
 
+@pytest.mark.slow
 def test_book_session_usage_of_listing_10_8(trained):
     import tensorflow as tf
     predictor, _ = trained
@@ -196,6 +206,7 @@ def test_book_session_usage_of_listing_10_8(trained):
     assert np.allclose(predicted_vals, predictor.hallucinate(dummy.TEST_X[0], 3), atol=1e-6)
 
 
+@pytest.mark.slow
 def test_session_on_the_predictors_graph_gets_the_checkpoint(trained):
     import tensorflow as tf
     predictor, _ = trained
@@ -204,6 +215,7 @@ def test_session_on_the_predictors_graph_gets_the_checkpoint(trained):
                               predictor.predict(dummy.TEST_X))
 
 
+@pytest.mark.slow
 def test_callers_session_follows_later_training_and_restores(tmp_path):
     import tensorflow as tf
     with SeriesPredictor(1, 4, 4, seed=0, checkpoint_dir=tmp_path) as predictor:
@@ -225,6 +237,7 @@ def test_callers_session_follows_later_training_and_restores(tmp_path):
             assert np.array_equal(predictor.test(sess, dummy.TEST_X), after_5)
 
 
+@pytest.mark.slow
 def test_checkpoint_round_trip_predicts_exactly_the_same(tmp_path):
     with SeriesPredictor(1, 4, 10, seed=3, checkpoint_dir=tmp_path) as trained:
         trained.train(dummy.TRAIN_X, dummy.TRAIN_Y, iterations=200, verbose=False)
@@ -236,6 +249,7 @@ def test_checkpoint_round_trip_predicts_exactly_the_same(tmp_path):
         assert np.array_equal(other.predict(dummy.TEST_X), expected)
 
 
+@pytest.mark.slow
 def test_predictors_side_by_side_do_not_disturb_each_other():
     a, _ = train_dummy(0)
     before = a.predict(dummy.TEST_X)
@@ -248,6 +262,7 @@ def test_predictors_side_by_side_do_not_disturb_each_other():
         predictor.close()
 
 
+@pytest.mark.slow
 def test_close_removes_the_temporary_checkpoint_folder():
     predictor, _ = train_dummy(0)
     folder = predictor.checkpoint_dir
@@ -256,6 +271,7 @@ def test_close_removes_the_temporary_checkpoint_folder():
     assert not os.path.exists(folder)
 
 
+@pytest.mark.slow
 def test_hallucinate_feeds_predictions_back(trained):
     predictor, _ = trained
     steps = predictor.hallucinate(dummy.TEST_X[1], 3)
@@ -266,6 +282,7 @@ def test_hallucinate_feeds_predictions_back(trained):
         window = np.vstack((window[1:], [[nxt]]))
 
 
+@pytest.mark.slow
 def test_unrolled_graph_gives_the_same_losses():
     default, default_history = train_dummy(5)
     unrolled, unrolled_history = train_dummy(5, unroll=True)
@@ -276,6 +293,7 @@ def test_unrolled_graph_gives_the_same_losses():
                                    default.predict(dummy.TEST_X), atol=1e-3)
 
 
+@pytest.mark.slow
 def test_minibatches_are_seeded_and_learn():
     x = np.sin(np.arange(300) / 5.0)
     from data_loader import make_windows
@@ -289,6 +307,7 @@ def test_minibatches_are_seeded_and_learn():
     assert np.mean(runs[0][-20:]) < 0.2 * np.mean(runs[0][:20])
 
 
+@pytest.mark.slow
 def test_dummy_listing_prints_beside_the_book(capsys):
     from series_predictor.dummy import run_dummy
     predicted, history = run_dummy(seed=0)

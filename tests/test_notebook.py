@@ -5,6 +5,7 @@ import os
 
 import nbclient
 import nbformat
+import pytest
 
 from conftest import ROOT
 
@@ -15,6 +16,7 @@ def outputs_of(cell, kind):
     return [o for o in cell.get("outputs", []) if kind in o.get("data", {})]
 
 
+@pytest.mark.slow
 def test_notebook_runs_and_its_build_cell_can_be_rerun():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import data_loader
+from conftest import write_csv as write_file
 from series_predictor.errors import DataFormatError, SeriesTooShortError, SettingError
 
 finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
@@ -19,9 +20,7 @@ def write_csv(tmp_path, values, header, footer, crlf):
     lines = (["month,value"] if header else []) + [f"t{i},{v!r}" for i, v in enumerate(values)]
     if footer:
         lines += ["", "Source: somewhere, in thousands"]
-    path = tmp_path / "s.csv"
-    path.write_bytes(("\r\n" if crlf else "\n").join(lines).encode() + b"\n")
-    return str(path)
+    return write_file(tmp_path, ("\r\n" if crlf else "\n").join(lines) + "\n", "s.csv")
 
 
 @given(values=series, header=st.booleans(), footer=st.booleans(), crlf=st.booleans())
@@ -60,6 +59,7 @@ def test_windows_have_documented_shapes_and_shifted_targets(values, seq_size):
     assert np.array_equal(y[:, :-1], x[:, 1:, 0])
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(junk=st.one_of(st.text(max_size=200),
                       st.binary(max_size=200),
@@ -143,6 +143,7 @@ def test_quirks_of_exported_files_read_exactly(tmp_path, values, bom, ending, se
     assert str(series.times()[-1]) == month_label(len(values) - 1)
 
 
+@pytest.mark.slow
 @given(mantissas=st.lists(st.floats(min_value=-10, max_value=10, allow_nan=False),
                           min_size=2, max_size=30).filter(lambda v: np.std(v) > 1e-3),
        exponent=st.integers(-290, 290))

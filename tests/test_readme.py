@@ -2,6 +2,7 @@
 
 import os
 import re
+import pytest
 
 from conftest import ROOT
 
@@ -27,6 +28,7 @@ def python_blocks():
     return re.findall(r"```python\n(.*?)```", readme, re.S)
 
 
+@pytest.mark.slow
 def test_readme_python_blocks_run_from_another_folder(tmp_path):
     """Every Python example of the README, as written, from a folder outside the
     checkout, with the installed package (the quick start's `pip install .`)."""

@@ -47,6 +47,7 @@ def checkpoint_files(folder):
     return sorted(f for f in os.listdir(folder) if f.startswith("model.ckpt"))
 
 
+@pytest.mark.slow
 def test_failure_before_the_state_file_is_updated_keeps_the_last_good(saved, monkeypatch):
     p, folder = saved
     good_prefix = p.save()
@@ -66,6 +67,7 @@ def test_failure_before_the_state_file_is_updated_keeps_the_last_good(saved, mon
     assert checkpoint_files(folder) == good_files  # the failed save left nothing
 
 
+@pytest.mark.slow
 def test_failure_while_writing_weights_keeps_the_last_good(saved, monkeypatch):
     p, folder = saved
     good_prefix = p.save()
@@ -95,6 +97,7 @@ def test_failure_while_writing_weights_keeps_the_last_good(saved, monkeypatch):
                                         base + ".json"]
 
 
+@pytest.mark.slow
 def test_a_tensorflow_save_error_ends_in_one_line(saved, monkeypatch):
     import tensorflow as tf
     p, folder = saved
@@ -116,6 +119,7 @@ def test_a_tensorflow_save_error_ends_in_one_line(saved, monkeypatch):
     assert not [f for f in os.listdir(folder) if "tempstate" in f]
 
 
+@pytest.mark.slow
 def test_a_folder_that_cannot_be_made_is_an_output_dir_error(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("in the way")
@@ -148,6 +152,7 @@ print("DATA", data)
 """
 
 
+@pytest.mark.slow
 def test_a_file_too_large_for_the_os_keeps_the_last_good(tmp_path):
     folder = tmp_path / "ckpt [1]"
     result = subprocess.run([sys.executable, "-c", EFBIG_SCRIPT, str(folder)], cwd=tmp_path,
@@ -163,6 +168,7 @@ def test_a_file_too_large_for_the_os_keeps_the_last_good(tmp_path):
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 def test_early_stopping_keeps_the_best_checkpoint(tmp_path):
     import data_loader
     data = data_loader.load_series(data_loader.bundled_data_path())
@@ -185,6 +191,7 @@ def test_early_stopping_keeps_the_best_checkpoint(tmp_path):
     assert float(np.mean((restored - vy) ** 2)) == pytest.approx(best, rel=1e-5)
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_leaves_a_restorable_checkpoint(tmp_path):
     out = tmp_path / "out [1] * ü"  # glob characters, a space, unicode
     proc = subprocess.Popen(
@@ -228,6 +235,7 @@ def interrupt_at(p, monkeypatch, step, error=KeyboardInterrupt):
     monkeypatch.setattr(p, "_train_step", step_then_interrupt)
 
 
+@pytest.mark.slow
 def test_interrupt_before_the_first_checkpoint_says_so(tmp_path, monkeypatch):
     p = SeriesPredictor(1, 4, 10, seed=0, checkpoint_dir=tmp_path)
     interrupt_at(p, monkeypatch, 0)
@@ -240,6 +248,7 @@ def test_interrupt_before_the_first_checkpoint_says_so(tmp_path, monkeypatch):
     p.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["p [1]", "a*b?c", "back\\slash", "sp ace 'q\"", "ünï %s"])
 def test_interrupt_in_a_folder_of_any_name_names_the_last_good(tmp_path, monkeypatch, name):
     folder = tmp_path / "runs" / name
@@ -262,6 +271,7 @@ def old_run(folder, hidden_dim=6):
         return earlier.train(dummy.TRAIN_X, dummy.TRAIN_Y, iterations=3, verbose=False).checkpoint
 
 
+@pytest.mark.slow
 def test_interrupt_never_names_an_earlier_runs_checkpoint(tmp_path, monkeypatch):
     earlier = old_run(tmp_path)
     with SeriesPredictor(1, 4, 4, seed=0, checkpoint_dir=tmp_path) as p:
@@ -278,6 +288,7 @@ def test_interrupt_never_names_an_earlier_runs_checkpoint(tmp_path, monkeypatch)
     assert checkpoints.read_state(str(tmp_path)) == earlier  # left as it was
 
 
+@pytest.mark.slow
 def test_divergence_never_names_an_earlier_runs_checkpoint(tmp_path):
     old_run(tmp_path)
     huge_x, huge_y = np.array(dummy.TRAIN_X) * 1e20, np.array(dummy.TRAIN_Y) * 1e20
@@ -299,6 +310,7 @@ def all_weights_finite(prefix, hidden_dim):
     return all(np.all(np.isfinite(v)) for v in values)
 
 
+@pytest.mark.slow
 def test_a_non_finite_loss_stops_training_and_keeps_the_last_finite_checkpoint(tmp_path):
     with SeriesPredictor(1, 4, 4, seed=0, learning_rate=1e30, checkpoint_dir=tmp_path) as p:
         with pytest.raises(TrainingDiverged) as info:
@@ -320,6 +332,7 @@ def test_a_non_finite_loss_stops_training_and_keeps_the_last_finite_checkpoint(t
     assert np.array_equal(restored_predictions_of(tmp_path, 4), kept)
 
 
+@pytest.mark.slow
 def test_non_finite_weights_are_never_saved(tmp_path, monkeypatch):
     with SeriesPredictor(1, 4, 4, seed=0, checkpoint_dir=tmp_path) as p:
         verdicts = iter([True, True, False])  # the third save finds a NaN weight
@@ -338,6 +351,7 @@ def test_non_finite_weights_are_never_saved(tmp_path, monkeypatch):
         assert np.array_equal(p.predict(dummy.TEST_X), restored_predictions_of(tmp_path, 4))
 
 
+@pytest.mark.slow
 def test_the_finite_check_sees_a_nan_weight(tmp_path):
     import tensorflow as tf
     with SeriesPredictor(1, 4, 4, seed=0, checkpoint_dir=tmp_path) as p:
@@ -356,6 +370,7 @@ def test_the_finite_check_sees_a_nan_weight(tmp_path):
         assert isinstance(p.graph, tf.Graph) and p.graph.finalized
 
 
+@pytest.mark.slow
 def test_diverging_chapter_exits_with_one_line(tmp_path):
     result = subprocess.run(
         [sys.executable, os.path.join(ROOT, "simple_regression.py"), "--learning-rate", "1e30",

@@ -28,15 +28,17 @@ def copied_run(book_run, tmp_path):
     return copy
 
 
+@pytest.mark.slow
 def test_forecast_csv_holds_horizon_dates_and_values(book_run):
     lines = csv_of(book_run.config.out).splitlines()
     assert lines[0] == "time,forecast"
     assert len(lines) == 1 + 20
     assert lines[1].startswith("1961-01,") and lines[-1].startswith("1962-08,")
     values = [float(line.split(",")[1]) for line in lines[1:]]
-    np.testing.assert_allclose(values, book_run.forecast, rtol=1e-9)
+    np.testing.assert_allclose(values, book_run.future_point, rtol=1e-9)
 
 
+@pytest.mark.slow
 def test_a_copy_forecasts_what_the_run_wrote_after_the_original_is_deleted(book_run, tmp_path):
     original = tmp_path / "original"
     shutil.copytree(book_run.config.out, original)
@@ -46,6 +48,7 @@ def test_a_copy_forecasts_what_the_run_wrote_after_the_original_is_deleted(book_
     assert load_run(copy).forecast().to_csv() == csv_of(copy)
 
 
+@pytest.mark.slow
 def test_a_moved_folder_forecasts_the_same(copied_run, tmp_path):
     moved = tmp_path / "elsewhere" / "moved [1]"
     moved.parent.mkdir()
@@ -53,6 +56,7 @@ def test_a_moved_folder_forecasts_the_same(copied_run, tmp_path):
     assert load_run(moved).forecast().to_csv() == csv_of(moved)
 
 
+@pytest.mark.slow
 def test_a_longer_horizon_extends_the_same_forecast(copied_run):
     run = load_run(copied_run)
     longer = run.forecast(30)
@@ -60,6 +64,7 @@ def test_a_longer_horizon_extends_the_same_forecast(copied_run):
     np.testing.assert_array_equal(longer.point[:20], run.forecast().point)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("victim, change", [
     ("forecast.csv", lambda p: p.write_text(p.read_text().replace("1961-01", "1961-02"))),
     ("metrics.json", lambda p: p.write_text(p.read_text() + " ")),
@@ -78,6 +83,7 @@ def test_a_folder_without_a_manifest_is_not_a_run(tmp_path):
         load_run(tmp_path)
 
 
+@pytest.mark.slow
 def test_forecast_command_from_a_copy(copied_run, tmp_path):
     out = tmp_path / "f.csv"
     result = subprocess.run(
@@ -94,6 +100,7 @@ def test_forecast_command_from_a_copy(copied_run, tmp_path):
     assert result.stderr.count("\n") == 1 and "forecast.csv" in result.stderr
 
 
+@pytest.mark.slow
 def test_ensemble_folder_keeps_members_intervals_and_spread(ensemble_run, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(ensemble_run.config.out, copy)
@@ -106,6 +113,7 @@ def test_ensemble_folder_keeps_members_intervals_and_spread(ensemble_run, tmp_pa
     assert load_run(copy).forecast().to_csv() == csv_of(copy)
 
 
+@pytest.mark.slow
 def test_every_output_is_checked_before_training(tmp_path):
     out = tmp_path / "out"
     (out / "metrics.json").mkdir(parents=True)
@@ -121,6 +129,7 @@ def test_every_output_is_checked_before_training(tmp_path):
     assert not (out / "checkpoint-0").exists()  # no member folder made before all are checked
 
 
+@pytest.mark.slow
 def test_a_second_run_on_the_same_folder_is_refused_naming_the_holder(tmp_path):
     with claimed(str(tmp_path), ["checkpoint"]):
         with pytest.raises(FolderInUseError, match=r"in use by another run \(pid \d+"):
@@ -133,6 +142,7 @@ def test_a_second_run_on_the_same_folder_is_refused_naming_the_holder(tmp_path):
     assert (tmp_path / LOCK_NAME).exists()
 
 
+@pytest.mark.slow
 def test_a_failed_rerun_leaves_no_manifest_claiming_old_files(book_run, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(book_run.config.out, copy)
@@ -146,6 +156,7 @@ def test_a_failed_rerun_leaves_no_manifest_claiming_old_files(book_run, tmp_path
         load_run(copy)
 
 
+@pytest.mark.slow
 def test_a_rerun_removes_the_earlier_runs_member_checkpoints(ensemble_run, tmp_path):
     """An ensemble's folder re-used by a one-member run: the old members' checkpoints go
     (a folder keeps only what the run did not write), and nothing else is touched."""
@@ -172,6 +183,7 @@ def forecast_command(*args, cwd):
         cwd=cwd, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=ROOT))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", ["run.json", "forecast.csv", "checkpoint/new.csv",
                                     LOCK_NAME])
 def test_the_forecast_command_never_writes_over_the_folder_it_reads(copied_run, tmp_path,
@@ -186,6 +198,7 @@ def test_the_forecast_command_never_writes_over_the_folder_it_reads(copied_run, 
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_a_run_refuses_data_that_it_would_overwrite(book_run, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -202,6 +215,7 @@ def test_a_run_refuses_data_that_it_would_overwrite(book_run, tmp_path):
         run_chapter(ChapterConfig(data=str(inside / "mine.csv"), out=str(out), iterations=10**6))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", ["deep", "no members", "horizon 0", "members not a list"])
 def test_a_manifest_of_the_wrong_layout_is_a_run_folder_error(copied_run, change):
     """Even with its self-digest recomputed (a forged or future manifest), a run.json that
@@ -231,5 +245,6 @@ def test_load_run_refuses_what_is_not_a_path(path):
         load_run(path)
 
 
+@pytest.mark.slow
 def test_load_run_takes_a_bytes_path(copied_run):
     assert load_run(os.fsencode(str(copied_run))).forecast().to_csv() == csv_of(copied_run)

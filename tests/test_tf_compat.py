@@ -32,6 +32,7 @@ USER_ERROR = (
     "    except tf.errors.InvalidArgumentError: print('RAISED')\n")
 
 
+@pytest.mark.slow
 def test_import_and_training_are_quiet_and_leave_the_environment_alone(monkeypatch):
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
     result = run_python(TRAIN_AND_USE + USER_ERROR)
@@ -44,6 +45,7 @@ def test_import_and_training_are_quiet_and_leave_the_environment_alone(monkeypat
     assert len(noise) == 1, result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level", ["1", "3"])
 def test_a_level_the_user_set_is_kept(monkeypatch, level):
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", level)

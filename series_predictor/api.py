@@ -1,0 +1,311 @@
+"""The Python entry point: ``fit(y) -> Forecaster``, whose methods are a forecaster's verbs.
+
+    import series_predictor as sp
+    model = sp.fit(values, recipe="book")   # a list, array, pandas Series or CSV path
+    model.forecast(12)            # a ForecastTable: dates, point, bands
+    model.backtest(3)             # a BacktestResult: scores by steps ahead
+    model.save("my-run")          # a run folder; sp.load_run("my-run") gives it back
+
+``fit`` runs the command line's own pipeline (``chapter.run_chapter``) on the same
+settings (``ChapterConfig``), so the same settings give the same numbers. It writes
+nothing where you work: the run folder lives in a temporary folder, removed when the
+Forecaster goes, unless you ``save`` it (or pass ``out=``).
+"""
+
+import dataclasses
+import os
+import shutil
+import tempfile
+import weakref
+
+import numpy as np
+
+from .config import ChapterConfig, check_config
+from .errors import DataFormatError, SettingError
+from .forecast_table import BacktestResult, ForecastTable
+
+
+def _pandas_series(y):
+    """The pandas Series ``y`` is, or None (pandas is never imported here)."""
+    module = type(y).__module__ or ""
+    return y if module.startswith("pandas") and type(y).__name__ == "Series" else None
+
+
+def _index_times(index):
+    """A pandas index -> ``[n]`` datetime64 (months for a monthly PeriodIndex) or numbers."""
+    import pandas as pd
+    if isinstance(index, pd.PeriodIndex):
+        unit = "M" if index.freqstr.startswith("M") else "D"
+        return index.to_timestamp().values.astype(f"datetime64[{unit}]")
+    if isinstance(index, pd.DatetimeIndex):
+        values = index.tz_localize(None).values if index.tz is not None else index.values
+        for unit in ("D", "s"):  # the coarsest unit that keeps every time
+            if np.all(values == values.astype(f"datetime64[{unit}]")):
+                return values.astype(f"datetime64[{unit}]")
+        return values
+    return _as_times(index.to_numpy())
+
+
+def _as_times(times):
+    """Times given as dates, ISO texts or numbers -> ``[n]`` datetime64 or numbers."""
+    from . import data_loader
+    times = np.asarray(times)
+    if times.dtype.kind in "US" or times.dtype == object:
+        axis = data_loader._date_axis(tuple(str(t) for t in times))
+        if axis is None:
+            raise SettingError("times must be dates (e.g. '1949-01') or numbers; found "
+                               f"{str(times[0])!r}")
+        return axis
+    if times.dtype.kind not in "Mif" or times.dtype.kind == "f" and not np.all(np.isfinite(times)):
+        raise SettingError(f"times must be dates or finite numbers; found dtype {times.dtype}")
+    return times
+
+
+def _as_values(y):
+    try:
+        values = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise DataFormatError(f"y must be numbers; found {type(y).__name__} that is not "
+                              "(give a list, an array, a pandas Series or a CSV path)") from None
+    if values.ndim != 1:
+        raise DataFormatError(f"y must be one series (1-D); found shape {values.shape}")
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        raise DataFormatError(f"y must be finite; found {values[bad[0]]} at position {bad[0]} "
+                              "(fill or drop missing values first)")
+    return values
+
+
+def series_from(y, times=None, units=None):
+    """A list, array or pandas Series (and optional ``times``) -> ``stages.LoadedSeries``.
+
+    Args:
+        y: ``[n]`` numbers. A pandas Series gives its index as the times and its name as
+            the units, unless ``times``/``units`` are given.
+        times: ``[n]`` dates (datetime64, pandas, ISO texts) or numbers; default
+            ``0..n-1`` (or the Series' index).
+
+    Raises:
+        DataFormatError, SettingError: not numbers, not 1-D, not finite, times of
+            another length or not increasing; values beyond 1e300.
+    """
+    from .stages import MAX_MAGNITUDE, LoadedSeries
+    series = _pandas_series(y)
+    values = _as_values(y.to_numpy(dtype=np.float64, na_value=np.nan) if series is not None else y)
+    if times is None:
+        times = _index_times(series.index) if series is not None else np.arange(len(values))
+    else:
+        times = _as_times(times)
+    if times.shape != values.shape:
+        raise SettingError(f"times must have one entry per value ({len(values)}); "
+                           f"found {len(times)}")
+    if len(times) > 1 and not np.all(times[1:] > times[:-1]):
+        where = int(np.argmin(times[1:] > times[:-1]))
+        raise SettingError(f"times must increase; position {where + 1} ({times[where + 1]}) "
+                           f"is not after {times[where]}")
+    huge = np.flatnonzero(np.abs(values) > MAX_MAGNITUDE)
+    if huge.size:
+        raise DataFormatError(f"y at position {huge[0]} is beyond {MAX_MAGNITUDE:g} in "
+                              "magnitude: rescale the series")
+    name = series.name if series is not None and isinstance(series.name, str) else None
+    return LoadedSeries(values, times, tuple(range(len(values))), "y (line = position)",
+                        units or name or "value")
+
+
+def _config(y, times, season, recipe, seed, settings):
+    """The checked ChapterConfig of ``fit``'s arguments (``season=None``: not given)."""
+    given = dict(settings, recipe=recipe, seed=seed)
+    if season is not None:
+        given["season"] = season
+    if isinstance(y, (str, os.PathLike)):
+        given["data"] = os.fspath(y)
+        if times is not None:
+            raise SettingError("times are read from the CSV file's first column; give times "
+                               "only with values (a list, an array or a pandas Series)")
+    try:
+        config = ChapterConfig(**given)
+    except TypeError:
+        known = {f.name for f in dataclasses.fields(ChapterConfig)}
+        raise SettingError("fit got unknown settings: " + ", ".join(
+            sorted(set(given) - known)) + "; see ChapterConfig for the settings") from None
+    return config
+
+
+class _Log:
+    """Keeps every line the run says; prints them when ``echo``, warnings always."""
+
+    def __init__(self, echo):
+        self.echo, self.lines = echo, []
+
+    def __call__(self, line):
+        self.lines.append(line)
+        if self.echo or line.startswith("Warning: "):
+            print(line)
+
+
+def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **settings):
+    """Fit the chapter's LSTM (or ensemble) to a series -> Forecaster.
+
+    Args:
+        y: ``[n]`` numbers (list, NumPy array, pandas Series: its index gives the times)
+            or the path of a CSV file (read as ``--data`` is).
+        times: ``[n]`` dates or numbers of the values (default: the Series' index, or
+            ``0..n-1``); forecasts continue them.
+        season: season length (None: the run's default).
+        recipe: "auto" (the default here, as ``--recipe auto``), "book" (the book's
+            settings), "seasonal", or None.
+        seed: the random seed; the same seed gives the same numbers.
+        verbose: print the run's progress and report (default: warnings only).
+        **settings: any other ``ChapterConfig`` setting, e.g. ``iterations=60``;
+            ``out="folder"`` keeps the run folder there.
+
+    Returns:
+        Forecaster.
+
+    Raises:
+        SettingError, DataFormatError, SeriesTooShortError: before any training.
+    """
+    config = _config(y, times, season, recipe, seed, settings)
+    loaded = None if isinstance(y, (str, os.PathLike)) else series_from(y, times, config.units)
+    keep = "out" in settings
+    folder = config.out if keep else tempfile.mkdtemp(prefix="series-predictor-fit-")
+    log = _Log(verbose)
+    try:
+        config = check_config(dataclasses.replace(config, out=folder, quiet=not verbose))
+        from .chapter import run_chapter
+        run = run_chapter(config, log=log, series=loaded)
+    except BaseException:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    from .kept_run import load_run as open_run
+    forecaster = Forecaster(open_run(folder), run, log.lines)
+    if not keep:
+        forecaster._cleanup = weakref.finalize(forecaster, shutil.rmtree, folder, True)
+    return forecaster
+
+
+class Forecaster:
+    """A fitted run: ``forecast``, ``backtest``, ``plot``, ``save``.
+
+    Made by ``fit`` (which keeps the whole series, so ``backtest`` works) or by
+    ``load_run`` (a run folder keeps the series' last values only).
+
+    Attributes:
+        config: the run's settings (``ChapterConfig``).
+        metrics: the run's evaluation (what ``metrics.json`` holds).
+        report: the run's printed report (lines), when fitted here.
+    """
+
+    def __init__(self, kept, run=None, report=()):
+        self._kept, self._run, self.report = kept, run, list(report)
+        self._cleanup = None
+
+    @property
+    def config(self):
+        """The run's settings, a ChapterConfig (``out``: where the run was written)."""
+        if self._run is not None:
+            return self._run.config
+        settings = dict(self._kept.manifest["settings"])
+        return ChapterConfig(**{**settings, "diff": tuple(settings.get("diff") or ())})
+
+    @property
+    def metrics(self):
+        if self._run is not None:
+            return self._run.metrics
+        import json
+        with open(os.path.join(self._kept.folder, "metrics.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+
+    @property
+    def units(self):
+        return self._kept.units
+
+    @property
+    def folder(self):
+        """The run folder (a temporary one until ``save``, for a Forecaster of ``fit``)."""
+        return self._kept.folder
+
+    @property
+    def manifest(self):
+        """The checked contents of the run folder's ``run.json``."""
+        return self._kept.manifest
+
+    def __repr__(self):
+        settings = self._kept.manifest["settings"]
+        return (f"<Forecaster: recipe {settings.get('recipe')!r}, "
+                f"{len(self._kept.manifest['members'])} member(s), "
+                f"{self._kept.manifest['n_points']} points of {self.units}>")
+
+    def forecast(self, h=None, level=(80, 95)):
+        """``h`` points past the end of the data (default: the run's ``horizon``).
+
+        Args:
+            h: how many points.
+            level: the bands' coverage in percent, among those the run calibrated
+                (80 and 95); a run without a validation tail has no bands.
+
+        Returns:
+            ForecastTable: prints as a table, ``.to_frame()``, ``.to_csv(path)``.
+        """
+        return self._kept.forecast(h).with_levels(level)
+
+    def backtest(self, k=3):
+        """Refit at ``k`` origins one season apart (the last is this run's own split) and
+        score each forecast of the test length -> BacktestResult.
+
+        The same numbers as ``--backtest k`` with these settings.
+
+        Raises:
+            SettingError: a loaded run (it kept only the series' last values), or a
+                ``k`` the series has no room for.
+        """
+        if self._run is None:
+            raise SettingError("backtest needs the whole series, and a run folder keeps only "
+                               "its last values: call series_predictor.fit(y, ...).backtest(k)")
+        from . import backtest, stages
+        run = self._run
+        if run.metrics.get("backtest") is not None and run.config.backtest == k:
+            return BacktestResult(run.metrics["backtest"], run.loaded.units)
+        config = check_config(dataclasses.replace(run.config, backtest=k))
+        with_k = dataclasses.replace(run, config=config)
+        points = backtest.plan_origins(with_k)
+        progress = stages.Progress(_Log(not config.quiet), config.quiet)
+        return BacktestResult(backtest.run_backtest(with_k, points, progress), run.loaded.units)
+
+    def plot(self, h=None, level=(80, 95)):
+        """The end of the series and ``forecast(h, level)`` -> matplotlib Figure."""
+        from . import plots
+        table = self.forecast(h, level)
+        values, times = self._kept._tail()
+        return plots.plot_forecast(times, values, table.times, table.point, units=self.units,
+                                   bands=table.bands)
+
+    def save(self, path):
+        """Write the run folder to ``path`` (a new or empty folder) -> ``path``.
+
+        ``load_run(path)`` gives the same Forecaster back (without ``backtest``).
+        """
+        path = os.fspath(path)
+        if os.path.exists(path) and (not os.path.isdir(path) or os.listdir(path)):
+            raise SettingError(f"save needs a new or empty folder; {path!r} exists"
+                               + (" and is not empty" if os.path.isdir(path) else ""))
+        if os.path.isdir(path):
+            os.rmdir(path)
+        shutil.copytree(self._kept.folder, path,
+                        ignore=shutil.ignore_patterns(".series-predictor.lock"))
+        return path
+
+
+def load_run(path):
+    """Open a kept run folder (``--out`` of a finished run, or ``Forecaster.save``),
+    checking every file -> Forecaster.
+
+    Raises:
+        RunFolderError: missing, incomplete, or changed after the run (names the file).
+    """
+    from .kept_run import load_run as open_run
+    return Forecaster(open_run(path))
+
+
+__all__ = ["fit", "load_run", "Forecaster", "ForecastTable", "BacktestResult", "series_from"]

@@ -1,0 +1,281 @@
+"""The Python entry point (issue 17): fit, Forecaster, ForecastTable, load_run."""
+
+import dataclasses
+import gc
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import series_predictor as sp
+from series_predictor.cli import build_parser, config_from_args
+from series_predictor.config import ChapterConfig, check_config
+from series_predictor.errors import DataFormatError, RunFolderError, SettingError
+from series_predictor.forecast_table import BacktestResult, ForecastTable
+from series_predictor.recipes import RECIPES
+
+from conftest import ROOT, run_python
+
+# Small, fast settings with a validation tail (so the forecast has bands) and a backtest.
+SETTINGS = dict(iterations=60, report_every=20, validation=12)
+CLI_OPTIONS = ["--recipe", "book", "--iterations", "60", "--report-every", "20",
+               "--validation", "12", "--backtest", "2", "--quiet"]
+
+
+def airline():
+    from series_predictor.data_loader import bundled_data_path, read_series
+    series = read_series(bundled_data_path())
+    return series.values, series.times()
+
+
+def read_csv(path):
+    with open(path) as handle:
+        return handle.read()
+
+
+# ------------------------------------------------------------------ fast
+def test_config_recipe_is_the_command_lines():
+    """ChapterConfig(recipe=...) applies the recipe, as --recipe does (it kept the book's
+    settings before: seq_size 5, one member)."""
+    for name in RECIPES:
+        api = ChapterConfig(recipe=name, seed=3)
+        cli = config_from_args(build_parser().parse_args(["--recipe", name, "--seed", "3"]))
+        assert api == cli
+        for setting, value in RECIPES[name].items():
+            assert getattr(api, setting) == value
+    auto = ChapterConfig(recipe="auto")
+    assert (auto.seq_size, auto.hidden_dim, auto.ensemble) == (12, 16, 3)
+    assert ChapterConfig(recipe="auto", seq_size=5).seq_size == 5  # a given setting wins
+    assert check_config(auto) == auto
+    assert dataclasses.replace(auto, normalize="all").seq_size == 12
+
+
+def test_unknown_setting_is_named():
+    with pytest.raises(TypeError, match="'sequence'"):
+        ChapterConfig(sequence=3)
+    with pytest.raises(SettingError, match="unknown settings: sequence"):
+        sp.fit([1.0, 2.0, 3.0], sequence=3)
+
+
+def test_public_names_listed_and_import_cheap():
+    for name in ["fit", "load_run", "Forecaster", "ForecastTable", "SeriesPredictor",
+                 "ChapterConfig", "run_chapter"]:
+        assert name in sp.__all__ and name in dir(sp)
+    assert all(getattr(sp, name) is not None for name in sp.__all__)
+    code = ("import sys, series_predictor as sp; dir(sp); sp.fit; sp.ForecastTable; "
+            "print(sorted(m for m in ('tensorflow', 'pandas', 'matplotlib') if m in sys.modules))")
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("y, times, match", [
+    ([[1.0, 2.0]], None, "1-D"),
+    ([1.0, float("nan"), 3.0], None, "finite; found nan at position 1"),
+    (["a", "b"], None, "must be numbers"),
+    ([1.0, 2.0, 3.0], [0, 1], "one entry per value"),
+    ([1.0, 2.0, 3.0], [0, 2, 1], "increase; position 2"),
+])
+def test_bad_series_refused_before_training(y, times, match):
+    with pytest.raises((DataFormatError, SettingError), match=match):
+        sp.fit(y, times=times, recipe="book")
+
+
+def test_a_pandas_index_gives_the_times():
+    pd = pytest.importorskip("pandas")
+    from series_predictor.api import series_from
+    monthly = series_from(pd.Series([1.0, 2.0, 3.0], name="sales",
+                                    index=pd.date_range("1949-01", periods=3, freq="MS")))
+    assert monthly.times.dtype == "datetime64[D]" and str(monthly.times[-1]) == "1949-03-01"
+    assert monthly.units == "sales"
+    hourly = series_from(pd.Series([1.0, 2.0], index=pd.date_range("2020-01-01", periods=2,
+                                                                    freq="h")))
+    assert str(hourly.times[-1]) == "2020-01-01T01:00:00"
+    periods = series_from(pd.Series([1.0, 2.0], index=pd.period_range("1949-01", periods=2,
+                                                                      freq="M")))
+    assert periods.times.dtype == "datetime64[M]"
+    assert series_from([3, 4], times=["2001-01", "2001-02"]).times.dtype == "datetime64[M]"
+
+
+def test_too_short_refused_before_training():
+    with pytest.raises(ValueError, match="too few"):
+        sp.fit(np.arange(10.0) + 1, recipe="book")
+
+
+def table(h=3, bands=True):
+    times = np.array(["1961-01", "1961-02", "1961-03"], dtype="datetime64[M]")[:h]
+    point = np.array([400.0, 410.5, 420.25])[:h]
+    bands = {0.8: (point - 10, point + 10), 0.95: (point - 20, point + 20)} if bands else {}
+    return ForecastTable(times, point, bands, {0: point}, {}, "passengers")
+
+
+def test_forecast_table_prints_and_converts():
+    text = str(table())
+    assert text.splitlines()[1].split() == ["time", "forecast", "lo-80", "hi-80", "lo-95",
+                                           "hi-95"]
+    assert text.splitlines()[3].split() == ["1961-02", "410.5", "400.5", "420.5", "390.5",
+                                           "430.5"]
+    frame = table().to_frame()
+    assert list(frame.columns) == ["forecast", "lo-80", "hi-80", "lo-95", "hi-95"]
+    assert str(frame.index[0]) == "1961-01" and frame.loc["1961-03", "hi-95"] == 440.25
+    assert list(table().with_levels(95).to_frame().columns) == ["forecast", "lo-95", "hi-95"]
+    with pytest.raises(ValueError, match="level 90 has no calibrated band; this run has 80, 95"):
+        table().with_levels((80, 90))
+    assert "lower_80,upper_80,lower_95,upper_95" in table().to_csv()
+
+
+def test_forecast_table_to_csv_path(tmp_path):
+    path = table().to_csv(str(tmp_path / "f.csv"))
+    assert read_csv(path).splitlines()[1] == "1961-01,400,390,410,380,420"
+
+
+def test_backtest_result_reads_as_a_table():
+    report = {"origins": ["1957-08", "1958-08"], "horizon": 2, "stride": 12,
+              "overall": {"lstm": {"rmse": 10.0, "mae": 8.0, "mase": 0.5},
+                          "persistence": {"rmse": 20.0, "mae": 16.0, "mase": 1.0}},
+              "by_horizon": {"lstm": {"rmse": [5.0, 15.0], "mae": [4.0, 12.0],
+                                      "mase": [0.25, 0.75], "origins_scored": 2},
+                             "persistence": None},
+              "interval_coverage": {"0.8": 0.75, "0.95": 1.0}}
+    result = BacktestResult(report, "passengers")
+    assert result.coverage == {0.8: 0.75, 0.95: 1.0}
+    assert result.scores["lstm"]["rmse"] == 10.0
+    frame = result.to_frame()
+    assert frame.loc[2, ("lstm", "rmse")] == 15.0 and np.isnan(frame.loc[1, ("persistence", "mae")])
+    assert "2     15.00  12.00  0.75" in str(result)
+
+
+# ------------------------------------------------------------------ slow: against the CLI
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "run"
+    result = subprocess.run([sys.executable, "-m", "series_predictor.cli", *CLI_OPTIONS,
+                             "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                            env=dict(os.environ, PYTHONPATH=ROOT), timeout=600)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory):
+    cwd = os.getcwd()
+    empty = tmp_path_factory.mktemp("empty")
+    os.chdir(empty)
+    try:
+        values, _ = airline()
+        model = sp.fit(list(values), recipe="book", seed=0, **SETTINGS)
+    finally:
+        os.chdir(cwd)
+    assert os.listdir(empty) == []  # nothing written where the user works
+    return model
+
+
+def numbers(csv_text):
+    return np.array([[float(c) for c in line.split(",")[1:]]
+                     for line in csv_text.splitlines()[1:]])
+
+
+@pytest.mark.slow
+def test_fit_list_gives_the_command_lines_forecast(cli_run, fitted):
+    expected = read_csv(cli_run / "forecast.csv")
+    got = fitted.forecast()
+    np.testing.assert_array_equal(numbers(got.to_csv()), numbers(expected))
+    assert list(got.bands) == [0.8, 0.95]
+    assert [line.split(",")[0] for line in got.to_csv().splitlines()[1:3]] == ["144", "145"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["ndarray", "pandas"])
+def test_fit_array_and_series_give_the_same(cli_run, kind):
+    pd = pytest.importorskip("pandas")
+    values, times = airline()
+    y = (np.asarray(values) if kind == "ndarray"
+         else pd.Series(values, index=pd.PeriodIndex(times.astype(str), freq="M")))
+    got = sp.fit(y, recipe="book", **SETTINGS).forecast(20)
+    assert got.to_csv() == read_csv(cli_run / "forecast.csv") if kind == "pandas" else \
+        np.array_equal(numbers(got.to_csv()), numbers(read_csv(cli_run / "forecast.csv")))
+    frame = got.to_frame()
+    assert list(frame.columns) == ["forecast", "lo-80", "hi-80", "lo-95", "hi-95"]
+
+
+@pytest.mark.slow
+def test_backtest_gives_the_command_lines(cli_run, fitted):
+    import json
+    with open(cli_run / "metrics.json") as handle:
+        expected = json.load(handle)["backtest"]
+    result = fitted.backtest(2)
+    assert len(result.origins) == len(expected["origins"]) == 2  # times 0..n-1 here
+    for method, row in expected["by_horizon"].items():
+        if row is not None:
+            np.testing.assert_allclose(result.by_horizon(method)["rmse"], row["rmse"],
+                                       rtol=1e-12)
+    assert result.coverage == {float(k): v for k, v in expected["interval_coverage"].items()}
+    assert result.to_frame().shape == (result.horizon, 3 * len(expected["by_horizon"]))
+
+
+@pytest.mark.slow
+def test_save_load_forecast_again(fitted, tmp_path):
+    folder = fitted.save(tmp_path / "kept")
+    again = sp.load_run(folder)
+    assert again.forecast(24).to_csv() == fitted.forecast(24).to_csv()
+    assert isinstance(again, sp.Forecaster)
+    with pytest.raises(SettingError, match="whole series"):
+        again.backtest(2)
+    with pytest.raises(SettingError, match="new or empty folder"):
+        fitted.save(folder)
+    figure = again.plot(12)
+    assert len(figure.axes[0].lines) == 2
+
+
+@pytest.mark.slow
+def test_temporary_folder_removed(fitted):
+    values, _ = airline()
+    model = sp.fit(values, recipe="book", iterations=20, report_every=20)
+    folder = model.folder
+    assert os.path.isdir(folder)
+    del model
+    gc.collect()
+    assert not os.path.exists(folder)
+
+
+@pytest.mark.slow
+def test_a_kept_run_forecasts_without_tensorflow_in_a_second(fitted, tmp_path):
+    """load_run(d).forecast(12) in a fresh process: no TensorFlow, well under 4 s; and the
+    command line's forecast --out says what it wrote."""
+    folder = fitted.save(tmp_path / "kept")
+    code = ("import sys, time; t = time.perf_counter(); import series_predictor as sp; "
+            f"table = sp.load_run({str(folder)!r}).forecast(12); "
+            "print(time.perf_counter() - t, 'tensorflow' in sys.modules, len(table))")
+    result = run_python(code)
+    seconds, tensorflow, rows = result.stdout.split()
+    assert (tensorflow, rows) == ("False", "12") and float(seconds) < 4, result.stderr
+    out = tmp_path / "f.csv"
+    result = subprocess.run([sys.executable, "-m", "series_predictor.cli", "forecast",
+                             str(folder), "--horizon", "12", "--out", str(out)], cwd=tmp_path,
+                            capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=ROOT))
+    assert result.returncode == 0 and result.stdout == f"Wrote {out} (12 points past the data, 144 .. 155)\n"
+    assert read_csv(out) == fitted.forecast(12).to_csv()
+
+
+@pytest.mark.slow
+def test_numpy_network_matches_tensorflows(tmp_path):
+    """lstm_numpy reads the checkpoint's weights exactly and runs the cell as TensorFlow
+    does, to float32 rounding."""
+    from series_predictor import lstm_numpy
+    from series_predictor.model import SeriesPredictor
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(30, 6, 1)).astype(np.float32)
+    with SeriesPredictor(1, 6, 8, seed=3, checkpoint_dir=str(tmp_path)) as predictor:
+        predictor.train(x, x[:, :, 0] * 0.5, iterations=20, report_every=20, verbose=False)
+        expected = predictor.hallucinate(x[0, :, 0], 15)
+        held = lstm_numpy.session_weights(predictor)
+        prefix = predictor.checkpoint
+    read = lstm_numpy.read_weights(prefix, 8)
+    assert all(np.array_equal(read[k], held[k]) for k in held)
+    np.testing.assert_allclose(lstm_numpy.hallucinate(read, x[0, :, 0], 15), expected,
+                               rtol=1e-5, atol=1e-6)
+    with pytest.raises(RunFolderError, match=r"kernel has shape \[9, 32\]; the run.s "
+                                             r"network needs \[8, 28\]"):
+        lstm_numpy.read_weights(prefix, 7)

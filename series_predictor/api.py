@@ -48,10 +48,10 @@ def _index_times(index):
 
 def _as_times(times):
     """Times given as dates, ISO texts or numbers -> ``[n]`` datetime64 or numbers."""
-    from . import data_loader
+    from .time_labels import _date_axis
     times = np.asarray(times)
     if times.dtype.kind in "US" or times.dtype == object:
-        axis = data_loader._date_axis(tuple(str(t) for t in times))
+        axis = _date_axis(tuple(str(t) for t in times))
         if axis is None:
             raise SettingError("times must be dates (e.g. '1949-01') or numbers; found "
                                f"{str(times[0])!r}")

@@ -227,7 +227,7 @@ class BacktestResult:
         return frame
 
     def __str__(self):
-        from .backtest import format_backtest
+        from .report import format_backtest
         lstm = self.by_horizon("lstm")
         lines = [format_backtest(self.report, self.units)]
         if lstm is not None:

@@ -307,8 +307,8 @@ def backtest_verdict(report):
     the origins, or that it beats them all."""
     overall = report["overall"]
     own = overall["lstm"]["rmse"]
-    better = [m.replace("_", " ") for m in metrics.BASELINES
-              if own is None or (overall[m]["rmse"] is not None and overall[m]["rmse"] < own)]
+    better = [m.replace("_", " ") for m in metrics.BASELINES if m in overall
+              and (own is None or (overall[m]["rmse"] is not None and overall[m]["rmse"] < own))]
     where = f"over the {len(report['origins'])} origins (mean RMSE)"
     if not better:
         return f"The forecast beats every baseline {where}."

@@ -163,16 +163,20 @@ def _duration(seconds):
 
 
 def fit_collection(data, out="collection-output", recipe=None, workers=None,
-                   keep_going=False, cluster=None, quiet=False, log=print, layout="auto",
-                   per_series=None, **options):
+                   keep_going=False, cluster=None, log=print, layout="auto", per_series=None,
+                   **options):
     """Forecast every series of ``data``; write ``OUT/ID/`` per series and the collection's
     ``forecast.csv``, ``metrics.json`` and ``summary.png`` -> ``{id: SeriesResult}``.
+
+    Call it under ``if __name__ == "__main__":`` in a script: the worker processes are
+    spawned, and they import the script again.
 
     Args:
         data: a dict ``{id: values}`` (values a sequence, or a pandas Series with dates
             in its index), a long pandas DataFrame (id, date, value columns), or a path
             (a long or wide CSV, or a folder of CSV files; see ``collection_io``).
-        recipe, options: the settings of every series, as for a single run.
+        recipe, options: the settings of every series, as for a single run
+            (``ChapterConfig`` fields; ``quiet=True`` silences the progress lines).
         workers: processes (default ``os.cpu_count()``); cluster: a Dask scheduler
             address, or ``"local"`` for a LocalCluster on 127.0.0.1.
         keep_going: go on past a failed series (it is reported); without it the first
@@ -184,8 +188,16 @@ def fit_collection(data, out="collection-output", recipe=None, workers=None,
             without ``keep_going``). CollectionIncomplete: some series failed (the
             collection's outputs are still written, naming them).
     """
-    base = with_recipe(recipe, **options, out=out)
-    check_config(base)
+    base = with_recipe(recipe, **dict(options, out=out))
+    return run_collection(data, base, workers=workers, keep_going=keep_going,
+                          cluster=cluster, log=log, layout=layout, per_series=per_series)
+
+
+def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, log=print,
+                   layout="auto", per_series=None):
+    """``fit_collection`` with the settings already a ChapterConfig ``base`` (its ``out``
+    is the collection's folder; its ``data`` and ``column`` are set per series)."""
+    base = check_config(base)
     workers = _workers(workers)
     items = _read(data, layout, base)
     unknown = set(per_series or {}) - {item.id for item in items}
@@ -195,7 +207,7 @@ def fit_collection(data, out="collection-output", recipe=None, workers=None,
     write_inputs(items, base.out)
     configs = {item.id: series_config(base, item, base.out, (per_series or {}).get(item.id))
                for item in items}
-    progress = Progress(len(items), log, quiet)
+    progress = Progress(len(items), log, base.quiet)
     results, todo = _sort_out(items, configs, progress, keep_going)
     if todo:
         runner = _run_local if cluster is None else _cluster_runner(cluster)

@@ -77,6 +77,10 @@ def _long_csv(forecasts):
     return stream.getvalue()
 
 
+def _number(value):
+    return "n/a" if value is None else f"{value:.4g}"
+
+
 def format_summary(entries, summary):
     """The printed summary: one line per series, sorted by the ratio, then the failures."""
     done = sorted((e["ratio_hallucination"], i) for i, e in entries.items()
@@ -87,6 +91,10 @@ def format_summary(entries, summary):
         scores = entries[series_id]["hallucination"]
         lines.append(f"{series_id:<{width}}  {scores['lstm']['rmse']:9.4g}  "
                      f"{scores['seasonal_naive']['rmse']:19.4g}  {value:.3f}")
+    for series_id, entry in entries.items():
+        if entry["status"] != "failed" and entry.get("ratio_hallucination") is None:
+            lstm = ((entry.get("hallucination") or {}).get("lstm") or {}).get("rmse")
+            lines.append(f"{series_id:<{width}}  {_number(lstm):>9}  {'0 or none':>19}  n/a")
     mean = summary["geomean_ratio_hallucination"]
     lines.append(f"{summary['finished']} of {summary['series']} series finished"
                  + (f"; geometric mean ratio {mean:.3f}, {summary['beat_seasonal_naive']} "

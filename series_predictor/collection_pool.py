@@ -14,11 +14,13 @@ import multiprocessing
 import os
 from concurrent.futures.process import BrokenProcessPool
 
-THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS")
+THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS")
 
 
 def _init_worker(threads):
-    """Give each worker its share of the cores (unless the user set the variables)."""
+    """Give each worker its share of the cores (unless the user set the variables), so
+    that N workers do not each start a thread per core. Read by TensorFlow when its
+    runtime starts, which is after this in a spawned worker."""
     for name in THREAD_VARIABLES:
         os.environ.setdefault(name, str(threads))
 

@@ -210,3 +210,10 @@ def test_a_long_table_runs_on_a_local_dask_cluster_of_two_workers(tmp_path, caps
             single = json.load(handle)
         assert single["n_points"] == 60 and single["settings"]["iterations"] == 20
     assert metrics["summary"]["geomean_ratio_hallucination"] > 0
+    # A series of the collection scores exactly what a single run of its CSV scores.
+    from series_predictor.chapter import ChapterConfig, run_chapter
+    single = run_chapter(ChapterConfig(data=os.path.join(out, "north", "series.csv"),
+                                       iterations=20, hidden_dim=8, horizon=6, quiet=True,
+                                       out=str(tmp_path / "single")), log=lambda *_: None)
+    assert metrics["series"]["north"]["hallucination"]["lstm"]["rmse"] == \
+        single.metrics["hallucination"]["lstm"]["rmse"]

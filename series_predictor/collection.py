@@ -53,7 +53,7 @@ def run_series(task):
     series_id, folder, config, state = task
     start = time.perf_counter()
     if state is not None:
-        cio_write(os.path.join(state, folder + ".running"), str(os.getpid()))
+        write_small(os.path.join(state, folder + ".running"), str(os.getpid()))
     if os.environ.get(CRASH_HOOK) == series_id:
         os._exit(3)
     from .chapter import run_chapter
@@ -71,7 +71,7 @@ def _one_line(exc):
         else text
 
 
-def cio_write(path, text):
+def write_small(path, text):
     """Write a small state file whole (a temporary file, then a rename)."""
     from .run_folder import write_text
     write_text(path, text)
@@ -103,7 +103,7 @@ def write_inputs(items, out):
                     continue
         except OSError:
             pass
-        cio_write(path, text)
+        write_small(path, text)
 
 
 def precheck(config):

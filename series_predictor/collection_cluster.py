@@ -49,7 +49,7 @@ def runner(address):
 
     def run(tasks, workers, take):
         from .collection import run_series
-        from .collection_pool import _failed
+        from .collection_pool import failed_result
         client, cluster = _client(distributed, address, workers)
         batch = uuid.uuid4().hex[:8]
         futures = {}
@@ -61,7 +61,7 @@ def runner(address):
                 try:
                     result = future.result()
                 except Exception as exc:  # noqa: BLE001 - KilledWorker and the like
-                    result = _failed(futures[future], f"{type(exc).__name__}: {exc}")
+                    result = failed_result(futures[future], f"{type(exc).__name__}: {exc}")
                 take(result)
         finally:
             client.cancel(list(futures))

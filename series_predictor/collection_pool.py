@@ -37,7 +37,7 @@ def _clear(task):
         pass
 
 
-def _failed(task, error):
+def failed_result(task, error):
     from .collection import SeriesResult
     return SeriesResult(task[0], task[1], "failed", error)
 
@@ -64,7 +64,7 @@ def _round(work, tasks, workers, take):
                 broken.append(task)
                 continue
             except Exception as exc:  # noqa: BLE001 - a series' own failure, reported
-                result = _failed(task, f"{type(exc).__name__}: {exc}")
+                result = failed_result(task, f"{type(exc).__name__}: {exc}")
             _clear(task)
             take(result)
     finally:
@@ -78,10 +78,10 @@ def _alone(work, task):
     try:
         return pool.submit(work, task).result()
     except BrokenProcessPool:
-        return _failed(task, "its worker process died twice while running it (killed, "
+        return failed_result(task, "its worker process died twice while running it (killed, "
                              "out of memory, or a crash); retried once, then given up")
     except Exception as exc:  # noqa: BLE001
-        return _failed(task, f"{type(exc).__name__}: {exc}")
+        return failed_result(task, f"{type(exc).__name__}: {exc}")
     finally:
         pool.shutdown(wait=True)
         _clear(task)

@@ -128,8 +128,11 @@ def is_complete(config):
     except (RunFolderError, OSError, ValueError):
         return False
     same = metrics.get("settings") == json_ready(dataclasses.asdict(config))
-    fresh = os.path.getmtime(config.data) <= os.path.getmtime(os.path.join(config.out,
-                                                                           MANIFEST))
+    try:
+        fresh = os.path.getmtime(config.data) <= os.path.getmtime(
+            os.path.join(config.out, MANIFEST))
+    except OSError:
+        return False
     return same and fresh
 
 
@@ -143,17 +146,21 @@ class Progress:
     started: float = dataclasses.field(default_factory=time.perf_counter)
     done: int = 0
     failed: int = 0
+    kept: int = 0
 
     def record(self, result):
+        """Count ``result`` and say so; the time left is the time per series so far
+        (series kept from an earlier run left out) times the series left."""
         self.done += result.status != "failed"
         self.failed += result.status == "failed"
+        self.kept += result.status == "kept"
         if self.quiet:
             return
         finished = self.done + self.failed
         elapsed = time.perf_counter() - self.started
-        left = elapsed / finished * (self.total - finished)
-        what = (f"failed: {result.error}" if result.status == "failed"
-                else f"done in {result.seconds:.1f} s")
+        left = elapsed / max(finished - self.kept, 1) * (self.total - finished)
+        what = {"failed": f"failed: {result.error}", "kept": "complete from an earlier run, "
+                "kept"}.get(result.status, f"done in {result.seconds:.1f} s")
         self.log(f"[{finished}/{self.total}] {result.id} {what} ({self.done} done, "
                  f"{self.failed} failed, about {_duration(left)} left)")
 

@@ -239,6 +239,10 @@ def _read(data, layout, base):
             layout = cio.detect_layout(path, base.encoding)
         if layout == "single":
             layout = "wide"  # from Python, a file is a collection: every column a series
+        if layout == "folder" and os.path.realpath(path) == os.path.realpath(base.out):
+            raise SettingError(f"the output folder {base.out!r} is the folder of input "
+                               "series; the collection's forecast.csv would be read as a "
+                               "series next time: choose another --out")
         return cio.read_collection(path, layout, base.encoding)
     return cio.from_python(data)
 

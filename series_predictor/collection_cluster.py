@@ -49,7 +49,7 @@ def runner(address):
 
     def run(tasks, workers, take):
         from .collection import run_series
-        from .collection_pool import failed_result
+        from .collection_pool import clear_marker, failed_result
         client, cluster = _client(distributed, address, workers)
         batch = uuid.uuid4().hex[:8]
         futures = {}
@@ -62,6 +62,7 @@ def runner(address):
                     result = future.result()
                 except Exception as exc:  # noqa: BLE001 - KilledWorker and the like
                     result = failed_result(futures[future], f"{type(exc).__name__}: {exc}")
+                clear_marker(futures[future])
                 take(result)
         finally:
             client.cancel(list(futures))

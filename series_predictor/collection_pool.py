@@ -30,7 +30,8 @@ def _marker(task):
     return os.path.join(state, folder + ".running")
 
 
-def _clear(task):
+def clear_marker(task):
+    """Remove the mark a worker left when it started ``task``."""
     try:
         os.remove(_marker(task))
     except FileNotFoundError:
@@ -65,7 +66,7 @@ def _round(work, tasks, workers, take):
                 continue
             except Exception as exc:  # noqa: BLE001 - a series' own failure, reported
                 result = failed_result(task, f"{type(exc).__name__}: {exc}")
-            _clear(task)
+            clear_marker(task)
             take(result)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -84,21 +85,21 @@ def _alone(work, task):
         return failed_result(task, f"{type(exc).__name__}: {exc}")
     finally:
         pool.shutdown(wait=True)
-        _clear(task)
+        clear_marker(task)
 
 
 def run_pool(work, tasks, workers, take):
     """Run ``work(task)`` for every task on ``workers`` spawned processes; ``take`` gets
     each ``SeriesResult`` as it comes (and may raise to stop the collection)."""
     for task in tasks:
-        _clear(task)
+        clear_marker(task)
     pending = list(tasks)
     while pending:
         broken = _round(work, pending, workers, take)
         suspects = [task for task in broken if os.path.exists(_marker(task))]
         pending = [task for task in broken if task not in suspects]
         for task in suspects:
-            _clear(task)
+            clear_marker(task)
         with concurrent.futures.ThreadPoolExecutor(max(1, min(workers, len(suspects)))) \
                 as threads:
             for result in threads.map(lambda task: _alone(work, task), suspects):

@@ -234,3 +234,10 @@ def test_weights_seed_ignores_other_threads_drawing_from_random():
         disturbed = [get_random_seed() for _ in range(3)]
     random.seed(5)
     assert disturbed == alone == [random.randint(1, int(1e9)) for _ in range(3)]
+
+
+def test_the_output_folder_cannot_be_the_folder_of_input_series(tmp_path):
+    _write(tmp_path / "a.csv", "month,value\n" + "".join(
+        f"{_month(i)},{v}\n" for i, v in enumerate(_seasonal(0))))
+    with pytest.raises(SettingError, match="is the folder of input series"):
+        collection.fit_collection(str(tmp_path), out=str(tmp_path), **TINY)

@@ -60,7 +60,8 @@ def draw(times, path):
                 label=f"{workers} worker{'s' if workers > 1 else ''}")
     ax.set_xlabel("series in the collection")
     ax.set_ylabel("wall time (s)")
-    ax.set_title("Collection wall time")
+    ax.set_title(f"Collection wall time ({os.cpu_count()} cores; load average at the end "
+                 f"{_load()})")
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=100)

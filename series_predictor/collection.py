@@ -146,23 +146,25 @@ class Progress:
     started: float = dataclasses.field(default_factory=time.perf_counter)
     done: int = 0
     failed: int = 0
-    kept: int = 0
+    ran: int = 0
 
     def record(self, result):
         """Count ``result`` and say so; the time left is the time per series so far
-        (series kept from an earlier run left out) times the series left."""
+        (series kept from an earlier run or refused before running left out) times the
+        series left."""
         self.done += result.status != "failed"
         self.failed += result.status == "failed"
-        self.kept += result.status == "kept"
+        self.ran += result.seconds > 0
         if self.quiet:
             return
         finished = self.done + self.failed
         elapsed = time.perf_counter() - self.started
-        left = elapsed / max(finished - self.kept, 1) * (self.total - finished)
+        left = (f"about {_duration(elapsed / self.ran * (self.total - finished))} left"
+                if self.ran else "time left not known yet")
         what = {"failed": f"failed: {result.error}", "kept": "complete from an earlier run, "
                 "kept"}.get(result.status, f"done in {result.seconds:.1f} s")
         self.log(f"[{finished}/{self.total}] {result.id} {what} ({self.done} done, "
-                 f"{self.failed} failed, about {_duration(left)} left)")
+                 f"{self.failed} failed, {left})")
 
 
 def _duration(seconds):

@@ -173,7 +173,10 @@ def test_bad_diverging_and_killed_series_are_named_and_a_rerun_completes_the_res
     assert "died twice" in metrics["series"]["killed"]["error"]
     summary = "\n".join(map(str, lines))
     assert all(f"FAILED {name}:" in summary for name in ("bad", "diverges", "killed"))
-    assert any(line.startswith("[5/5]") and "left)" in line for line in lines)
+    progress = [line for line in lines if line.startswith("[")]
+    assert len(progress) == 5 and progress[-1].startswith("[5/5]")
+    assert progress[0].startswith("[1/5] bad failed") and "not known yet" in progress[0]
+    assert any("2 done, " in line and "about " in line and " left)" in line for line in progress)
     with open(os.path.join(out, "forecast.csv"), encoding="utf-8") as handle:
         ids = [row.split(",")[0] for row in handle.read().splitlines()[1:]]
     assert ids == ["good1"] * 6 + ["good2"] * 6

@@ -21,6 +21,7 @@ import os
 import time
 
 from . import collection_io as cio
+from .collection_result import CollectionIncomplete, SeriesResult
 from .config import check_config, settings, with_recipe
 from .errors import RunFolderError, SeriesPredictorError, SettingError
 
@@ -28,22 +29,6 @@ STATE = ".collection"  # OUT/.collection/ID.running: the series a worker has sta
 # Test hook: a worker given this series id in the environment dies (os._exit) at its
 # start, as a killed process would.
 CRASH_HOOK = "SERIES_PREDICTOR_TEST_KILL_SERIES"
-
-
-class CollectionIncomplete(SeriesPredictorError):
-    """Some series of a collection failed (the others' outputs are written)."""
-
-
-@dataclasses.dataclass
-class SeriesResult:
-    """What became of one series: ``status`` is ``done``, ``kept`` (complete from an
-    earlier run, skipped) or ``failed`` (``error`` says why); ``seconds`` of wall time."""
-
-    id: str
-    folder: str
-    status: str
-    error: str = None
-    seconds: float = 0.0
 
 
 def run_series(task):
@@ -291,4 +276,5 @@ def _run_local(tasks, workers, take):
 
 def _cluster_runner(cluster):
     from .collection_cluster import runner
-    return runner(cluster)
+    run = runner(cluster)
+    return lambda tasks, workers, take: run(run_series, tasks, workers, take)

@@ -44,18 +44,18 @@ def _client(distributed, address, workers):
 
 
 def runner(address):
-    """``run(tasks, workers, take)`` submitting ``collection.run_series`` to the cluster."""
+    """``run(work, tasks, workers, take)`` submitting ``work(task)`` to the cluster."""
     distributed = _distributed()
 
-    def run(tasks, workers, take):
-        from .collection import run_series
-        from .collection_pool import clear_marker, failed_result
+    def run(work, tasks, workers, take):
+        from .collection_pool import clear_marker
+        from .collection_result import failed_result
         client, cluster = _client(distributed, address, workers)
         batch = uuid.uuid4().hex[:8]
         futures = {}
         try:
             for task in tasks:
-                futures[client.submit(run_series, task, key=f"series-{batch}-{task[1]}",
+                futures[client.submit(work, task, key=f"series-{batch}-{task[1]}",
                                       pure=False)] = task
             for future in distributed.as_completed(list(futures)):
                 try:

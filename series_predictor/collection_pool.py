@@ -14,6 +14,8 @@ import multiprocessing
 import os
 from concurrent.futures.process import BrokenProcessPool
 
+from .collection_result import failed_result
+
 THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS")
 
 
@@ -36,11 +38,6 @@ def clear_marker(task):
         os.remove(_marker(task))
     except FileNotFoundError:
         pass
-
-
-def failed_result(task, error):
-    from .collection import SeriesResult
-    return SeriesResult(task[0], task[1], "failed", error)
 
 
 def _pool(workers, threads):

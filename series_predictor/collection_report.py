@@ -131,7 +131,7 @@ def finish(out, items, configs, results, log):
     Raises:
         CollectionIncomplete: some series failed (named), after the outputs are written.
     """
-    from .collection import CollectionIncomplete, SeriesResult
+    from .collection_result import CollectionIncomplete, SeriesResult
     from .run_folder import write_text
     entries, forecasts = {}, {}
     for item in items:

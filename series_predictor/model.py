@@ -37,16 +37,34 @@ BOOK_ITERATIONS = 1000
 BOOK_REPORT_EVERY = 100
 
 
+def _keras_seed_generator():
+    """tf-keras's thread-local holder of the generator its op seeds come from, or None."""
+    try:
+        from tf_keras.src import backend
+    except ImportError:
+        return None
+    return getattr(backend, "_SEED_GENERATOR", None)
+
+
 @contextlib.contextmanager
 def _python_random_seeded(seed):
     # The legacy cell's kernel initializer draws its op seed from Python's
     # `random`; seed it for the build only and give the caller's state back.
+    # tf-keras draws from its thread-local generator first when one is set: set one
+    # seeded alike (the same draws), so that another thread using `random` meanwhile
+    # (a Dask worker's event loop does) cannot change the weights.
     state = random.getstate()
+    holder = _keras_seed_generator()
+    before = getattr(holder, "generator", None)
     random.seed(seed)
+    if holder is not None:
+        holder.generator = random.Random(seed)
     try:
         yield
     finally:
         random.setstate(state)
+        if holder is not None:
+            holder.generator = before
 
 
 class SeriesPredictor(TrainingLoop, FastTraining, CheckpointedSession):

@@ -1,0 +1,280 @@
+"""A collection of series: one single-series run per series, in parallel, one table out.
+
+Each series is the unit of work: ``run_series`` runs ``chapter.run_chapter`` with the
+collection's settings and ``out=OUT/ID``, so every series gets a run folder laid out as
+a single run's (``metrics.json``, ``forecast.csv``, ``run.json``, figures, checkpoints)
+and the single run's own checks. Series from a long or wide table, or from Python, are
+written to ``OUT/ID/series.csv`` first, an input the run reads (and keeps beside its
+outputs); a folder's CSV files are read where they are.
+
+Series run in separate processes: a ``concurrent.futures.ProcessPoolExecutor`` with a
+*spawn* context (TensorFlow does not survive fork), ``workers`` of them (default: all
+cores), or on a Dask ``distributed`` cluster (``collection_cluster.py``). A worker that
+dies loses only its series: the series that were running when it died are retried once,
+each alone in a fresh process, and then reported. A re-run skips the series whose run
+folders are complete (``run.json`` valid, same settings, input not newer).
+"""
+
+import dataclasses
+import json
+import os
+import time
+
+from . import collection_io as cio
+from .collection_result import CollectionIncomplete, SeriesResult
+from .config import check_config, settings, with_recipe
+from .errors import RunFolderError, SeriesPredictorError, SettingError
+
+STATE = ".collection"  # OUT/.collection/ID.running: the series a worker has started
+# Test hook: a worker given this series id in the environment dies (os._exit) at its
+# start, as a killed process would.
+CRASH_HOOK = "SERIES_PREDICTOR_TEST_KILL_SERIES"
+
+
+def run_series(task):
+    """Run one series (in a worker process) -> SeriesResult; never raises for the series'
+    own errors (they come back as ``failed``). ``task``: ``(id, folder, ChapterConfig,
+    state folder)``."""
+    series_id, folder, config, state = task
+    start = time.perf_counter()
+    if state is not None:
+        write_small(os.path.join(state, folder + ".running"), str(os.getpid()))
+    if os.environ.get(CRASH_HOOK) == series_id:
+        os._exit(3)
+    from .chapter import run_chapter
+    try:
+        run_chapter(config, log=lambda *_, **__: None)
+    except (SeriesPredictorError, OSError, FloatingPointError, ValueError) as exc:
+        return SeriesResult(series_id, folder, "failed", _one_line(exc),
+                            time.perf_counter() - start)
+    return SeriesResult(series_id, folder, "done", None, time.perf_counter() - start)
+
+
+def _one_line(exc):
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if not isinstance(exc, SeriesPredictorError) \
+        else text
+
+
+def write_small(path, text):
+    """Write a small state file whole (a temporary file, then a rename)."""
+    from .run_folder import write_text
+    write_text(path, text)
+
+
+def series_config(base, item, out, overrides=None):
+    """The checked ChapterConfig of series ``item`` (a ``SeriesInput``): ``base`` with
+    its data, column and ``out=OUT/ID``, plus the series' own ``overrides``."""
+    folder = os.path.join(out, item.folder)
+    data = item.path or os.path.join(folder, cio.SERIES_CSV)
+    column = base.column if item.path else item.column
+    values = {f.name: getattr(base, f.name) for f in settings()}
+    values.update(overrides or {}, data=data, column=column, out=folder, quiet=True)
+    return check_config(type(base)(**values))
+
+
+def write_inputs(items, out):
+    """Write each table series' ``OUT/ID/series.csv`` (only when its text changed, so a
+    re-run can tell an unchanged input)."""
+    for item in items:
+        if item.path is not None:
+            continue
+        folder = os.path.join(out, item.folder)
+        os.makedirs(folder, exist_ok=True)
+        path, text = os.path.join(folder, cio.SERIES_CSV), item.csv_text()
+        try:
+            with open(path, encoding="utf-8") as handle:
+                if handle.read() == text:
+                    continue
+        except OSError:
+            pass
+        write_small(path, text)
+
+
+def precheck(config):
+    """The series' file as its run will read it (format, dates, numbers), before any
+    training: None when it reads, else the one-line reason."""
+    from . import data_loader
+    try:
+        data_loader.read_series(config.data, config.column, encoding=config.encoding)
+    except (SeriesPredictorError, OSError, ValueError) as exc:
+        return _one_line(exc)
+    return None
+
+
+def is_complete(config):
+    """Whether ``config.out`` holds a complete run of these settings on this input."""
+    from .report import json_ready
+    from .run_folder import MANIFEST, read_manifest
+    try:
+        read_manifest(config.out)
+        with open(os.path.join(config.out, "metrics.json"), encoding="utf-8") as handle:
+            metrics = json.load(handle)
+    except (RunFolderError, OSError, ValueError):
+        return False
+    same = metrics.get("settings") == json_ready(dataclasses.asdict(config))
+    try:
+        fresh = os.path.getmtime(config.data) <= os.path.getmtime(
+            os.path.join(config.out, MANIFEST))
+    except OSError:
+        return False
+    return same and fresh
+
+
+@dataclasses.dataclass
+class Progress:
+    """Progress lines: series done, failed, and the estimated time left."""
+
+    total: int
+    log: object = print
+    quiet: bool = False
+    started: float = dataclasses.field(default_factory=time.perf_counter)
+    done: int = 0
+    failed: int = 0
+    ran: int = 0
+
+    def record(self, result):
+        """Count ``result`` and say so; the time left is the time per series so far
+        (series kept from an earlier run or refused before running left out) times the
+        series left."""
+        self.done += result.status != "failed"
+        self.failed += result.status == "failed"
+        self.ran += result.seconds > 0
+        if self.quiet:
+            return
+        finished = self.done + self.failed
+        elapsed = time.perf_counter() - self.started
+        left = (f"about {_duration(elapsed / self.ran * (self.total - finished))} left"
+                if self.ran else "time left not known yet")
+        what = {"failed": f"failed: {result.error}", "kept": "complete from an earlier run, "
+                "kept"}.get(result.status, f"done in {result.seconds:.1f} s")
+        self.log(f"[{finished}/{self.total}] {result.id} {what} ({self.done} done, "
+                 f"{self.failed} failed, {left})")
+
+
+def _duration(seconds):
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+
+
+def fit_collection(data, out="collection-output", recipe=None, workers=None,
+                   keep_going=False, cluster=None, log=print, layout="auto", per_series=None,
+                   **options):
+    """Forecast every series of ``data``; write ``OUT/ID/`` per series and the collection's
+    ``forecast.csv``, ``metrics.json`` and ``summary.png`` -> ``{id: SeriesResult}``.
+
+    Call it under ``if __name__ == "__main__":`` in a script: the worker processes are
+    spawned, and they import the script again.
+
+    Args:
+        data: a dict ``{id: values}`` (values a sequence, or a pandas Series with dates
+            in its index), a long pandas DataFrame (id, date, value columns), or a path
+            (a long or wide CSV, or a folder of CSV files; see ``collection_io``).
+        recipe, options: the settings of every series, as for a single run
+            (``ChapterConfig`` fields; ``quiet=True`` silences the progress lines).
+        workers: processes (default ``os.cpu_count()``); cluster: a Dask scheduler
+            address, or ``"local"`` for a LocalCluster on 127.0.0.1.
+        keep_going: go on past a failed series (it is reported); without it the first
+            failure stops the collection, naming the series.
+        per_series: ``{id: {setting: value}}`` overrides for single series.
+
+    Raises:
+        SettingError, DataFormatError: before any training (a bad id, a bad series
+            without ``keep_going``). CollectionIncomplete: some series failed (the
+            collection's outputs are still written, naming them).
+    """
+    base = with_recipe(recipe, **dict(options, out=out))
+    return run_collection(data, base, workers=workers, keep_going=keep_going,
+                          cluster=cluster, log=log, layout=layout, per_series=per_series)
+
+
+def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, log=print,
+                   layout="auto", per_series=None):
+    """``fit_collection`` with the settings already a ChapterConfig ``base`` (its ``out``
+    is the collection's folder; its ``data`` and ``column`` are set per series)."""
+    base = check_config(base)
+    workers = _workers(workers)
+    items = _read(data, layout, base)
+    unknown = set(per_series or {}) - {item.id for item in items}
+    if unknown:
+        raise SettingError(f"per_series names series not in the collection: "
+                           f"{', '.join(sorted(unknown))}")
+    write_inputs(items, base.out)
+    configs = {item.id: series_config(base, item, base.out, (per_series or {}).get(item.id))
+               for item in items}
+    progress = Progress(len(items), log, base.quiet)
+    results, todo = _sort_out(items, configs, progress, keep_going)
+    if todo:
+        runner = _run_local if cluster is None else _cluster_runner(cluster)
+        runner([(i.id, i.folder, configs[i.id], _state(base.out)) for i in todo],
+               workers, lambda result: _take(result, results, progress, keep_going))
+    from .collection_report import finish
+    return finish(base.out, items, configs, results, log)
+
+
+def _workers(workers):
+    if workers is None:
+        return os.cpu_count() or 1
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise SettingError(f"workers must be a whole number of at least 1; found {workers!r}")
+    return workers
+
+
+def _read(data, layout, base):
+    if isinstance(data, (str, os.PathLike)):
+        path = os.fspath(data)
+        if layout == "auto":
+            layout = cio.detect_layout(path, base.encoding)
+        if layout == "single":
+            layout = "wide"  # from Python, a file is a collection: every column a series
+        if layout == "folder" and os.path.realpath(path) == os.path.realpath(base.out):
+            raise SettingError(f"the output folder {base.out!r} is the folder of input "
+                               "series; the collection's forecast.csv would be read as a "
+                               "series next time: choose another --out")
+        return cio.read_collection(path, layout, base.encoding)
+    return cio.from_python(data)
+
+
+def _state(out):
+    path = os.path.join(out, STATE)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def _sort_out(items, configs, progress, keep_going):
+    """Skip complete series, refuse unreadable ones -> ({id: result}, [items to run])."""
+    results, todo = {}, []
+    for item in items:
+        config = configs[item.id]
+        if is_complete(config):
+            results[item.id] = SeriesResult(item.id, item.folder, "kept")
+            progress.record(results[item.id])
+            continue
+        error = precheck(config)
+        if error is None:
+            todo.append(item)
+            continue
+        result = SeriesResult(item.id, item.folder, "failed", error)
+        _take(result, results, progress, keep_going)
+    return results, todo
+
+
+def _take(result, results, progress, keep_going):
+    """Record ``result``; without ``keep_going`` a failure stops the collection."""
+    results[result.id] = result
+    progress.record(result)
+    if result.status == "failed" and not keep_going:
+        raise CollectionIncomplete(f"series {result.id!r} failed: {result.error} (use "
+                                   "--keep-going to go on with the others)")
+
+
+def _run_local(tasks, workers, take):
+    """Run ``tasks`` in a spawn process pool; retry the series a dead worker was running
+    once, each alone, then report them."""
+    from .collection_pool import run_pool
+    run_pool(run_series, tasks, workers, take)
+
+
+def _cluster_runner(cluster):
+    from .collection_cluster import runner
+    run = runner(cluster)
+    return lambda tasks, workers, take: run(run_series, tasks, workers, take)

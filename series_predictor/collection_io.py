@@ -1,0 +1,250 @@
+"""Reading a collection of series: a long table, a wide one, a folder of CSV files, or
+(from Python) a dict of arrays or a long pandas DataFrame. NumPy-free, TensorFlow-free.
+
+Layouts (``detect_layout``):
+
+- ``folder``: a folder; every ``*.csv`` file in it is one series (its name without
+  ``.csv`` is the id), read as a single run reads ``--data`` (``--column`` applies).
+- ``long``: a CSV whose header names an id column (``id``, ``unique_id``, ``series``,
+  ``series_id``, ``item_id``, ``key``) beside a date and a value column
+  (``id,date,value``; statsforecast's ``unique_id,ds,y`` too). Rows of one id stay in
+  their order.
+- ``wide``: a CSV with a date column and two or more value columns, one per series
+  (the header gives the ids), when ``--column`` is not typed.
+- ``single``: anything else, read exactly as before (one series, ``--column``).
+
+The id rule (``folder_name``): an id becomes its folder name ``OUT/ID/`` with every
+character other than ``A-Z a-z 0-9 . _ -`` replaced by ``_`` and leading dots removed,
+at most 100 characters; an id that is empty after that, one that would take the name
+of a collection output, and two ids that would share a folder (compared ignoring
+case) are refused, naming them.
+"""
+
+import csv
+import dataclasses
+import os
+import re
+
+from .errors import DataFormatError, SettingError
+
+LAYOUTS = ("auto", "single", "long", "wide", "folder")
+ID_NAMES = ("id", "unique_id", "series", "series_id", "item_id", "key")
+DATE_NAMES = ("date", "ds", "time", "timestamp", "month", "period", "week", "day", "year")
+VALUE_NAMES = ("value", "y", "values", "target", "sales", "demand")
+MAX_ID_LENGTH = 100
+# Names in OUT that the collection itself writes; no series folder may take them.
+RESERVED = ("forecast.csv", "metrics.json", "summary.png", "collection.log", ".collection")
+SERIES_CSV = "series.csv"
+ID_RULE = ("characters other than A-Z a-z 0-9 . _ - become '_', leading dots go, at most "
+           f"{MAX_ID_LENGTH} characters")
+
+
+@dataclasses.dataclass
+class SeriesInput:
+    """One series of a collection.
+
+    Attributes:
+        id: the id as given (str).
+        folder: its folder name under OUT (``folder_name(id)``).
+        path: a CSV to read as the run's ``--data`` (folder layout), else None.
+        dates: ``[n]`` date texts, or None when the series has no dates.
+        values: ``[n]`` value texts or floats (written as given; the run checks them).
+    """
+
+    id: str
+    folder: str = ""
+    path: str = None
+    dates: list = None
+    values: list = None
+
+    def csv_text(self):
+        """The per-series CSV a run reads: ``date,value`` rows, or ``value`` alone."""
+        values = [v if isinstance(v, str) else repr(float(v)) for v in self.values]
+        if self.dates is None:
+            return "value\n" + "".join(f"{v}\n" for v in values)
+        rows = (f"{_quoted(d)},{_quoted(v)}\n" for d, v in zip(self.dates, values))
+        return "date,value\n" + "".join(rows)
+
+    @property
+    def column(self):
+        """The column of the values in ``csv_text``."""
+        return 0 if self.dates is None else 1
+
+
+def _quoted(text):
+    text = str(text)
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n\r') else text
+
+
+def folder_name(series_id):
+    """The folder of ``series_id`` under OUT (see the module's id rule), or raise."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", str(series_id)).lstrip(".")[:MAX_ID_LENGTH]
+    if not name:
+        raise DataFormatError(f"series id {series_id!r} leaves no folder name ({ID_RULE})")
+    if name.lower() in RESERVED:
+        raise DataFormatError(f"series id {series_id!r} would take the name of the "
+                              f"collection's own {name!r}; rename the series")
+    return name
+
+
+def assign_folders(series):
+    """Give each SeriesInput its folder; refuse duplicate ids and shared folders."""
+    seen_ids, seen_folders = set(), {}
+    for item in series:
+        if item.id in seen_ids:
+            raise DataFormatError(f"series id {item.id!r} appears twice in the collection; "
+                                  "ids must be unique")
+        seen_ids.add(item.id)
+        item.folder = folder_name(item.id)
+        other = seen_folders.setdefault(item.folder.lower(), item.id)
+        if other != item.id:
+            raise DataFormatError(f"series ids {other!r} and {item.id!r} would share the "
+                                  f"folder {item.folder!r} ({ID_RULE}); rename one")
+    if not series:
+        raise DataFormatError("the collection holds no series")
+    return series
+
+
+def _header(path, encoding):
+    """The first row of CSV ``path`` and the first row after it (or [])."""
+    try:
+        with open(path, encoding=encoding or "utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle)
+            return next(rows, []), next(rows, [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return [], []  # the single-series reader then says what is wrong
+
+
+def _is_number(text):
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return text.strip() == ""
+
+
+def _find(header, names):
+    lowered = [h.strip().strip('"').lower() for h in header]
+    return next((lowered.index(n) for n in names if n in lowered), None)
+
+
+def detect_layout(path, encoding=None, column_typed=False):
+    """``folder``, ``long``, ``wide`` or ``single`` for ``--data path`` (module docstring)."""
+    if path is None:
+        return "single"
+    if os.path.isdir(path):
+        return "folder"
+    header, first = _header(path, encoding)
+    if len(header) >= 3 and _find(header, ID_NAMES) is not None:
+        return "long"
+    wide = (len(header) >= 3 and all(h.strip() for h in header) and len(first) == len(header)
+            and not _is_number(header[1]) and all(_is_number(c) for c in first[1:]))
+    return "wide" if wide and not column_typed else "single"
+
+
+def _rows(path, encoding):
+    try:
+        with open(path, encoding=encoding or "utf-8-sig", newline="") as handle:
+            return [row for row in csv.reader(handle) if any(c.strip() for c in row)]
+    except FileNotFoundError:
+        raise DataFormatError(f"no such file: {path!r}") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise DataFormatError(f"{path}: cannot be read as CSV: {exc}") from None
+
+
+def read_long(path, encoding=None):
+    """``[SeriesInput]`` of a long CSV (``id,date,value``), ids in order of appearance."""
+    header, *rows = _rows(path, encoding)
+    id_col = _find(header, ID_NAMES)
+    date_col = _find(header, DATE_NAMES)
+    value_col = _find(header, VALUE_NAMES)
+    if len(header) == 3 and id_col == 0:
+        date_col = 1 if date_col is None else date_col
+        value_col = 2 if value_col is None else value_col
+    if date_col is None or value_col is None:
+        raise DataFormatError(f"{path}: a long table needs id, date and value columns "
+                              f"(e.g. 'id,date,value'); found {','.join(header)}")
+    series = {}
+    for line, row in enumerate(rows, start=2):
+        if len(row) != len(header):
+            raise DataFormatError(f"{path}, line {line}: {len(row)} fields where the header "
+                                  f"has {len(header)}")
+        item = series.setdefault(row[id_col], SeriesInput(row[id_col], dates=[], values=[]))
+        item.dates.append(row[date_col])
+        item.values.append(row[value_col])
+    return assign_folders(list(series.values()))
+
+
+def read_wide(path, encoding=None):
+    """``[SeriesInput]`` of a wide CSV: a date column, then one column per series.
+    Empty cells at either end of a column (series of different lengths) are left out."""
+    header, *rows = _rows(path, encoding)
+    series = []
+    for k, name in enumerate(header[1:], start=1):
+        pairs = [(row[0], row[k] if k < len(row) else "") for row in rows]
+        while pairs and not pairs[-1][1].strip():
+            pairs.pop()
+        while pairs and not pairs[0][1].strip():
+            pairs.pop(0)
+        series.append(SeriesInput(name.strip(), dates=[d for d, _ in pairs],
+                                  values=[v for _, v in pairs]))
+    return assign_folders(series)
+
+
+def read_folder(path):
+    """``[SeriesInput]`` of a folder of CSV files, in name order (id: the name less .csv)."""
+    names = sorted(n for n in os.listdir(path) if n.lower().endswith(".csv")
+                   and os.path.isfile(os.path.join(path, n)))
+    if not names:
+        raise DataFormatError(f"folder {path!r} holds no .csv file")
+    return assign_folders([SeriesInput(n[:-4], path=os.path.join(path, n)) for n in names])
+
+
+def read_collection(path, layout, encoding=None):
+    """``[SeriesInput]`` of ``--data path`` in ``layout`` (``folder``, ``long``, ``wide``)."""
+    readers = {"folder": lambda: read_folder(path), "long": lambda: read_long(path, encoding),
+               "wide": lambda: read_wide(path, encoding)}
+    if layout not in readers:
+        raise SettingError(f"layout must be one of {', '.join(readers)}; found {layout!r}")
+    return readers[layout]()
+
+
+def _date_text(value):
+    """A date as the per-series CSV writes it: ISO, without a midnight time."""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return text[:10] if text.endswith("T00:00:00") else text
+
+
+def _value(value):
+    """A value as given: text stays text (the run's own checks judge it), None is missing."""
+    if isinstance(value, str):
+        return value
+    return "" if value is None else float(value)
+
+
+def from_python(data):
+    """``[SeriesInput]`` of a dict ``{id: values}`` (values: a sequence, or a pandas Series
+    whose index holds the dates) or of a long pandas DataFrame (id, date, value columns)."""
+    if isinstance(data, dict):
+        series = []
+        for key, values in data.items():
+            index = getattr(values, "index", None)
+            dated = index is not None and hasattr(index, "to_pydatetime")
+            series.append(SeriesInput(str(key), dates=[_date_text(d) for d in index]
+                                      if dated else None, values=[_value(v) for v in values]))
+        return assign_folders(series)
+    columns = [str(c) for c in getattr(data, "columns", ())]
+    if not columns:
+        raise SettingError("data must be a dict of arrays, a long pandas DataFrame or a "
+                           f"path; found {type(data).__name__}")
+    picks = [_find(columns, names) for names in (ID_NAMES, DATE_NAMES, VALUE_NAMES)]
+    if None in picks:
+        raise DataFormatError("a long DataFrame needs id, date and value columns (e.g. "
+                              f"'id', 'date', 'value'); found {', '.join(columns)}")
+    id_col, date_col, value_col = (data.columns[i] for i in picks)
+    series = {}
+    for key, date, value in zip(data[id_col], data[date_col], data[value_col]):
+        item = series.setdefault(str(key), SeriesInput(str(key), dates=[], values=[]))
+        item.dates.append(_date_text(date))
+        item.values.append(_value(value))
+    return assign_folders(list(series.values()))

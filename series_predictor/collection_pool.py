@@ -1,0 +1,103 @@
+"""Running a collection's series in local worker processes: a ProcessPoolExecutor with a
+*spawn* context (TensorFlow does not survive fork), and what to do when a worker dies.
+
+A worker that dies (killed, out of memory, a crash in native code) breaks the whole
+pool: every series not yet finished comes back as ``BrokenProcessPool``. The series a
+worker had started (it leaves ``OUT/.collection/FOLDER.running``) are the suspects:
+each is retried once alone, in a fresh one-process pool, so that a series that kills its
+worker again is reported by name and no other series is charged for it. The series that
+had not started are run again in a fresh pool, uncharged.
+"""
+
+import concurrent.futures
+import multiprocessing
+import os
+from concurrent.futures.process import BrokenProcessPool
+
+from .collection_result import failed_result
+
+THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS")
+
+
+def _init_worker(threads):
+    """Give each worker its share of the cores (unless the user set the variables), so
+    that N workers do not each start a thread per core. Read by TensorFlow when its
+    runtime starts, which is after this in a spawned worker."""
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, str(threads))
+
+
+def _marker(task):
+    _, folder, _, state = task
+    return os.path.join(state, folder + ".running")
+
+
+def clear_marker(task):
+    """Remove the mark a worker left when it started ``task``."""
+    try:
+        os.remove(_marker(task))
+    except FileNotFoundError:
+        pass
+
+
+def _pool(workers, threads):
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker, initargs=(threads,))
+
+
+def _round(work, tasks, workers, take):
+    """Run ``tasks`` in one pool; hand each result to ``take`` -> the tasks left unfinished
+    because the pool broke."""
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    broken = []
+    pool = _pool(min(workers, len(tasks)), threads)
+    try:
+        futures = {pool.submit(work, task): task for task in tasks}
+        for future in concurrent.futures.as_completed(futures):
+            task = futures[future]
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                broken.append(task)
+                continue
+            except Exception as exc:  # noqa: BLE001 - a series' own failure, reported
+                result = failed_result(task, f"{type(exc).__name__}: {exc}")
+            clear_marker(task)
+            take(result)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return broken
+
+
+def _alone(work, task):
+    """Run one suspect in a fresh one-process pool -> its result (failed if it dies)."""
+    pool = _pool(1, max(1, os.cpu_count() or 1))
+    try:
+        return pool.submit(work, task).result()
+    except BrokenProcessPool:
+        return failed_result(task, "its worker process died twice while running it (killed, "
+                             "out of memory, or a crash); retried once, then given up")
+    except Exception as exc:  # noqa: BLE001
+        return failed_result(task, f"{type(exc).__name__}: {exc}")
+    finally:
+        pool.shutdown(wait=True)
+        clear_marker(task)
+
+
+def run_pool(work, tasks, workers, take):
+    """Run ``work(task)`` for every task on ``workers`` spawned processes; ``take`` gets
+    each ``SeriesResult`` as it comes (and may raise to stop the collection)."""
+    for task in tasks:
+        clear_marker(task)
+    pending = list(tasks)
+    while pending:
+        broken = _round(work, pending, workers, take)
+        suspects = [task for task in broken if os.path.exists(_marker(task))]
+        pending = [task for task in broken if task not in suspects]
+        for task in suspects:
+            clear_marker(task)
+        with concurrent.futures.ThreadPoolExecutor(max(1, min(workers, len(suspects)))) \
+                as threads:
+            for result in threads.map(lambda task: _alone(work, task), suspects):
+                take(result)

@@ -1,0 +1,156 @@
+"""A collection's outputs: the long ``forecast.csv``, one ``metrics.json`` with every
+series beside the baselines, and the summary (printed, and drawn as ``summary.png``:
+each series' hallucination RMSE over seasonal naive's, sorted).
+
+Everything is read back from the series' run folders (``OUT/ID/metrics.json`` and
+``forecast.csv``), so series kept from an earlier run and series run now are treated
+alike.
+"""
+
+import csv
+import io
+import json
+import math
+import os
+
+OUTPUTS = ("forecast.csv", "metrics.json", "summary.png")
+
+
+def _read_series(out, result):
+    """``(metrics, forecast rows)`` of a finished series' run folder."""
+    folder = os.path.join(out, result.folder)
+    with open(os.path.join(folder, "metrics.json"), encoding="utf-8") as handle:
+        metrics = json.load(handle)
+    with open(os.path.join(folder, "forecast.csv"), encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return metrics, rows
+
+
+def ratio(metrics, part="hallucination"):
+    """The LSTM's RMSE over seasonal naive's in ``part`` (None when either is missing)."""
+    scores = metrics.get(part) or {}
+    lstm = (scores.get("lstm") or {}).get("rmse")
+    naive = (scores.get("seasonal_naive") or {}).get("rmse")
+    return lstm / naive if lstm is not None and naive else None
+
+
+def _entry(result, metrics):
+    entry = {"folder": result.folder, "status": result.status,
+             "seconds": round(result.seconds, 3)}
+    if metrics is None:
+        return dict(entry, error=result.error)
+    return dict(entry, units=metrics.get("units"), test_period=metrics.get("test_period"),
+                one_step=metrics.get("one_step"), hallucination=metrics.get("hallucination"),
+                ratio_one_step=ratio(metrics, "one_step"), ratio_hallucination=ratio(metrics))
+
+
+def _geomean(values):
+    values = [v for v in values if v is not None and v > 0]
+    return math.exp(sum(map(math.log, values)) / len(values)) if values else None
+
+
+def _summary(entries):
+    ratios = [e.get("ratio_hallucination") for e in entries.values()]
+    scored = [r for r in ratios if r is not None]
+    failed = sorted(i for i, e in entries.items() if e["status"] == "failed")
+    return {"series": len(entries), "finished": len(entries) - len(failed),
+            "failed": failed,
+            "geomean_ratio_hallucination": _geomean(scored),
+            "geomean_ratio_one_step": _geomean([e.get("ratio_one_step")
+                                                for e in entries.values()]),
+            "beat_seasonal_naive": sum(r < 1 for r in scored)}
+
+
+def _long_csv(forecasts):
+    """``id`` then each run's forecast columns (their union, in order of appearance)."""
+    columns = []
+    for rows in forecasts.values():
+        for name in (rows[0].keys() if rows else ()):
+            if name not in columns:
+                columns.append(name)
+    stream = io.StringIO()
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(["id"] + columns)
+    for series_id, rows in forecasts.items():
+        for row in rows:
+            writer.writerow([series_id] + [row.get(name, "") for name in columns])
+    return stream.getvalue()
+
+
+def _number(value):
+    return "n/a" if value is None else f"{value:.4g}"
+
+
+def format_summary(entries, summary):
+    """The printed summary: one line per series, sorted by the ratio, then the failures."""
+    done = sorted((e["ratio_hallucination"], i) for i, e in entries.items()
+                  if e.get("ratio_hallucination") is not None)
+    width = max([len(i) for i in entries] + [6])
+    lines = [f"{'series':<{width}}  LSTM RMSE  seasonal naive RMSE  ratio (hallucination)"]
+    for value, series_id in done:
+        scores = entries[series_id]["hallucination"]
+        lines.append(f"{series_id:<{width}}  {scores['lstm']['rmse']:9.4g}  "
+                     f"{scores['seasonal_naive']['rmse']:19.4g}  {value:.3f}")
+    for series_id, entry in entries.items():
+        if entry["status"] != "failed" and entry.get("ratio_hallucination") is None:
+            lstm = ((entry.get("hallucination") or {}).get("lstm") or {}).get("rmse")
+            lines.append(f"{series_id:<{width}}  {_number(lstm):>9}  {'0 or none':>19}  n/a")
+    mean = summary["geomean_ratio_hallucination"]
+    lines.append(f"{summary['finished']} of {summary['series']} series finished"
+                 + (f"; geometric mean ratio {mean:.3f}, {summary['beat_seasonal_naive']} "
+                    "below seasonal naive" if mean is not None else ""))
+    for series_id in summary["failed"]:
+        lines.append(f"FAILED {series_id}: {entries[series_id]['error']}")
+    return "\n".join(lines)
+
+
+def draw_summary(entries, summary, path):
+    """summary.png: a bar per series (ratio over seasonal naive, sorted), failures named."""
+    from matplotlib.figure import Figure
+
+    from .plots import _save
+    done = sorted((e["ratio_hallucination"], i) for i, e in entries.items()
+                  if e.get("ratio_hallucination") is not None)
+    fig = Figure(figsize=(8, 1.5 + 0.25 * max(len(done), 1)))
+    ax = fig.add_subplot()
+    ax.barh(range(len(done)), [v for v, _ in done],
+            color=["tab:green" if v < 1 else "tab:red" for v, _ in done])
+    ax.set_yticks(range(len(done)), [i for _, i in done])
+    ax.axvline(1.0, color="black", linewidth=1)
+    ax.set_xlabel("hallucination RMSE / seasonal naive RMSE (below 1 beats it)")
+    failed = summary["failed"]
+    ax.set_title(f"{len(done)} series" + (f"; failed: {', '.join(failed)}"[:120]
+                                          if failed else ""))
+    fig.tight_layout()
+    _save(fig, path)
+
+
+def finish(out, items, configs, results, log):
+    """Write the collection's outputs into ``out``, print the summary -> results.
+
+    Raises:
+        CollectionIncomplete: some series failed (named), after the outputs are written.
+    """
+    from .collection_result import CollectionIncomplete, SeriesResult
+    from .run_folder import write_text
+    entries, forecasts = {}, {}
+    for item in items:
+        result = results.get(item.id) or SeriesResult(item.id, item.folder, "failed",
+                                                       "not run")
+        metrics = None
+        if result.status != "failed":
+            metrics, forecasts[item.id] = _read_series(out, result)
+        entries[item.id] = _entry(result, metrics)
+    summary = _summary(entries)
+    from .report import json_ready
+    write_text(os.path.join(out, "forecast.csv"), _long_csv(forecasts))
+    write_text(os.path.join(out, "metrics.json"), json.dumps(
+        json_ready({"summary": summary, "series": entries}), indent=2, allow_nan=False) + "\n")
+    draw_summary(entries, summary, os.path.join(out, "summary.png"))
+    log(format_summary(entries, summary))
+    log("Wrote " + ", ".join(os.path.join(out, name) for name in OUTPUTS))
+    if summary["failed"]:
+        raise CollectionIncomplete(f"{len(summary['failed'])} of {summary['series']} series "
+                                   f"failed: {', '.join(summary['failed'])} (the others' "
+                                   "outputs are written; a re-run completes only these)")
+    return results

@@ -104,7 +104,7 @@ def precheck(config):
 
 def is_complete(config):
     """Whether ``config.out`` holds a complete run of these settings on this input."""
-    from .report import json_ready
+    from .json_values import json_ready
     from .run_folder import MANIFEST, read_manifest
     try:
         read_manifest(config.out)

@@ -142,7 +142,7 @@ def finish(out, items, configs, results, log):
             metrics, forecasts[item.id] = _read_series(out, result)
         entries[item.id] = _entry(result, metrics)
     summary = _summary(entries)
-    from .report import json_ready
+    from .json_values import json_ready
     write_text(os.path.join(out, "forecast.csv"), _long_csv(forecasts))
     write_text(os.path.join(out, "metrics.json"), json.dumps(
         json_ready({"summary": summary, "series": entries}), indent=2, allow_nan=False) + "\n")

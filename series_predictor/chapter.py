@@ -144,7 +144,7 @@ def run_chapter(config=None, *, log=print):
     origins = backtest.plan_origins(run)
     folders = [folder for _, _, folder in member_folders(run)]
     check_input_outside(loaded.path, "--data", config.out, folders)
-    with claimed(config.out, folders) as out:
+    with claimed(config.out, folders, config.force) as out:
         fit_run(run, out, progress)
         _require_forecasts(run)
         run.metrics = evaluate(run)

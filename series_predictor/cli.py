@@ -123,6 +123,8 @@ def _run_forecast(argv, prog):
     kept = load_run(args.run_dir)
     if args.out is not None:
         from .run_folder import check_input_outside
+        from .safe_io import check_replaceable
+        check_replaceable(args.out, "--out")
         check_input_outside(args.out, "--out", kept.folder,
                             [m["folder"] for m in kept.manifest["members"]])
     text = kept.forecast(args.horizon).to_csv()
@@ -133,7 +135,8 @@ def _run_forecast(argv, prog):
         try:
             write_text(args.out, text)
         except OSError as exc:
-            raise SettingError(f"cannot write {args.out!r}: {exc.strerror or exc}") from None
+            from .safe_io import write_error
+            raise write_error(args.out, exc) from None
 
 
 def _dispatch(argv, prog):

@@ -120,11 +120,12 @@ def _run_dummy(args):
 def _run_forecast(argv, prog):
     args = build_forecast_parser(prog).parse_args(argv)
     from .kept_run import load_run
+    from .safe_io import check_replaceable
+    if args.out is not None:
+        check_replaceable(args.out, "--out")
     kept = load_run(args.run_dir)
     if args.out is not None:
         from .run_folder import check_input_outside
-        from .safe_io import check_replaceable
-        check_replaceable(args.out, "--out")
         check_input_outside(args.out, "--out", kept.folder,
                             [m["folder"] for m in kept.manifest["members"]])
     text = kept.forecast(args.horizon).to_csv()

@@ -128,10 +128,11 @@ def _is_member_name(name):
                                     and name[len("checkpoint-"):].isdigit())
 
 
-def apply(folder, actions, first=("run.json",)):
+def apply(folder, actions, first=("run.json",), temporaries=True):
     """Carry out ``plan``'s actions: ``first`` names go first; then files, links, and
     this package's own files in member folders (an earlier run's member folder goes
-    when nothing else is left in it)."""
+    when nothing else is left in it); then, when ``temporaries`` (the folder was this
+    package's before the run), the temporary files a killed run left."""
     order = [n for n in first if n in actions] + [n for n in actions if n not in first]
     for name in order:
         action, path = actions[name], os.path.join(folder, name)
@@ -143,7 +144,8 @@ def apply(folder, actions, first=("run.json",)):
                 if action == "earlier":
                     with contextlib.suppress(OSError):
                         os.rmdir(path)
-    remove_own_temporaries(folder)
+    if temporaries:
+        remove_own_temporaries(folder)
 
 
 def _ours(directory, base):

@@ -100,10 +100,11 @@ def _locked(folder):
     except OSError as exc:
         why = "it is a symbolic link" if os.path.islink(path) else _reason(exc)
         raise OutputDirError(f"cannot use the lock file {path!r}: {why}; remove it") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OutputDirError(f"the lock file {path!r} is not a regular file (a FIFO or "
+                             "device?); remove it")
     with os.fdopen(fd, "r+b") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OutputDirError(f"the lock file {path!r} is not a regular file (a FIFO or "
-                                 "device?); remove it")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -144,8 +145,9 @@ def claimed(out, member_folders, force=False):
     folder = make_writable_dir(out)
     with _locked(folder):
         actions = ownership.plan(folder, (MANIFEST,) + OUTPUTS, member_folders, force)
+        ours = bool(ownership.owned_names(folder))
         ownership.record_owned(folder, (MANIFEST,) + OUTPUTS + tuple(member_folders))
-        ownership.apply(folder, actions, first=(MANIFEST,))
+        ownership.apply(folder, actions, first=(MANIFEST,), temporaries=ours)
         for name in member_folders:
             make_writable_dir(os.path.join(folder, name))
         yield folder
@@ -188,7 +190,8 @@ def write_manifest(folder, content, files):
     """Write ``run.json``: ``content`` plus the digest of each file (paths relative to
     ``folder``) and a digest of the manifest itself."""
     manifest = dict(content, format=FORMAT,
-                    files={rel: digest(os.path.join(folder, rel)) for rel in files})
+                    files={rel: digest(os.path.join(folder, rel)) for rel in files},
+                    sizes={rel: os.path.getsize(os.path.join(folder, rel)) for rel in files})
     manifest["self_digest"] = _self_digest(manifest)
     write_text(os.path.join(folder, MANIFEST), json.dumps(manifest, indent=2) + "\n")
     return manifest
@@ -204,9 +207,10 @@ def read_manifest(folder):
     path = os.path.join(folder, MANIFEST)
     if not os.path.isdir(folder):
         raise RunFolderError(f"no run folder at {folder!r}")
+    from .safe_io import read_regular
     try:
-        with open(path, encoding="utf-8") as handle:
-            manifest = json.load(handle)
+        manifest = json.loads(read_regular(path, "run manifest", RunFolderError,
+                                           follow=False).decode("utf-8"))
     except FileNotFoundError:
         raise RunFolderError(f"{path!r} is missing: {folder!r} is not a finished run "
                              "folder") from None
@@ -220,7 +224,10 @@ def read_manifest(folder):
     if manifest.get("self_digest") != _self_digest(manifest):
         raise RunFolderError(f"{path!r} was changed after the run wrote it")
     _check_layout(path, manifest)
-    _check_files(folder, manifest["files"])
+    from .manifest_checks import check_values
+    check_values(path, manifest)
+    sizes = manifest.get("sizes")
+    _check_files(folder, manifest["files"], sizes if isinstance(sizes, dict) else {})
     return manifest
 
 
@@ -241,11 +248,20 @@ def _check_layout(path, manifest):
         raise RunFolderError(f"{path!r} lists no member or no horizon")
 
 
-def _check_files(folder, files):
+def _check_files(folder, files, sizes):
+    """Each listed file lies in ``folder`` (no absolute path, ``..`` or link), is a
+    regular file of at most 1 GiB, of the recorded size (when recorded), and then of the
+    recorded digest: sizes are compared before anything is hashed."""
+    from .ownership import check_manifest_path
+    from .safe_io import regular_file_size
     for rel, expected in files.items():
-        path = os.path.join(folder, rel)
-        if not os.path.isfile(path):
+        path = check_manifest_path(folder, rel, "the file")
+        if not os.path.lexists(path):
             raise RunFolderError(f"{path!r} is missing from the run folder")
+        size = regular_file_size(path, "run folder file", RunFolderError, follow=False)
+        if rel in sizes and sizes[rel] != size:
+            raise RunFolderError(f"{path!r} differs from the file the run wrote ({size} "
+                                 f"bytes, expected {sizes[rel]})")
         if digest(path) != expected:
             raise RunFolderError(f"{path!r} differs from the file the run wrote "
                                  "(changed or replaced after the run)")

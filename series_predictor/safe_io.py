@@ -91,3 +91,29 @@ def write_error(path, exc):
     if exc.errno == errno.EFBIG:
         reason += " (the file size limit, ulimit -f, was reached)"
     return OutputDirError(f"cannot write {os.fspath(path)!r}: {reason}")
+
+
+def read_data_file(path, error, limit=MAX_INPUT_BYTES):
+    """The bytes of a data file: a regular file of at most ``limit`` bytes (1 GiB), read
+    without blocking; a gzip file (``.csv.gz``) is decompressed, also up to ``limit``.
+
+    Raises:
+        FileNotFoundError: nothing at ``path``.
+        ``error``: a FIFO, device or folder; too large; a damaged gzip file.
+    """
+    raw = read_regular(path, "data file", error, limit)
+    if not raw.startswith(b"\x1f\x8b"):
+        return raw
+    import gzip
+    import io
+    import zlib
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+            data = stream.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise error(f"{os.fspath(path)!r} is a gzip file that cannot be decompressed: "
+                    f"{exc}") from None
+    if len(data) > limit:
+        raise error(f"{os.fspath(path)!r} decompresses to more than the {limit:,} bytes "
+                    "accepted")
+    return data

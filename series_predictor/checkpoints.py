@@ -479,8 +479,8 @@ def save(sess, saver_def, directory, *, owner, model_args, step=None):
 
 def _refuse_foreign_state(directory):
     """Refuse to save into a folder whose state file this package did not write (it
-    names a checkpoint without this package's metadata, or is a link): saving would
-    overwrite it."""
+    names an existing checkpoint without this package's metadata, is unreadable, or is
+    a link): saving would overwrite it. A state file naming nothing left is stale."""
     path = os.path.join(directory, STATE_FILE)
     if os.path.islink(path):
         raise OutputDirError(f"cannot save a checkpoint into {directory!r}: its state file "
@@ -489,7 +489,8 @@ def _refuse_foreign_state(directory):
         prefix = read_state(directory)
     except CheckpointError:
         prefix = None if not os.path.lexists(path) else path
-    if prefix is not None and not os.path.isfile(_metadata_path(prefix)):
+    if prefix is not None and not os.path.isfile(_metadata_path(prefix)) \
+            and (prefix == path or os.path.lexists(prefix + ".index")):
         raise OutputDirError(
             f"cannot save a checkpoint into {directory!r}: its state file {path!r} names "
             f"{os.path.basename(prefix)!r}, a checkpoint series-predictor did not write, "

@@ -11,6 +11,7 @@ import os
 from . import auto, backtest, stages
 from .config import ChapterConfig, check_config
 from .errors import TrainingDiverged
+from .outliers import check_semi_monthly, spike_warnings
 from .outputs import write_outputs
 from .report import evaluate, format_report
 from .run_folder import check_input_outside, claimed, member_folder
@@ -140,6 +141,9 @@ def run_chapter(config=None, *, log=print):
     config = check_config(config or ChapterConfig())
     progress = stages.Progress(log, config.quiet)
     loaded = stages.read_stage(config)
+    check_semi_monthly(loaded)
+    for line in spike_warnings(loaded):
+        progress.warn(line)
     run = plan_chapter(loaded, config, progress)
     origins = backtest.plan_origins(run)
     folders = [folder for _, _, folder in member_folders(run)]

@@ -163,17 +163,21 @@ def _print(*parts, end="\n"):
 
 
 def main(argv=None, prog=None):
-    """Run the command; return the exit status (0, 1 for an error, 130 when interrupted)."""
+    """Run the command; return the exit status (0, 1 for an error, 130 when interrupted,
+    143 when terminated by SIGTERM)."""
     prog = prog or _prog()
     argv = sys.argv[1:] if argv is None else list(argv)
+    from .process_guard import sigterm_as_interrupt
+    terminated = sigterm_as_interrupt()  # SIGTERM ends as Ctrl-C does, with exit 143
     try:
         _dispatch(argv, prog)
     except TrainingInterrupted as exc:
-        print(f"{prog}: {exc}", file=sys.stderr)
-        return 130
+        print(f"{prog}: {exc}" + (" (SIGTERM)" if terminated() else ""), file=sys.stderr)
+        return 143 if terminated() else 130
     except KeyboardInterrupt:
-        print(f"{prog}: interrupted", file=sys.stderr)
-        return 130
+        print(f"{prog}: {'terminated (SIGTERM)' if terminated() else 'interrupted'}",
+              file=sys.stderr)
+        return 143 if terminated() else 130
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`)
         sys.stdout = open(os.devnull, "w")
         return 1

@@ -8,6 +8,7 @@ built), the time unit is one NumPy unit, the dropped members' keys are seeds.
 Each failure is one ``RunFolderError`` line naming the entry.
 """
 
+import math
 import numbers
 import re
 
@@ -77,6 +78,13 @@ def check_values(path, manifest):
     for member in manifest["members"]:
         _check_member(path, member, len(manifest["candidates"]))
     _check_tail(path, manifest["tail"], manifest["n_points"])
+    envelope = manifest["envelope"]
+    if set(envelope) != {"low", "high", "season", "log"} \
+            or not all(isinstance(envelope[k], numbers.Real) and not isinstance(envelope[k], bool)
+                       and math.isfinite(envelope[k]) for k in ("low", "high")) \
+            or not envelope["low"] <= envelope["high"] \
+            or not _int(envelope["season"], 1, 100_000) or not isinstance(envelope["log"], bool):
+        _fail(path, "envelope", envelope, "expected finite low <= high, a season and log")
     for key in manifest["dropped"]:
         if not (isinstance(key, str) and re.fullmatch(r"\d{1,10}", key)):
             _fail(path, "a dropped member's key", key, "expected a seed")

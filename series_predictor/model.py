@@ -19,7 +19,7 @@ import weakref
 
 import numpy as np
 
-from . import checkpoints
+from . import checkpoints, process_guard
 from .errors import (CheckpointNotFoundError, NotTrainedError, PredictorClosedError,
                      SettingError, TrainingDiverged, TrainingInterrupted)
 from .tf_compat import basic_lstm_cell_class, quiet_deprecations, quiet_known_tf_lines, tf
@@ -194,6 +194,8 @@ class SeriesPredictor:
         self._model_out = None
         # Marks this predictor's checkpoints: while it is open, no other removes them.
         self._owner = uuid.uuid4().hex
+        process_guard.check_process()  # a forked child of a TensorFlow process: refuse
+        self._pid = os.getpid()
         with quiet_known_tf_lines():
             self._build_graph()
             self._start_session()
@@ -238,6 +240,7 @@ class SeriesPredictor:
     def _start_session(self):
         """Open the session, draw the initial weights, make the callables."""
         self.sess = tf.compat.v1.Session(graph=self.graph)
+        process_guard.note_tf_started()
         # Draw the initial weights once; every train() call starts from them, so
         # that training twice with one predictor gives the same result twice.
         self._initial_feed = dict(zip(self._initial_values,
@@ -647,6 +650,7 @@ class SeriesPredictor:
 
     # -------------------------------------------------------------- prediction
     def _check_open(self):
+        process_guard.check_process(self._pid)
         if not self._finalizer.alive:
             raise PredictorClosedError(
                 "this SeriesPredictor was closed (close() or the end of its with block); "
@@ -685,7 +689,8 @@ class SeriesPredictor:
         x = check_windows_x(x, self.seq_size, self.input_dim, "x")
         sess = self._session_for(sess)
         if sess is self.sess:
-            return self._predict_fn(x)
+            with self._closed_as_error():
+                return self._predict_fn(x)
         return sess.run(self._model_out, feed_dict={self.x: x})
 
     def test(self, *args):
@@ -733,7 +738,9 @@ class SeriesPredictor:
             window = window[:, None]
         first = check_windows_x(window[None], self.seq_size, 1, "window")[0, :, 0]
         self._require_ready()
-        return self._hallucinate_fn(first, steps)
+        with self._closed_as_error():
+            return process_guard.hallucinate_in_slices(self._hallucinate_fn, first, steps,
+                                                       self.seq_size, self.hidden_dim)
 
     # ---------------------------------------------------------------- cleanup
     @staticmethod
@@ -746,6 +753,20 @@ class SeriesPredictor:
     def close(self):
         """Close the session and remove the temporary checkpoint folder, if any."""
         self._finalizer()
+
+    @contextlib.contextmanager
+    def _closed_as_error(self):
+        """A run cut short by ``close()`` in another thread -> PredictorClosedError."""
+        try:
+            yield
+            return
+        except (tf.errors.CancelledError, RuntimeError):
+            if self._finalizer.alive:
+                raise
+        self._check_open()  # closed: raises PredictorClosedError
+
+    def __reduce_ex__(self, protocol):
+        raise process_guard.refuse_pickle(self)
 
     def __enter__(self):
         return self

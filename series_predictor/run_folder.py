@@ -166,9 +166,12 @@ def write_text(path, text):
         with open(tmp, "x", encoding="utf-8") as stream:
             stream.write(text)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, OutputDirError):
+            from .safe_io import write_error  # names the path: "[Errno 27]" alone does not
+            raise write_error(path, exc) from None
         raise
 
 

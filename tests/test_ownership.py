@@ -247,6 +247,7 @@ FORGERIES = {
     "time unit": lambda m: m["tail"].update(time_unit="(1000000000000,)f8"),
     "dropped key": lambda m: m["dropped"].update(abc={}),
     "checkpoint name": lambda m: m["members"][0].update(checkpoint="../model.ckpt-1"),
+    "envelope": lambda m: m["envelope"].update(low=float("nan")),
 }
 
 
@@ -320,3 +321,11 @@ def test_a_gzip_csv_is_read(tmp_path, airline_csv):
     packed = tmp_path / "airline.csv.gz"
     packed.write_bytes(gzip.compress(open(airline_csv, "rb").read()))
     assert np.array_equal(load_series(str(packed)), load_series(airline_csv))
+
+
+def test_a_kept_runs_horizon_past_the_plausible_range_is_refused(copied):
+    """As the training run refuses it: never an empty forecast column with exit 0."""
+    forged(copied, lambda m: m["envelope"].update(low=-1e6, high=-1e6 + 1))
+    result = forecast_command(str(copied), "--horizon", "5")
+    assert result.returncode == 1 and "choose a shorter --horizon" in result.stderr
+    assert result.stdout == ""

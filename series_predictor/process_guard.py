@@ -11,7 +11,7 @@ import os
 
 from .errors import SeriesPredictorError
 
-SLICE_WORK = 2_500_000  # hallucinated steps x seq_size x hidden_dim per session.run (~0.5 s)
+SLICE_WORK = 1_000_000  # hallucinated steps x seq_size x hidden_dim per session.run (~0.2 s)
 _tf_pid = None            # the process that started TensorFlow's runtime, if any
 
 

@@ -136,7 +136,7 @@ def test_ctrl_c_during_a_long_hallucination_is_honoured_within_seconds():
         sent = time.monotonic()
         child.send_signal(signal.SIGINT)
         child.wait(30)
-        assert time.monotonic() - sent < 5
+        assert time.monotonic() - sent < 10  # the old single run: about 144 s
         assert "KeyboardInterrupt" in child.stderr.read()
     finally:
         child.kill()

@@ -487,10 +487,11 @@ def _refuse_foreign_state(directory):
                              f"{path!r} is a symbolic link; choose another checkpoint_dir")
     try:
         prefix = read_state(directory)
-    except CheckpointError:
-        prefix = None if not os.path.lexists(path) else path
+    except CheckpointError as exc:
+        raise OutputDirError(f"cannot save a checkpoint into {directory!r}: {exc}; it would "
+                             "be overwritten: choose another checkpoint_dir") from None
     if prefix is not None and not os.path.isfile(_metadata_path(prefix)) \
-            and (prefix == path or os.path.lexists(prefix + ".index")):
+            and os.path.lexists(prefix + ".index"):
         raise OutputDirError(
             f"cannot save a checkpoint into {directory!r}: its state file {path!r} names "
             f"{os.path.basename(prefix)!r}, a checkpoint series-predictor did not write, "

@@ -4,6 +4,7 @@ hangs. Each test plants the user's own files and checks them byte for byte after
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -295,10 +296,18 @@ def test_a_fifo_in_a_run_folder_is_refused_without_hanging(copied, fifo):
 
 def test_a_fifo_state_file_in_checkpoint_dir_is_refused_without_hanging(tmp_path):
     os.mkfifo(tmp_path / "checkpoint")
-    code = ("from series_predictor import SeriesPredictor\n"
-            f"with SeriesPredictor(1, 4, 6, seed=0) as p: p.restore({str(tmp_path)!r})\n")
+    code = ("import numpy as np\nfrom series_predictor import SeriesPredictor\n"
+            f"p = SeriesPredictor(1, 4, 6, seed=0, checkpoint_dir={str(tmp_path)!r})\n"
+            "x = np.zeros((2, 4, 1), np.float32)\n"
+            "for call in (lambda: p.restore(), lambda: p.train(x, x[:, :, 0], iterations=2, "
+            "report_every=1, verbose=False)):\n"
+            "    try:\n        call()\n"
+            "    except Exception as exc:\n        print(type(exc).__name__, exc)\n")
     result = run_python(code, timeout=60)
-    assert "CheckpointError" in result.stderr and "FIFO" in result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and all("FIFO" in line for line in lines), result.stderr
+    assert lines[0].startswith("CheckpointError") and lines[1].startswith("OutputDirError")
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "checkpoint").st_mode)
 
 
 # -------------------------------------------------------------- input files

@@ -18,6 +18,7 @@ from .errors import RunFolderError, SettingError
 from .forecasting import Preprocessing
 from .intervals import IntervalModel
 from .outputs import Forecast
+from .manifest_checks import check_member_checkpoint
 from .ownership import check_manifest_path
 from .run_folder import MANIFEST, read_manifest
 from .validation import check_positive_int
@@ -59,6 +60,8 @@ class KeptRun:
         for member in self.manifest["members"]:
             prefix = check_manifest_path(self.folder, f"{member['folder']}/"
                                          f"{member['checkpoint']}", "the checkpoint")
+            check_member_checkpoint(os.path.join(self.folder, MANIFEST), prefix,
+                                    member["model_args"])
             with SeriesPredictor(**member["model_args"], seed=0) as predictor:
                 predictor.restore(prefix)
                 paths.append((member["seed"], {"forecast": candidates[member["candidate"]].path(

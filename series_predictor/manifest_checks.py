@@ -88,3 +88,13 @@ def check_values(path, manifest):
     for key in manifest["dropped"]:
         if not (isinstance(key, str) and re.fullmatch(r"\d{1,10}", key)):
             _fail(path, "a dropped member's key", key, "expected a seed")
+
+
+def check_member_checkpoint(path, prefix, model_args):
+    """Refuse a member whose ``model_args`` disagree with its checkpoint's own record
+    (``model.ckpt-N.json``), before a graph of that size is built."""
+    from .checkpoints import read_metadata
+    record = read_metadata(prefix)
+    if record is not None and record["model_args"] != model_args:
+        _fail(path, "member model_args", model_args,
+              f"its checkpoint {prefix!r} was saved with {record['model_args']}")

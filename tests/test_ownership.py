@@ -241,10 +241,13 @@ def forged(copied, change):
 FORGERIES = {
     "member folder outside": lambda m: m["members"][0].update(folder="../../../../etc"),
     "absolute member folder": lambda m: m["members"][0].update(folder="/tmp"),
-    "file outside": lambda m: m["files"].update({"../../../../etc/passwd": "0" * 64}),
+    "file outside": lambda m: m["files"].update({"../../../../../../../../etc/passwd":
+                                                 "0" * 64}),
     "absolute file": lambda m: m["files"].update({"/etc/passwd": "0" * 64}),
     "huge hidden_dim": lambda m: m["members"][0]["model_args"].update(hidden_dim=100_000),
     "huge seq_size": lambda m: m["members"][0]["model_args"].update(seq_size=100_000),
+    "largest model": lambda m: m["members"][0]["model_args"].update(hidden_dim=4096,
+                                                                    seq_size=1000),
     "time unit": lambda m: m["tail"].update(time_unit="(1000000000000,)f8"),
     "dropped key": lambda m: m["dropped"].update(abc={}),
     "checkpoint name": lambda m: m["members"][0].update(checkpoint="../model.ckpt-1"),
@@ -259,9 +262,18 @@ def copied(book_run, tmp_path):
     return copy
 
 
+def true_digest(copied, rel):
+    from series_predictor.run_folder import digest
+    return digest(os.path.join(copied, rel))
+
+
 @pytest.mark.parametrize("case", sorted(FORGERIES))
 def test_a_forged_manifest_is_refused_in_one_line(copied, case):
     forged(copied, FORGERIES[case])
+    for rel in ("../../../../../../../../etc/passwd", "/etc/passwd"):
+        if case.endswith("file outside" if rel[0] == "." else "absolute file"):
+            # The right digest: only confinement can refuse it.
+            forged(copied, lambda m: m["files"].update({rel: true_digest(copied, rel)}))
     start = time.monotonic()
     with pytest.raises(RunFolderError) as info:
         load_run(copied).forecast(3)

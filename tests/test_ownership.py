@@ -4,6 +4,7 @@ hangs. Each test plants the user's own files and checks them byte for byte after
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -350,3 +351,28 @@ def test_a_kept_runs_horizon_past_the_plausible_range_is_refused(copied):
     result = forecast_command(str(copied), "--horizon", "5")
     assert result.returncode == 1 and "choose a shorter --horizon" in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_a_run_killed_right_after_start_removed_none_of_the_users_files(tmp_path, sig):
+    out = tmp_path / "home"
+    plant(out, {"checkpoint-2023/photos.zip": b"PK\x03\x04", "checkpoint-backup.tar": b"t",
+                "checkpoint-12/model.ckpt-5.index": b"user", "notes/checkpoint": b"n"})
+    before = snapshot(out)
+    child = subprocess.Popen([sys.executable, os.path.join(ROOT, "simple_regression.py"),
+                              "--out", str(out), "--iterations", "100000"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             env=dict(os.environ, PYTHONPATH=ROOT))
+    try:
+        deadline = time.monotonic() + 50
+        while time.monotonic() < deadline and not (out / "checkpoint").exists():
+            time.sleep(0.05)
+        time.sleep(0.5)
+        child.send_signal(sig)
+        child.wait(30)
+    finally:
+        child.kill()
+        child.wait()
+    after = snapshot(out)
+    assert {k: after.get(k) for k in before} == before

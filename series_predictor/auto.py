@@ -117,16 +117,19 @@ def _ratio(path, values, origin, count, season):
     return metrics.rmse(path[:len(actual)], actual) / max(metrics.rmse(naive, actual), 1e-300)
 
 
-def screen(values, n_train, horizon, season, seq_size):
+def screen(values, n_train, horizon, season, seq_size, positive=None):
     """Score every candidate on the validation origins -> (origins, [row]), best first.
 
     Each row: ``{"candidate", "score", "per_origin": [RMSE ratio], "paths": {origin: [h]}}``.
-    Only ``values[:n_train]`` is read.
+    Only ``values[:n_train]`` is read. ``positive``: whether log candidates may be
+    tried (default: every known value is positive); the run passes whether the whole
+    series is, since a chosen log candidate transforms every point.
     """
     known = np.asarray(values[:n_train], dtype=np.float64)
     origins = validation_origins(n_train, horizon, season, seq_size)
     rows = []
-    for candidate in candidates(bool(np.all(known > 0)), season):
+    positive = bool(np.all(known > 0)) if positive is None else positive
+    for candidate in candidates(positive, season):
         paths = {o: structure_path(candidate, known, o, horizon) for o in origins}
         if any(path is None for path in paths.values()):
             continue
@@ -179,7 +182,8 @@ def choose(loaded, config, split, progress):
     """
     check_length(split.n_train, config.season, config.seq_size, loaded.path)
     known = loaded.values[:split.n_train]
-    origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size)
+    origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size,
+                           positive=bool(np.all(loaded.values > 0)))
     kept = rows[:TOP_K]
     combination = np.exp(np.mean([np.log(_ratio(np.mean([r["paths"][o] for r in kept], 0),
                                                 known, o, split.n_test, config.season))

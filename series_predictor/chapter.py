@@ -9,6 +9,7 @@ from . import backtest, stages
 from .config import ChapterConfig, check_config
 from .errors import TrainingDiverged
 from .fitting import fit_run, member_folders, plan_chapter
+from .outliers import check_semi_monthly, spike_warnings
 from .outputs import write_outputs
 from .report import evaluate, format_report
 from .run_folder import check_input_outside, claimed
@@ -39,11 +40,14 @@ def run_chapter(config=None, *, log=print, series=None):
     config = check_config(config or ChapterConfig())
     progress = stages.Progress(log, config.quiet)
     loaded = stages.read_stage(config) if series is None else series
+    check_semi_monthly(loaded)
+    for line in spike_warnings(loaded):
+        progress.warn(line)
     run = plan_chapter(loaded, config, progress)
     origins = backtest.plan_origins(run)
     folders = [folder for _, _, folder in member_folders(run)]
     check_input_outside(loaded.path, "--data", config.out, folders)
-    with claimed(config.out, folders) as out:
+    with claimed(config.out, folders, config.force) as out:
         fit_run(run, out, progress)
         _require_forecasts(run)
         run.metrics = evaluate(run)

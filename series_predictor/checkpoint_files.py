@@ -77,9 +77,9 @@ def _read_bytes(path, what):
     Raises:
         CheckpointError: it exists but cannot be read (names ``what`` and ``path``).
     """
+    from .safe_io import read_regular
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_regular(path, what, CheckpointError)
     except FileNotFoundError:
         return None
     except OSError as exc:

@@ -35,7 +35,7 @@ from .checkpoint_files import (as_path, _current_base, _FILE_SUFFIX, _files_by_b
                                read_metadata, _read_record_quietly, read_state, _remove_files,
                                _run_saver_op, _save_error, STATE_FILE, _tf, _weight_files,
                                write_state)
-from .errors import CheckpointError, CheckpointNotFoundError
+from .errors import CheckpointError, CheckpointNotFoundError, OutputDirError
 from .owners import _HOST, _owner_is_gone
 
 # Moved names, re-exported so that old import paths keep working.
@@ -113,6 +113,7 @@ def save(sess, saver_def, directory, *, owner, model_args, step=None):
             and no file of the failed save is left.
     """
     _make_folder(directory)
+    _refuse_foreign_state(directory)
     try:
         base = _claim(directory, owner)
     except OSError as exc:
@@ -129,6 +130,27 @@ def save(sess, saver_def, directory, *, owner, model_args, step=None):
         raise
     _prune(directory, base, owner)
     return os.path.join(directory, base)
+
+
+def _refuse_foreign_state(directory):
+    """Refuse to save into a folder whose state file this package did not write (it
+    names an existing checkpoint without this package's metadata, is unreadable, or is
+    a link): saving would overwrite it. A state file naming nothing left is stale."""
+    path = os.path.join(directory, STATE_FILE)
+    if os.path.islink(path):
+        raise OutputDirError(f"cannot save a checkpoint into {directory!r}: its state file "
+                             f"{path!r} is a symbolic link; choose another checkpoint_dir")
+    try:
+        prefix = read_state(directory)
+    except CheckpointError as exc:
+        raise OutputDirError(f"cannot save a checkpoint into {directory!r}: {exc}; it would "
+                             "be overwritten: choose another checkpoint_dir") from None
+    if prefix is not None and not os.path.isfile(_metadata_path(prefix)) \
+            and os.path.lexists(prefix + ".index"):
+        raise OutputDirError(
+            f"cannot save a checkpoint into {directory!r}: its state file {path!r} names "
+            f"{os.path.basename(prefix)!r}, a checkpoint series-predictor did not write, "
+            "and would be overwritten; choose another checkpoint_dir")
 
 
 def _prune(directory, keep, owner):
@@ -148,8 +170,9 @@ def _prune(directory, keep, owner):
                 continue  # unreadable metadata: maybe a claim being written
             own_older = record is not None and record.get("owner") == owner \
                 and _index_of(base) < _index_of(keep)
-            if own_older or record is None or (record.get("owner") != owner
-                                               and _owner_is_gone(record)):
+            if record is None:
+                continue  # no metadata of this package: a user's own checkpoint stays
+            if own_older or (record.get("owner") != owner and _owner_is_gone(record)):
                 _remove_files(directory, names)
         with contextlib.suppress(FileNotFoundError):
             os.remove(os.path.join(directory, LEGACY_MODEL_ARGS_FILE))
@@ -205,6 +228,10 @@ def _check_files(prefix, files):
             raise CheckpointError(f"checkpoint metadata {_metadata_path(prefix)!r} lists "
                                   f"{name!r}, which is not a file of {base!r}")
         try:
+            size = os.stat(path).st_size  # sizes first: a huge file is never hashed
+            if size != expected.get("size"):
+                raise CheckpointError(f"checkpoint file {path!r} is damaged: {size} bytes, "
+                                      f"expected {expected.get('size')} bytes")
             found = _file_digest(path)
         except FileNotFoundError:
             raise CheckpointError(f"checkpoint {prefix!r} is missing its file {path!r}") \

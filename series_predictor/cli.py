@@ -123,6 +123,9 @@ def _run_dummy(args):
 def _run_forecast(argv, prog):
     args = build_forecast_parser(prog).parse_args(argv)
     from .kept_run import load_run
+    from .safe_io import check_replaceable
+    if args.out is not None:
+        check_replaceable(args.out, "--out")
     kept = load_run(args.run_dir)
     if args.out is not None:
         from .run_folder import check_input_outside
@@ -137,7 +140,8 @@ def _run_forecast(argv, prog):
         try:
             write_text(args.out, text)
         except OSError as exc:
-            raise SettingError(f"cannot write {args.out!r}: {exc.strerror or exc}") from None
+            from .safe_io import write_error
+            raise write_error(args.out, exc) from None
         _print(f"Wrote {args.out} ({len(forecast.times)} points past the data, "
                f"{forecast.times[0]} .. {forecast.times[-1]})")
 
@@ -168,17 +172,21 @@ def _print(*parts, end="\n"):
 
 
 def main(argv=None, prog=None):
-    """Run the command; return the exit status (0, 1 for an error, 130 when interrupted)."""
+    """Run the command; return the exit status (0, 1 for an error, 130 when interrupted,
+    143 when terminated by SIGTERM)."""
     prog = prog or _prog()
     argv = sys.argv[1:] if argv is None else list(argv)
+    from .process_guard import sigterm_as_interrupt
+    terminated = sigterm_as_interrupt()  # SIGTERM ends as Ctrl-C does, with exit 143
     try:
         _dispatch(argv, prog)
     except TrainingInterrupted as exc:
-        print(f"{prog}: {exc}", file=sys.stderr)
-        return 130
+        print(f"{prog}: {exc}" + (" (SIGTERM)" if terminated() else ""), file=sys.stderr)
+        return 143 if terminated() else 130
     except KeyboardInterrupt:
-        print(f"{prog}: interrupted", file=sys.stderr)
-        return 130
+        print(f"{prog}: {'terminated (SIGTERM)' if terminated() else 'interrupted'}",
+              file=sys.stderr)
+        return 143 if terminated() else 130
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`)
         sys.stdout = open(os.devnull, "w")
         return 1

@@ -136,6 +136,10 @@ class ChapterConfig:
     out: str = _option("chapter10-output", "output folder: figures, metrics.json, "
                        "forecast.csv, run.json and the checkpoints", check=_path,
                        metavar="DIR")
+    force: bool = _option(False, "replace files in --out that have an output's name but "
+                          "were not written by series-predictor (never a folder's other "
+                          "files, never through a link)", check=_flag, parse="flag",
+                          group="beyond")
     units: str = _option(None, "label of the values' units (default: the header text)",
                          check=_text, metavar="TEXT")
     season: int = _option(12, "season length, for the seasonal naive baseline",

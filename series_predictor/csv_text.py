@@ -150,11 +150,8 @@ def _decode(path, raw, encoding):
 
 def _read_text(path, encoding):
     """The decoded text of the file at ``path`` (see ``_decode``); refuses NUL characters."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except IsADirectoryError:
-        raise DataFormatError(f"{path!r} is a folder, not a data file") from None
+    from .safe_io import read_data_file  # regular files only, at most 1 GiB; gzip read
+    raw = read_data_file(path, DataFormatError)
     text = _decode(path, raw, encoding)
     nul = text.find("\x00")
     if nul >= 0:

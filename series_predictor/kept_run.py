@@ -20,6 +20,8 @@ from .forecasting import Preprocessing
 from .intervals import IntervalModel
 from .lstm_numpy import hallucinator, read_weights
 from .forecast_table import ForecastTable, no_bands_note
+from .manifest_checks import check_member_checkpoint
+from .ownership import check_manifest_path
 from .run_folder import MANIFEST, read_manifest
 from .validation import check_positive_int
 
@@ -57,7 +59,10 @@ class KeptRun:
         t0 = self.manifest["n_points"] - len(values)
         paths = []
         for member in self.manifest["members"]:
-            prefix = os.path.join(self.folder, member["folder"], member["checkpoint"])
+            prefix = check_manifest_path(self.folder, f"{member['folder']}/"
+                                         f"{member['checkpoint']}", "the checkpoint")
+            check_member_checkpoint(os.path.join(self.folder, MANIFEST), prefix,
+                                    member["model_args"])
             weights = read_weights(prefix, member["model_args"]["hidden_dim"])
             paths.append((member["seed"], {"forecast": candidates[member["candidate"]].path(
                 hallucinator(weights), values, len(values), horizon, t0)}))
@@ -85,6 +90,12 @@ class KeptRun:
         combined = combine(member_paths, {"forecast": Envelope(**self.manifest["envelope"])},
                            {m["seed"]: m["candidate"] for m in self.manifest["members"]})
         point = combined.forecasts["forecast"]
+        if point is None:  # as the training run refuses it (chapter._require_forecasts)
+            reasons = [why for by_task in combined.dropped.values() for why in by_task.values()]
+            raise SettingError(
+                f"no forecast for a horizon of {horizon}: every member left the plausible "
+                f"range (first: {reasons[0] if reasons else 'no member'}); choose a shorter "
+                "--horizon")
         intervals = self.manifest["intervals"]
         bands = (IntervalModel.from_dict(intervals).bands(point)
                  if intervals is not None and point is not None else {})

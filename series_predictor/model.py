@@ -20,7 +20,7 @@ import weakref
 
 import numpy as np
 
-from . import checkpoints
+from . import checkpoints, process_guard
 from .errors import SettingError
 from .fast_training import FastTraining
 from .sessions import CheckpointedSession
@@ -110,6 +110,8 @@ class SeriesPredictor(TrainingLoop, FastTraining, CheckpointedSession):
         self._model_out = None
         # Marks this predictor's checkpoints: while it is open, no other removes them.
         self._owner = uuid.uuid4().hex
+        process_guard.check_process()  # a forked child of a TensorFlow process: refuse
+        self._pid = os.getpid()
         with quiet_known_tf_lines():
             self._build_graph()
             self._start_session()
@@ -154,6 +156,7 @@ class SeriesPredictor(TrainingLoop, FastTraining, CheckpointedSession):
     def _start_session(self):
         """Open the session, draw the initial weights, make the callables."""
         self.sess = tf.compat.v1.Session(graph=self.graph)
+        process_guard.note_tf_started()
         # Draw the initial weights once; every train() call starts from them, so
         # that training twice with one predictor gives the same result twice.
         self._initial_feed = dict(zip(self._initial_values,
@@ -299,7 +302,8 @@ class SeriesPredictor(TrainingLoop, FastTraining, CheckpointedSession):
         x = check_windows_x(x, self.seq_size, self.input_dim, "x")
         sess = self._session_for(sess)
         if sess is self.sess:
-            return self._predict_fn(x)
+            with self._closed_as_error():
+                return self._predict_fn(x)
         return sess.run(self._model_out, feed_dict={self.x: x})
 
     def test(self, *args):
@@ -347,7 +351,9 @@ class SeriesPredictor(TrainingLoop, FastTraining, CheckpointedSession):
             window = window[:, None]
         first = check_windows_x(window[None], self.seq_size, 1, "window")[0, :, 0]
         self._require_ready()
-        return self._hallucinate_fn(first, steps)
+        with self._closed_as_error():
+            return process_guard.hallucinate_in_slices(self._hallucinate_fn, first, steps,
+                                                       self.seq_size, self.hidden_dim)
 
     def __repr__(self):
         return (f"SeriesPredictor(input_dim={self.input_dim}, seq_size={self.seq_size}, "

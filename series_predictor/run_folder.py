@@ -14,11 +14,11 @@ import datetime
 import hashlib
 import json
 import os
+import stat
 import sys
 import tempfile
 
 from .atomic import digest, write_atomic
-from .atomic import write_atomic as write_text  # noqa: F401 (the old name; cli and outputs use it)
 from .errors import FolderInUseError, OutputDirError, RunFolderError
 
 MANIFEST = "run.json"
@@ -53,43 +53,10 @@ def make_writable_dir(path):
     return path
 
 
-def _check_target(path):
-    """A file the run will write: not a folder, and writable if it exists."""
-    if os.path.isdir(path):
-        raise OutputDirError(f"{path!r} is a folder, but the run writes a file there; "
-                             "move it away or choose another --out")
-    if os.path.lexists(path) and not os.access(path, os.W_OK):
-        raise OutputDirError(f"{path!r} exists and cannot be replaced: permission denied")
-
-
-def _clear_checkpoints(folder):
-    """Remove an earlier run's checkpoint files from a member folder we now own."""
-    for name in os.listdir(folder):
-        if name.startswith(CHECKPOINT_PATTERNS) and os.path.isfile(os.path.join(folder, name)):
-            os.remove(os.path.join(folder, name))
-
-
 def _is_member_folder_name(name):
     """Whether ``name`` is one that ``member_folder`` gives (``checkpoint``, ``checkpoint-7``)."""
     return name == "checkpoint" or (name.startswith("checkpoint-")
                                     and name[len("checkpoint-"):].isdigit())
-
-
-def _remove_earlier_members(folder, member_folders):
-    """Empty an earlier run's member folders that this run will not use (only checkpoint
-    files go; a folder is removed when nothing else is left in it)."""
-    for name in sorted(os.listdir(folder)):
-        path = os.path.join(folder, name)
-        if (name in member_folders or not _is_member_folder_name(name)
-                or os.path.islink(path) or not os.path.isdir(path)):
-            continue
-        try:
-            _clear_checkpoints(path)
-            with contextlib.suppress(OSError):
-                os.rmdir(path)
-        except OSError as exc:
-            raise OutputDirError(f"cannot remove an earlier run's checkpoints from {path!r}: "
-                                 f"{_reason(exc)}") from None
 
 
 def part_of_run(path, folder, member_folders=()):
@@ -122,19 +89,35 @@ def _holder_text():
 
 @contextlib.contextmanager
 def _locked(folder):
+    """Hold the folder's lock file: opened without following a link or blocking on a
+    FIFO; only a lock file of this package (empty, or a holder line) is rewritten."""
     import fcntl
     path = os.path.join(folder, LOCK_NAME)
-    with open(path, "a+", encoding="utf-8") as handle:
+    flags = (os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+             | getattr(os, "O_CLOEXEC", 0))
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        why = "it is a symbolic link" if os.path.islink(path) else _reason(exc)
+        raise OutputDirError(f"cannot use the lock file {path!r}: {why}; remove it") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OutputDirError(f"the lock file {path!r} is not a regular file (a FIFO or "
+                             "device?); remove it")
+    with os.fdopen(fd, "r+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
+            holder = handle.read(1000).decode("utf-8", "replace").strip() or "another process"
             raise FolderInUseError(f"folder {folder!r} is in use by another run ({holder}); "
                                    "wait for it to finish or choose another --out") from None
+        text = handle.read(1000)
+        if text and not text.startswith(b"pid "):
+            raise OutputDirError(f"{path!r} is not a lock file of series-predictor; move it "
+                                 "away or choose another --out")
         handle.seek(0)
         handle.truncate()
-        handle.write(_holder_text() + "\n")
+        handle.write((_holder_text() + "\n").encode("utf-8"))
         handle.flush()
         try:
             yield
@@ -143,34 +126,43 @@ def _locked(folder):
 
 
 @contextlib.contextmanager
-def claimed(out, member_folders):
+def claimed(out, member_folders, force=False):
     """Claim the run folder for the length of the ``with`` block.
 
-    Creates it, locks it (``.series-predictor.lock``, which stays), checks every
-    output file and member checkpoint folder, clears the members' old checkpoint
-    files and an earlier run's member folders that this run does not use, and
-    removes an earlier run's outputs, ``run.json`` first: a run that then
-    fails leaves no outputs of another run behind, and no folder that claims to be whole.
+    Creates it, locks it (``.series-predictor.lock``, which stays), and checks every
+    output file and member checkpoint folder against what this package can prove it
+    wrote (``ownership.py``): a user's file with an output's name is refused, naming
+    it, unless ``force``. Only then does it record the names it will write and remove
+    the earlier run's ``run.json`` first, its outputs, and its own checkpoint files
+    (an earlier run's member folder goes when nothing else is left in it): a run that
+    then fails leaves no outputs of another run behind, and no folder that claims to
+    be whole. Nothing the package did not write is removed.
 
     Raises:
-        OutputDirError, FolderInUseError: before anything is trained.
+        OutputDirError, FolderInUseError: before anything is trained or removed.
     """
+    from . import ownership
     folder = make_writable_dir(out)
     with _locked(folder):
-        for name in OUTPUTS + (MANIFEST,):
-            _check_target(os.path.join(folder, name))
-        for name in member_folders:  # every one checked before any is made
-            path = os.path.join(folder, name)
-            if os.path.lexists(path) and not os.path.isdir(path):
-                raise OutputDirError(f"{path!r} is a file, but the run keeps a checkpoint "
-                                     "folder there")
+        actions = ownership.plan(folder, (MANIFEST,) + OUTPUTS, member_folders, force)
+        ours = bool(ownership.owned_names(folder))
+        ownership.record_owned(folder, (MANIFEST,) + OUTPUTS + tuple(member_folders))
+        ownership.apply(folder, actions, first=(MANIFEST,), temporaries=ours)
         for name in member_folders:
-            _clear_checkpoints(make_writable_dir(os.path.join(folder, name)))
-        _remove_earlier_members(folder, member_folders)
-        for name in (MANIFEST,) + OUTPUTS:  # the earlier run's outputs go first
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(os.path.join(folder, name))
+            make_writable_dir(os.path.join(folder, name))
         yield folder
+
+
+def write_text(path, text):
+    """Write ``text`` to ``path`` whole or not at all (``atomic.write_atomic``); an
+    operating-system error names the path ("[Errno 27]" alone does not)."""
+    try:
+        write_atomic(path, text)
+    except OutputDirError:
+        raise
+    except OSError as exc:
+        from .safe_io import write_error
+        raise write_error(path, exc) from None
 
 
 def _self_digest(manifest):
@@ -182,7 +174,8 @@ def write_manifest(folder, content, files):
     """Write ``run.json``: ``content`` plus the digest of each file (paths relative to
     ``folder``) and a digest of the manifest itself."""
     manifest = dict(content, format=FORMAT,
-                    files={rel: digest(os.path.join(folder, rel)) for rel in files})
+                    files={rel: digest(os.path.join(folder, rel)) for rel in files},
+                    sizes={rel: os.path.getsize(os.path.join(folder, rel)) for rel in files})
     manifest["self_digest"] = _self_digest(manifest)
     write_atomic(os.path.join(folder, MANIFEST), json.dumps(manifest, indent=2) + "\n")
     return manifest
@@ -198,9 +191,10 @@ def read_manifest(folder):
     path = os.path.join(folder, MANIFEST)
     if not os.path.isdir(folder):
         raise RunFolderError(f"no run folder at {folder!r}")
+    from .safe_io import read_regular
     try:
-        with open(path, encoding="utf-8") as handle:
-            manifest = json.load(handle)
+        manifest = json.loads(read_regular(path, "run manifest", RunFolderError,
+                                           follow=False).decode("utf-8"))
     except FileNotFoundError:
         raise RunFolderError(f"{path!r} is missing: {folder!r} is not a finished run "
                              "folder") from None
@@ -214,7 +208,10 @@ def read_manifest(folder):
     if manifest.get("self_digest") != _self_digest(manifest):
         raise RunFolderError(f"{path!r} was changed after the run wrote it")
     _check_layout(path, manifest)
-    _check_files(folder, manifest["files"])
+    from .manifest_checks import check_values
+    check_values(path, manifest)
+    sizes = manifest.get("sizes")
+    _check_files(folder, manifest["files"], sizes if isinstance(sizes, dict) else {})
     return manifest
 
 
@@ -235,11 +232,20 @@ def _check_layout(path, manifest):
         raise RunFolderError(f"{path!r} lists no member or no horizon")
 
 
-def _check_files(folder, files):
+def _check_files(folder, files, sizes):
+    """Each listed file lies in ``folder`` (no absolute path, ``..`` or link), is a
+    regular file of at most 1 GiB, of the recorded size (when recorded), and then of the
+    recorded digest: sizes are compared before anything is hashed."""
+    from .ownership import check_manifest_path
+    from .safe_io import regular_file_size
     for rel, expected in files.items():
-        path = os.path.join(folder, rel)
-        if not os.path.isfile(path):
+        path = check_manifest_path(folder, rel, "the file")
+        if not os.path.lexists(path):
             raise RunFolderError(f"{path!r} is missing from the run folder")
+        size = regular_file_size(path, "run folder file", RunFolderError, follow=False)
+        if rel in sizes and sizes[rel] != size:
+            raise RunFolderError(f"{path!r} differs from the file the run wrote ({size} "
+                                 f"bytes, expected {sizes[rel]})")
         if digest(path) != expected:
             raise RunFolderError(f"{path!r} differs from the file the run wrote "
                                  "(changed or replaced after the run)")

@@ -12,7 +12,7 @@ import tempfile
 import threading
 import weakref
 
-from . import checkpoints
+from . import checkpoints, process_guard
 from .errors import CheckpointNotFoundError, NotTrainedError, PredictorClosedError
 
 
@@ -152,6 +152,7 @@ class CheckpointedSession:
 
     # ------------------------------------------------------- session checks
     def _check_open(self):
+        process_guard.check_process(self._pid)
         if not self._finalizer.alive:
             raise PredictorClosedError(
                 "this SeriesPredictor was closed (close() or the end of its with block); "
@@ -193,6 +194,21 @@ class CheckpointedSession:
     def close(self):
         """Close the session and remove the temporary checkpoint folder, if any."""
         self._finalizer()
+
+    @contextlib.contextmanager
+    def _closed_as_error(self):
+        """A run cut short by ``close()`` in another thread -> PredictorClosedError."""
+        from .tf_compat import tf
+        try:
+            yield
+            return
+        except (tf.errors.CancelledError, RuntimeError):
+            if self._finalizer.alive:
+                raise
+        self._check_open()  # closed: raises PredictorClosedError
+
+    def __reduce_ex__(self, protocol):
+        raise process_guard.refuse_pickle(self)
 
     def __enter__(self):
         return self

@@ -26,6 +26,8 @@ def as_float_array(value, name):
     complex numbers and finite values beyond float32's range (which would become inf)."""
     try:
         wide = np.asarray(value)
+        if wide.dtype.kind in "mM":  # datetime64, timedelta64, pandas dates
+            raise TypeError(f"{wide.dtype} values, which are times, not numbers")
         if np.iscomplexobj(wide):
             raise TypeError("complex numbers")
         wide = wide.astype(np.float64)

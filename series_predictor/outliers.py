@@ -1,0 +1,64 @@
+"""Name a lone spike (one value far off its neighbours, like 1e9 in a series near 100)
+before it silently skews the normalization, the training and every forecast.
+
+The rule, robust to trends and seasons: take the first differences ``d`` of the series
+and their robust scale ``s = 1.4826 * median(|d - median(d)|)`` (the MAD, which equals
+the standard deviation for normal steps). Value ``i`` is a spike when the step into it
+and the step out of it have opposite signs and both exceed ``SPIKE_SCALES * s``. With
+``SPIKE_SCALES = 20`` a normal step is that large with probability below 1e-80, so an
+ordinary series (the airline passengers: largest step 4.3 s) is never flagged; a
+steady exponential growth has steps of one sign and is never flagged either.
+"""
+
+import numpy as np
+
+SPIKE_SCALES = 20.0
+
+
+def spikes(values):
+    """Indices of lone spikes in ``values`` (``[n]`` float64), at most 5, in order."""
+    values = np.asarray(values, dtype=np.float64)
+    if len(values) < 5:
+        return []
+    steps = np.diff(values)
+    scale = 1.4826 * np.median(np.abs(steps - np.median(steps)))
+    if not np.isfinite(scale) or scale <= 0:
+        scale = np.mean(np.abs(steps - np.median(steps)))
+    if not np.isfinite(scale) or scale <= 0:
+        return []
+    into, out_of = steps[:-1], steps[1:]
+    big = (np.sign(into) == -np.sign(out_of)) & (np.minimum(np.abs(into), np.abs(out_of))
+                                                 > SPIKE_SCALES * scale)
+    return [int(i) + 1 for i in np.flatnonzero(big)[:5]]
+
+
+def spike_warnings(loaded):
+    """One line per spike of ``loaded`` (``stages.LoadedSeries``), naming file, line and
+    value; empty when there is none."""
+    return [f"{loaded.path}, line {loaded.lines[i]}: {loaded.values[i]:g} is a lone spike "
+            f"(its steps in and out are over {SPIKE_SCALES:g} robust scales of the series' "
+            "steps); if it is a typo, fix it: it skews the normalization and every forecast"
+            for i in spikes(loaded.values)]
+
+
+def check_semi_monthly(loaded):
+    """Refuse dates that fall on two fixed days of each month (the 1st and the 15th):
+    their steps are 13 to 16 days, and the forecast's dates would go on by a fixed step
+    (2024-02-29, 03-14, ...). Raises DataFormatError naming the file."""
+    from .errors import DataFormatError
+    times = np.asarray(loaded.times)
+    if times.dtype.kind != "M" or len(times) < 4:
+        return
+    days = times.astype("datetime64[D]")
+    if np.any(days != times):
+        return
+    day_of_month = (days - days.astype("datetime64[M]").astype("datetime64[D]")).astype(int) + 1
+    months = days.astype("datetime64[M]").astype(int)
+    if len(set(day_of_month.tolist())) == 2 and np.all(np.diff(months) <= 1) \
+            and len(set(np.diff(days).astype(int).tolist())) > 1:
+        first, second = sorted(set(day_of_month.tolist()))
+        raise DataFormatError(
+            f"{loaded.path}: the dates fall on day {first} and day {second} of each month "
+            "(semi-monthly); their steps are not a fixed number of days, and forecast dates "
+            "go on by months or by a fixed step only: use one row per month, or number the "
+            "rows instead of dating them")

@@ -1,0 +1,61 @@
+"""Issue 16, silently wrong: a lone spike is named, semi-monthly dates are refused,
+auto never picks a log it cannot apply, a kept run refuses a horizon it cannot fill."""
+
+import numpy as np
+import pytest
+
+from conftest import quiet_log
+from series_predictor.chapter import ChapterConfig, run_chapter
+from series_predictor.errors import DataFormatError
+from series_predictor.outliers import SPIKE_SCALES, spikes
+from series_predictor.stages import read_stage
+
+
+def write_series(path, dates, values):
+    path.write_text("date,value\n" + "".join(f"{d},{v}\n" for d, v in zip(dates, values)))
+    return str(path)
+
+
+def monthly(n):
+    return [f"{1990 + m // 12}-{m % 12 + 1:02d}" for m in range(n)]
+
+
+def test_a_lone_spike_is_named_in_a_warning(tmp_path):
+    values = 100 + 10 * np.sin(np.arange(96) / 12 * 2 * np.pi)
+    values[40] = 1e9
+    data = write_series(tmp_path / "spike.csv", monthly(96), values)
+    warnings = []
+    run_chapter(ChapterConfig(data=data, out=str(tmp_path / "out"), iterations=2,
+                              report_every=1), log=warnings.append)
+    named = [w for w in warnings if "1e+09 is a lone spike" in w]
+    assert len(named) == 1 and "line 42" in named[0], warnings
+
+
+def test_the_airline_series_and_steady_growth_have_no_spike(airline_csv):
+    loaded = read_stage(ChapterConfig(data=airline_csv))
+    assert spikes(loaded.values) == [] and spikes(np.exp(np.linspace(0, 12, 300))) == []
+    steps = np.diff(loaded.values)
+    scale = 1.4826 * np.median(np.abs(steps - np.median(steps)))
+    assert np.max(np.abs(steps)) / scale < SPIKE_SCALES / 4  # far from the threshold
+
+
+def test_semi_monthly_dates_are_refused_before_training(tmp_path):
+    dates = [f"2023-{m:02d}-{d:02d}" for m in range(1, 13) for d in (1, 15)] + \
+            [f"2024-{m:02d}-{d:02d}" for m in (1, 2) for d in (1, 15)]
+    data = write_series(tmp_path / "semi.csv", dates, np.arange(len(dates)) + 100.0)
+    log = []
+    with pytest.raises(DataFormatError, match="day 1 and day 15.*semi-monthly"):
+        run_chapter(ChapterConfig(data=data, out=str(tmp_path / "out"), seq_size=3,
+                                  season=2), log=log.append)
+    assert not (tmp_path / "out").exists() and not any("Training" in l for l in log)
+
+
+def test_auto_never_tries_a_log_when_a_test_value_is_zero(airline_csv):
+    from series_predictor import auto
+    values = read_stage(ChapterConfig(data=airline_csv)).values.copy()
+    n_train = 115
+    values[-1] = 0.0
+    _, rows = auto.screen(values, n_train, 29, 12, 5, positive=bool(np.all(values > 0)))
+    assert rows and not any(r["candidate"].transform.log for r in rows)
+    _, rows = auto.screen(values, n_train, 29, 12, 5)  # the training part alone: log tried
+    assert any(r["candidate"].transform.log for r in rows)

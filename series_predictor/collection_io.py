@@ -21,6 +21,7 @@ case) are refused, naming them.
 """
 
 import csv
+import io
 import dataclasses
 import os
 import re
@@ -134,6 +135,8 @@ def detect_layout(path, encoding=None, column_typed=False):
         return "single"
     if os.path.isdir(path):
         return "folder"
+    if not os.path.isfile(path):  # a FIFO or device is never opened: the reader refuses it
+        return "single"
     header, first = _header(path, encoding)
     if len(header) >= 3 and _find(header, ID_NAMES) is not None:
         return "long"
@@ -143,9 +146,11 @@ def detect_layout(path, encoding=None, column_typed=False):
 
 
 def _rows(path, encoding):
+    from .safe_io import read_data_file  # regular files only, at most 1 GiB; gzip read
     try:
-        with open(path, encoding=encoding or "utf-8-sig", newline="") as handle:
-            return [row for row in csv.reader(handle) if any(c.strip() for c in row)]
+        text = read_data_file(path, DataFormatError).decode(encoding or "utf-8-sig")
+        return [row for row in csv.reader(io.StringIO(text, newline=""))
+                if any(c.strip() for c in row)]
     except FileNotFoundError:
         raise DataFormatError(f"no such file: {path!r}") from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:

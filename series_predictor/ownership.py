@@ -19,11 +19,12 @@ import re
 import stat
 
 from . import checkpoints, safe_io
+from .atomic import write_atomic
 from .errors import OutputDirError, RunFolderError
 
 OWNED = ".series-predictor-owned.json"
 OWNED_FORMAT = "series-predictor owned names, version 1"
-RUN_FORMAT = "series-predictor run folder, version 1"  # run_folder.FORMAT
+RUN_FORMAT = "series-predictor run folder, version 1"  # run.json's "format" (run_folder.FORMAT)
 # Temporary names of ``atomic.temporary_path`` (``NAME.tmp-<pid>-<8 hex>``) for the run
 # folder's own files, and those of earlier versions (``.tmp-<32 hex>-NAME``, ``.tmp-<32 hex>.ext``).
 _TMP_OURS = re.compile(r"^(?:\.tmp-[0-9a-f]{32}(?:-.+|\.[A-Za-z0-9]+)"
@@ -64,11 +65,13 @@ def owned_names(folder, manifest="run.json"):
 
 def record_owned(folder, names):
     """Add ``names`` to the folder's record of what this package wrote (before writing)."""
-    from .run_folder import write_text
     path = os.path.join(folder, OWNED)
     safe_io.check_replaceable(path, "the ownership record")
     names = sorted(owned_names(folder) | set(names))
-    write_text(path, json.dumps({"format": OWNED_FORMAT, "names": names}, indent=1) + "\n")
+    try:
+        write_atomic(path, json.dumps({"format": OWNED_FORMAT, "names": names}, indent=1) + "\n")
+    except OSError as exc:
+        raise safe_io.write_error(path, exc) from None
 
 
 def _clash(path, why):

@@ -20,9 +20,10 @@ import tempfile
 
 from .atomic import digest, write_atomic
 from .errors import FolderInUseError, OutputDirError, RunFolderError
+from .ownership import RUN_FORMAT
 
 MANIFEST = "run.json"
-FORMAT = "series-predictor run folder, version 1"
+FORMAT = RUN_FORMAT  # one source: ownership.py, which recognises run.json by it
 LOCK_NAME = ".series-predictor.lock"
 OUTPUTS = ("predictions.png", "hallucinations.png", "loss.png", "forecast.png",
            "backtest.png", "metrics.json", "forecast.csv")

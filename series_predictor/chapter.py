@@ -95,7 +95,10 @@ def plan_run(loaded, config, split=None, future=True, candidates=None):
 
 def plan_chapter(loaded, config, progress, split=None, future=True):
     """``plan_run`` with the settings' own candidate, or, for ``--recipe auto``, with the
-    candidates ``auto.choose`` picks from the points before the split."""
+    candidates ``auto.choose`` picks from the points before the split. A season left to
+    be inferred (None) is settled first (``stages.season_stage``)."""
+    if config.season is None:
+        config = stages.season_stage(loaded, config, progress)
     if config.recipe != "auto":
         return plan_run(loaded, config, split, future)
     split = split or stages.split_stage(loaded, config, config.season)
@@ -140,6 +143,7 @@ def run_chapter(config=None, *, log=print):
     config = check_config(config or ChapterConfig())
     progress = stages.Progress(log, config.quiet)
     loaded = stages.read_stage(config)
+    config = stages.season_stage(loaded, config, progress)
     run = plan_chapter(loaded, config, progress)
     origins = backtest.plan_origins(run)
     folders = [folder for _, _, folder in member_folders(run)]

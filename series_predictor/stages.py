@@ -11,6 +11,7 @@ import dataclasses
 import numpy as np
 
 from . import data_loader
+from . import season as season_module
 from .ensemble import Envelope, combine
 from .errors import DataFormatError, SeriesTooShortError, SettingError, TrainingDiverged
 from .forecasting import Preprocessing
@@ -49,6 +50,7 @@ class LoadedSeries:
         lines: ``[n]`` line of each value in the file (1-based).
         path: the file read.
         units: label of the values' units.
+        labels: ``[n]`` time label texts (column 0), or None.
     """
 
     values: np.ndarray
@@ -56,6 +58,7 @@ class LoadedSeries:
     lines: tuple
     path: str
     units: str
+    labels: tuple = None
 
 
 MAX_MAGNITUDE = 1e300  # beyond this, squared errors and plot ranges overflow float64
@@ -77,7 +80,18 @@ def read_stage(config):
                               f"{MAX_MAGNITUDE:g} in magnitude; its errors and figures would "
                               "overflow: rescale the series (e.g. divide by 1e200)")
     units = config.units or series.name or (AIRLINE_UNITS if config.data is None else "value")
-    return LoadedSeries(series.values, series.times(), series.lines, path, units)
+    return LoadedSeries(series.values, series.times(), series.lines, path, units,
+                        series.labels)
+
+
+def season_stage(loaded, config, progress=None):
+    """``config`` with its season settled: ``--season`` when given, else inferred from
+    ``loaded``'s time labels (``season.resolve``); says which and why -> ChapterConfig."""
+    n_train = data_loader.train_size(len(loaded.values), config.percent_train)
+    found = season_module.resolve(config.season, loaded.times, loaded.labels, n_train)
+    if progress is not None:
+        progress.step(f"Season: {found.describe()}")
+    return dataclasses.replace(config, season=found.length)
 
 
 # -------------------------------------------------------------- prepare
@@ -240,6 +254,8 @@ def prepare_stage(loaded, config, split=None, candidate=None):
     Raises:
         SeriesTooShortError, DataFormatError, SettingError: before any training.
     """
+    if config.season is None:
+        config = season_stage(loaded, config)
     candidate = candidate or settings_candidate(config)
     split = split or split_stage(loaded, config, candidate.transform.order)
     _check_log(loaded, candidate.transform)

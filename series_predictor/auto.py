@@ -1,21 +1,25 @@
-"""``--recipe auto``: choose, per series, how the LSTM sees it, on the training part only.
+"""``--recipe auto``: M4 structures chosen and combined per series on the training part
+only, with the LSTM learning what they leave.
 
-The M4 lesson (Makridakis et al., 2018; Smyl's ES-RNN): let a simple per-series
-structure carry the level and the seasonality, and let the network learn the rest.
-Each candidate is a transform under which the LSTM models a residual: the season
-means (climatology), a linear trend plus season profile (over all the points or the
-last five seasons, straight or damped), or the seasonal difference (its drift kept
-or fading; or pulled to zero, which is seasonal naive), on the values or their log.
+The M4 lesson (Makridakis et al., 2018; Smyl's ES-RNN): let simple per-series
+structures carry the level, trend and seasonality, combined robustly, and let the
+network learn the rest. The structures (``structures.py``): SES, Holt, damped Holt,
+Theta, persistence and drift on the seasonally adjusted series (when the M4 90%
+autocorrelation test finds the season), and seasonal naive; with no season
+(``--season`` inferred as none) nothing seasonal.
 
 1. Validation origins inside the training part, one horizon apart, ending one
-   horizon before the test period: every candidate, refitted on the values before
-   each origin, forecasts as many points as the test period holds, with its
-   residual at its mean (the structure alone: no network yet, so this is cheap).
-   Score: the geometric mean over the origins of RMSE / seasonal naive's RMSE.
-2. The best ``TOP_K`` candidates are kept. For each, ``ensemble`` LSTMs are trained on
-   its residual over the whole training part; a hallucinated residual fades toward
-   its target by ``DECAY`` per step (the network's say shrinks with the horizon).
-3. The forecast is the mean over the kept candidates of the median of their members.
+   horizon before the test period: every structure, refitted on the values before
+   each origin, forecasts as many points as the test period holds. Score: the
+   geometric mean over the origins of RMSE / seasonal naive's (persistence's
+   without a season).
+2. The ``COMBINE`` best are combined by the median, point by point (one structure
+   alone can extrapolate a trend for years; the median of a few strong, different
+   ones rarely does). That combination is the base curve the LSTM works on: the
+   networks learn its in-sample one-step errors, and a hallucinated correction
+   fades by ``DECAY`` per step.
+3. Bands: the spread of the combination's errors at each horizon over
+   ``BAND_ORIGINS`` origins inside the training part (``intervals.by_horizon``).
 
 The test period is never read: a test corrupts the test values and gets the same choice.
 NumPy only here; the networks are trained by the chapter's stages.
@@ -29,42 +33,35 @@ from . import metrics
 from .errors import SeriesTooShortError
 from .data_loader import Normalization
 from .forecasting import Preprocessing
-from .intervals import calibrate
+from .intervals import by_horizon
 from .stages import Candidate
+from .structures import KINDS
 from .transforms import Transform
 
-TOP_K = 5               # candidates kept
+COMBINE = 3             # the best structures combined by the median
 ORIGINS = 3             # validation origins, one horizon apart
-MIN_FIT_SEASONS = 4     # seasons an origin needs before it
-DECAY = 0.9             # per step, the hallucinated residual's deviation from its target
-PHI = 0.98              # per step, the damping of a trend or a drift
-SHORT_WINDOW_SEASONS = 5  # the "recent trend" is fitted on this many seasons
+MIN_FIT_SEASONS = 3     # seasons an origin needs before it (the seasonality test's)
+MIN_FIT_POINTS = 12     # points an origin needs before it without a season
+DECAY = 0.9             # per step, the hallucinated correction's fading
+BAND_ORIGINS = 24       # origins the bands are calibrated on
 MAX_FULL_BATCH = 200    # more training windows than this: mini-batches of BATCH
 BATCH = 64
 
 
+def _structure(name, kinds, season, how="median"):
+    return Candidate(name, Transform(curve="structure", season=season, structures=tuple(kinds),
+                                     combine=how), DECAY, target="zero")
+
+
 def candidates(positive, season):
-    """Every candidate: on the values, and on their log when all are positive."""
-    out = []
-    for log in ((False, True) if positive else (False,)):
-        prefix = "log-" if log else ""
-        trend = dict(log=log, curve="trend", season=season)
-        recent = dict(trend, window=SHORT_WINDOW_SEASONS * season)
-        out += [Candidate(prefix + "clim", Transform(log=log, curve="climatology",
-                                                     season=season), DECAY),
-                Candidate(prefix + "trend", Transform(**trend), DECAY),
-                Candidate(prefix + "trend-damped", Transform(**trend, phi=PHI), DECAY),
-                Candidate(prefix + "recent-trend", Transform(**recent), DECAY),
-                Candidate(prefix + "recent-trend-damped", Transform(**recent, phi=PHI), DECAY),
-                Candidate(prefix + "sdiff", Transform(log=log, lags=(season,)), DECAY),
-                Candidate(prefix + "sdiff-damped", Transform(log=log, lags=(season,)), DECAY,
-                          drift_phi=PHI)]
-    out.append(Candidate("snaive", Transform(lags=(season,)), DECAY, target="zero"))
-    return out
+    """One candidate per structure of ``structures.KINDS`` (no ``snaive`` without a
+    season); ``positive`` is kept for the callers' signature (structures need no log)."""
+    return [_structure(kind, (kind,), season) for kind in KINDS
+            if not (kind == "snaive" and season <= 1)]
 
 
 def _least_before_origin(season, seq_size):
-    return max(MIN_FIT_SEASONS * season, seq_size + 2 * season)
+    return max(MIN_FIT_SEASONS * season, seq_size + 2 * season, MIN_FIT_POINTS)
 
 
 def minimum_training(season, seq_size):
@@ -153,10 +150,26 @@ class AutoChoice:
     record: dict
 
 
-def _intervals(kept, known, origins, log):
-    paths = [np.mean([row["paths"][o] for row in kept], axis=0) for o in origins]
-    actual = [known[o:o + len(p)] for o, p in zip(origins, paths)]
-    return calibrate([p[:len(a)] for p, a in zip(paths, actual)], actual, log=log)
+def band_origins(n_train, season, seq_size):
+    """Up to ``BAND_ORIGINS`` origins spread evenly between the first an origin may take
+    and the last training point (each forecasts up to the end of the training part)."""
+    least = _least_before_origin(season, seq_size)
+    if n_train - 1 <= least:
+        return [least] if least < n_train else []
+    return sorted(set(np.linspace(least, n_train - 1, BAND_ORIGINS).astype(int).tolist()))
+
+
+def _intervals(final, known, season, seq_size, horizon):
+    """Bands from the final structure's errors at each horizon over the band origins."""
+    origins = band_origins(len(known), season, seq_size)
+    paths, actual = [], []
+    for o in origins:
+        count = min(horizon, len(known) - o)
+        path = structure_path(final, known, o, count)
+        if path is not None:
+            paths.append(path)
+            actual.append(known[o:o + count])
+    return by_horizon(paths, actual)
 
 
 def _record(rows, kept, origins, times, horizon):
@@ -170,29 +183,34 @@ def _record(rows, kept, origins, times, horizon):
             "combination_ratio": None}
 
 
+def _settings(config, split):
+    windows = split.n_train - config.seq_size
+    return config if config.batch_size is not None or windows <= MAX_FULL_BATCH \
+        else dataclasses.replace(config, batch_size=BATCH)
+
+
 def choose(loaded, config, split, progress):
-    """Pick the candidates for ``loaded`` from the points before ``split.n_train`` only.
+    """Pick and combine the structures for ``loaded`` from the points before
+    ``split.n_train`` only.
 
     Returns:
-        AutoChoice.
+        AutoChoice: one candidate, the median of the best ``COMBINE`` structures.
     """
     check_length(split.n_train, config.season, config.seq_size, loaded.path)
-    known = loaded.values[:split.n_train]
+    known = np.asarray(loaded.values[:split.n_train], dtype=np.float64)
     origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size)
-    kept = rows[:TOP_K]
+    kept = rows[:COMBINE]
+    names = [row["candidate"].name for row in kept]
+    final = _structure("median of " + ", ".join(names), names, config.season)
     record = _record(rows, kept, origins, loaded.times, split.n_test)
-    combination = np.exp(np.mean([np.log(_ratio(np.mean([r["paths"][o] for r in kept], 0),
-                                                known, o, split.n_test, config.season))
-                                  for o in origins]))
-    record["combination_ratio"] = float(combination)
-    windows = split.n_train - config.seq_size
-    settings = config if config.batch_size is not None or windows <= MAX_FULL_BATCH \
-        else dataclasses.replace(config, batch_size=BATCH)
-    log = all(row["candidate"].transform.log for row in kept)
-    progress.step(f"Auto recipe: kept {', '.join(record['chosen'])} (validation, RMSE / "
-                  f"seasonal naive's: {record['combination_ratio']:.3f} combined)")
-    return AutoChoice([row["candidate"] for row in kept], settings,
-                      _intervals(kept, known, origins, log), record)
+    paths = {o: np.median([r["paths"][o] for r in kept], axis=0) for o in origins}
+    record["combination_ratio"] = float(np.exp(np.mean(
+        [np.log(_ratio(paths[o], known, o, split.n_test, config.season)) for o in origins])))
+    progress.step(f"Auto recipe: the median of {', '.join(names)} (validation, RMSE / "
+                  f"seasonal naive's: {record['combination_ratio']:.3f})")
+    return AutoChoice([final], _settings(config, split),
+                      _intervals(final, known, config.season, config.seq_size, split.n_test),
+                      record)
 
 
 def format_choice(record):
@@ -203,5 +221,5 @@ def format_choice(record):
     for name, row in record["candidates"].items():
         mark = "  kept" if name in record["chosen"] else ""
         lines.append(f"  {name:24s} {row['validation_ratio']:6.3f}{mark}")
-    lines.append(f"  the kept candidates combined: {record['combination_ratio']:.3f}")
+    lines.append(f"  the median of the kept ones: {record['combination_ratio']:.3f}")
     return "\n".join(lines)

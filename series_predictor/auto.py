@@ -34,7 +34,7 @@ from .errors import SeriesTooShortError
 from .data_loader import Normalization
 from .forecasting import Preprocessing
 from .intervals import by_horizon
-from .stages import Candidate
+from .stages import Candidate, season_stage
 from .structures import KINDS
 from .transforms import Transform
 
@@ -196,6 +196,8 @@ def choose(loaded, config, split, progress):
     Returns:
         AutoChoice: one candidate, the median of the best ``COMBINE`` structures.
     """
+    if config.season is None:
+        config = season_stage(loaded, config)
     check_length(split.n_train, config.season, config.seq_size, loaded.path)
     known = np.asarray(loaded.values[:split.n_train], dtype=np.float64)
     origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size)

@@ -101,7 +101,7 @@ def plan_chapter(loaded, config, progress, split=None, future=True):
         config = stages.season_stage(loaded, config, progress)
     if config.recipe != "auto":
         return plan_run(loaded, config, split, future)
-    split = split or stages.split_stage(loaded, config, config.season)
+    split = split or stages.split_stage(loaded, config, 0)  # structures difference nothing
     choice = auto.choose(loaded, config, split, progress)
     run = plan_run(loaded, choice.config, split, future, choice.candidates)
     run.intervals, run.auto = choice.intervals, choice.record

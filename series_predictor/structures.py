@@ -194,7 +194,8 @@ def fit_all(values, season, t0=0):
 
     Returns:
         ``({kind: Member}, seasonal)``: seasonal tells whether the test found a season
-        (without one, no seasonal index is applied and there is no ``snaive``).
+        (without one, no seasonal index is applied; ``snaive`` is there whenever
+        ``season > 1`` and the values hold a season).
     """
     raw = np.asarray(values, dtype=np.float64)
     anchor = t0 + len(raw) - 1
@@ -207,7 +208,7 @@ def fit_all(values, season, t0=0):
     x = raw / at if mult else raw - at
     season_of = (lambda f: f * at) if mult else (lambda f: f + at)
     out = _smoothers(x, anchor, tuple(float(v) for v in index), mult, season_of)
-    out.update(_naives(x, raw, anchor, season if seasonal else 1,
+    out.update(_naives(x, raw, anchor, season,
                        tuple(float(v) for v in index), mult, season_of))
     return out, seasonal
 

@@ -44,6 +44,7 @@ MIN_FIT_SEASONS = 3     # seasons an origin needs before it (the seasonality tes
 MIN_FIT_POINTS = 12     # points an origin needs before it without a season
 DECAY = 0.9             # per step, the hallucinated correction's fading
 BAND_ORIGINS = 24       # origins the bands are calibrated on
+VALIDATION_SHARE = 5    # the network's validation tail: at most a fifth of the training part
 MAX_FULL_BATCH = 200    # more training windows than this: mini-batches of BATCH
 BATCH = 64
 
@@ -183,10 +184,60 @@ def _record(rows, kept, origins, times, horizon):
             "combination_ratio": None}
 
 
+def network_tail(n_train, horizon, seq_size):
+    """Points at the end of the training part on which the network is judged: as many
+    as the test period holds, at most a fifth of the training part, at least a window."""
+    return max(seq_size, min(horizon, n_train // VALIDATION_SHARE))
+
+
 def _settings(config, split):
-    windows = split.n_train - config.seq_size
+    """The settings the network is trained with: a validation tail to judge it on, and
+    mini-batches for long series."""
+    tail = network_tail(split.n_train, split.n_test, config.seq_size)
+    windows = split.n_train - tail - config.seq_size
+    config = dataclasses.replace(config, validation=tail)
     return config if config.batch_size is not None or windows <= MAX_FULL_BATCH \
         else dataclasses.replace(config, batch_size=BATCH)
+
+
+def structure_forecasts(run):
+    """{task name: ``[count]``} of the structures alone (no network), each from the
+    values before its origin."""
+    from .stages import task_preprocessing
+    values, out = run.loaded.values, {}
+    for task in run.tasks:
+        transform = task_preprocessing(run.prepared, values, task).transform
+        zeros = np.zeros(task.count)
+        out[task.name] = (transform.invert_one_step(values, task.start, zeros)
+                          if task.kind == "one_step"
+                          else transform.invert_path(values, task.start, zeros))
+    return out
+
+
+def judge_network(run, progress):
+    """Keep the network's correction only where it helps on the validation tail.
+
+    The networks trained on the points before the tail; their hallucination over it is
+    compared with the structures' alone (RMSE). When it is not smaller, every forecast
+    of ``run`` becomes the structures' alone. Records ``run.auto["network"]``.
+    """
+    split, values = run.prepared.split, run.loaded.values
+    actual = values[split.fit_end:split.n_train]
+    alone = structure_forecasts(run)
+    network = run.combined.forecasts.get("validation hallucination")
+    without = metrics.rmse(alone["validation hallucination"], actual)
+    with_net = None if network is None else metrics.rmse(network, actual)
+    kept = with_net is not None and with_net < without
+    if not kept:
+        run.combined.forecasts.update(alone)
+    run.auto["network"] = {"validation_points": len(actual), "rmse_structures": without,
+                           "rmse_with_network": with_net, "kept": kept,
+                           "ratio": None if with_net is None else with_net / max(without, 1e-300)}
+    progress.step("Auto recipe: the network's correction " + (
+        f"kept (validation RMSE {with_net:.4g} against {without:.4g} for the structures alone)"
+        if kept else "left out (" + ("no network forecast" if with_net is None else
+                                    f"validation RMSE {with_net:.4g} against {without:.4g} "
+                                    "for the structures alone") + ")"))
 
 
 def choose(loaded, config, split, progress):

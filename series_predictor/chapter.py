@@ -103,6 +103,7 @@ def plan_chapter(loaded, config, progress, split=None, future=True):
         return plan_run(loaded, config, split, future)
     split = split or stages.split_stage(loaded, config, 0)  # structures difference nothing
     choice = auto.choose(loaded, config, split, progress)
+    split = stages.Split(split.n, split.n_train, choice.config.validation)
     run = plan_run(loaded, choice.config, split, future, choice.candidates)
     run.intervals, run.auto = choice.intervals, choice.record
     return run
@@ -122,6 +123,9 @@ def fit_run(run, out, progress):
     run.envelopes = stages.envelopes_for(loaded.values, run.tasks, config.season,
                                          run.log_levels)
     run.combined = stages.combine_stage(run.members, run.envelopes)
+    if run.auto is not None:  # bands from the structures' errors; the network judged
+        auto.judge_network(run, progress)
+        return run
     run.intervals = stages.interval_stage(run.combined, loaded, run.tasks, run.prepared.split,
                                           run.log_levels) or run.intervals
     return run

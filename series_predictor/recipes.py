@@ -15,7 +15,7 @@ RECIPES = {
         "learning_rate": 0.01,
         "iterations": 200,
         "report_every": 100,
-        "ensemble": 2,
+        "ensemble": 1,
         "normalize": "train",
         "fast_training": True,
     },

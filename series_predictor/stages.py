@@ -347,14 +347,27 @@ def member_seeds(config, candidates):
             for k in range(candidates) for j in range(config.ensemble)]
 
 
+def task_preprocessing(prepared, values, task):
+    """The preprocessing of one forecast: ``prepared.future`` past the data; a structure
+    base curve (``--recipe auto``) refitted on the values before the task's origin (a
+    forecast from the end of training uses the structures fitted up to there); else the
+    training's own."""
+    if task.name == "forecast":
+        return prepared.future
+    if prepared.preprocessing.transform.curve == "structure" and task.start > prepared.split.fit_end:
+        return prepared.preprocessing.refitted(values[:task.start])
+    return prepared.preprocessing
+
+
 def forecast_member(predictor, prepared, values, tasks):
     """Run every task with one trained predictor -> {task name: forecast in series units}.
 
-    The forecast past the data uses ``prepared.future`` (a base curve refitted on it all).
+    Each task uses ``task_preprocessing`` (the forecast past the data: a base curve
+    refitted on it all).
     """
     out = {}
     for task in tasks:
-        preprocessing = prepared.future if task.name == "forecast" else prepared.preprocessing
+        preprocessing = task_preprocessing(prepared, values, task)
         if task.kind == "one_step":
             out[task.name] = preprocessing.one_step(predictor.predict, values, task.start,
                                                     task.start + task.count)

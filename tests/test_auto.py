@@ -112,3 +112,33 @@ def test_an_auto_backtest_whose_first_origin_is_too_early_is_refused_before_trai
 def test_the_shortest_series_auto_accepts_has_a_validation_origin():
     n_train = auto.minimum_training(12, 12)
     assert auto.validation_origins(n_train, 13, 12, 12)[-1] < n_train
+
+
+def _planned_auto_run(airline):
+    from series_predictor.chapter import plan_chapter
+    config = with_recipe("auto", quiet=True)
+    return plan_chapter(airline, config, stages.Progress(quiet_log, quiet=True))
+
+
+@pytest.mark.parametrize("offset, kept", [(500.0, False), (0.0, True)])
+def test_a_network_that_hurts_on_validation_is_left_out(airline, offset, kept):
+    from series_predictor.ensemble import Combined
+    run = _planned_auto_run(airline)
+    split = run.prepared.split
+    alone = auto.structure_forecasts(run)
+    planted = {name: path + 1.0 for name, path in alone.items()}  # "network" forecasts
+    truth = airline.values[split.fit_end:split.n_train]
+    planted["validation hallucination"] = truth + offset  # hurts (offset) or is perfect
+    run.combined = Combined(dict(planted), {}, {}, {})
+    auto.judge_network(run, stages.Progress(quiet_log, quiet=True))
+    assert run.auto["network"]["kept"] is kept
+    expected = planted if kept else alone
+    np.testing.assert_allclose(run.combined.forecasts["hallucination"], expected["hallucination"])
+    assert (run.auto["network"]["ratio"] < 1) is kept
+
+
+def test_the_network_is_judged_on_a_tail_of_the_training_part(airline):
+    run = _planned_auto_run(airline)
+    split = run.prepared.split
+    assert split.n_train == 115 and split.validation == 23  # a fifth of 115
+    assert run.config.ensemble == 1 and run.config.fast_training

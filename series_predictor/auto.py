@@ -13,7 +13,7 @@ autocorrelation test finds the season), and seasonal naive; with no season
    each origin, forecasts as many points as the test period holds. Score: the
    geometric mean over the origins of RMSE / seasonal naive's (persistence's
    without a season).
-2. The ``COMBINE`` best are combined by the median, point by point (one structure
+2. The ``COMBINE`` (five) best are combined by the median, point by point (one structure
    alone can extrapolate a trend for years; the median of a few strong, different
    ones rarely does). That combination is the base curve the LSTM works on: the
    networks learn its in-sample one-step errors, and a hallucinated correction
@@ -38,7 +38,7 @@ from .stages import Candidate, season_stage
 from .structures import KINDS
 from .transforms import Transform
 
-COMBINE = 3             # the best structures combined by the median
+COMBINE = 5             # the best structures combined by the median
 ORIGINS = 3             # validation origins, one horizon apart
 MIN_FIT_SEASONS = 3     # seasons an origin needs before it (the seasonality test's)
 MIN_FIT_POINTS = 12     # points an origin needs before it without a season
@@ -58,7 +58,7 @@ def candidates(positive, season):
     """One candidate per structure of ``structures.KINDS`` (no ``snaive`` without a
     season); ``positive`` is kept for the callers' signature (structures need no log)."""
     return [_structure(kind, (kind,), season) for kind in KINDS
-            if not (kind == "snaive" and season <= 1)]
+            if not (kind in ("snaive", "hw") and season <= 1)]
 
 
 def _least_before_origin(season, seq_size):
@@ -101,6 +101,9 @@ def structure_path(candidate, values, origin, count):
     when its residual there is constant (a network could learn nothing from it)."""
     known = np.asarray(values[:origin], dtype=np.float64)
     transform = candidate.transform.fitted(known)
+    if transform.curve == "structure" and len(transform.base.members) < len(
+            candidate.transform.structures):
+        return None  # a structure this stretch does not support (Holt-Winters: no season)
     residual = transform.forward(known)
     if not np.std(residual) > 0:
         return None

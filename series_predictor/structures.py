@@ -23,7 +23,11 @@ BETAS = np.array([0.01, 0.05, 0.1, 0.2, 0.35, 0.5])   # fractions of alpha
 PHIS = np.array([0.8, 0.85, 0.9, 0.94, 0.97, 0.99])
 SEASONALITY_Z = 1.645                                   # the M4 test's 90% (two-sided)
 MIN_SEASONS_FOR_TEST = 3
-KINDS = ("ses", "holt", "damped", "theta", "naive", "snaive", "drift")
+KINDS = ("ses", "holt", "damped", "theta", "hw", "naive", "snaive", "drift")
+HW_ALPHAS = np.array([0.05, 0.1, 0.2, 0.35, 0.5, 0.7])
+HW_BETAS = np.array([0.0, 0.02, 0.1, 0.25])
+HW_GAMMAS = np.array([0.01, 0.05, 0.15, 0.3])
+HW_PHIS = np.array([0.9, 0.97, 1.0])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -189,6 +193,46 @@ def _naives(x, raw, anchor, season, profile, mult, season_of):
     return out
 
 
+def _hw_grid():
+    rows = [(a, b, g, p) for a in HW_ALPHAS for b in HW_BETAS for g in HW_GAMMAS
+            for p in HW_PHIS]
+    return tuple(np.array([r[i] for r in rows]) for i in range(4))
+
+
+HW_GRID = _hw_grid()
+
+
+def holt_winters(raw, season, t0, index, mult):
+    """Damped Holt-Winters (seasonal states updated by ``gamma``) fitted by the least
+    in-sample one-step squared error over ``HW_GRID`` -> Member. ``raw``: ``[n]``,
+    n >= 2 seasons; ``index``: the decomposition's indices (the initial states)."""
+    alpha, beta, gamma, phi = HW_GRID
+    p, n = len(alpha), len(raw)
+    level = np.full(p, raw[:season].mean())
+    trend = np.full(p, (raw[season:2 * season].mean() - raw[:season].mean()) / season)
+    states = np.tile(np.asarray(index, dtype=np.float64), (p, 1))
+    fitted, sse = np.empty((p, n)), np.zeros(p)
+    for i in range(n):
+        pos = (t0 + i) % season
+        base = level + phi * trend
+        s = states[:, pos]
+        forecast = base * s if mult else base + s
+        error = raw[i] - forecast
+        fitted[:, i] = forecast
+        sse += error * error
+        new_level = alpha * (raw[i] / s if mult else raw[i] - s) + (1 - alpha) * base
+        trend = beta * (new_level - level) + (1 - beta) * phi * trend
+        states[:, pos] = gamma * (raw[i] / new_level if mult else raw[i] - new_level) \
+            + (1 - gamma) * s
+        level = new_level
+    sse = np.where(np.isfinite(sse), sse, np.inf)
+    best = int(np.argmin(sse))
+    return Member("hw", float(level[best]), float(trend[best]), float(phi[best]),
+                  tuple(float(v) for v in states[best]), mult, t0 + n - 1,
+                  tuple(fitted[best]), {"alpha": float(alpha[best]), "beta": float(beta[best]),
+                                        "gamma": float(gamma[best]), "phi": float(phi[best])})
+
+
 def fit_all(values, season, t0=0):
     """Every structure of ``KINDS`` fitted on ``values`` (``[n]``, times ``t0..``).
 
@@ -208,6 +252,8 @@ def fit_all(values, season, t0=0):
     x = raw / at if mult else raw - at
     season_of = (lambda f: f * at) if mult else (lambda f: f + at)
     out = _smoothers(x, anchor, tuple(float(v) for v in index), mult, season_of)
+    if seasonal:
+        out["hw"] = holt_winters(raw, season, t0, index, mult)
     out.update(_naives(x, raw, anchor, season,
                        tuple(float(v) for v in index), mult, season_of))
     return out, seasonal

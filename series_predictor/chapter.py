@@ -88,7 +88,8 @@ def plan_run(loaded, config, split=None, future=True, candidates=None):
     """
     prepared = [stages.prepare_stage(loaded, config, split, candidate)
                 for candidate in (candidates or [None])]
-    tasks = stages.plan_tasks(prepared[0].split, config.horizon, future)
+    # --recipe auto's bands come from its structures' errors: no calibration paths
+    tasks = stages.plan_tasks(prepared[0].split, config.horizon, future, candidates is None)
     return ChapterResult(config, loaded, prepared, tasks,
                          stages.future_times_stage(loaded, prepared[0].split, tasks))
 

@@ -288,8 +288,9 @@ class Task:
     count: int
 
 
-def plan_tasks(split, horizon, future=True):
-    """The forecasts of a run, in order: test, validation, calibration, and (with
+def plan_tasks(split, horizon, future=True, calibration=True):
+    """The forecasts of a run, in order: test, validation, calibration (with
+    ``calibration``: paths from inside the validation tail, for the bands), and (with
     ``future``) the forecast past the end of the data."""
     tasks = [Task("test one-step", "one_step", split.n_train, split.n_test),
              Task("hallucination", "path", split.n_train, max(split.n_test, horizon))]
@@ -297,7 +298,7 @@ def plan_tasks(split, horizon, future=True):
         tasks += [Task("validation one-step", "one_step", split.fit_end, split.validation),
                   Task("validation hallucination", "path", split.fit_end, split.validation)]
         tasks += [Task(f"calibration from {t}", "path", t, split.n_train - t)
-                  for t in range(split.fit_end + 1, split.n_train)]
+                  for t in range(split.fit_end + 1, split.n_train) if calibration]
     if future:
         tasks.append(Task("forecast", "path", split.n, horizon))
     return tasks

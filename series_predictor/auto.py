@@ -222,7 +222,8 @@ def judge_network(run, progress):
 
     The networks trained on the points before the tail; their hallucination over it is
     compared with the structures' alone (RMSE). When it is not smaller, every forecast
-    of ``run`` becomes the structures' alone. Records ``run.auto["network"]``.
+    of ``run`` becomes the structures' alone, and the candidates' decay 0 (so that the
+    run folder forecasts the same). Records ``run.auto["network"]``.
     """
     split, values = run.prepared.split, run.loaded.values
     actual = values[split.fit_end:split.n_train]
@@ -231,8 +232,11 @@ def judge_network(run, progress):
     without = metrics.rmse(alone["validation hallucination"], actual)
     with_net = None if network is None else metrics.rmse(network, actual)
     kept = with_net is not None and with_net < without
-    if not kept:
+    if not kept:  # decay 0: a kept run folder forecasts with the structures alone too
         run.combined.forecasts.update(alone)
+        run.candidates = [dataclasses.replace(
+            p, preprocessing=dataclasses.replace(p.preprocessing, decay=0.0),
+            future=dataclasses.replace(p.future, decay=0.0)) for p in run.candidates]
     run.auto["network"] = {"validation_points": len(actual), "rmse_structures": without,
                            "rmse_with_network": with_net, "kept": kept,
                            "ratio": None if with_net is None else with_net / max(without, 1e-300)}

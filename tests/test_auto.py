@@ -135,6 +135,14 @@ def test_a_network_that_hurts_on_validation_is_left_out(airline, offset, kept):
     expected = planted if kept else alone
     np.testing.assert_allclose(run.combined.forecasts["hallucination"], expected["hallucination"])
     assert (run.auto["network"]["ratio"] < 1) is kept
+    # the run folder's preprocessing forecasts what the run reported
+    future = run.candidates[0].future
+    wild = lambda window, steps: np.full(steps, 50.0)  # noqa: E731 - a "network"
+    from_folder = future.path(wild, airline.values, len(airline.values), 20)
+    if not kept:
+        np.testing.assert_allclose(from_folder, alone["forecast"])
+    else:
+        assert np.max(np.abs(from_folder - alone["forecast"])) > 1
 
 
 def test_the_network_is_judged_on_a_tail_of_the_training_part(airline):

@@ -260,10 +260,11 @@ def choose(loaded, config, split, progress):
     known = np.asarray(loaded.values[:split.n_train], dtype=np.float64)
     origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size)
     kept = rows[:COMBINE]
-    names = [row["candidate"].name for row in kept]
+    names = [row["candidate"].name for row in kept] or ["naive"]  # none scored: persistence
     final = _structure("median of " + ", ".join(names), names, config.season)
     record = _record(rows, kept, origins, loaded.times, split.n_test)
-    paths = {o: np.median([r["paths"][o] for r in kept], axis=0) for o in origins}
+    paths = {o: np.median([r["paths"][o] for r in kept], axis=0) for o in origins} \
+        if kept else {o: np.full(split.n_test, known[o - 1]) for o in origins}
     record["combination_ratio"] = float(np.exp(np.mean(
         [np.log(_ratio(paths[o], known, o, split.n_test, config.season)) for o in origins])))
     progress.step(f"Auto recipe: the median of {', '.join(names)} (validation, RMSE / "

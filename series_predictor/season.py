@@ -13,6 +13,8 @@ import re
 
 import numpy as np
 
+from .data_loader import train_size
+
 NONE = 1                # "no season": seasonal naive at lag 1 is persistence
 MIN_SEASONS = 2         # full seasons the training part must hold to use a season
 
@@ -130,3 +132,13 @@ def resolve(given, times, labels, n_train):
         return Season(NONE, f"{found.reason}, but the {n_train} training points hold fewer "
                             f"than {MIN_SEASONS} seasons of {found.length}")
     return found
+
+
+def season_stage(loaded, config, progress=None):
+    """``config`` with its season settled: ``--season`` when given, else inferred from
+    ``loaded``'s time labels (``resolve``); says which and why -> ChapterConfig."""
+    found = resolve(config.season, loaded.times, loaded.labels,
+                    train_size(len(loaded.values), config.percent_train))
+    if progress is not None:
+        progress.step(f"Season: {found.describe()}")
+    return dataclasses.replace(config, season=found.length)

@@ -11,7 +11,7 @@ import dataclasses
 import numpy as np
 
 from . import data_loader
-from . import season as season_module
+from .season import season_stage  # noqa: F401 - a stage of the chapter
 from .ensemble import Envelope, combine
 from .errors import DataFormatError, SeriesTooShortError, SettingError, TrainingDiverged
 from .forecasting import Preprocessing
@@ -82,16 +82,6 @@ def read_stage(config):
     units = config.units or series.name or (AIRLINE_UNITS if config.data is None else "value")
     return LoadedSeries(series.values, series.times(), series.lines, path, units,
                         series.labels)
-
-
-def season_stage(loaded, config, progress=None):
-    """``config`` with its season settled: ``--season`` when given, else inferred from
-    ``loaded``'s time labels (``season.resolve``); says which and why -> ChapterConfig."""
-    n_train = data_loader.train_size(len(loaded.values), config.percent_train)
-    found = season_module.resolve(config.season, loaded.times, loaded.labels, n_train)
-    if progress is not None:
-        progress.step(f"Season: {found.describe()}")
-    return dataclasses.replace(config, season=found.length)
 
 
 # -------------------------------------------------------------- prepare

@@ -1,21 +1,25 @@
-"""``--recipe auto``: choose, per series, how the LSTM sees it, on the training part only.
+"""``--recipe auto``: M4 structures chosen and combined per series on the training part
+only, with the LSTM learning what they leave.
 
-The M4 lesson (Makridakis et al., 2018; Smyl's ES-RNN): let a simple per-series
-structure carry the level and the seasonality, and let the network learn the rest.
-Each candidate is a transform under which the LSTM models a residual: the season
-means (climatology), a linear trend plus season profile (over all the points or the
-last five seasons, straight or damped), or the seasonal difference (its drift kept
-or fading; or pulled to zero, which is seasonal naive), on the values or their log.
+The M4 lesson (Makridakis et al., 2018; Smyl's ES-RNN): let simple per-series
+structures carry the level, trend and seasonality, combined robustly, and let the
+network learn the rest. The structures (``structures.py``): SES, Holt, damped Holt,
+Theta, persistence and drift on the seasonally adjusted series (when the M4 90%
+autocorrelation test finds the season), and seasonal naive; with no season
+(``--season`` inferred as none) nothing seasonal.
 
 1. Validation origins inside the training part, one horizon apart, ending one
-   horizon before the test period: every candidate, refitted on the values before
-   each origin, forecasts as many points as the test period holds, with its
-   residual at its mean (the structure alone: no network yet, so this is cheap).
-   Score: the geometric mean over the origins of RMSE / seasonal naive's RMSE.
-2. The best ``TOP_K`` candidates are kept. For each, ``ensemble`` LSTMs are trained on
-   its residual over the whole training part; a hallucinated residual fades toward
-   its target by ``DECAY`` per step (the network's say shrinks with the horizon).
-3. The forecast is the mean over the kept candidates of the median of their members.
+   horizon before the test period: every structure, refitted on the values before
+   each origin, forecasts as many points as the test period holds. Score: the
+   geometric mean over the origins of RMSE / seasonal naive's (persistence's
+   without a season).
+2. The ``COMBINE`` (five) best are combined by the median, point by point (one structure
+   alone can extrapolate a trend for years; the median of a few strong, different
+   ones rarely does). That combination is the base curve the LSTM works on: the
+   networks learn its in-sample one-step errors, and a hallucinated correction
+   fades by ``DECAY`` per step.
+3. Bands: the spread of the combination's errors at each horizon over
+   ``BAND_ORIGINS`` origins inside the training part (``intervals.by_horizon``).
 
 The test period is never read: a test corrupts the test values and gets the same choice.
 NumPy only here; the networks are trained by the chapter's stages.
@@ -29,42 +33,36 @@ from . import metrics
 from .errors import SeriesTooShortError
 from .data_loader import Normalization
 from .forecasting import Preprocessing
-from .intervals import calibrate
-from .stages import Candidate
+from .intervals import by_horizon
+from .stages import Candidate, season_stage
+from .structures import KINDS
 from .transforms import Transform
 
-TOP_K = 5               # candidates kept
+COMBINE = 5             # the best structures combined by the median
 ORIGINS = 3             # validation origins, one horizon apart
-MIN_FIT_SEASONS = 4     # seasons an origin needs before it
-DECAY = 0.9             # per step, the hallucinated residual's deviation from its target
-PHI = 0.98              # per step, the damping of a trend or a drift
-SHORT_WINDOW_SEASONS = 5  # the "recent trend" is fitted on this many seasons
+MIN_FIT_SEASONS = 3     # seasons an origin needs before it (the seasonality test's)
+MIN_FIT_POINTS = 12     # points an origin needs before it without a season
+DECAY = 0.9             # per step, the hallucinated correction's fading
+BAND_ORIGINS = 24       # origins the bands are calibrated on
+VALIDATION_SHARE = 5    # the network's validation tail: at most a fifth of the training part
 MAX_FULL_BATCH = 200    # more training windows than this: mini-batches of BATCH
 BATCH = 64
 
 
+def _structure(name, kinds, season, how="median"):
+    return Candidate(name, Transform(curve="structure", season=season, structures=tuple(kinds),
+                                     combine=how), DECAY, target="zero")
+
+
 def candidates(positive, season):
-    """Every candidate: on the values, and on their log when all are positive."""
-    out = []
-    for log in ((False, True) if positive else (False,)):
-        prefix = "log-" if log else ""
-        trend = dict(log=log, curve="trend", season=season)
-        recent = dict(trend, window=SHORT_WINDOW_SEASONS * season)
-        out += [Candidate(prefix + "clim", Transform(log=log, curve="climatology",
-                                                     season=season), DECAY),
-                Candidate(prefix + "trend", Transform(**trend), DECAY),
-                Candidate(prefix + "trend-damped", Transform(**trend, phi=PHI), DECAY),
-                Candidate(prefix + "recent-trend", Transform(**recent), DECAY),
-                Candidate(prefix + "recent-trend-damped", Transform(**recent, phi=PHI), DECAY),
-                Candidate(prefix + "sdiff", Transform(log=log, lags=(season,)), DECAY),
-                Candidate(prefix + "sdiff-damped", Transform(log=log, lags=(season,)), DECAY,
-                          drift_phi=PHI)]
-    out.append(Candidate("snaive", Transform(lags=(season,)), DECAY, target="zero"))
-    return out
+    """One candidate per structure of ``structures.KINDS`` (no ``snaive`` without a
+    season); ``positive`` is kept for the callers' signature (structures need no log)."""
+    return [_structure(kind, (kind,), season) for kind in KINDS
+            if not (kind in ("snaive", "hw") and season <= 1)]
 
 
 def _least_before_origin(season, seq_size):
-    return max(MIN_FIT_SEASONS * season, seq_size + 2 * season)
+    return max(MIN_FIT_SEASONS * season, seq_size + 2 * season, MIN_FIT_POINTS)
 
 
 def minimum_training(season, seq_size):
@@ -103,6 +101,9 @@ def structure_path(candidate, values, origin, count):
     when its residual there is constant (a network could learn nothing from it)."""
     known = np.asarray(values[:origin], dtype=np.float64)
     transform = candidate.transform.fitted(known)
+    if transform.curve == "structure" and len(transform.base.members) < len(
+            candidate.transform.structures):
+        return None  # a structure this stretch does not support (Holt-Winters: no season)
     residual = transform.forward(known)
     if not np.std(residual) > 0:
         return None
@@ -156,10 +157,26 @@ class AutoChoice:
     record: dict
 
 
-def _intervals(kept, known, origins, log):
-    paths = [np.mean([row["paths"][o] for row in kept], axis=0) for o in origins]
-    actual = [known[o:o + len(p)] for o, p in zip(origins, paths)]
-    return calibrate([p[:len(a)] for p, a in zip(paths, actual)], actual, log=log)
+def band_origins(n_train, season, seq_size):
+    """Up to ``BAND_ORIGINS`` origins spread evenly between the first an origin may take
+    and the last training point (each forecasts up to the end of the training part)."""
+    least = _least_before_origin(season, seq_size)
+    if n_train - 1 <= least:
+        return [least] if least < n_train else []
+    return sorted(set(np.linspace(least, n_train - 1, BAND_ORIGINS).astype(int).tolist()))
+
+
+def _intervals(final, known, season, seq_size, horizon):
+    """Bands from the final structure's errors at each horizon over the band origins."""
+    origins = band_origins(len(known), season, seq_size)
+    paths, actual = [], []
+    for o in origins:
+        count = min(horizon, len(known) - o)
+        path = structure_path(final, known, o, count)
+        if path is not None:
+            paths.append(path)
+            actual.append(known[o:o + count])
+    return by_horizon(paths, actual)
 
 
 def _record(rows, kept, origins, times, horizon, combination):
@@ -174,26 +191,89 @@ def _record(rows, kept, origins, times, horizon, combination):
             "combination_ratio": float(combination)}
 
 
+def network_tail(n_train, horizon, seq_size):
+    """Points at the end of the training part on which the network is judged: as many
+    as the test period holds, at most a fifth of the training part, at least a window."""
+    return max(seq_size, min(horizon, n_train // VALIDATION_SHARE))
+
+
+def _settings(config, split):
+    """The settings the network is trained with: a validation tail to judge it on, and
+    mini-batches for long series."""
+    tail = network_tail(split.n_train, split.n_test, config.seq_size)
+    windows = split.n_train - tail - config.seq_size
+    config = dataclasses.replace(config, validation=tail)
+    return config if config.batch_size is not None or windows <= MAX_FULL_BATCH \
+        else dataclasses.replace(config, batch_size=BATCH)
+
+
+def structure_forecasts(run):
+    """{task name: ``[count]``} of the structures alone (no network), each from the
+    values before its origin."""
+    from .stages import task_preprocessing
+    values, out = run.loaded.values, {}
+    for task in run.tasks:
+        transform = task_preprocessing(run.prepared, values, task).transform
+        zeros = np.zeros(task.count)
+        out[task.name] = (transform.invert_one_step(values, task.start, zeros)
+                          if task.kind == "one_step"
+                          else transform.invert_path(values, task.start, zeros))
+    return out
+
+
+def judge_network(run, progress):
+    """Keep the network's correction only where it helps on the validation tail.
+
+    The networks trained on the points before the tail; their hallucination over it is
+    compared with the structures' alone (RMSE). When it is not smaller, every forecast
+    of ``run`` becomes the structures' alone, and the candidates' decay 0 (so that the
+    run folder forecasts the same). Records ``run.auto["network"]``.
+    """
+    split, values = run.prepared.split, run.loaded.values
+    actual = values[split.fit_end:split.n_train]
+    alone = structure_forecasts(run)
+    network = run.combined.forecasts.get("validation hallucination")
+    without = metrics.rmse(alone["validation hallucination"], actual)
+    with_net = None if network is None else metrics.rmse(network, actual)
+    kept = with_net is not None and with_net < without
+    if not kept:  # decay 0: a kept run folder forecasts with the structures alone too
+        run.combined.forecasts.update(alone)
+        run.candidates = [dataclasses.replace(
+            p, preprocessing=dataclasses.replace(p.preprocessing, decay=0.0),
+            future=dataclasses.replace(p.future, decay=0.0)) for p in run.candidates]
+    run.auto["network"] = {"validation_points": len(actual), "rmse_structures": without,
+                           "rmse_with_network": with_net, "kept": kept,
+                           "ratio": None if with_net is None else with_net / max(without, 1e-300)}
+    progress.step("Auto recipe: the network's correction " + (
+        f"kept (validation RMSE {with_net:.4g} against {without:.4g} for the structures alone)"
+        if kept else "left out (" + ("no network forecast" if with_net is None else
+                                    f"validation RMSE {with_net:.4g} against {without:.4g} "
+                                    "for the structures alone") + ")"))
+
+
 def choose(loaded, config, split, progress):
-    """Pick the candidates for ``loaded`` from the points before ``split.n_train`` only.
+    """Pick and combine the structures for ``loaded`` from the points before
+    ``split.n_train`` only.
 
     Returns:
-        AutoChoice.
+        AutoChoice: one candidate, the median of the best ``COMBINE`` structures.
     """
+    if config.season is None:
+        config = season_stage(loaded, config)
     check_length(split.n_train, config.season, config.seq_size, loaded.path)
-    known = loaded.values[:split.n_train]
-    origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size,
-                           positive=bool(np.all(loaded.values > 0)))
-    kept = rows[:TOP_K]
-    combination = np.exp(np.mean([np.log(_ratio(np.mean([r["paths"][o] for r in kept], 0),
-                                                known, o, split.n_test, config.season))
-                                  for o in origins]))
+    known = np.asarray(loaded.values[:split.n_train], dtype=np.float64)
+    origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size)
+    kept = rows[:COMBINE]
+    names = [row["candidate"].name for row in kept] or ["naive"]  # none scored: persistence
+    final = _structure("median of " + ", ".join(names), names, config.season)
+    paths = {o: np.median([r["paths"][o] for r in kept], axis=0) for o in origins} \
+        if kept else {o: np.full(split.n_test, known[o - 1]) for o in origins}
+    combination = np.exp(np.mean(
+        [np.log(_ratio(paths[o], known, o, split.n_test, config.season)) for o in origins]))
     record = _record(rows, kept, origins, loaded.times, split.n_test, combination)
-    windows = split.n_train - config.seq_size
-    settings = config if config.batch_size is not None or windows <= MAX_FULL_BATCH \
-        else dataclasses.replace(config, batch_size=BATCH)
-    log = all(row["candidate"].transform.log for row in kept)
-    progress.step(f"Auto recipe: kept {', '.join(record['chosen'])} (validation, RMSE / "
-                  f"seasonal naive's: {record['combination_ratio']:.3f} combined)")
-    return AutoChoice([row["candidate"] for row in kept], settings,
-                      _intervals(kept, known, origins, log), record)
+    progress.step(f"Auto recipe: the median of {', '.join(names)} (validation, RMSE / "
+                  f"seasonal naive's: {record['combination_ratio']:.3f})")
+    return AutoChoice([final], _settings(config, split),
+                      _intervals(final, known, config.season, config.seq_size, split.n_test),
+                      record)
+

@@ -70,6 +70,8 @@ def _score_origin(run, origin, horizon, season):
 
 def fit_origin(loaded, config, origin, horizon, progress):
     """Fit the chapter's pipeline on ``values[:origin]`` and score ``horizon`` points."""
+    if config.season is None:  # inferred from the whole series' labels, as the run's
+        config = stages.season_stage(loaded, config)
     split = stages.Split(origin + horizon, origin, config.validation)
     quiet = stages.Progress(progress.log, quiet=True)
     run = plan_chapter(truncated(loaded, origin + horizon), config, quiet, split, future=False)

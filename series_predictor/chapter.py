@@ -24,9 +24,6 @@ def run_chapter(config=None, *, log=print, series=None):
     ``series`` (a ``stages.LoadedSeries``, as ``api.fit`` makes from an array) is
     used instead of reading ``config.data``.
 
-    ``series`` (a ``stages.LoadedSeries``, as ``api.fit`` makes from an array) is
-    used instead of reading ``config.data``.
-
     Writes ``predictions.png``, ``hallucinations.png``, ``loss.png``,
     ``forecast.png``, ``metrics.json``, ``forecast.csv``, ``run.json`` and the
     checkpoint folder of each member (``checkpoint/``, or ``checkpoint-SEED/``).
@@ -40,6 +37,7 @@ def run_chapter(config=None, *, log=print, series=None):
     config = check_config(config or ChapterConfig())
     progress = stages.Progress(log, config.quiet)
     loaded = stages.read_stage(config) if series is None else series
+    config = stages.season_stage(loaded, config, progress)
     check_semi_monthly(loaded)
     for line in spike_warnings(loaded):
         progress.warn(line)

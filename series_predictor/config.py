@@ -70,6 +70,10 @@ def _non_negative(maximum):
     return lambda value, name: v.check_int(value, name, 0, maximum)
 
 
+def _optional_season(value, name):
+    return None if value is None else v.check_positive_int(value, name, MAX_LAG)
+
+
 def _text(value, name):
     return v.check_text(value, name)
 
@@ -142,8 +146,11 @@ class ChapterConfig:
                           group="beyond")
     units: str = _option(None, "label of the values' units (default: the header text)",
                          check=_text, metavar="TEXT")
-    season: int = _option(12, "season length, for the seasonal naive baseline",
-                          check=_count(MAX_LAG), parse=parse_number)
+    season: int = _option(None, "season length: the seasonal naive baseline's lag, and "
+                          "what --recipe auto's candidates follow (default: inferred from "
+                          "the time labels: quarters 4, months 12, weeks 52, days 7, hours "
+                          "24; trading days, years and row numbers none, i.e. 1, judged "
+                          "against persistence)", check=_optional_season, parse=parse_number)
     patience: int = _option(None, "stop when the monitored error has not improved for N "
                             "reports, keeping the best weights (default: off; the "
                             "companion code uses 3). Without --validation it watches the "

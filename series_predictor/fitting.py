@@ -87,18 +87,23 @@ def plan_run(loaded, config, split=None, future=True, candidates=None):
     """
     prepared = [stages.prepare_stage(loaded, config, split, candidate)
                 for candidate in (candidates or [None])]
-    tasks = stages.plan_tasks(prepared[0].split, config.horizon, future)
+    # --recipe auto's bands come from its structures' errors: no calibration paths
+    tasks = stages.plan_tasks(prepared[0].split, config.horizon, future, candidates is None)
     return ChapterResult(config, loaded, prepared, tasks,
                          stages.future_times_stage(loaded, prepared[0].split, tasks))
 
 
 def plan_chapter(loaded, config, progress, split=None, future=True):
     """``plan_run`` with the settings' own candidate, or, for ``--recipe auto``, with the
-    candidates ``auto.choose`` picks from the points before the split."""
+    candidates ``auto.choose`` picks from the points before the split. A season left to
+    be inferred (None) is settled first (``stages.season_stage``)."""
+    if config.season is None:
+        config = stages.season_stage(loaded, config, progress)
     if config.recipe != "auto":
         return plan_run(loaded, config, split, future)
-    split = split or stages.split_stage(loaded, config, config.season)
+    split = split or stages.split_stage(loaded, config, 0)  # structures difference nothing
     choice = auto.choose(loaded, config, split, progress)
+    split = stages.Split(split.n, split.n_train, choice.config.validation)
     run = plan_run(loaded, choice.config, split, future, choice.candidates)
     run.intervals, run.auto = choice.intervals, choice.record
     return run
@@ -118,6 +123,9 @@ def fit_run(run, out, progress):
     run.envelopes = stages.envelopes_for(loaded.values, run.tasks, config.season,
                                          run.log_levels)
     run.combined = stages.combine_stage(run.members, run.envelopes)
+    if run.auto is not None:  # bands from the structures' errors; the network judged
+        auto.judge_network(run, progress)
+        return run
     run.intervals = stages.interval_stage(run.combined, loaded, run.tasks, run.prepared.split,
                                           run.log_levels) or run.intervals
     return run

@@ -30,15 +30,27 @@ class IntervalModel:
     scale: dict
     log: bool
     samples: int
+    steps: tuple = None
+
+    def _widths(self, q, count):
+        """``[count]`` half-widths: ``q * sqrt(k)``, or, with ``steps`` (the error spread
+        at each horizon), ``q * steps[k]``, growing like sqrt(k) past the last one."""
+        k = np.arange(1, count + 1)
+        if self.steps is None:
+            return q * np.sqrt(k)
+        steps = np.asarray(self.steps, dtype=np.float64)
+        last = len(steps)
+        inside = steps[np.minimum(k, last) - 1]
+        return q * np.where(k <= last, inside, inside * np.sqrt(k / last))
 
     def bands(self, point):
         """``{level: (low [k], high [k])}`` in series units around ``point`` ``[k]``."""
         point = np.asarray(point, dtype=np.float64)
-        root_k = np.sqrt(np.arange(1, len(point) + 1))
         level = np.log(point) if self.log else point
         out = {}
         for name, q in self.scale.items():
-            low, high = level - q * root_k, level + q * root_k
+            width = self._widths(q, len(point))
+            low, high = level - width, level + width
             out[float(name)] = (np.exp(low), np.exp(high)) if self.log else (low, high)
         return out
 
@@ -47,8 +59,10 @@ class IntervalModel:
 
     @classmethod
     def from_dict(cls, description):
+        steps = description.get("steps")
         return cls(scale=dict(description["scale"]), log=bool(description["log"]),
-                   samples=int(description["samples"]))
+                   samples=int(description["samples"]),
+                   steps=None if steps is None else tuple(steps))
 
 
 def calibrate(paths, actual_by_origin, log=False):
@@ -78,6 +92,40 @@ def calibrate(paths, actual_by_origin, log=False):
     scale = {str(level): float(np.quantile(pooled, level, method="higher"))
              for level in LEVELS}
     return IntervalModel(scale=scale, log=log, samples=int(pooled.size))
+
+
+Z = {"0.8": 1.2816, "0.95": 1.96}   # normal quantiles of the two bands
+MIN_PER_STEP = 4                    # errors a horizon needs to have its own spread
+
+
+def by_horizon(paths, actual_by_origin):
+    """Bands from the spread of errors at each horizon over several origins.
+
+    The root mean square error at each step ahead (from the origins that reach it;
+    made non-decreasing), times the normal quantile of each level; past the last
+    step with ``MIN_PER_STEP`` errors the spread grows like sqrt(k).
+
+    Args:
+        paths: list of ``[k_i]`` forecasts from different origins, series units.
+        actual_by_origin: list of ``[k_i]`` true values.
+
+    Returns:
+        IntervalModel with ``steps``, or None without enough errors.
+    """
+    errors = [np.asarray(a, float) - np.asarray(p, float)[:len(a)]
+              for p, a in zip(paths, actual_by_origin)]
+    longest = max((len(e) for e in errors), default=0)
+    spread = []
+    for k in range(longest):
+        at_k = [e[k] for e in errors if len(e) > k]
+        if len(at_k) < MIN_PER_STEP:
+            break
+        spread.append(float(np.sqrt(np.mean(np.square(at_k)))))
+    if not spread or not np.all(np.isfinite(spread)):
+        return None
+    steps = np.maximum.accumulate(spread)
+    return IntervalModel(scale=dict(Z), log=False, samples=int(sum(len(e) for e in errors)),
+                         steps=tuple(float(s) for s in steps))
 
 
 def coverage(bands, actual):

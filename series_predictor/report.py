@@ -181,8 +181,8 @@ def warnings(report, config, combined):
                    "optimistic; pass --validation N to keep the test period unseen")
     auto = report.get("auto")
     if auto and not auto["beats_seasonal_naive_on_validation"]:
-        out.append("the auto recipe's kept candidates combined (the structures its forecast "
-                   "is made of) do not beat seasonal naive on the validation origins (RMSE "
+        out.append("the median of the auto recipe's kept structures (what its forecast "
+                   "is made of) does not beat seasonal naive on the validation origins (RMSE "
                    f"ratio {auto['combination_ratio']:.3f}); expect the forecast to lose to "
                    "it on the test period too")
     lost = _loses_on_validation(report)
@@ -274,7 +274,7 @@ def format_choice(record):
         mark = "  kept" if name in record["chosen"] else ""
         lines.append(f"  {name:24s} {row['validation_ratio']:6.3f}{mark}")
     beats = "beats" if record["beats_seasonal_naive_on_validation"] else "does not beat"
-    lines.append(f"  the kept candidates combined: {record['combination_ratio']:.3f} (what is "
+    lines.append(f"  the median of the kept ones: {record['combination_ratio']:.3f} (what is "
                  f"forecast: it {beats} seasonal naive on validation)")
     return "\n".join(lines)
 

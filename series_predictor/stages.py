@@ -11,6 +11,7 @@ import dataclasses
 import numpy as np
 
 from . import data_loader, lstm_numpy
+from .season import season_stage  # noqa: F401 - a stage of the chapter
 from .ensemble import Envelope, combine
 from .errors import DataFormatError, SeriesTooShortError, SettingError, TrainingDiverged
 from .forecasting import Preprocessing
@@ -49,6 +50,7 @@ class LoadedSeries:
         lines: ``[n]`` line of each value in the file (1-based).
         path: the file read.
         units: label of the values' units.
+        labels: ``[n]`` time label texts (column 0), or None.
     """
 
     values: np.ndarray
@@ -56,6 +58,7 @@ class LoadedSeries:
     lines: tuple
     path: str
     units: str
+    labels: tuple = None
 
 
 MAX_MAGNITUDE = 1e300  # beyond this, squared errors and plot ranges overflow float64
@@ -77,7 +80,8 @@ def read_stage(config):
                               f"{MAX_MAGNITUDE:g} in magnitude; its errors and figures would "
                               "overflow: rescale the series (e.g. divide by 1e200)")
     units = config.units or series.name or (AIRLINE_UNITS if config.data is None else "value")
-    return LoadedSeries(series.values, series.times(), series.lines, path, units)
+    return LoadedSeries(series.values, series.times(), series.lines, path, units,
+                        series.labels)
 
 
 # -------------------------------------------------------------- prepare
@@ -240,6 +244,8 @@ def prepare_stage(loaded, config, split=None, candidate=None):
     Raises:
         SeriesTooShortError, DataFormatError, SettingError: before any training.
     """
+    if config.season is None:
+        config = season_stage(loaded, config)
     candidate = candidate or settings_candidate(config)
     split = split or split_stage(loaded, config, candidate.transform.order)
     _check_log(loaded, candidate.transform)
@@ -272,8 +278,9 @@ class Task:
     count: int
 
 
-def plan_tasks(split, horizon, future=True):
-    """The forecasts of a run, in order: test, validation, calibration, and (with
+def plan_tasks(split, horizon, future=True, calibration=True):
+    """The forecasts of a run, in order: test, validation, calibration (with
+    ``calibration``: paths from inside the validation tail, for the bands), and (with
     ``future``) the forecast past the end of the data."""
     tasks = [Task("test one-step", "one_step", split.n_train, split.n_test),
              Task("hallucination", "path", split.n_train, max(split.n_test, horizon))]
@@ -281,7 +288,7 @@ def plan_tasks(split, horizon, future=True):
         tasks += [Task("validation one-step", "one_step", split.fit_end, split.validation),
                   Task("validation hallucination", "path", split.fit_end, split.validation)]
         tasks += [Task(f"calibration from {t}", "path", t, split.n_train - t)
-                  for t in range(split.fit_end + 1, split.n_train)]
+                  for t in range(split.fit_end + 1, split.n_train) if calibration]
     if future:
         tasks.append(Task("forecast", "path", split.n, horizon))
     return tasks
@@ -331,15 +338,28 @@ def member_seeds(config, candidates):
             for k in range(candidates) for j in range(config.ensemble)]
 
 
+def task_preprocessing(prepared, values, task):
+    """The preprocessing of one forecast: ``prepared.future`` past the data; a structure
+    base curve (``--recipe auto``) refitted on the values before the task's origin (a
+    forecast from the end of training uses the structures fitted up to there); else the
+    training's own."""
+    if task.name == "forecast":
+        return prepared.future
+    if prepared.preprocessing.transform.curve == "structure" and task.start > prepared.split.fit_end:
+        return prepared.preprocessing.refitted(values[:task.start])
+    return prepared.preprocessing
+
+
 def forecast_member(predictor, prepared, values, tasks):
     """Run every task with one trained predictor -> {task name: forecast in series units}.
 
-    The forecast past the data uses ``prepared.future`` (a base curve refitted on it all)
-    and the NumPy network (``lstm_numpy``), as a kept run folder forecasts without TensorFlow.
+    Each task uses ``task_preprocessing`` (the forecast past the data: a base curve
+    refitted on it all); the forecast past the data runs the NumPy network
+    (``lstm_numpy``), as a kept run folder forecasts without TensorFlow.
     """
     out = {}
     for task in tasks:
-        preprocessing = prepared.future if task.name == "forecast" else prepared.preprocessing
+        preprocessing = task_preprocessing(prepared, values, task)
         if task.name == "forecast":
             out[task.name] = preprocessing.path(lstm_numpy.hallucinator(
                 lstm_numpy.session_weights(predictor)), values, task.start, task.count)

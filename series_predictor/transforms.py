@@ -21,9 +21,10 @@ import dataclasses
 import numpy as np
 
 from .errors import DataFormatError, SeriesTooShortError
+from .structures import StructureCurve
 from .validation import check_lags
 
-CURVES = ("climatology", "trend")
+CURVES = ("climatology", "trend", "structure")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,6 +89,8 @@ class Transform:
     window: int = None
     phi: float = 1.0
     base: BaseCurve = None
+    structures: tuple = ()
+    combine: str = "median"
 
     def __post_init__(self):
         object.__setattr__(self, "lags", check_lags(self.lags))
@@ -116,6 +119,8 @@ class Transform:
         level = self.level(values)
         if self.curve == "climatology":
             base = BaseCurve.climatology(level, t0, self.season)
+        elif self.curve == "structure":
+            base = StructureCurve.fit(level, t0, self.season, self.structures, self.combine)
         else:
             base = BaseCurve.trend(level, t0, self.season, self.window, self.phi)
         return dataclasses.replace(self, base=base)
@@ -123,7 +128,11 @@ class Transform:
     def to_dict(self):
         """A JSON-ready description; ``Transform.from_dict`` rebuilds the transform."""
         out = {"log": self.log, "lags": list(self.lags)}
-        if self.curve is not None:
+        if self.curve == "structure":
+            out.update(curve=self.curve, season=self.season, structures=list(self.structures),
+                       combine=self.combine,
+                       base=None if self.base is None else self.base.to_dict())
+        elif self.curve is not None:
             out.update(curve=self.curve, season=self.season, window=self.window, phi=self.phi,
                        base=None if self.base is None else dataclasses.asdict(self.base))
         return out
@@ -131,6 +140,12 @@ class Transform:
     @classmethod
     def from_dict(cls, description):
         base = description.get("base")
+        if description.get("curve") == "structure":
+            return cls(log=bool(description["log"]), lags=tuple(description["lags"]),
+                       curve="structure", season=description["season"],
+                       structures=tuple(description["structures"]),
+                       combine=description["combine"],
+                       base=None if base is None else StructureCurve.from_dict(base))
         return cls(log=bool(description["log"]), lags=tuple(description["lags"]),
                    curve=description.get("curve"), season=description.get("season", 12),
                    window=description.get("window"), phi=description.get("phi", 1.0),
@@ -145,6 +160,9 @@ class Transform:
             parts.append("minus a linear trend and season profile"
                          + (f" over the last {self.window} points" if self.window else "")
                          + (f", damped by {self.phi:g} per step ahead" if self.phi < 1 else ""))
+        elif self.curve == "structure":
+            parts.append(f"minus the {self.combine} of {', '.join(self.structures)} (M4 "
+                         "structures: their one-step fit in the data, their path past it)")
         parts += [f"difference at lag {lag}" for lag in self.lags]
         return ", then ".join(parts) if parts else "none"
 

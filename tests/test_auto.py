@@ -33,7 +33,7 @@ def test_the_choice_never_reads_the_test_period(airline):
 def test_origins_are_a_horizon_apart_inside_the_training_part():
     assert auto.validation_origins(115, 29, 12, 12) == [57, 86]
     assert auto.validation_origins(585, 147, 12, 12) == [144, 291, 438]
-    assert auto.validation_origins(60, 30, 12, 12) == [48]  # at least one, with 4 seasons
+    assert auto.validation_origins(60, 30, 12, 12) == [36]  # at least one, with 3 seasons
 
 
 def test_structure_alone_of_seasonal_naive_repeats_the_last_season():
@@ -43,14 +43,16 @@ def test_structure_alone_of_seasonal_naive_repeats_the_last_season():
     np.testing.assert_allclose(path, values[36:48][np.arange(30) % 12])
 
 
-def test_climatology_candidate_forecasts_the_season_means():
-    t = np.arange(72)
-    values = 10 + np.sin(2 * np.pi * t / 12) + 0.1 * ((t * 7) % 5)
-    clim = next(c for c in auto.candidates(True, 12) if c.name == "clim")
-    path = auto.structure_path(clim, values, 60, 12)
-    means = np.array([values[:60][k::12].mean() for k in range(12)])
-    residual_mean = np.mean(values[:60] - means[t[:60] % 12])  # ~0 by construction
-    np.testing.assert_allclose(path, means + residual_mean, atol=1e-12)
+def test_a_series_with_no_season_gets_no_seasonal_candidate():
+    seasonal = [c.name for c in auto.candidates(True, 12)]
+    plain = [c.name for c in auto.candidates(True, 1)]
+    assert {"snaive", "hw"} <= set(seasonal) and not {"snaive", "hw"} & set(plain)
+    assert plain == ["ses", "holt", "damped", "theta", "naive", "drift"]
+    t = np.arange(120)
+    values = 50 + 10 * np.sin(2 * np.pi * t / 12) + 0.01 * t
+    path = auto.structure_path(next(c for c in auto.candidates(True, 1) if c.name == "ses"),
+                               values, 100, 12)
+    assert np.ptp(path) < 1e-9  # without a season, SES forecasts a flat line
 
 
 @pytest.mark.slow
@@ -60,11 +62,11 @@ def test_auto_run_records_every_candidate_and_the_choice(tmp_path):
     lines = []
     run = run_chapter(config, log=lines.append)
     report = json.loads((tmp_path / "metrics.json").read_text())
-    assert len(report["auto"]["candidates"]) == 15
-    assert report["auto"]["chosen"] == [c.candidate.name for c in run.candidates]
-    assert len(run.members) == 5 and report["auto"]["beats_seasonal_naive_on_validation"]
+    assert len(report["auto"]["candidates"]) == 8
+    assert run.candidates[0].candidate.name == "median of " + ", ".join(report["auto"]["chosen"])
+    assert len(run.members) == 1 and report["auto"]["beats_seasonal_naive_on_validation"]
     text = "\n".join(lines)
-    assert "Auto recipe: 15 candidates scored on 2 validation origins (1953-10, 1956-03)" in text
+    assert "Auto recipe: 8 candidates scored on 2 validation origins (1953-10, 1956-03)" in text
     assert text.count("  kept") == 5
 
 
@@ -85,26 +87,27 @@ def _short_series(path, points):
 
 @pytest.mark.slow
 def test_a_series_too_short_for_auto_is_refused_before_training(tmp_path):
-    """61 points leave 48 training points: a validation origin after four seasons would
+    """52 points, 70% of them training, leave 36 training points: a validation origin after three seasons would
     sit at the test period. It once failed inside the interval calibration."""
     from series_predictor.errors import SeriesTooShortError
     log = []
-    with pytest.raises(SeriesTooShortError, match="auto needs at least 49 training points.*"
-                                                  "there are 48"):
-        run_chapter(with_recipe("auto", data=_short_series(tmp_path / "s.csv", 61),
-                                out=str(tmp_path / "out")), log=log.append)
+    with pytest.raises(SeriesTooShortError, match="auto needs at least 37 training points.*"
+                                                  "there are 36"):
+        run_chapter(with_recipe("auto", data=_short_series(tmp_path / "s.csv", 52),
+                                percent_train=0.7, out=str(tmp_path / "out")), log=log.append)
     assert not any("Training" in line for line in log) and not (tmp_path / "out").exists()
 
 
 @pytest.mark.slow
 def test_an_auto_backtest_whose_first_origin_is_too_early_is_refused_before_training(
         tmp_path):
-    """75 points: the main run fits, but a backtest origin a season earlier leaves 48
-    training points. It once trained the whole run, then failed with a traceback."""
+    """60 points, 75% training: the main run fits, but a backtest origin a season earlier
+    leaves 33 training points. It once trained the whole run, then failed with a traceback."""
     from series_predictor.errors import SeriesTooShortError
     log = []
-    with pytest.raises(SeriesTooShortError, match="at least 49 points before its origin"):
-        run_chapter(with_recipe("auto", data=_short_series(tmp_path / "s.csv", 75), backtest=2,
+    with pytest.raises(SeriesTooShortError, match="at least 37 points before its origin"):
+        run_chapter(with_recipe("auto", data=_short_series(tmp_path / "s.csv", 60), backtest=2,
+                                percent_train=0.75,
                                 out=str(tmp_path / "out")), log=log.append)
     assert not any("Training" in line for line in log) and not (tmp_path / "out").exists()
 
@@ -112,3 +115,41 @@ def test_an_auto_backtest_whose_first_origin_is_too_early_is_refused_before_trai
 def test_the_shortest_series_auto_accepts_has_a_validation_origin():
     n_train = auto.minimum_training(12, 12)
     assert auto.validation_origins(n_train, 13, 12, 12)[-1] < n_train
+
+
+def _planned_auto_run(airline):
+    from series_predictor.chapter import plan_chapter
+    config = with_recipe("auto", quiet=True)
+    return plan_chapter(airline, config, stages.Progress(quiet_log, quiet=True))
+
+
+@pytest.mark.parametrize("offset, kept", [(500.0, False), (0.0, True)])
+def test_a_network_that_hurts_on_validation_is_left_out(airline, offset, kept):
+    from series_predictor.ensemble import Combined
+    run = _planned_auto_run(airline)
+    split = run.prepared.split
+    alone = auto.structure_forecasts(run)
+    planted = {name: path + 1.0 for name, path in alone.items()}  # "network" forecasts
+    truth = airline.values[split.fit_end:split.n_train]
+    planted["validation hallucination"] = truth + offset  # hurts (offset) or is perfect
+    run.combined = Combined(dict(planted), {}, {}, {})
+    auto.judge_network(run, stages.Progress(quiet_log, quiet=True))
+    assert run.auto["network"]["kept"] is kept
+    expected = planted if kept else alone
+    np.testing.assert_allclose(run.combined.forecasts["hallucination"], expected["hallucination"])
+    assert (run.auto["network"]["ratio"] < 1) is kept
+    # the run folder's preprocessing forecasts what the run reported
+    future = run.candidates[0].future
+    wild = lambda window, steps: np.full(steps, 50.0)  # noqa: E731 - a "network"
+    from_folder = future.path(wild, airline.values, len(airline.values), 20)
+    if not kept:
+        np.testing.assert_allclose(from_folder, alone["forecast"])
+    else:
+        assert np.max(np.abs(from_folder - alone["forecast"])) > 1
+
+
+def test_the_network_is_judged_on_a_tail_of_the_training_part(airline):
+    run = _planned_auto_run(airline)
+    split = run.prepared.split
+    assert split.n_train == 115 and split.validation == 23  # a fifth of 115
+    assert run.config.ensemble == 1 and run.config.fast_training

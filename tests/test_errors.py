@@ -197,7 +197,7 @@ def test_unwritable_output_folder_is_found_before_training(tmp_path):
     log = []
     with pytest.raises(OutputDirError, match="folder .*a-file/out.* cannot be written: Not a directory"):
         run_chapter(ChapterConfig(out=str(blocker / "out")), log=log.append)
-    assert log == []  # no training line was printed
+    assert not any("Training" in line for line in log)  # only the season was said
 
 
 @pytest.mark.slow

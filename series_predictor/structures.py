@@ -1,0 +1,315 @@
+"""The M4 competition's benchmarks in NumPy: seasonality test, classical decomposition,
+simple / Holt / damped exponential smoothing, Theta, and the naive forecasts.
+
+Method (Makridakis et al., 2018, the M4 benchmarks): a series is seasonally adjusted
+when its autocorrelation at the seasonal lag passes a 90% test (and it holds three
+seasons); the seasonal indices are those of a classical multiplicative decomposition
+(additive when a value is not positive). On the adjusted series, exponential smoothing
+``level' = f + alpha e``, ``trend' = phi trend + alpha beta e`` (``f`` the one-step
+forecast ``level + phi trend``, ``e`` its error) is fitted per series by the least
+in-sample one-step squared error over a grid of ``(alpha, beta, phi)``: SES
+(``beta = 0``), Holt (``phi = 1``) and damped Holt. Theta is SES plus half the
+slope of a straight line fitted to the adjusted series. Every fitted structure is a
+``Member``: a path ``(a + b g(k)) * index`` (or ``+ index``) ``k`` steps past its
+origin, and its in-sample one-step forecasts. NumPy only, no SciPy.
+"""
+
+import dataclasses
+
+import numpy as np
+
+ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
+BETAS = np.array([0.01, 0.05, 0.1, 0.2, 0.35, 0.5])   # fractions of alpha
+PHIS = np.array([0.8, 0.85, 0.9, 0.94, 0.97, 0.99])
+SEASONALITY_Z = 1.645                                   # the M4 test's 90% (two-sided)
+MIN_SEASONS_FOR_TEST = 3
+KINDS = ("ses", "holt", "damped", "theta", "hw", "naive", "snaive", "drift")
+HW_ALPHAS = np.array([0.05, 0.1, 0.2, 0.35, 0.5, 0.7])
+HW_BETAS = np.array([0.0, 0.02, 0.1, 0.25])
+HW_GAMMAS = np.array([0.01, 0.05, 0.15, 0.3])
+HW_PHIS = np.array([0.9, 0.97, 1.0])
+
+
+@dataclasses.dataclass(frozen=True)
+class Member:
+    """A fitted structure: from origin ``anchor + 1`` on, step ``k >= 1`` (absolute time
+    ``t = anchor + k``) is ``(a + b * g(k)) * profile[t % m]`` (``+`` when not
+    ``multiplicative``), ``g(k) = sum_{i<=k} phi^i``.
+
+    Attributes:
+        kind: one of ``KINDS``.
+        fitted: ``[n]`` in-sample one-step forecasts of the values it was fitted on.
+        params: the fitted ``{"alpha", "beta", "phi"}`` (or {}).
+    """
+
+    kind: str
+    a: float
+    b: float
+    phi: float
+    profile: tuple
+    multiplicative: bool
+    anchor: int
+    fitted: tuple
+    params: dict
+
+    def path(self, count):
+        """``[count]`` forecasts past ``anchor``."""
+        k = np.arange(1, count + 1, dtype=np.float64)
+        g = k if self.phi == 1.0 else self.phi * (1 - self.phi ** k) / (1 - self.phi)
+        profile = np.asarray(self.profile, dtype=np.float64)
+        season = profile[(self.anchor + k.astype(np.int64)) % len(profile)]
+        trend = self.a + self.b * g
+        return trend * season if self.multiplicative else trend + season
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d):
+        return cls(d["kind"], float(d["a"]), float(d["b"]), float(d["phi"]),
+                   tuple(d["profile"]), bool(d["multiplicative"]), int(d["anchor"]),
+                   tuple(d["fitted"]), dict(d["params"]))
+
+
+def is_seasonal(values, season):
+    """The M4 test: ``|acf(season)| > 1.645 sqrt((1 + 2 sum_{k<season} acf(k)^2) / n)``,
+    for ``season > 1`` and at least three seasons of ``values`` (``[n]``)."""
+    x = np.asarray(values, dtype=np.float64)
+    n = len(x)
+    if season <= 1 or n < MIN_SEASONS_FOR_TEST * season:
+        return False
+    x = x - x.mean()
+    denom = float(np.dot(x, x))
+    if denom == 0:
+        return False
+    acf = np.array([np.dot(x[:n - k], x[k:]) / denom for k in range(season + 1)])
+    limit = SEASONALITY_Z * np.sqrt((1 + 2 * np.sum(acf[1:season] ** 2)) / n)
+    return bool(abs(acf[season]) > limit)
+
+
+def seasonal_indices(values, season, t0=0):
+    """Classical decomposition's seasonal indices -> (``[season]`` by ``t % season``,
+    multiplicative). Ratios to a centred moving average (2 x season for an even
+    season), averaged per position, normalized to mean 1 (differences, mean 0, when
+    a value is not positive)."""
+    x = np.asarray(values, dtype=np.float64)
+    multiplicative = bool(np.all(x > 0))
+    if season % 2 == 0:
+        weights = np.r_[0.5, np.ones(season - 1), 0.5] / season
+    else:
+        weights = np.ones(season) / season
+    cma = np.convolve(x, weights, mode="valid")
+    offset = (len(weights) - 1) // 2
+    inner = x[offset:offset + len(cma)]
+    detrended = inner / cma if multiplicative else inner - cma
+    positions = (t0 + offset + np.arange(len(cma))) % season
+    index = np.array([np.mean(detrended[positions == p]) if np.any(positions == p)
+                      else (1.0 if multiplicative else 0.0) for p in range(season)])
+    index = index / index.mean() if multiplicative else index - index.mean()
+    return index, multiplicative
+
+
+def _smooth_grid(x, alpha, beta, phi):
+    """Run the smoother for every parameter triple at once.
+
+    Args:
+        x: ``[n]`` adjusted values, n >= 3.
+        alpha, beta, phi: ``[p]`` each (beta as a fraction of alpha).
+
+    Returns:
+        ``(sse [p], level [p], trend [p], fitted [p, n])``.
+    """
+    n = len(x)
+    k = min(n - 1, 4)
+    level = np.full(alpha.shape, x[0])
+    trend = np.full(alpha.shape, (x[k] - x[0]) / k) * (beta > 0)
+    fitted = np.empty((len(alpha), n))
+    fitted[:, 0] = x[0]
+    sse = np.zeros(alpha.shape)
+    for t in range(1, n):
+        forecast = level + phi * trend
+        error = x[t] - forecast
+        fitted[:, t] = forecast
+        sse += error * error
+        level = forecast + alpha * error
+        trend = phi * trend + alpha * beta * error
+    return sse, level, trend, fitted
+
+
+def _grid():
+    """``(kind [p], alpha, beta, phi)``: the SES, Holt and damped parameter grids."""
+    rows = [("ses", a, 0.0, 1.0) for a in ALPHAS]
+    rows += [("holt", a, b, 1.0) for a in ALPHAS for b in BETAS]
+    rows += [("damped", a, b, p) for a in ALPHAS for b in BETAS for p in PHIS]
+    kinds = np.array([r[0] for r in rows])
+    return (kinds,) + tuple(np.array([r[i] for r in rows], dtype=np.float64) for i in (1, 2, 3))
+
+
+GRID = _grid()
+
+
+def _smoothers(x, anchor, profile, mult, season_of):
+    """SES, Holt, damped and Theta fitted on adjusted ``x`` -> {kind: Member}."""
+    kinds, alpha, beta, phi = GRID
+    sse, level, trend, fitted = _smooth_grid(x, alpha, beta, phi)
+    out = {}
+    for kind in ("ses", "holt", "damped"):
+        idx = np.flatnonzero(kinds == kind)
+        best = int(idx[np.argmin(sse[idx])])
+        out[kind] = Member(kind, float(level[best]), float(trend[best]), float(phi[best]),
+                           profile, mult, anchor, tuple(season_of(fitted[best])),
+                           {"alpha": float(alpha[best]), "beta": float(beta[best]),
+                            "phi": float(phi[best])})
+    ses = out["ses"]
+    a = ses.params["alpha"]
+    n = len(x)
+    slope = float(np.polyfit(np.arange(n), x, 1)[0]) if n > 1 else 0.0
+    shift = 0.5 * slope * (1 / a - (1 - a) ** n / a - 1)
+    out["theta"] = Member("theta", ses.a + shift, 0.5 * slope, 1.0, profile, mult, anchor,
+                          tuple(season_of(np.asarray(fitted[int(np.flatnonzero(
+                              (kinds == "ses") & (alpha == a))[0])]) + 0.5 * slope)),
+                          {"alpha": a, "slope": slope})
+    return out
+
+
+def _naives(x, raw, anchor, season, profile, mult, season_of):
+    """Persistence and drift on the adjusted ``x`` (reseasonalized), and seasonal naive on
+    the raw values ``raw`` -> {kind: Member}."""
+    n = len(raw)
+    last = float(x[-1])
+    slope = (last - float(x[0])) / max(n - 1, 1)
+    before = np.r_[x[0], x[:-1]]
+    out = {"naive": Member("naive", last, 0.0, 1.0, profile, mult, anchor,
+                           tuple(season_of(before)), {}),
+           "drift": Member("drift", last, slope, 1.0, profile, mult, anchor,
+                           tuple(season_of(before + slope)), {"slope": slope})}
+    if season > 1 and n >= season:
+        positions = (anchor - season + 1 + np.arange(season)) % season
+        last_season = np.empty(season)
+        last_season[positions] = raw[-season:]
+        fitted = np.r_[raw[:season], raw[:-season]]
+        out["snaive"] = Member("snaive", 0.0, 0.0, 1.0, tuple(last_season), False, anchor,
+                               tuple(fitted), {})
+    return out
+
+
+def _hw_grid():
+    rows = [(a, b, g, p) for a in HW_ALPHAS for b in HW_BETAS for g in HW_GAMMAS
+            for p in HW_PHIS]
+    return tuple(np.array([r[i] for r in rows]) for i in range(4))
+
+
+HW_GRID = _hw_grid()
+
+
+def holt_winters(raw, season, t0, index, mult):
+    """Damped Holt-Winters (seasonal states updated by ``gamma``) fitted by the least
+    in-sample one-step squared error over ``HW_GRID`` -> Member. ``raw``: ``[n]``,
+    n >= 2 seasons; ``index``: the decomposition's indices (the initial states)."""
+    alpha, beta, gamma, phi = HW_GRID
+    p, n = len(alpha), len(raw)
+    level = np.full(p, raw[:season].mean())
+    trend = np.full(p, (raw[season:2 * season].mean() - raw[:season].mean()) / season)
+    states = np.tile(np.asarray(index, dtype=np.float64), (p, 1))
+    fitted, sse = np.empty((p, n)), np.zeros(p)
+    for i in range(n):
+        pos = (t0 + i) % season
+        base = level + phi * trend
+        s = states[:, pos]
+        forecast = base * s if mult else base + s
+        error = raw[i] - forecast
+        fitted[:, i] = forecast
+        sse += error * error
+        new_level = alpha * (raw[i] / s if mult else raw[i] - s) + (1 - alpha) * base
+        trend = beta * (new_level - level) + (1 - beta) * phi * trend
+        states[:, pos] = gamma * (raw[i] / new_level if mult else raw[i] - new_level) \
+            + (1 - gamma) * s
+        level = new_level
+    sse = np.where(np.isfinite(sse), sse, np.inf)
+    best = int(np.argmin(sse))
+    return Member("hw", float(level[best]), float(trend[best]), float(phi[best]),
+                  tuple(float(v) for v in states[best]), mult, t0 + n - 1,
+                  tuple(fitted[best]), {"alpha": float(alpha[best]), "beta": float(beta[best]),
+                                        "gamma": float(gamma[best]), "phi": float(phi[best])})
+
+
+def fit_all(values, season, t0=0):
+    """Every structure of ``KINDS`` fitted on ``values`` (``[n]``, times ``t0..``).
+
+    Returns:
+        ``({kind: Member}, seasonal)``: seasonal tells whether the test found a season
+        (without one, no seasonal index is applied; ``snaive`` is there whenever
+        ``season > 1`` and the values hold a season).
+    """
+    raw = np.asarray(values, dtype=np.float64)
+    anchor = t0 + len(raw) - 1
+    seasonal = is_seasonal(raw, season)
+    if seasonal:
+        index, mult = seasonal_indices(raw, season, t0)
+    else:
+        index, mult = np.ones(1), True
+    at = index[(t0 + np.arange(len(raw))) % len(index)]
+    x = raw / at if mult else raw - at
+    season_of = (lambda f: f * at) if mult else (lambda f: f + at)
+    out = _smoothers(x, anchor, tuple(float(v) for v in index), mult, season_of)
+    if seasonal:
+        out["hw"] = holt_winters(raw, season, t0, index, mult)
+    out.update(_naives(x, raw, anchor, season,
+                       tuple(float(v) for v in index), mult, season_of))
+    return out, seasonal
+
+
+def combined(members, how="median"):
+    """``(path(count) -> [count], fitted [n])`` of several members, by median or mean."""
+    reduce = np.median if how == "median" else np.mean
+
+    def path(count):
+        return reduce(np.stack([m.path(count) for m in members]), axis=0)
+    return path, reduce(np.stack([np.asarray(m.fitted) for m in members]), axis=0)
+
+
+@dataclasses.dataclass(frozen=True)
+class StructureCurve:
+    """A base curve made of fitted structures (``Transform(curve="structure")``):
+    ``b(t)`` is their combined in-sample one-step forecast up to the last fitted time,
+    and their combined path after it.
+
+    Attributes:
+        members: the fitted ``Member`` objects (one anchor).
+        how: "median" or "mean".
+        t0: the time of the first fitted value.
+    """
+
+    members: tuple
+    how: str
+    t0: int
+
+    @classmethod
+    def fit(cls, level, t0, season, kinds, how="median"):
+        """Fit ``kinds`` on ``level`` (``[n]``, times ``t0..``); a kind the series does
+        not support (``snaive`` without a season) is left out."""
+        fitted, _ = fit_all(level, season, t0)
+        chosen = tuple(fitted[k] for k in kinds if k in fitted) or (fitted["naive"],)
+        return cls(chosen, how, int(t0))
+
+    @property
+    def anchor(self):
+        return self.members[0].anchor
+
+    def at(self, t):
+        """``b`` at absolute times ``t`` (``[k]`` ints, each >= t0) -> ``[k]``."""
+        t = np.asarray(t, dtype=np.int64)
+        path, inside = combined(self.members, self.how)
+        ahead = int(np.max(t - self.anchor)) if t.size else 0
+        future = path(max(ahead, 1))
+        inner = np.clip(t - self.t0, 0, len(inside) - 1)
+        beyond = np.clip(t - self.anchor - 1, 0, len(future) - 1)
+        return np.where(t > self.anchor, future[beyond], inside[inner])
+
+    def to_dict(self):
+        return {"members": [m.to_dict() for m in self.members], "how": self.how,
+                "t0": self.t0}
+
+    @classmethod
+    def from_dict(cls, d):
+        return cls(tuple(Member.from_dict(m) for m in d["members"]), d["how"], int(d["t0"]))

@@ -1,0 +1,50 @@
+"""The M4 structures in NumPy: seasonality test, decomposition, fitted smoothing."""
+
+import numpy as np
+
+from series_predictor import intervals, structures
+
+
+def test_seasonality_test_finds_a_season_and_not_noise():
+    rng = np.random.default_rng(0)
+    t = np.arange(120)
+    assert structures.is_seasonal(10 + np.sin(2 * np.pi * t / 12) + 0.1 * rng.normal(size=120), 12)
+    assert not structures.is_seasonal(rng.normal(size=120), 12)
+    assert not structures.is_seasonal(np.sin(2 * np.pi * t[:30] / 12), 12)  # < 3 seasons
+
+
+def test_multiplicative_indices_recover_a_planted_profile():
+    t = np.arange(96)
+    profile = np.array([0.8, 0.9, 1.0, 1.1, 1.2, 1.0, 0.9, 1.1, 1.0, 1.0, 0.95, 1.05])
+    values = (100 + t) * profile[t % 12]
+    index, multiplicative = structures.seasonal_indices(values, 12)
+    assert multiplicative
+    np.testing.assert_allclose(index, profile / profile.mean(), atol=0.01)
+
+
+def test_holt_continues_a_straight_line_and_ses_stays_flat():
+    values = 5.0 + 2.0 * np.arange(40)
+    fitted, seasonal = structures.fit_all(values, 1)
+    assert not seasonal
+    np.testing.assert_allclose(fitted["holt"].path(5), 5.0 + 2.0 * np.arange(40, 45), atol=1e-6)
+    assert np.ptp(fitted["ses"].path(5)) == 0
+    assert fitted["drift"].path(1)[0] == values[-1] + 2.0
+
+
+def test_smoothing_weights_are_fitted_per_series():
+    rng = np.random.default_rng(1)
+    walk = np.cumsum(rng.normal(size=200)) + 50   # a random walk: alpha near 1
+    noise = rng.normal(size=200) + 50              # white noise: alpha small
+    assert structures.fit_all(walk, 1)[0]["ses"].params["alpha"] >= 0.8
+    assert structures.fit_all(noise, 1)[0]["ses"].params["alpha"] <= 0.2
+
+
+def test_bands_follow_the_error_spread_at_each_horizon():
+    paths = [np.zeros(6) for _ in range(10)]
+    actual = [np.array([1, 2, 3, 4, 5, 6], float) * (1 if i % 2 else -1) for i in range(10)]
+    model = intervals.by_horizon(paths, actual)
+    np.testing.assert_allclose(model.steps, [1, 2, 3, 4, 5, 6])
+    low, high = model.bands(np.zeros(8))[0.8]
+    np.testing.assert_allclose(high[:6], 1.2816 * np.arange(1, 7))
+    np.testing.assert_allclose(high[7], 1.2816 * 6 * np.sqrt(8 / 6))
+    assert intervals.IntervalModel.from_dict(model.to_dict()) == model

@@ -7,6 +7,7 @@ import os
 
 from . import metrics
 from .intervals import coverage
+from .tasks import is_calibration
 
 NAMES = {"lstm": "LSTM", "persistence": "persistence (last value)",
          "seasonal_naive": "seasonal naive (lag {season})",
@@ -56,9 +57,9 @@ def _ensemble_report(members, combined, values, split):
     actual = values[split.n_train:]
     return {"seeds": [m.seed for m in members], "combine": "median",
             "kept": {name: seeds for name, seeds in combined.kept.items()
-                     if not name.startswith("calibration")},
+                     if not is_calibration(name)},
             "dropped": {str(seed): {name: why for name, why in by_task.items()
-                                    if not name.startswith("calibration")}
+                                    if not is_calibration(name)}
                         or {"calibration": next(iter(by_task.values()))}
                         for seed, by_task in combined.dropped.items()},
             "members": [{"seed": m.seed,
@@ -164,7 +165,7 @@ def dropped_lines(dropped):
         if "training" in by_task:
             out.append(f"member with seed {seed} dropped: {by_task['training']}")
             continue
-        parts = [name for name in by_task if not name.startswith("calibration")]
+        parts = [name for name in by_task if not is_calibration(name)]
         if len(parts) < len(by_task):
             parts.append(f"{len(by_task) - len(parts)} calibration path(s)")
         where = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -18,6 +18,9 @@ from .forecasting import Preprocessing
 from .intervals import calibrate
 from .transforms import Transform
 
+# The tasks' own module; named here too, as a stage of the chapter.
+from .tasks import Task, future_times_stage, is_calibration, plan_tasks  # noqa: F401
+
 AIRLINE_UNITS = "passengers (thousands)"
 
 
@@ -261,53 +264,6 @@ def prepare_stage(loaded, config, split=None, candidate=None):
         monitor = data_loader.make_windows(z[split.n_train - order:], seq)
     return Prepared(candidate, split, preprocessing, preprocessing.refitted(loaded.values),
                     train_x, train_y, *monitor, "validation" if split.validation else "test")
-
-
-# ---------------------------------------------------------------- tasks
-@dataclasses.dataclass(frozen=True)
-class Task:
-    """One forecast every member makes: ``count`` points from time ``start``.
-
-    ``kind`` is "one_step" (each point from the true values before it) or "path"
-    (hallucinated: each point fed back as the next input).
-    """
-
-    name: str
-    kind: str
-    start: int
-    count: int
-
-
-def plan_tasks(split, horizon, future=True, calibration=True):
-    """The forecasts of a run, in order: test, validation, calibration (with
-    ``calibration``: paths from inside the validation tail, for the bands), and (with
-    ``future``) the forecast past the end of the data."""
-    tasks = [Task("test one-step", "one_step", split.n_train, split.n_test),
-             Task("hallucination", "path", split.n_train, max(split.n_test, horizon))]
-    if split.validation:
-        tasks += [Task("validation one-step", "one_step", split.fit_end, split.validation),
-                  Task("validation hallucination", "path", split.fit_end, split.validation)]
-        tasks += [Task(f"calibration from {t}", "path", t, split.n_train - t)
-                  for t in range(split.fit_end + 1, split.n_train) if calibration]
-    if future:
-        tasks.append(Task("forecast", "path", split.n, horizon))
-    return tasks
-
-
-def future_times_stage(loaded, split, tasks):
-    """Times of every forecast point, checked drawable before any training.
-
-    The forecast past the data is checked first: it ends last, so its limit is the
-    horizon's.
-    """
-    shown = [t for t in tasks if t.kind == "path" and not t.name.startswith("calibration")]
-    times = {}
-    for task in sorted(shown, key=lambda t: -t.start):
-        try:
-            times[task.name] = data_loader.future_times(loaded.times, task.start, task.count)
-        except SettingError as exc:
-            raise SettingError(f"horizon: {exc}") from None
-    return times
 
 
 # --------------------------------------------------------------- members

@@ -43,8 +43,9 @@ def write_atomic(path, data, *, sync=False):
             the file survives a power cut, as checkpoint files must.
 
     Raises:
-        OSError: the file cannot be written; the temporary file is removed and an
-            existing file at ``path`` is left as it was.
+        OSError: the file cannot be written, naming ``path`` (not the temporary name:
+            "[Errno 27] File too large: 'run.json'"); the temporary file is removed and
+            an existing file at ``path`` is left as it was.
     """
     path = os.fspath(path)
     tmp = temporary_path(path)
@@ -58,9 +59,12 @@ def write_atomic(path, data, *, sync=False):
                 stream.flush()
                 os.fsync(stream.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.remove(tmp)
+        if isinstance(exc, OSError) and type(exc).__module__ == "builtins" \
+                and exc.filename in (None, tmp):
+            raise OSError(exc.errno, exc.strerror, path) from None
         raise
     if sync:
         _fsync_folder(os.path.dirname(path) or ".")

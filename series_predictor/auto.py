@@ -54,9 +54,9 @@ def _structure(name, kinds, season, how="median"):
                                      combine=how), DECAY, target="zero")
 
 
-def candidates(positive, season):
-    """One candidate per structure of ``structures.KINDS`` (no ``snaive`` without a
-    season); ``positive`` is kept for the callers' signature (structures need no log)."""
+def candidates(season):
+    """One candidate per structure of ``structures.KINDS`` (no seasonal one without a
+    season). Structures need no log, so a zero or negative value anywhere is no bar."""
     return [_structure(kind, (kind,), season) for kind in KINDS
             if not (kind in ("snaive", "hw") and season <= 1)]
 
@@ -118,19 +118,16 @@ def _ratio(path, values, origin, count, season):
     return metrics.rmse(path[:len(actual)], actual) / max(metrics.rmse(naive, actual), 1e-300)
 
 
-def screen(values, n_train, horizon, season, seq_size, positive=None):
+def screen(values, n_train, horizon, season, seq_size):
     """Score every candidate on the validation origins -> (origins, [row]), best first.
 
     Each row: ``{"candidate", "score", "per_origin": [RMSE ratio], "paths": {origin: [h]}}``.
-    Only ``values[:n_train]`` is read. ``positive``: whether log candidates may be
-    tried (default: every known value is positive); the run passes whether the whole
-    series is, since a chosen log candidate transforms every point.
+    Only ``values[:n_train]`` is read.
     """
     known = np.asarray(values[:n_train], dtype=np.float64)
     origins = validation_origins(n_train, horizon, season, seq_size)
     rows = []
-    positive = bool(np.all(known > 0)) if positive is None else positive
-    for candidate in candidates(positive, season):
+    for candidate in candidates(season):
         paths = {o: structure_path(candidate, known, o, horizon) for o in origins}
         if any(path is None for path in paths.values()):
             continue

@@ -19,6 +19,7 @@ import sys
 import tempfile
 
 from .atomic import digest, write_atomic
+from .atomic import write_atomic as write_text  # the old name (cli, outputs)
 from .errors import FolderInUseError, OutputDirError, RunFolderError
 from .ownership import RUN_FORMAT
 
@@ -152,18 +153,6 @@ def claimed(out, member_folders, force=False):
         for name in member_folders:
             make_writable_dir(os.path.join(folder, name))
         yield folder
-
-
-def write_text(path, text):
-    """Write ``text`` to ``path`` whole or not at all (``atomic.write_atomic``); an
-    operating-system error names the path ("[Errno 27]" alone does not)."""
-    try:
-        write_atomic(path, text)
-    except OutputDirError:
-        raise
-    except OSError as exc:
-        from .safe_io import write_error
-        raise write_error(path, exc) from None
 
 
 def _self_digest(manifest):

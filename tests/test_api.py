@@ -46,7 +46,7 @@ def test_config_recipe_is_the_command_lines():
         for setting, value in RECIPES[name].items():
             assert getattr(api, setting) == value
     auto = ChapterConfig(recipe="auto")
-    assert (auto.seq_size, auto.hidden_dim, auto.ensemble) == (12, 16, 3)
+    assert (auto.seq_size, auto.hidden_dim, auto.ensemble) == (12, 16, 1)
     assert ChapterConfig(recipe="auto", seq_size=5).seq_size == 5  # a given setting wins
     assert check_config(auto) == auto
     assert dataclasses.replace(auto, normalize="all").seq_size == 12

@@ -38,19 +38,19 @@ def test_origins_are_a_horizon_apart_inside_the_training_part():
 
 def test_structure_alone_of_seasonal_naive_repeats_the_last_season():
     values = np.arange(1.0, 61.0) + (np.arange(60) * 7) % 5
-    snaive = next(c for c in auto.candidates(True, 12) if c.name == "snaive")
+    snaive = next(c for c in auto.candidates(12) if c.name == "snaive")
     path = auto.structure_path(snaive, values, 48, 30)
     np.testing.assert_allclose(path, values[36:48][np.arange(30) % 12])
 
 
 def test_a_series_with_no_season_gets_no_seasonal_candidate():
-    seasonal = [c.name for c in auto.candidates(True, 12)]
-    plain = [c.name for c in auto.candidates(True, 1)]
+    seasonal = [c.name for c in auto.candidates(12)]
+    plain = [c.name for c in auto.candidates(1)]
     assert {"snaive", "hw"} <= set(seasonal) and not {"snaive", "hw"} & set(plain)
     assert plain == ["ses", "holt", "damped", "theta", "naive", "drift"]
     t = np.arange(120)
     values = 50 + 10 * np.sin(2 * np.pi * t / 12) + 0.01 * t
-    path = auto.structure_path(next(c for c in auto.candidates(True, 1) if c.name == "ses"),
+    path = auto.structure_path(next(c for c in auto.candidates(1) if c.name == "ses"),
                                values, 100, 12)
     assert np.ptp(path) < 1e-9  # without a season, SES forecasts a flat line
 

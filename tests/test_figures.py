@@ -252,7 +252,7 @@ def test_the_auto_verdict_judges_the_combination_not_the_best_candidate(monkeypa
     loaded = stages.read_stage(ChapterConfig())
     split = stages.Split(144, 115, 0)
     known = loaded.values[:115]
-    plain = [c for c in auto.candidates(True, 12) if not c.transform.log][:5]
+    plain = [c for c in auto.candidates(12) if not c.transform.log][:5]
     origins = [57, 86]
 
     def screen(*_):

@@ -1,6 +1,7 @@
 """Issue 16, silently wrong: a lone spike is named, semi-monthly dates are refused,
 auto never picks a log it cannot apply, a kept run refuses a horizon it cannot fill."""
 
+import dataclasses
 import numpy as np
 import pytest
 
@@ -50,12 +51,16 @@ def test_semi_monthly_dates_are_refused_before_training(tmp_path):
     assert not (tmp_path / "out").exists() and not any("Training" in l for l in log)
 
 
-def test_auto_never_tries_a_log_when_a_test_value_is_zero(airline_csv):
-    from series_predictor import auto
-    values = read_stage(ChapterConfig(data=airline_csv)).values.copy()
-    n_train = 115
-    values[-1] = 0.0
-    _, rows = auto.screen(values, n_train, 29, 12, 5, positive=bool(np.all(values > 0)))
-    assert rows and not any(r["candidate"].transform.log for r in rows)
-    _, rows = auto.screen(values, n_train, 29, 12, 5)  # the training part alone: log tried
-    assert any(r["candidate"].transform.log for r in rows)
+def test_auto_plans_a_series_whose_last_test_value_is_zero(airline_csv):
+    """The user never asked for a log: a zero in the test period must not stop auto
+    ("the log transform needs positive values"), and its choice never reads that value."""
+    from series_predictor import fitting, stages
+    from series_predictor.config import with_recipe
+    loaded = read_stage(ChapterConfig(data=airline_csv))
+    zero = dataclasses.replace(loaded, values=np.concatenate([loaded.values[:-1], [0.0]]))
+    quiet = stages.Progress(lambda *_: None, quiet=True)
+    run = fitting.plan_chapter(zero, with_recipe("auto"), quiet)
+    assert not any(p.preprocessing.transform.log for p in run.candidates)
+    same = fitting.plan_chapter(loaded, with_recipe("auto"), quiet)
+    assert run.auto["chosen"] == same.auto["chosen"]
+    assert run.auto["combination_ratio"] == same.auto["combination_ratio"]

@@ -47,7 +47,22 @@ def options_table():
         where = "" if meta["group"] == "book" else " (beyond the book)"
         text = " ".join(meta["help"].split()).replace("|", "\\|")
         rows.append(f"| `{flag}` | `{_default_text(field)}` | {text}{where} |")
-    return "\n".join(rows)
+    return "\n".join(rows + collection_rows())
+
+
+def collection_rows():
+    """Rows of the collection options (``collection_options.add_options``)."""
+    import argparse
+    from series_predictor.collection_options import add_options
+    parser = argparse.ArgumentParser(add_help=False)
+    add_options(parser)
+    rows = []
+    for action in parser._actions:  # argparse keeps no public list of its options
+        text = " ".join((action.help or "").split()).replace("|", "\\|")
+        default, _, rest = text.partition("(default: ")
+        shown = rest.split(")")[0] if rest else "off"
+        rows.append(f"| `{action.option_strings[0]}` | {shown} | {default.strip()} (collections) |")
+    return rows
 
 
 def results_table(metrics_path):
@@ -70,10 +85,16 @@ def results_rows(metrics):
 
 
 def replace_block(text, name, body):
-    pattern = re.compile(rf"(<!-- generated: {name} -->\n).*?(\n<!-- end: {name} -->)", re.S)
+    pattern = re.compile(rf"(<!-- generated: {name} -->\n).*?(<!-- end: {name} -->)", re.S)
     if not pattern.search(text):
         raise SystemExit(f"README.md has no generated block {name!r}")
-    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+    return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+
+
+def block(text, name):
+    """The text of generated block ``name`` of ``text`` (for the tests)."""
+    found = re.search(rf"<!-- generated: {name} -->\n(.*?)\n<!-- end: {name} -->", text, re.S)
+    return found.group(1) if found else None
 
 
 def main(argv=None):

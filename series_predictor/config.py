@@ -180,7 +180,7 @@ class ChapterConfig:
                             "errors by steps ahead, with backtest.png",
                             check=_non_negative(MAX_BACKTEST), parse=parse_number,
                             group="beyond")
-    recipe: str = _option(None, "a preset of settings (see the README); options given "
+    recipe: str = _option(None, "a preset of settings (see docs/recipes.md); options given "
                           "explicitly still win", check=_recipe, metavar=None,
                           choices=tuple(sorted(RECIPES)), group="beyond")
     fast_training: bool = _option(False, "train with several Adam steps per session.run "

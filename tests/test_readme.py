@@ -1,7 +1,11 @@
 """The README's quick start is what CI runs (issue 2)."""
 
+import json
 import os
 import re
+import subprocess
+import sys
+
 import pytest
 
 from conftest import ROOT
@@ -24,16 +28,21 @@ def test_quick_start_is_two_commands_and_ci_runs_them_verbatim():
 
 
 def python_blocks():
-    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
-    return re.findall(r"```python\n(.*?)```", readme, re.S)
+    """The Python examples of the README and of the docs/ pages it links to."""
+    pages = ["README.md"] + [os.path.join("docs", name)
+                             for name in sorted(os.listdir(os.path.join(ROOT, "docs")))
+                             if name.endswith(".md")]
+    blocks = []
+    for page in pages:
+        text = open(os.path.join(ROOT, page), encoding="utf-8").read()
+        blocks += re.findall(r"```python\n(.*?)```", text, re.S)
+    return blocks
 
 
 @pytest.mark.slow
 def test_readme_python_blocks_run_from_another_folder(tmp_path):
     """Every Python example of the README, as written, from a folder outside the
     checkout, with the installed package (the quick start's `pip install .`)."""
-    import subprocess
-    import sys
     blocks = python_blocks()
     assert blocks
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
@@ -49,3 +58,44 @@ def test_readme_python_blocks_run_from_another_folder(tmp_path):
 def test_readme_has_no_unfilled_placeholder():
     readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
     assert "⟨" not in readme and "TODO" not in readme
+
+
+def _make_readme():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_readme",
+                                                  os.path.join(ROOT, "docs", "make_readme.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_options_table_is_the_one_the_code_generates():
+    """The README's options table is generated (docs/make_readme.py), never typed:
+    a new option or a changed default shows up here."""
+    make = _make_readme()
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    assert make.block(readme, "options") == make.options_table()
+    assert "`--season`" in make.options_table() and "`--force`" in make.options_table()
+
+
+def test_every_page_the_readme_links_to_exists():
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    links = re.findall(r"\]\(((?:docs|series_predictor|notebooks)/[^)#]+)\)", readme)
+    assert len(links) >= 10
+    assert [link for link in links if not os.path.exists(os.path.join(ROOT, link))] == []
+
+
+@pytest.mark.slow
+def test_the_results_table_is_what_a_fresh_default_run_prints(tmp_path):
+    """The README's results table against `series-predictor` (the book's settings,
+    seed 0) run now, through the same generator."""
+    out = tmp_path / "run"
+    result = subprocess.run([sys.executable, "-m", "series_predictor.cli", "--quiet",
+                             "--out", str(out)], cwd=tmp_path, capture_output=True, text=True,
+                            env=dict(os.environ, PYTHONPATH=ROOT), timeout=600)
+    assert result.returncode == 0, result.stderr
+    make = _make_readme()
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    assert make.block(readme, "results") == make.results_table(str(out / "metrics.json"))
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert round(metrics["hallucination"]["lstm"]["rmse"], 1) == 99.1

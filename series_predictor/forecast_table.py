@@ -48,8 +48,8 @@ def _percent(level):
 def no_bands_note(settings):
     """Why a forecast has no 80%/95% bands (one sentence), fitted to the run's settings.
 
-    The one source of this sentence: the figures' legend, the printed table and
-    ``forecast.csv``'s reader all show it.
+    The one source of this sentence: the forecast figures' legend and the printed
+    ``ForecastTable`` (the ``forecast`` command, ``Forecaster.forecast``) show it.
 
     Args:
         settings: the run's settings, a ``ChapterConfig`` or ``run.json``'s "settings"
@@ -57,7 +57,8 @@ def no_bands_note(settings):
     """
     get = settings.get if isinstance(settings, dict) else \
         (lambda name: getattr(settings, name, None))
-    validation, season, seq_size = get("validation") or 0, get("season") or 1, get("seq_size") or 1
+    validation, season = get("validation") or 0, get("season") or 1
+    seq_size = get("seq_size") or 1
     example = max(2 * season, 2 * seq_size)  # --validation must be at least seq_size
     if get("recipe") == "auto":
         why = "the validation origins' forecasts could not calibrate them"

@@ -72,9 +72,9 @@ def write_figures(folder, run):
     _write_loss(run, paths["loss.png"])
     if run.metrics.get("backtest"):
         paths["backtest.png"] = os.path.join(folder, "backtest.png")
+        name = report.backtest_name(run.metrics["backtest"], run.auto)
         plots.plot_backtest(run.metrics["backtest"], units=loaded.units,
-                            path=paths["backtest.png"], names={"lstm": report.backtest_name(run.metrics["backtest"],
-                                                                run.auto)})
+                            path=paths["backtest.png"], names={"lstm": name})
     return paths
 
 

@@ -227,7 +227,15 @@ def test_save_load_forecast_again(fitted, tmp_path):
     with pytest.raises(SettingError, match="new or empty folder"):
         fitted.save(folder)
     figure = again.plot(12)
-    assert len(figure.axes[0].lines) == 2
+    season = again.config.season or 1  # the baseline the run's table compares with
+    baseline = f"seasonal naive (lag {season})" if season > 1 else "persistence (last value)"
+    lines = {line.get_label(): line for line in figure.axes[0].lines}
+    assert sorted(lines) == sorted(["data", baseline, "forecast"])
+    bands = [c.get_label() for c in figure.axes[0].collections]
+    assert bands == ["95% interval", "80% interval"] or (
+        not bands and figure.legends[0].get_title().get_text().startswith("No 80%/95% bands"))
+    np.testing.assert_array_equal(lines["forecast"].get_ydata(),
+                                  fitted.plot(12).axes[0].lines[2].get_ydata())
 
 
 @pytest.mark.slow

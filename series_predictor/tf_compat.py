@@ -7,9 +7,9 @@ at the moment that attribute is first touched. Setting the variable for good wou
 also turn the user's ``tf.keras`` into Keras 2, so it is set only while the
 attribute is resolved (and while TensorFlow itself is imported, which then loads
 tf-keras's optimizers instead of Keras 3's: about a fifth of the import time; the API
-modules' search paths are pointed back at Keras 3). If something already resolved the attribute under Keras 3
-(a notebook that touched it first), TensorFlow has cached the refusal; then the
-module TensorFlow would have routed to is imported directly.
+modules' search paths are pointed back at Keras 3). If something already resolved
+the attribute under Keras 3 (a notebook that touched it first), TensorFlow has cached
+the refusal; then the module TensorFlow would have routed to is imported directly.
 
 TensorFlow's start-up lines (oneDNN and CUDA notices, CPU feature hints) are
 dropped from stderr while TensorFlow loads and while a predictor starts its

@@ -88,6 +88,8 @@ def write_inputs(items, out):
                     continue
         except OSError:
             pass
+        from .collection_claim import record_series_csv
+        record_series_csv(folder, cio.SERIES_CSV)
         write_small(path, text)
 
 
@@ -198,6 +200,8 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     if unknown:
         raise SettingError(f"per_series names series not in the collection: "
                            f"{', '.join(sorted(unknown))}")
+    from .collection_claim import claim
+    claim(base.out, items, base.force)
     write_inputs(items, base.out)
     configs = {item.id: series_config(base, item, base.out, (per_series or {}).get(item.id))
                for item in items}

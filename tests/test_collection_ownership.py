@@ -1,0 +1,113 @@
+"""A collection writes only what it made (issue 16's rules, for issue 19's collections).
+
+Each case plants a user's files where a collection writes (OUT's forecast.csv,
+metrics.json, summary.png, .collection/, OUT/ID/series.csv, a link in place of OUT/ID)
+and checks them byte for byte afterwards. The series are made unreadable on purpose,
+so every case stops before any training (fast); the old code still wrote its outputs
+over the user's files on the way out.
+"""
+
+import os
+
+import pytest
+
+from series_predictor import collection
+from series_predictor.collection_result import CollectionIncomplete
+from series_predictor.errors import OutputDirError
+
+BAD = {"a": ["x", "y", "z"]}  # refused by the precheck: nothing is trained
+
+
+def _fit(out, data=BAD, **extra):
+    return collection.fit_collection(data, out=str(out), recipe="book", iterations=20,
+                                     workers=1, keep_going=True, log=lambda *a: None, **extra)
+
+
+def _snapshot(root):
+    """{relative path: bytes or link target} of everything under ``root``."""
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = os.path.join(folder, name)
+            rel = os.path.relpath(path, root)
+            if os.path.islink(path):
+                found[rel] = "link -> " + os.readlink(path)
+            elif os.path.isfile(path):
+                with open(path, "rb") as handle:
+                    found[rel] = handle.read()
+    return found
+
+
+@pytest.mark.parametrize("name", ["forecast.csv", "metrics.json", "summary.png"])
+def test_a_users_file_with_a_collection_output_name_is_refused_at_the_start(tmp_path, name):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / name).write_bytes(b"the user's own " + name.encode())
+    with pytest.raises(OutputDirError, match=name):
+        _fit(out)
+    assert (out / name).read_bytes() == b"the user's own " + name.encode()
+    assert not (out / "a").exists()  # refused before anything was written
+
+
+def test_a_link_in_place_of_a_series_folder_is_never_followed(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "series.csv").write_text("mine\n")
+    before = _snapshot(elsewhere)
+    out = tmp_path / "out"
+    out.mkdir()
+    os.symlink(elsewhere, out / "a")
+    with pytest.raises(OutputDirError, match="link"):
+        _fit(out)
+    assert _snapshot(elsewhere) == before
+
+
+def test_a_users_series_csv_in_a_series_folder_is_kept(tmp_path):
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    (out / "a" / "series.csv").write_text("the user's notes\n")
+    with pytest.raises(OutputDirError, match="series.csv"):
+        _fit(out)
+    assert (out / "a" / "series.csv").read_text() == "the user's notes\n"
+
+
+def test_a_users_file_in_a_series_folder_is_refused_before_any_series_runs(tmp_path):
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    (out / "a" / "forecast.csv").write_text("the user's forecast\n")
+    with pytest.raises(OutputDirError, match="forecast.csv"):
+        _fit(out)
+    assert _snapshot(out) == {"a": b"", "a/forecast.csv": b"the user's forecast\n"} \
+        or _snapshot(out)["a/forecast.csv"] == b"the user's forecast\n"
+    assert not (out / "a" / "series.csv").exists()
+
+
+def test_a_state_folder_link_is_refused(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    os.symlink(elsewhere, out / ".collection")
+    with pytest.raises(OutputDirError, match=".collection"):
+        _fit(out)
+    assert os.listdir(elsewhere) == []
+
+
+def test_a_collection_rerun_and_force_replace_only_the_named_files(tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(CollectionIncomplete):
+        _fit(out)  # first run: the collection's own outputs
+    with pytest.raises(CollectionIncomplete):
+        _fit(out)  # a re-run replaces its own outputs without --force
+    out2 = tmp_path / "out2"
+    out2.mkdir()
+    target = tmp_path / "target.txt"
+    target.write_text("keep me\n")
+    os.symlink(target, out2 / "forecast.csv")
+    (out2 / "metrics.json").write_text("{}\n")
+    (out2 / "notes.txt").write_text("other\n")
+    with pytest.raises(CollectionIncomplete):
+        _fit(out2, force=True)
+    assert target.read_text() == "keep me\n"  # the link itself was replaced, not its target
+    assert not os.path.islink(out2 / "forecast.csv")
+    assert (out2 / "notes.txt").read_text() == "other\n"

@@ -282,18 +282,35 @@ class Forecaster:
                                    bands=table.bands)
 
     def save(self, path):
-        """Write the run folder to ``path`` (a new or empty folder) -> ``path``.
+        """Write the run folder to ``path`` (a new or empty folder, not a link) -> ``path``.
 
         ``load_run(path)`` gives the same Forecaster back (without ``backtest``).
+
+        Raises:
+            SettingError: ``path`` exists and is not an empty folder, or is a link.
+            OutputDirError: it cannot be written (names it; nothing is left there).
         """
         path = os.fspath(path)
+        if os.path.islink(path):
+            raise SettingError(f"save needs a new or empty folder; {path!r} is a symbolic "
+                               "link, which is never written through")
         if os.path.exists(path) and (not os.path.isdir(path) or os.listdir(path)):
             raise SettingError(f"save needs a new or empty folder; {path!r} exists"
                                + (" and is not empty" if os.path.isdir(path) else ""))
-        if os.path.isdir(path):
-            os.rmdir(path)
-        shutil.copytree(self._kept.folder, path,
-                        ignore=shutil.ignore_patterns(".series-predictor.lock"))
+        from .errors import OutputDirError
+        made = False
+        try:
+            if os.path.isdir(path):
+                os.rmdir(path)
+            made = not os.path.lexists(path)
+            shutil.copytree(self._kept.folder, path, symlinks=True,
+                            ignore=shutil.ignore_patterns(".series-predictor.lock"))
+        except (OSError, shutil.Error) as exc:
+            if made and not isinstance(exc, FileExistsError) and os.path.isdir(path) \
+                    and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)  # the copy it made, nothing else
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise OutputDirError(f"cannot save the run to {path!r}: {reason}") from None
         return path
 
 

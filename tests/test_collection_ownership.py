@@ -111,3 +111,54 @@ def test_a_collection_rerun_and_force_replace_only_the_named_files(tmp_path):
     assert target.read_text() == "keep me\n"  # the link itself was replaced, not its target
     assert not os.path.islink(out2 / "forecast.csv")
     assert (out2 / "notes.txt").read_text() == "other\n"
+
+
+def _wide(path, n=60):
+    import math
+    rows = ["month,a,b"] + [f"{2000 + i // 12}-{1 + i % 12:02d},{100 + 10 * math.sin(i / 2):.3f},"
+                            f"{50 + 5 * math.cos(i / 3):.3f}" for i in range(n)]
+    path.write_text("\n".join(rows) + "\n")
+    return str(path)
+
+
+@pytest.mark.slow
+def test_sigterm_during_a_collection_ends_it_within_seconds(tmp_path):
+    """SIGTERM reaches the collection's process alone (not its workers): it used to wait
+    for every running series to finish training (minutes) before exiting."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "series_predictor.cli", "--data", _wide(tmp_path / "w.csv"),
+         "--recipe", "book", "--iterations", "100000", "--hidden-dim", "8", "--workers", "2",
+         "--out", str(out)], cwd=str(tmp_path), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=ROOT))
+    deadline = time.time() + 120
+    while time.time() < deadline and not any(
+            (out / ".collection").glob("*.running") if (out / ".collection").is_dir() else []):
+        time.sleep(0.2)
+    time.sleep(3)  # the workers are importing TensorFlow or training
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
+                              text=True).stdout.split()
+    process.send_signal(signal.SIGTERM)
+    try:
+        _, err = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        for pid in children:  # they hold the pipes open: end them first
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except OSError:
+                pass
+        process.kill()
+        _, err = process.communicate()
+        pytest.fail("still running 10 s after SIGTERM")
+    assert process.returncode == 143, err
+    assert "Traceback" not in err and "SIGTERM" in err
+    time.sleep(1)
+    alive = [pid for pid in children if os.path.exists(f"/proc/{pid}")
+             and open(f"/proc/{pid}/stat").read().split()[2] != "Z"]
+    assert alive == []

@@ -170,14 +170,16 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
     keep = "out" in settings
     folder = config.out if keep else tempfile.mkdtemp(prefix="series-predictor-fit-")
     log = _Log(verbose)
-    try:
-        config = check_config(dataclasses.replace(config, out=folder, quiet=not verbose))
-        from .chapter import run_chapter
-        run = run_chapter(config, log=log, series=loaded)
-    except BaseException:
-        if not keep:
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
+    from .process_guard import sigterm_unwinds
+    with sigterm_unwinds():  # SIGTERM removes the temporary folder, then ends the program
+        try:
+            config = check_config(dataclasses.replace(config, out=folder, quiet=not verbose))
+            from .chapter import run_chapter
+            run = run_chapter(config, log=log, series=loaded)
+        except BaseException:
+            if not keep:
+                shutil.rmtree(folder, ignore_errors=True)
+            raise
     from .kept_run import load_run as open_run
     forecaster = Forecaster(open_run(folder), run, log.lines)
     if not keep:

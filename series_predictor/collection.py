@@ -185,8 +185,10 @@ def fit_collection(data, out="collection-output", recipe=None, workers=None,
             collection's outputs are still written, naming them).
     """
     base = with_recipe(recipe, **dict(options, out=out))
-    return run_collection(data, base, workers=workers, keep_going=keep_going,
-                          cluster=cluster, log=log, layout=layout, per_series=per_series)
+    from .process_guard import sigterm_unwinds
+    with sigterm_unwinds():  # SIGTERM stops the workers, then ends the program
+        return run_collection(data, base, workers=workers, keep_going=keep_going,
+                              cluster=cluster, log=log, layout=layout, per_series=per_series)
 
 
 def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, log=print,

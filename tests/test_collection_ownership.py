@@ -162,3 +162,20 @@ def test_sigterm_during_a_collection_ends_it_within_seconds(tmp_path):
     alive = [pid for pid in children if os.path.exists(f"/proc/{pid}")
              and open(f"/proc/{pid}/stat").read().split()[2] != "Z"]
     assert alive == []
+
+
+def test_a_killed_collections_temporaries_go_only_where_the_folder_was_its_own(tmp_path):
+    litter = "summary.png.tmp-999-deadbeef"  # what SIGKILL while drawing leaves
+    out = tmp_path / "out"
+    with pytest.raises(CollectionIncomplete):
+        _fit(out)
+    (out / litter).write_bytes(b"half a png")
+    with pytest.raises(CollectionIncomplete):
+        _fit(out)
+    assert not (out / litter).exists()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / litter).write_bytes(b"the user's")
+    with pytest.raises(CollectionIncomplete):
+        _fit(other)
+    assert (other / litter).read_bytes() == b"the user's"

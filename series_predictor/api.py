@@ -216,8 +216,14 @@ class Forecaster:
         if self._run is not None:
             return self._run.metrics
         import json
-        with open(os.path.join(self._kept.folder, "metrics.json"), encoding="utf-8") as handle:
-            return json.load(handle)
+
+        from .errors import RunFolderError
+        from .safe_io import read_regular
+        path = os.path.join(self._kept.folder, "metrics.json")
+        try:  # a regular file only: run.json's digests cover only the files it lists
+            return json.loads(read_regular(path, "metrics", RunFolderError, follow=False))
+        except (OSError, ValueError) as exc:
+            raise RunFolderError(f"{path!r} cannot be read: {exc}") from None
 
     @property
     def units(self):

@@ -108,10 +108,13 @@ def is_complete(config):
     """Whether ``config.out`` holds a complete run of these settings on this input."""
     from .json_values import json_ready
     from .run_folder import MANIFEST, read_manifest
+    from .safe_io import read_regular
     try:
-        read_manifest(config.out)
-        with open(os.path.join(config.out, "metrics.json"), encoding="utf-8") as handle:
-            metrics = json.load(handle)
+        manifest = read_manifest(config.out)
+        if not {"metrics.json", "forecast.csv"} <= set(manifest["files"]):
+            return False  # their digests were not checked: not a run this package wrote
+        metrics = json.loads(read_regular(os.path.join(config.out, "metrics.json"), "metrics",
+                                          RunFolderError, follow=False))
     except (RunFolderError, OSError, ValueError):
         return False
     same = metrics.get("settings") == json_ready(dataclasses.asdict(config))

@@ -67,3 +67,50 @@ def test_to_csv_never_replaces_a_link_or_a_fifo(tmp_path):
     with pytest.raises(OutputDirError, match="FIFO|not a regular|fifo"):
         _table().to_csv(str(tmp_path / "pipe"))
     assert not os.path.isfile(tmp_path / "pipe")
+
+
+class _Alarm:
+    """Fail a call that blocks (a FIFO opened for reading) instead of hanging."""
+
+    def __enter__(self):
+        import signal
+
+        def ring(*_):
+            raise TimeoutError("blocked for 5 s")
+        self.old = signal.signal(signal.SIGALRM, ring)
+        signal.alarm(5)
+
+    def __exit__(self, *exc):
+        import signal
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, self.old)
+
+
+def test_a_fifo_metrics_json_is_refused_not_waited_on(tmp_path):
+    """run.json's digests cover only the files it lists; a forged one may leave
+    metrics.json out, and a FIFO there blocked ``Forecaster.metrics`` for ever."""
+    forecaster = _forecaster(tmp_path)
+    os.mkfifo(os.path.join(forecaster.folder, "metrics.json"))
+    with _Alarm(), pytest.raises(SeriesPredictorError, match="metrics.json"):
+        forecaster.metrics
+
+
+def test_a_collection_rerun_never_waits_on_a_fifo_in_a_series_folder(tmp_path, monkeypatch):
+    import dataclasses
+
+    from series_predictor import collection, collection_report, run_folder
+    from series_predictor.collection_result import SeriesResult
+    from series_predictor.config import ChapterConfig
+    folder = tmp_path / "out" / "a"
+    folder.mkdir(parents=True)
+    (folder / "run.json").write_text("{}\n")
+    (folder / "series.csv").write_text("value\n1\n")
+    os.mkfifo(folder / "metrics.json")
+    os.mkfifo(folder / "forecast.csv")
+    monkeypatch.setattr(run_folder, "read_manifest", lambda path: {"files": {}})
+    config = dataclasses.replace(ChapterConfig(), out=str(folder),
+                                 data=str(folder / "series.csv"))
+    with _Alarm():
+        assert collection.is_complete(config) is False
+    with _Alarm(), pytest.raises(SeriesPredictorError, match="metrics.json|forecast.csv"):
+        collection_report._read_series(str(tmp_path / "out"), SeriesResult("a", "a", "done"))

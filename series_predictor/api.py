@@ -281,13 +281,19 @@ class Forecaster:
         progress = stages.Progress(_Log(not config.quiet), config.quiet)
         return BacktestResult(backtest.run_backtest(with_k, points, progress), run.loaded.units)
 
-    def plot(self, h=None, level=(80, 95)):
-        """The end of the series and ``forecast(h, level)`` -> matplotlib Figure."""
-        from . import plots
+    def plot(self, h=None, level=(80, 95), path=None):
+        """The end of the series and ``forecast(h, level)`` -> matplotlib Figure, as the
+        run's ``forecast.png`` draws it: the baseline the run's table compares with
+        (seasonal naive at the run's season, or persistence without one), and the bands,
+        or a note saying why there are none. ``path``: also write it there."""
+        from . import outputs, plots
         table = self.forecast(h, level)
         values, times = self._kept._tail()
+        baseline = outputs.naive_baseline(values, len(values), len(table),
+                                          self._kept.manifest["settings"].get("season"))
         return plots.plot_forecast(times, values, table.times, table.point, units=self.units,
-                                   bands=table.bands)
+                                   bands=table.bands, baseline=baseline,
+                                   note=table.note or None, path=path)
 
     def save(self, path):
         """Write the run folder to ``path`` (a new or empty folder, not a link) -> ``path``.

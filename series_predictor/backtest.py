@@ -54,6 +54,7 @@ class OriginResult:
     forecasts: dict
     mase_scale: float
     coverage: dict
+    network_kept: bool = None  # --recipe auto: whether this origin kept the network
 
 
 def _score_origin(run, origin, horizon, season):
@@ -63,9 +64,11 @@ def _score_origin(run, origin, horizon, season):
     forecasts = {"lstm": None if lstm is None else lstm[:horizon],
                  **metrics.multi_step_baselines(values, origin, horizon, season)}
     bands = run.intervals.bands(forecasts["lstm"]) if run.intervals and lstm is not None else {}
+    network = (getattr(run, "auto", None) or {}).get("network")
     return OriginResult(origin, actual, forecasts,
                         metrics.seasonal_naive_scale(values[:origin], season),
-                        coverage(bands, actual) if bands else {})
+                        coverage(bands, actual) if bands else {},
+                        None if network is None else bool(network["kept"]))
 
 
 def fit_origin(loaded, config, origin, horizon, progress):
@@ -108,6 +111,8 @@ def summarize(results, times, horizon, stride):
               "stride": stride, "window": "expanding",
               "overall": {m: _overall(results, m) for m in METHODS},
               "by_horizon": {m: _by_horizon(results, m) for m in METHODS}}
+    if any(r.network_kept is not None for r in results):
+        report["network_kept"] = [r.network_kept for r in results]
     covered = [r.coverage for r in results if r.coverage]
     if covered:
         report["interval_coverage"] = {str(level): float(np.mean([c[level] for c in covered]))

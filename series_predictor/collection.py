@@ -117,7 +117,10 @@ def is_complete(config):
                                           RunFolderError, follow=False))
     except (RunFolderError, OSError, ValueError):
         return False
-    same = metrics.get("settings") == json_ready(dataclasses.asdict(config))
+    expected = json_ready(dataclasses.asdict(config))
+    if config.season is None:  # left to inference: the run recorded the season it settled
+        expected["season"] = (metrics.get("settings") or {}).get("season")
+    same = metrics.get("settings") == expected
     try:
         fresh = os.path.getmtime(config.data) <= os.path.getmtime(
             os.path.join(config.out, MANIFEST))

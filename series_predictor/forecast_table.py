@@ -45,10 +45,34 @@ def _percent(level):
     return f"{level * 100:.10g}"
 
 
-def no_bands_note():
-    """Why a table has no bands (one line)."""
-    return ("No bands: this run calibrated none; bands need a validation tail "
-            "(validation=N, or recipe \"seasonal\" or \"auto\")")
+def no_bands_note(settings):
+    """Why a forecast has no 80%/95% bands (one sentence), fitted to the run's settings.
+
+    The one source of this sentence: the forecast figures' legend and the printed
+    ``ForecastTable`` (the ``forecast`` command, ``Forecaster.forecast``) show it.
+
+    Args:
+        settings: the run's settings, a ``ChapterConfig`` or ``run.json``'s "settings"
+            (a dict): ``recipe``, ``validation``, ``season``, ``seq_size`` are read.
+    """
+    get = settings.get if isinstance(settings, dict) else \
+        (lambda name: getattr(settings, name, None))
+    validation, season = get("validation") or 0, get("season") or 1
+    seq_size = get("seq_size") or 1
+    example = max(2 * season, 2 * seq_size)  # --validation must be at least seq_size
+    if get("recipe") == "auto":
+        why = "the validation origins' forecasts could not calibrate them"
+    elif validation == 0:
+        why = ("they are calibrated on a validation tail, and this run has none: "
+               f"add --validation N (e.g. --validation {example}), "
+               "or use --recipe auto")
+    elif validation == 1:
+        why = ("a validation tail of 1 point leaves no origin inside it to calibrate them "
+               "on: use --validation 2 or more")
+    else:
+        why = ("the forecasts from inside the validation tail could not calibrate them "
+               "(they left the plausible range, or were not positive under --log)")
+    return f"No 80%/95% bands: {why}."
 
 
 def as_levels(level):

@@ -103,7 +103,8 @@ class KeptRun:
                    if seed in combined.kept["forecast"]}
         dropped = {int(seed): why for seed, why in self.manifest["dropped"].items()}
         return ForecastTable(future, point, bands, members, {**dropped, **combined.dropped},
-                             self.units, "" if bands else no_bands_note())
+                             self.units,
+                             "" if bands else no_bands_note(self.manifest["settings"]))
 
 
 def load_run(path):

@@ -27,7 +27,7 @@ def forecast_table(run):
     members = {m.seed: m.forecasts["forecast"] for m in run.members
                if m.seed in combined.kept["forecast"]}
     return ForecastTable(times, point, bands, members, dict(combined.dropped), run.loaded.units,
-                         "" if bands else no_bands_note())
+                         "" if bands else no_bands_note(run.config))
 
 
 def _title_suffix(run, task):
@@ -53,6 +53,9 @@ def write_figures(folder, run):
     else:
         plots.plot_predictions(loaded.times, loaded.values, split.n_train, one_step,
                                units=loaded.units, path=paths["predictions.png"],
+                               baseline=naive_baseline(loaded.values, split.n_train,
+                                                       split.n_test, run.config.season,
+                                                       one_step=True),
                                title="One-step predictions over the test period"
                                      + _title_suffix(run, "test one-step"))
     if path is None:
@@ -69,8 +72,9 @@ def write_figures(folder, run):
     _write_loss(run, paths["loss.png"])
     if run.metrics.get("backtest"):
         paths["backtest.png"] = os.path.join(folder, "backtest.png")
+        name = report.backtest_name(run.metrics["backtest"], run.auto)
         plots.plot_backtest(run.metrics["backtest"], units=loaded.units,
-                            path=paths["backtest.png"], names={"lstm": forecast_name(run)})
+                            path=paths["backtest.png"], names={"lstm": name})
     return paths
 
 
@@ -89,37 +93,39 @@ def _write_forecast_figure(run, path):
 
 def forecast_name(run):
     """What the run's forecast is, as its rows and legends name it."""
-    return report.forecast_name(run.auto is not None)
+    return report.forecast_name(run.auto)
 
 
 def baseline_path(run, origin, count):
     """``(label, [count])``: the naive forecast from ``origin`` that the table compares
     the LSTM with: seasonal naive, or persistence when there is no season (season 1)."""
-    season = run.config.season
+    return naive_baseline(run.loaded.values, origin, count, run.config.season)
+
+
+def naive_baseline(values, origin, count, season, one_step=False):
+    """``(label, [count])``: seasonal naive at lag ``season`` (persistence when
+    ``season`` is None or 1) forecasting ``values[origin:origin+count]``, knowing only
+    ``values[:origin]`` (``one_step``: knowing every value before each point); None
+    when fewer than a season of values lie before ``origin``.
+
+    Args:
+        values: ``[n]`` the series (or its last values), in its units.
+    """
+    season = season or 1
     name = "seasonal_naive" if season > 1 else "persistence"
-    path = metrics.multi_step_baselines(run.loaded.values, origin, count, season)[name]
+    if origin < season:
+        return None
+    if one_step:
+        path = metrics.one_step_baselines(values[:origin + count], origin, season)[name]
+    else:
+        path = metrics.multi_step_baselines(values, origin, count, season)[name]
     return report.NAMES[name].format(season=season), path
 
 
 def band_note(run):
-    """Why a forecast figure has no 80%/95% bands, fitted to the run's settings, or None."""
-    if run.intervals is not None:
-        return None
-    validation, config = run.config.validation, run.config
-    example = max(2 * config.season, 2 * config.seq_size)  # at least seq_size (config.py)
-    if run.auto is not None:
-        why = "the validation origins' forecasts could not calibrate them"
-    elif validation == 0:
-        why = ("they are calibrated on a validation tail, and this run has none: "
-               f"add --validation N (e.g. --validation {example}), "
-               "or use --recipe auto")
-    elif validation == 1:
-        why = ("a validation tail of 1 point leaves no origin inside it to calibrate them "
-               "on: use --validation 2 or more")
-    else:
-        why = ("the forecasts from inside the validation tail could not calibrate them "
-               "(they left the plausible range, or were not positive under --log)")
-    return f"No 80%/95% bands: {why}."
+    """Why a forecast figure has no 80%/95% bands, fitted to the run's settings
+    (``forecast_table.no_bands_note``), or None when it has them."""
+    return None if run.intervals is not None else no_bands_note(run.config)
 
 
 def _write_loss(run, path):
@@ -137,9 +143,13 @@ def _write_loss(run, path):
     if history.loss and (not steps or steps[-1] != len(history.loss) - 1):
         steps.append(len(history.loss) - 1)  # the last step run, so the curve reaches it
         train.append(history.loss[-1])
+    monitor_steps, monitor = list(history.report_steps), list(history.report_monitor_loss)
+    if history.final_monitor_loss is not None:  # measured after the last step run
+        monitor_steps.append(len(history.loss) - 1)
+        monitor.append(history.final_monitor_loss)
     return plots.plot_loss(steps, np.sqrt(np.asarray(train)) * scale,
-                           np.sqrt(np.asarray(history.report_monitor_loss)) * scale,
-                           monitor_steps=history.report_steps, units=units,
+                           np.sqrt(np.asarray(monitor)) * scale,
+                           monitor_steps=monitor_steps, units=units,
                            monitor_label=run.prepared.monitor_name, path=path)
 
 

@@ -136,7 +136,8 @@ def _baseline(ax, times, baseline):
 
 
 def plot_predictions(times, values, n_train, predictions, *, units="value",
-                     title="One-step predictions over the test period", path=None):
+                     title="One-step predictions over the test period", baseline=None,
+                     path=None):
     """The series and the one-step predictions of ``values[n_train:]``.
 
     Args:
@@ -145,9 +146,12 @@ def plot_predictions(times, values, n_train, predictions, *, units="value",
         n_train: how many leading points were used for training.
         predictions: ``[n - n_train]``; ``predictions[i]`` predicts ``values[n_train + i]``
             and is drawn at that time.
+        baseline: optional ``(label, [n - n_train] path)``: the one-step naive forecasts
+            the table compares with.
     """
     fig, ax = _axes(title, units, _is_date(times))
     _series(ax, times, values, n_train)
+    _baseline(ax, times[n_train:], baseline)
     ax.plot(times[n_train:], predictions, color="tab:red", marker=".",
             label="predicted (one step ahead)")
     _legend(ax)

@@ -12,13 +12,31 @@ from .tasks import is_calibration
 NAMES = {"lstm": "LSTM", "persistence": "persistence (last value)",
          "seasonal_naive": "seasonal naive (lag {season})",
          "climatology": "climatology (season means)"}
-AUTO_NAME = "auto: structures + LSTM"  # --recipe auto forecasts with both, combined
+AUTO_NAME = "auto: structures + LSTM"  # --recipe auto with the network's correction kept
+AUTO_STRUCTURES = "auto: structures"     # ... with the network left out (auto.judge_network)
 
 
 def forecast_name(auto):
     """The name of the run's forecast in rows and legends: "LSTM", or for ``--recipe
-    auto`` (``auto`` true) the chosen structures with their networks."""
-    return AUTO_NAME if auto else NAMES["lstm"]
+    auto`` (``auto``: the run's auto record, metrics.json "auto") what was forecast:
+    the chosen structures alone when ``auto["network"]["kept"]`` is False (the network
+    was left out), else the structures with their networks' correction."""
+    if not auto:
+        return NAMES["lstm"]
+    network = auto.get("network") if isinstance(auto, dict) else None
+    return AUTO_STRUCTURES if network is not None and network.get("kept") is False \
+        else AUTO_NAME
+
+
+def backtest_name(backtest, auto):
+    """The name of the backtest's forecast row: each origin of an auto run judged the
+    network itself (``backtest["network_kept"]``, one flag per origin)."""
+    kept = backtest.get("network_kept") if auto else None
+    if not kept or None in kept:
+        return forecast_name(auto)
+    if all(kept) or not any(kept):
+        return AUTO_NAME if all(kept) else AUTO_STRUCTURES
+    return f"auto (LSTM kept at {sum(kept)} of {len(kept)})"
 
 
 def period_scores(lstm, baselines, actual):
@@ -199,7 +217,7 @@ def _number(value, width, decimals):
     return f"{metrics.format_error(value, decimals):>{width}s}"
 
 
-def _rows(period, names, season, decimals, auto=False):
+def _rows(period, names, season, decimals, auto=None):
     for key in names:
         one, multi = period["one_step"][key], period["hallucination"][key]
         label = forecast_name(auto) if key == "lstm" else NAMES[key].format(season=season)
@@ -217,7 +235,7 @@ def format_report(report):
     lines = [f"Test period {start} .. {end} ({report['n_test']} points), "
              f"errors in {report['units']}:",
              f"{'':28s} {'one-step RMSE':>14s} {'MAE':>8s} {'hallucination RMSE':>19s} {'MAE':>8s}",
-             *_rows(report, NAMES, season, decimals, bool(report.get("auto")))]
+             *_rows(report, NAMES, season, decimals, report.get("auto"))]
     if report.get("verdict"):
         lines.append(report["verdict"])
     if report.get("validation"):
@@ -225,14 +243,14 @@ def format_report(report):
         chose = "; chose early stopping" if report["settings"]["patience"] else ""
         lines.append(f"Validation tail {start_v} .. {end_v} (carved from training{chose}):")
         lines += _rows(report["validation"], ("lstm", "seasonal_naive"), season, decimals,
-                       bool(report.get("auto")))
+                       report.get("auto"))
     if report.get("auto"):
         lines.append(format_choice(report["auto"]))
     lines += _ensemble_lines(report.get("ensemble"), report.get("auto"), decimals)
     lines += _interval_lines(report.get("intervals"))
     if report.get("backtest"):
         lines.append(format_backtest(report["backtest"], report["units"],
-                                     forecast_name(bool(report.get("auto")))))
+                                     backtest_name(report["backtest"], report.get("auto"))))
     lines += [f"Warning: {text}" for text in report["warnings"]]
     return "\n".join(lines)
 
@@ -280,8 +298,10 @@ def format_choice(record):
     return "\n".join(lines)
 
 
-def format_backtest(report, units, name="LSTM"):
-    """The backtest as a plain-text table; ``name`` labels the forecast's row."""
+def format_backtest(report, units, name=None):
+    """The backtest as a plain-text table; ``name`` labels the forecast's row (default:
+    "LSTM", or what an auto run's origins forecast, from ``report["network_kept"]``)."""
+    name = name or backtest_name(report, "network_kept" in report)
     lines = [f"Backtest: {len(report['origins'])} origins ({report['origins'][0]} .. "
              f"{report['origins'][-1]}, {report['stride']} apart), {report['horizon']} points "
              f"ahead each, errors in {units}:",

@@ -298,12 +298,19 @@ def task_preprocessing(prepared, values, task):
     """The preprocessing of one forecast: ``prepared.future`` past the data; a structure
     base curve (``--recipe auto``) refitted on the values before the task's origin (a
     forecast from the end of training uses the structures fitted up to there); else the
-    training's own."""
+    training's own. A one-step task's structures are refitted before each of its points.
+    """
     if task.name == "forecast":
         return prepared.future
-    if prepared.preprocessing.transform.curve == "structure" and task.start > prepared.split.fit_end:
-        return prepared.preprocessing.refitted(values[:task.start])
-    return prepared.preprocessing
+    preprocessing = prepared.preprocessing
+    if preprocessing.transform.curve != "structure":
+        return preprocessing
+    if task.start > prepared.split.fit_end:
+        preprocessing = preprocessing.refitted(values[:task.start])
+    if task.kind == "one_step":  # each point from the structures refitted before it
+        preprocessing = dataclasses.replace(preprocessing, transform=preprocessing.transform
+                                            .one_step_fitted(values, task.start, task.count))
+    return preprocessing
 
 
 def forecast_member(predictor, prepared, values, tasks):

@@ -313,3 +313,36 @@ class StructureCurve:
     @classmethod
     def from_dict(cls, d):
         return cls(tuple(Member.from_dict(m) for m in d["members"]), d["how"], int(d["t0"]))
+
+
+@dataclasses.dataclass(frozen=True)
+class RollingCurve:
+    """A one-step base curve: at each time ``start + i`` (``i < len(ahead)``) the
+    structures refitted on the values before it, one step ahead; elsewhere ``inner``'s.
+
+    What a one-step forecast of a structure is: each point from the true values before
+    it, with nothing after it (neither its values nor its fitted weights) read.
+    """
+
+    inner: StructureCurve
+    start: int
+    ahead: np.ndarray
+
+    @classmethod
+    def fit(cls, inner, level, t0, season, kinds, how, start, count):
+        """``level``: ``[n]`` values at times ``t0..``, known up to ``start + count - 1``."""
+        ahead = np.array([StructureCurve.fit(level[:start + i - t0], t0, season, kinds,
+                                             how).at([start + i])[0] for i in range(count)])
+        return cls(inner, int(start), ahead)
+
+    @property
+    def anchor(self):
+        return self.inner.anchor
+
+    def at(self, t):
+        """``b`` at absolute times ``t`` -> ``[k]``."""
+        t = np.asarray(t, dtype=np.int64)
+        out = np.array(self.inner.at(t), dtype=np.float64)
+        inside = (t >= self.start) & (t < self.start + len(self.ahead))
+        out[inside] = self.ahead[t[inside] - self.start]
+        return out

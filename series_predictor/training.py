@@ -34,6 +34,9 @@ class TrainingHistory:
             monitored data.
         stopped_early: True when ``patience`` ended training before ``iterations``.
         checkpoint: prefix of the checkpoint that holds the weights now in the session.
+        final_monitor_loss: MSE on the monitored data after the last step's update, when
+            that step was no report step (so that the monitored curve reaches it); None
+            otherwise or without monitored data. Not used by early stopping.
     """
 
     loss: list = dataclasses.field(default_factory=list)
@@ -43,6 +46,7 @@ class TrainingHistory:
     best_step: int = None
     stopped_early: bool = False
     checkpoint: str = None
+    final_monitor_loss: float = None
 
     @property
     def final_loss(self):
@@ -192,7 +196,12 @@ class TrainingLoop:
         return history.stopped_early
 
     def _keep_final_weights(self, run, history):
-        """Save the last weights, or with ``patience`` go back to the best ones."""
+        """Measure the monitored loss after the last step when it was no report step
+        (one evaluation, the op built in ``__init__``); then save the last weights, or
+        with ``patience`` go back to the best ones."""
+        last = len(history.loss) - 1
+        if run.monitor_x is not None and last >= 0 and history.report_steps[-1:] != [last]:
+            history.final_monitor_loss = float(self._eval_cost(run.monitor_x, run.monitor_y))
         if run.stopping.patience is None:
             history.checkpoint = self._save_finite(None, run.step)
         else:

@@ -21,7 +21,7 @@ import dataclasses
 import numpy as np
 
 from .errors import DataFormatError, SeriesTooShortError
-from .structures import StructureCurve
+from .structures import RollingCurve, StructureCurve
 from .validation import check_lags
 
 CURVES = ("climatology", "trend", "structure")
@@ -123,6 +123,17 @@ class Transform:
             base = StructureCurve.fit(level, t0, self.season, self.structures, self.combine)
         else:
             base = BaseCurve.trend(level, t0, self.season, self.window, self.phi)
+        return dataclasses.replace(self, base=base)
+
+    def one_step_fitted(self, values, start, count, t0=0):
+        """This (fitted) structure transform with a base curve for one-step forecasts of
+        times ``start..start+count-1``: each point's structures refitted on the true
+        values before it (``structures.RollingCurve``); other curves are returned as
+        they are, since their base is fitted once."""
+        if self.curve != "structure":
+            return self
+        base = RollingCurve.fit(self.base, self.level(values[:start + count]), t0, self.season,
+                                self.structures, self.combine, t0 + start, count)
         return dataclasses.replace(self, base=base)
 
     def to_dict(self):

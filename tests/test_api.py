@@ -165,7 +165,8 @@ def fitted(tmp_path_factory):
     os.chdir(empty)
     try:
         values, _ = airline()
-        model = sp.fit(list(values), recipe="book", seed=0, **SETTINGS)
+        # a list has no dates to infer the season from: the airline months' 12 is given
+        model = sp.fit(list(values), recipe="book", seed=0, season=12, **SETTINGS)
     finally:
         os.chdir(cwd)
     assert os.listdir(empty) == []  # nothing written where the user works
@@ -226,7 +227,15 @@ def test_save_load_forecast_again(fitted, tmp_path):
     with pytest.raises(SettingError, match="new or empty folder"):
         fitted.save(folder)
     figure = again.plot(12)
-    assert len(figure.axes[0].lines) == 2
+    season = again.config.season or 1  # the baseline the run's table compares with
+    baseline = f"seasonal naive (lag {season})" if season > 1 else "persistence (last value)"
+    lines = {line.get_label(): line for line in figure.axes[0].lines}
+    assert sorted(lines) == sorted(["data", baseline, "forecast"])
+    bands = [c.get_label() for c in figure.axes[0].collections]
+    assert bands == ["95% interval", "80% interval"] or (
+        not bands and figure.legends[0].get_title().get_text().startswith("No 80%/95% bands"))
+    np.testing.assert_array_equal(lines["forecast"].get_ydata(),
+                                  fitted.plot(12).axes[0].lines[2].get_ydata())
 
 
 @pytest.mark.slow

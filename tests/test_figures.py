@@ -342,3 +342,165 @@ def test_the_backtest_table_says_what_the_forecast_loses_to():
     result["overall"]["lstm"] = {"rmse": 10.0, "mae": 10.0, "mase": 0.1}
     assert "The forecast beats every baseline over the 3 origins (mean RMSE)." in \
         report.format_backtest(result, "bottles")
+
+
+# ------------------------------------------------- the second pass (issue 20, figures2)
+def test_the_predictions_figure_shows_the_one_step_baseline(book_run):
+    """predictions.png once drew no baseline: seasonal naive one step ahead is the value
+    a season before each test point."""
+    made = {}
+    original = plots._save
+    plots._save = lambda fig, path: made.setdefault(str(path).rsplit("/", 1)[-1], fig)
+    try:
+        outputs.write_figures("/nonexistent-folder", book_run)
+    finally:
+        plots._save = original
+    fig, values = made["predictions.png"], book_run.loaded.values
+    baseline = _lines(fig)["seasonal naive (lag 12)"]
+    np.testing.assert_array_equal(baseline.get_ydata(), values[115 - 12:144 - 12])
+    np.testing.assert_array_equal(baseline.get_xdata(), book_run.loaded.times[115:])
+    assert overflowing_text(fig) == [] and points_under_legend(fig) == []
+
+
+def test_the_one_step_baseline_without_a_season_is_persistence():
+    values = np.arange(10.0) ** 2
+    label, path = outputs.naive_baseline(values, 6, 4, None, one_step=True)
+    assert label == "persistence (last value)"
+    np.testing.assert_array_equal(path, values[5:9])
+    label, path = outputs.naive_baseline(values, 6, 3, 4)
+    assert label == "seasonal naive (lag 4)"
+    np.testing.assert_array_equal(path, values[2:5])
+    assert outputs.naive_baseline(values, 3, 3, 4) is None  # less than a season known
+
+
+def test_the_monitored_loss_curve_reaches_the_last_step(book_run):
+    """The test curve once stopped at the last report step (40 of 59 here; 900 of 999
+    in the book's run): one evaluation after the last step now ends it there."""
+    history = book_run.history
+    assert history.report_steps == [0, 20, 40]
+    fig = outputs._write_loss(book_run, None)
+    train, test = fig.axes[0].lines[:2]
+    assert test.get_label() == "test"
+    assert list(test.get_xdata()) == [0, 20, 40, 59] and train.get_xdata()[-1] == 59
+    std = book_run.prepared.preprocessing.normalization.std
+    assert test.get_ydata()[-1] == pytest.approx(np.sqrt(history.final_monitor_loss) * std)
+    assert np.isfinite(history.final_monitor_loss) and history.final_monitor_loss > 0
+
+
+@pytest.mark.slow
+def test_the_final_monitored_loss_is_the_last_weights_loss():
+    from series_predictor import dummy
+    from series_predictor.model import SeriesPredictor
+    with SeriesPredictor(1, 4, 4, seed=0) as predictor:
+        history = predictor.train(dummy.TRAIN_X, dummy.TRAIN_Y, dummy.TEST_X, dummy.EXPECTED,
+                                  iterations=8, report_every=3, verbose=False)
+        expected = float(np.mean((predictor.predict(dummy.TEST_X) - dummy.EXPECTED) ** 2))
+        assert history.report_steps == [0, 3, 6]
+        assert history.final_monitor_loss == pytest.approx(expected, rel=1e-5)
+        assert len(history.report_monitor_loss) == 3  # early stopping never sees it
+        again = predictor.train(dummy.TRAIN_X, dummy.TRAIN_Y, dummy.TEST_X, dummy.EXPECTED,
+                                iterations=7, report_every=3, verbose=False)
+        assert again.final_monitor_loss is None  # step 6 was a report step
+        alone = predictor.train(dummy.TRAIN_X, dummy.TRAIN_Y, iterations=8, verbose=False)
+        assert alone.final_monitor_loss is None  # nothing monitored
+
+
+def _auto_with_network(kept):
+    record = _auto_record(0.9)
+    if kept is not None:
+        record["network"] = {"validation_points": 24, "rmse_structures": 10.0,
+                             "rmse_with_network": 12.0 if not kept else 8.0, "kept": kept,
+                             "ratio": 1.2 if not kept else 0.8}
+    return record
+
+
+@pytest.mark.parametrize("kept, name", [(False, "auto: structures"),
+                                        (True, "auto: structures + LSTM"),
+                                        (None, "auto: structures + LSTM")])
+def test_an_auto_runs_rows_name_the_network_only_when_it_was_kept(book_run, kept, name):
+    metrics = dict(book_run.metrics, auto=_auto_with_network(kept))
+    rows = report.format_report(metrics).splitlines()
+    assert rows[2].startswith(name + " ")
+    assert rows[2][len(name):].strip()[0].isdigit()  # the name ends where the numbers start
+    run = dataclasses.replace(book_run, auto=metrics["auto"])
+    assert outputs.forecast_name(run) == name
+    assert report.forecast_name(None) == "LSTM"
+
+
+def test_the_backtest_row_names_what_its_origins_forecast():
+    overall = {m: {"rmse": 1.0, "mae": 1.0, "mase": 1.0} for m in backtest.METHODS}
+    result = {"origins": ["1989-09", "1990-09", "1991-09"], "stride": 12, "horizon": 36,
+              "overall": overall}
+    for kept, name in [([False, False, False], "auto: structures "),
+                       ([True, True, True], "auto: structures + LSTM "),
+                       ([True, False, True], "auto (LSTM kept at 2 of 3) ")]:
+        text = report.format_backtest(dict(result, network_kept=kept), "bottles")
+        assert text.splitlines()[2].startswith(name)
+    assert report.format_backtest(result, "bottles").splitlines()[2].startswith("LSTM ")
+
+
+def test_an_auto_origin_records_whether_it_kept_the_network(book_run):
+    run = dataclasses.replace(book_run, auto={"network": {"kept": False}})
+    assert backtest._score_origin(run, 115, 29, 12).network_kept is False
+    assert backtest._score_origin(book_run, 115, 29, 12).network_kept is None
+    results = [backtest._score_origin(r, 115, 29, 12) for r in (run, run)]
+    assert backtest.summarize(results, book_run.loaded.times, 29, 12)["network_kept"] == [
+        False, False]
+    assert "network_kept" not in backtest.summarize(results[:0] + [
+        backtest._score_origin(book_run, 115, 29, 12)], book_run.loaded.times, 29, 12)
+
+
+# ------------------------------------------------ one source for "why no bands"
+def test_the_tables_note_is_the_figures_note(book_run, ensemble_run):
+    """The printed table once said a generic "No bands: ..." while the figure said the
+    run's own reason; both now come from forecast_table.no_bands_note(settings)."""
+    from series_predictor import load_run
+    note = outputs.band_note(book_run)
+    assert "--validation N (e.g. --validation 24)" in note
+    assert outputs.forecast_table(book_run).note == note
+    table = load_run(book_run.config.out).forecast(5)
+    assert table.note == note and str(table).splitlines()[-1] == note
+    assert outputs.forecast_table(ensemble_run).note == ""
+    assert load_run(ensemble_run.config.out).forecast(5).note == ""
+
+
+@pytest.mark.parametrize("settings, words", [
+    ({"validation": 0, "season": 12, "seq_size": 5}, "(e.g. --validation 24), or use --recipe"),
+    ({"validation": 0, "season": None, "seq_size": 20}, "(e.g. --validation 40)"),
+    ({"validation": 1, "season": 12, "seq_size": 1}, "use --validation 2 or more"),
+    ({"validation": 24, "season": 12, "seq_size": 5}, "they left the plausible range"),
+    ({"validation": 24, "season": 12, "seq_size": 5, "recipe": "auto"},
+     "the validation origins' forecasts could not calibrate them")])
+def test_the_no_bands_note_reads_settings_as_run_json_keeps_them(settings, words):
+    from series_predictor.forecast_table import no_bands_note
+    note = no_bands_note(settings)
+    assert note.startswith("No 80%/95% bands: ") and words in note
+    assert note == no_bands_note(types.SimpleNamespace(**{"recipe": None, **settings}))
+
+
+# ------------------------------------------------------- Forecaster.plot
+def test_a_kept_runs_plot_is_its_forecast_figure(book_run):
+    """Forecaster.plot() once drew the forecast alone: it draws what forecast.png does."""
+    from series_predictor import load_run
+    fig = load_run(book_run.config.out).plot(20)
+    values = book_run.loaded.values
+    lines = _lines(fig)
+    assert sorted(lines) == ["data", "forecast", "seasonal naive (lag 12)"]
+    np.testing.assert_array_equal(lines["seasonal naive (lag 12)"].get_ydata(),
+                                  values[-12:][np.arange(20) % 12])
+    run_fig = outputs._write_forecast_figure(book_run, None)
+    np.testing.assert_allclose(lines["forecast"].get_ydata(),
+                               _lines(run_fig)["forecast"].get_ydata(), rtol=1e-5)
+    note = " ".join(fig.legends[0].get_title().get_text().split())
+    assert note == outputs.band_note(book_run)
+    assert overflowing_text(fig) == [] and points_under_legend(fig) == []
+
+
+def test_a_kept_runs_plot_draws_its_bands(ensemble_run, tmp_path):
+    from series_predictor import load_run
+    fig = load_run(ensemble_run.config.out).plot(12, level=80, path=tmp_path / "f.png")
+    assert [c.get_label() for c in fig.axes[0].collections] == ["80% interval"]
+    assert "seasonal naive (lag 12)" in _lines(fig)
+    assert not fig.legends[0].get_title().get_text()
+    assert (tmp_path / "f.png").stat().st_size > 1000
+    assert overflowing_text(fig) == [] and points_under_legend(fig) == []

@@ -48,3 +48,30 @@ def test_bands_follow_the_error_spread_at_each_horizon():
     np.testing.assert_allclose(high[:6], 1.2816 * np.arange(1, 7))
     np.testing.assert_allclose(high[7], 1.2816 * 6 * np.sqrt(8 / 6))
     assert intervals.IntervalModel.from_dict(model.to_dict()) == model
+
+
+def _airline():
+    from series_predictor.config import ChapterConfig
+    from series_predictor.stages import read_stage
+    return read_stage(ChapterConfig()).values
+
+
+def test_a_one_step_forecast_refits_the_structures_before_each_point():
+    """The test period's one-step base is each point's structures refitted on the true
+    values before it (so it is not the multi-step path from the origin), and reads
+    nothing at or after the point."""
+    from series_predictor.transforms import Transform
+    values = _airline()
+    kinds = ("ses", "damped", "theta", "hw")
+    transform = Transform(curve="structure", season=12, structures=kinds,
+                          combine="median").fitted(values[:115])
+    one_step = transform.one_step_fitted(values, 115, 29)
+    for t in (115, 120, 143):
+        expected = structures.StructureCurve.fit(values[:t], 0, 12, kinds).at([t])[0]
+        assert one_step.base.at([t])[0] == expected
+    path = transform.base.at(np.arange(115, 144))
+    assert np.max(np.abs(one_step.base.at(np.arange(115, 144)) - path)) > 10  # not the path
+    future = values.copy()
+    future[121:] *= 3.0  # what comes at and after 121 cannot move the base at 121
+    assert transform.one_step_fitted(future, 115, 29).base.at([121])[0] == \
+        one_step.base.at([121])[0]

@@ -77,6 +77,8 @@ def claim(out, items, force=False):
     for item in items:
         _check_series(out, item, force, SERIES_CSV)
     ownership.record_owned(out, OUTPUTS + (STATE,))
+    if owned:  # OUT was this package's: a killed run's temporaries are its own too
+        ownership.remove_own_temporaries(out)
 
 
 def record_series_csv(folder, name):

@@ -17,7 +17,6 @@ TensorFlow's own logs, in this process and its children, stay as the user asked.
 
 import contextlib
 import importlib
-import importlib.util
 import os
 import re
 import sys
@@ -116,6 +115,11 @@ def quiet_known_tf_lines():
                 _write_fd2(b"".join(kept))
 
 
+if "tensorflow" in sys.modules:
+    import tensorflow as tf
+else:
+    with quiet_known_tf_lines():
+        import tensorflow as tf
 
 _TF_KERAS_RNN_CELL_MODULE = "tf_keras.api._v1.keras.__internal__.legacy.rnn_cell"
 
@@ -131,55 +135,6 @@ def _env_var(name, value):
             del os.environ[name]
         else:
             os.environ[name] = old
-
-
-def _package_dir(name):
-    """The folder of the installed package ``name``, or None when it is not installed."""
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError):
-        return None
-    return os.path.dirname(spec.origin) if spec is not None and spec.origin else None
-
-
-def _keras_3_module_paths():
-    """Give TensorFlow's API modules the search paths a plain import gives them.
-
-    ``_import_tensorflow`` imports TensorFlow with ``TF_USE_LEGACY_KERAS=1``, so that
-    TensorFlow's eager load of Keras' optimizers takes tf-keras (needed for the cell
-    anyway) instead of Keras 3 (about a fifth of TensorFlow's import time, IPython
-    included). That import also points the API modules' ``__path__`` at tf-keras's
-    ``api`` folders; each such entry is pointed back at Keras 3's, so that a user's
-    ``from tensorflow.keras import ...`` finds what it would have found. ``tf.keras``
-    itself is resolved on first use from the environment, which is restored.
-    """
-    legacy, keras_3 = _package_dir("tf_keras"), _package_dir("keras")
-    if legacy is None or keras_3 is None:
-        return
-    legacy_api = os.path.join(legacy, "api") + os.sep
-    for name, module in list(sys.modules.items()):
-        paths = getattr(module, "__path__", None)
-        if not name.startswith("tensorflow") or not isinstance(paths, list):
-            continue
-        if any(str(p).startswith(legacy_api) for p in paths):
-            module.__path__ = [os.path.join(keras_3, os.path.relpath(p, legacy))
-                               if str(p).startswith(legacy_api) else p for p in paths]
-
-
-def _import_tensorflow():
-    """Import TensorFlow quietly, with tf-keras as the Keras it loads eagerly (faster;
-    see ``_keras_3_module_paths``), unless the user chose a Keras through
-    ``TF_USE_LEGACY_KERAS``; the environment is left as it was."""
-    chosen = "TF_USE_LEGACY_KERAS" in os.environ or _package_dir("tf_keras") is None
-    with quiet_known_tf_lines(), (contextlib.nullcontext() if chosen
-                                  else _env_var("TF_USE_LEGACY_KERAS", "1")):
-        import tensorflow
-    if not chosen:
-        _keras_3_module_paths()
-    return tensorflow
-
-
-tf = sys.modules["tensorflow"] if "tensorflow" in sys.modules else _import_tensorflow()
 
 
 def basic_lstm_cell_class():

@@ -33,27 +33,3 @@ def test_fresh_process_keeps_tf_keras_as_keras_3():
     assert result.returncode == 0, result.stderr
     legacy_flag, version = result.stdout.split()
     assert legacy_flag == "None" and version.startswith("3.")
-
-
-@pytest.mark.slow
-def test_import_loads_no_keras_3_yet_user_imports_find_keras_3():
-    """Issue 18 (speed): the package imports TensorFlow with tf-keras as the Keras it loads
-    eagerly (Keras 3 and IPython cost about a fifth of the import), yet a user's
-    ``from tensorflow.keras import ...`` and ``tf.keras`` still give Keras 3, and the
-    environment is left unset."""
-    result = run_python(
-        "import os, sys\n"
-        "from series_predictor import model\n"
-        "print('LOADED', int('keras.src.optimizers' in sys.modules), "
-        "int('IPython' in sys.modules))\n"
-        "import tensorflow as tf\n"
-        "from tensorflow.keras import layers\n"
-        "print('LAYERS', layers.__name__)\n"
-        "print('KERAS', tf.keras.__version__)\n"
-        "print('ENV', os.environ.get('TF_USE_LEGACY_KERAS'))\n")
-    assert result.returncode == 0, result.stderr
-    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines())
-    assert lines["LOADED"] == "0 0"  # the old import loaded both
-    assert lines["LAYERS"].startswith("keras._tf_keras.")  # Keras 3's, not tf_keras'
-    assert lines["KERAS"].startswith("3.")
-    assert lines["ENV"] == "None"

@@ -179,3 +179,17 @@ def test_a_killed_collections_temporaries_go_only_where_the_folder_was_its_own(t
     with pytest.raises(CollectionIncomplete):
         _fit(other)
     assert (other / litter).read_bytes() == b"the user's"
+
+
+@pytest.mark.slow
+def test_an_unreachable_scheduler_is_refused_within_ten_seconds(tmp_path):
+    """``--cluster tcp://127.0.0.1:1`` waited Dask's 30 s connect timeout (37 s in all)."""
+    import time
+    pytest.importorskip("distributed")
+    from series_predictor.errors import SettingError
+    start = time.perf_counter()
+    with pytest.raises(SettingError, match="cannot reach the Dask scheduler"):
+        collection.fit_collection({"a": [float(i % 12) + i for i in range(60)]},
+                                  out=str(tmp_path / "out"), recipe="book", iterations=20,
+                                  cluster="tcp://127.0.0.1:1", log=lambda *a: None)
+    assert time.perf_counter() - start < 10

@@ -114,3 +114,14 @@ def test_a_collection_rerun_never_waits_on_a_fifo_in_a_series_folder(tmp_path, m
         assert collection.is_complete(config) is False
     with _Alarm(), pytest.raises(SeriesPredictorError, match="metrics.json|forecast.csv"):
         collection_report._read_series(str(tmp_path / "out"), SeriesResult("a", "a", "done"))
+
+
+def test_a_figure_path_that_is_a_link_is_never_replaced(tmp_path):
+    from series_predictor import plots
+    target = tmp_path / "mine.png"
+    target.write_bytes(b"the user's picture")
+    os.symlink(target, tmp_path / "link.png")
+    with pytest.raises(OutputDirError, match="link"):
+        plots.plot_series(np.arange(3), np.array([1.0, 2.0, 3.0]), path=str(tmp_path / "link.png"))
+    assert os.path.islink(tmp_path / "link.png")
+    assert target.read_bytes() == b"the user's picture"

@@ -170,14 +170,16 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
     keep = "out" in settings
     folder = config.out if keep else tempfile.mkdtemp(prefix="series-predictor-fit-")
     log = _Log(verbose)
-    try:
-        config = check_config(dataclasses.replace(config, out=folder, quiet=not verbose))
-        from .chapter import run_chapter
-        run = run_chapter(config, log=log, series=loaded)
-    except BaseException:
-        if not keep:
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
+    from .process_guard import sigterm_unwinds
+    with sigterm_unwinds():  # SIGTERM removes the temporary folder, then ends the program
+        try:
+            config = check_config(dataclasses.replace(config, out=folder, quiet=not verbose))
+            from .chapter import run_chapter
+            run = run_chapter(config, log=log, series=loaded)
+        except BaseException:
+            if not keep:
+                shutil.rmtree(folder, ignore_errors=True)
+            raise
     from .kept_run import load_run as open_run
     forecaster = Forecaster(open_run(folder), run, log.lines)
     if not keep:
@@ -214,8 +216,14 @@ class Forecaster:
         if self._run is not None:
             return self._run.metrics
         import json
-        with open(os.path.join(self._kept.folder, "metrics.json"), encoding="utf-8") as handle:
-            return json.load(handle)
+
+        from .errors import RunFolderError
+        from .safe_io import read_regular
+        path = os.path.join(self._kept.folder, "metrics.json")
+        try:  # a regular file only: run.json's digests cover only the files it lists
+            return json.loads(read_regular(path, "metrics", RunFolderError, follow=False))
+        except (OSError, ValueError) as exc:
+            raise RunFolderError(f"{path!r} cannot be read: {exc}") from None
 
     @property
     def units(self):
@@ -288,18 +296,35 @@ class Forecaster:
                                    note=table.note or None, path=path)
 
     def save(self, path):
-        """Write the run folder to ``path`` (a new or empty folder) -> ``path``.
+        """Write the run folder to ``path`` (a new or empty folder, not a link) -> ``path``.
 
         ``load_run(path)`` gives the same Forecaster back (without ``backtest``).
+
+        Raises:
+            SettingError: ``path`` exists and is not an empty folder, or is a link.
+            OutputDirError: it cannot be written (names it; nothing is left there).
         """
         path = os.fspath(path)
+        if os.path.islink(path):
+            raise SettingError(f"save needs a new or empty folder; {path!r} is a symbolic "
+                               "link, which is never written through")
         if os.path.exists(path) and (not os.path.isdir(path) or os.listdir(path)):
             raise SettingError(f"save needs a new or empty folder; {path!r} exists"
                                + (" and is not empty" if os.path.isdir(path) else ""))
-        if os.path.isdir(path):
-            os.rmdir(path)
-        shutil.copytree(self._kept.folder, path,
-                        ignore=shutil.ignore_patterns(".series-predictor.lock"))
+        from .errors import OutputDirError
+        made = False
+        try:
+            if os.path.isdir(path):
+                os.rmdir(path)
+            made = not os.path.lexists(path)
+            shutil.copytree(self._kept.folder, path, symlinks=True,
+                            ignore=shutil.ignore_patterns(".series-predictor.lock"))
+        except (OSError, shutil.Error) as exc:
+            if made and not isinstance(exc, FileExistsError) and os.path.isdir(path) \
+                    and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)  # the copy it made, nothing else
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise OutputDirError(f"cannot save the run to {path!r}: {reason}") from None
         return path
 
 

@@ -88,6 +88,8 @@ def write_inputs(items, out):
                     continue
         except OSError:
             pass
+        from .collection_claim import record_series_csv
+        record_series_csv(folder, cio.SERIES_CSV)
         write_small(path, text)
 
 
@@ -106,10 +108,13 @@ def is_complete(config):
     """Whether ``config.out`` holds a complete run of these settings on this input."""
     from .json_values import json_ready
     from .run_folder import MANIFEST, read_manifest
+    from .safe_io import read_regular
     try:
-        read_manifest(config.out)
-        with open(os.path.join(config.out, "metrics.json"), encoding="utf-8") as handle:
-            metrics = json.load(handle)
+        manifest = read_manifest(config.out)
+        if not {"metrics.json", "forecast.csv"} <= set(manifest["files"]):
+            return False  # their digests were not checked: not a run this package wrote
+        metrics = json.loads(read_regular(os.path.join(config.out, "metrics.json"), "metrics",
+                                          RunFolderError, follow=False))
     except (RunFolderError, OSError, ValueError):
         return False
     expected = json_ready(dataclasses.asdict(config))
@@ -186,8 +191,10 @@ def fit_collection(data, out="collection-output", recipe=None, workers=None,
             collection's outputs are still written, naming them).
     """
     base = with_recipe(recipe, **dict(options, out=out))
-    return run_collection(data, base, workers=workers, keep_going=keep_going,
-                          cluster=cluster, log=log, layout=layout, per_series=per_series)
+    from .process_guard import sigterm_unwinds
+    with sigterm_unwinds():  # SIGTERM stops the workers, then ends the program
+        return run_collection(data, base, workers=workers, keep_going=keep_going,
+                              cluster=cluster, log=log, layout=layout, per_series=per_series)
 
 
 def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, log=print,
@@ -201,6 +208,8 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     if unknown:
         raise SettingError(f"per_series names series not in the collection: "
                            f"{', '.join(sorted(unknown))}")
+    from .collection_claim import claim
+    claim(base.out, items, base.force)
     write_inputs(items, base.out)
     configs = {item.id: series_config(base, item, base.out, (per_series or {}).get(item.id))
                for item in items}

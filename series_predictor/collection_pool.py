@@ -65,9 +65,25 @@ def _round(work, tasks, workers, take):
                 result = failed_result(task, f"{type(exc).__name__}: {exc}")
             clear_marker(task)
             take(result)
+    except BaseException as exc:
+        if not isinstance(exc, Exception):
+            stop_workers(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return broken
+
+
+def stop_workers(pool):
+    """End ``pool``'s worker processes now: Ctrl-C or SIGTERM reached this process alone
+    (a SIGTERM, or an interrupt from Python), and waiting for the series they run would
+    hold the interrupt for a whole training. Their series are left unfinished; a re-run
+    runs them again."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.terminate()
+        except (OSError, AttributeError, ValueError):
+            pass
 
 
 def _alone(work, task):
@@ -80,6 +96,9 @@ def _alone(work, task):
                              "out of memory, or a crash); retried once, then given up")
     except Exception as exc:  # noqa: BLE001
         return failed_result(task, f"{type(exc).__name__}: {exc}")
+    except BaseException:
+        stop_workers(pool)
+        raise
     finally:
         pool.shutdown(wait=True)
         clear_marker(task)

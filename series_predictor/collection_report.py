@@ -18,12 +18,18 @@ OUTPUTS = ("forecast.csv", "metrics.json", "summary.png")
 
 def _read_series(out, result):
     """``(metrics, forecast rows)`` of a finished series' run folder."""
+    from .errors import RunFolderError
+    from .safe_io import read_regular
     folder = os.path.join(out, result.folder)
-    with open(os.path.join(folder, "metrics.json"), encoding="utf-8") as handle:
-        metrics = json.load(handle)
-    with open(os.path.join(folder, "forecast.csv"), encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return metrics, rows
+    texts = {}
+    for name in ("metrics.json", "forecast.csv"):  # regular files only: no FIFO, no link
+        path = os.path.join(folder, name)
+        try:
+            texts[name] = read_regular(path, name, RunFolderError, follow=False).decode("utf-8")
+        except (OSError, ValueError) as exc:
+            raise RunFolderError(f"{path!r} cannot be read: {exc}") from None
+    rows = list(csv.DictReader(io.StringIO(texts["forecast.csv"], newline="")))
+    return json.loads(texts["metrics.json"]), rows
 
 
 def ratio(metrics, part="hallucination"):
@@ -132,6 +138,7 @@ def finish(out, items, configs, results, log):
         CollectionIncomplete: some series failed (named), after the outputs are written.
     """
     from .collection_result import CollectionIncomplete, SeriesResult
+    from .errors import RunFolderError
     from .run_folder import write_text
     entries, forecasts = {}, {}
     for item in items:
@@ -139,7 +146,10 @@ def finish(out, items, configs, results, log):
                                                        "not run")
         metrics = None
         if result.status != "failed":
-            metrics, forecasts[item.id] = _read_series(out, result)
+            try:
+                metrics, forecasts[item.id] = _read_series(out, result)
+            except (RunFolderError, ValueError) as exc:  # changed since: reported, not read
+                result = SeriesResult(item.id, item.folder, "failed", " ".join(str(exc).split()))
         entries[item.id] = _entry(result, metrics)
     summary = _summary(entries)
     from .json_values import json_ready

@@ -193,7 +193,12 @@ class ForecastTable:
         if path is None:
             return text
         from .run_folder import write_text
-        write_text(path, text)
+        from .safe_io import check_replaceable, write_error
+        check_replaceable(path, "to_csv's path")  # no link, FIFO or device is replaced
+        try:
+            write_text(path, text)
+        except OSError as exc:
+            raise write_error(path, exc) from None
         return path
 
 

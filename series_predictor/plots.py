@@ -65,6 +65,8 @@ def _save(fig, path):
     if path is None:
         return fig
     path = os.fspath(path)
+    from .safe_io import check_replaceable
+    check_replaceable(path, "figure path")  # a link, FIFO or device is never replaced
     extension = os.path.splitext(path)[1].lstrip(".").lower() or "png"
     write_atomic(path, lambda stream: fig.savefig(stream, dpi=100, format=extension))
     return fig

@@ -12,7 +12,7 @@ TensorFlow only when a model is built (``fit``, ``SeriesPredictor``) or a kept r
 forecasts.
 """
 
-__version__ = "1.1.0"
+__version__ = "2.0.0"
 
 _LAZY = {"fit": "api", "load_run": "api", "Forecaster": "api",
          "ForecastTable": "forecast_table", "BacktestResult": "forecast_table",

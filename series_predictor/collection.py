@@ -164,9 +164,8 @@ def _duration(seconds):
     return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
 
 
-def fit_collection(data, out="collection-output", recipe=None, workers=None,
-                   keep_going=False, cluster=None, log=print, layout="auto", per_series=None,
-                   **options):
+def fit_collection(data, *, out, recipe=None, workers=None, keep_going=False, cluster=None,
+                   log=print, layout="auto", per_series=None, **options):
     """Forecast every series of ``data``; write ``OUT/ID/`` per series and the collection's
     ``forecast.csv``, ``metrics.json`` and ``summary.png`` -> ``{id: SeriesResult}``.
 
@@ -177,6 +176,8 @@ def fit_collection(data, out="collection-output", recipe=None, workers=None,
         data: a dict ``{id: values}`` (values a sequence, or a pandas Series with dates
             in its index), a long pandas DataFrame (id, date, value columns), or a path
             (a long or wide CSV, or a folder of CSV files; see ``collection_io``).
+        out: the collection's folder (required: nothing is written where you work
+            unless you say so).
         recipe, options: the settings of every series, as for a single run
             (``ChapterConfig`` fields; ``quiet=True`` silences the progress lines).
         workers: processes (default ``os.cpu_count()``); cluster: a Dask scheduler

@@ -34,6 +34,7 @@ from .errors import SeriesTooShortError
 from .data_loader import Normalization
 from .forecasting import Preprocessing
 from .intervals import by_horizon
+from .recipes import RECIPES
 from .stages import Candidate, season_stage
 from .structures import KINDS
 from .transforms import Transform
@@ -59,6 +60,15 @@ def candidates(season):
     season). Structures need no log, so a zero or negative value anywhere is no bar."""
     return [_structure(kind, (kind,), season) for kind in KINDS
             if not (kind in ("snaive", "hw") and season <= 1)]
+
+
+def window_for(config):
+    """``config`` with auto's window fitted to its (settled) season: the recipe's 12
+    points, or one season when that is shorter (4 for quarters, 7 for days), at least 4;
+    a window set to another value than the recipe's is kept."""
+    if config.seq_size != RECIPES["auto"]["seq_size"] or config.season <= 1:
+        return config
+    return dataclasses.replace(config, seq_size=max(4, min(config.seq_size, config.season)))
 
 
 def _least_before_origin(season, seq_size):

@@ -101,6 +101,7 @@ def plan_chapter(loaded, config, progress, split=None, future=True):
         config = stages.season_stage(loaded, config, progress)
     if config.recipe != "auto":
         return plan_run(loaded, config, split, future)
+    config = auto.window_for(config)  # quarters: windows of 4, not 12
     split = split or stages.split_stage(loaded, config, 0)  # structures difference nothing
     choice = auto.choose(loaded, config, split, progress)
     split = stages.Split(split.n, split.n_train, choice.config.validation)

@@ -256,7 +256,7 @@ class BacktestResult:
         return frame
 
     def __str__(self):
-        from .report import format_backtest
+        from .report import backtest_name, format_backtest
         lstm = self.by_horizon("lstm")
         lines = [format_backtest(self.report, self.units)]
         if lstm is not None:
@@ -264,7 +264,8 @@ class BacktestResult:
             rows = [[str(k + 1), f"{lstm['rmse'][k]:.{decimals}f}",
                      f"{lstm['mae'][k]:.{decimals}f}", f"{lstm['mase'][k]:.2f}"]
                     for k in range(self.horizon)]
-            lines += ["LSTM by steps ahead:",
+            name = backtest_name(self.report, "network_kept" in self.report)
+            lines += [f"{name} by steps ahead:",
                       *_text_table(["step", "RMSE", "MAE", "MASE"], _shown_rows(rows))]
         return "\n".join(lines)
 

@@ -153,3 +153,20 @@ def test_the_network_is_judged_on_a_tail_of_the_training_part(airline):
     split = run.prepared.split
     assert split.n_train == 115 and split.validation == 23  # a fifth of 115
     assert run.config.ensemble == 1 and run.config.fast_training
+
+
+def test_the_window_follows_the_season_so_ten_years_of_quarters_run():
+    """Auto's window is one season when that is shorter than the recipe's 12 points: 40
+    quarters (ten years) are planned with windows of 4, where 12 needed 61 points;
+    monthly data keep 12, and a window set to another value is kept."""
+    from series_predictor import fitting
+    from series_predictor.api import series_from
+    quarters = np.arange(40) + 10.0 * np.tile([1, 3, 2, 0], 10) + 100.0
+    times = np.arange("2010-01", "2020-01", 3, dtype="datetime64[M]")
+    loaded = series_from(quarters, times)
+    progress = stages.Progress(quiet_log, quiet=True)
+    run = fitting.plan_chapter(loaded, with_recipe("auto"), progress)
+    assert (run.config.season, run.config.seq_size) == (4, 4)
+    assert auto.window_for(with_recipe("auto", season=12)).seq_size == 12
+    assert auto.window_for(with_recipe("auto", season=4, seq_size=6)).seq_size == 6
+    assert auto.window_for(with_recipe("auto", season=1)).seq_size == 12

@@ -17,7 +17,7 @@ import sys
 
 from .collection_options import add_options as add_collection_options
 from .collection_options import layout_of, run_from_args
-from .config import ChapterConfig, settings, with_recipe
+from .config import settings, with_recipe
 from .errors import OutputDirError, SeriesPredictorError, SettingError, TrainingInterrupted
 
 DUMMY_OPTIONS = {"seed", "quiet"}

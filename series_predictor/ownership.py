@@ -25,11 +25,10 @@ from .errors import OutputDirError, RunFolderError
 OWNED = ".series-predictor-owned.json"
 OWNED_FORMAT = "series-predictor owned names, version 1"
 RUN_FORMAT = "series-predictor run folder, version 1"  # run.json's "format" (run_folder.FORMAT)
-# Temporary names of ``atomic.temporary_path`` (``NAME.tmp-<pid>-<8 hex>``) for the run
-# folder's own files, and those of earlier versions (``.tmp-<32 hex>-NAME``, ``.tmp-<32 hex>.ext``).
-_TMP_OURS = re.compile(r"^(?:\.tmp-[0-9a-f]{32}(?:-.+|\.[A-Za-z0-9]+)"
-                       r"|(?:run\.json|metrics\.json|forecast\.csv|[a-z-]+\.png)"
-                       r"\.tmp-\d+-[0-9a-f]{8})$")
+# Temporary names: ``atomic.temporary_path``'s ``NAME.tmp-<pid>-<8 hex>`` (ours when NAME
+# is in the folder's record), and earlier versions' ``.tmp-<32 hex>-NAME`` / ``.tmp-<32 hex>.ext``.
+_TMP_NAME = re.compile(r"^(?P<name>.+)\.tmp-\d+-[0-9a-f]{8}$")
+_TMP_EARLIER = re.compile(r"^\.tmp-[0-9a-f]{32}(?:-.+|\.[A-Za-z0-9]+)$")
 
 
 def _plain(name):
@@ -186,11 +185,14 @@ def clear_own_checkpoints(directory, replace_state=False):
 
 def remove_own_temporaries(folder):
     """Remove temporary files that a killed run of this package left (``NAME.tmp-<pid>-<8
-    hex digits>`` of an output, or an earlier version's ``.tmp-<32 hex digits>-name``;
-    regular files only)."""
+    hex digits>`` of a name in the folder's record, or an earlier version's ``.tmp-<32 hex
+    digits>-name``; regular files only)."""
+    owned = owned_names(folder) | {OWNED}
     for name in os.listdir(folder):
         path = os.path.join(folder, name)
-        if _TMP_OURS.match(name) and not os.path.islink(path) and os.path.isfile(path):
+        found = _TMP_NAME.match(name)
+        ours = (found is not None and found.group("name") in owned) or _TMP_EARLIER.match(name)
+        if ours and not os.path.islink(path) and os.path.isfile(path):
             with contextlib.suppress(OSError):
                 os.unlink(path)
 

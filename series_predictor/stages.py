@@ -13,7 +13,7 @@ import numpy as np
 from . import data_loader, lstm_numpy
 from .season import season_stage  # noqa: F401 - a stage of the chapter
 from .ensemble import Envelope, combine
-from .errors import DataFormatError, SeriesTooShortError, SettingError, TrainingDiverged
+from .errors import DataFormatError, SeriesTooShortError, TrainingDiverged
 from .forecasting import Preprocessing
 from .intervals import calibrate
 from .transforms import Transform

@@ -148,12 +148,15 @@ def test_a_killed_runs_own_temporaries_go_and_the_users_stay(tmp_path):
     plant(tmp_path, {ours[0]: b"half a png", ours[1]: b"half", ours[2]: b"half",
                      ours[3]: b"{", ".tmp-mine.png": b"user",
                      "notes.txt.tmp-1-0123abcd": b"user: not an output's name",
+                     "holiday.png.tmp-1-0123abcd": b"user: a png the run never wrote",
                      f".tmp-{'c' * 32}": b"no suffix: not ours"})
     with claimed(str(tmp_path), ["checkpoint"]):
         pass
     assert not any((tmp_path / name).exists() for name in ours)
     assert (tmp_path / ".tmp-mine.png").read_bytes() == b"user"
     assert (tmp_path / "notes.txt.tmp-1-0123abcd").read_bytes() == b"user: not an output's name"
+    assert (tmp_path / "holiday.png.tmp-1-0123abcd").read_bytes() == \
+        b"user: a png the run never wrote"
     assert (tmp_path / f".tmp-{'c' * 32}").exists()
     fresh = tmp_path / "fresh"  # a folder that was never the package's: nothing goes
     plant(fresh, {ours[0]: b"user's file with our pattern"})

@@ -1,25 +1,27 @@
-"""``--recipe auto``: M4 structures chosen and combined per series on the training part
-only, with the LSTM learning what they leave.
+"""``--recipe auto``: M4 structures combined per series on the training part only,
+with the LSTM learning what they leave.
 
 The M4 lesson (Makridakis et al., 2018; Smyl's ES-RNN): let simple per-series
 structures carry the level, trend and seasonality, combined robustly, and let the
-network learn the rest. The structures (``structures.py``): SES, Holt, damped Holt,
-Theta, persistence and drift on the seasonally adjusted series (when the M4 90%
-autocorrelation test finds the season), and seasonal naive; with no season
-(``--season`` inferred as none) nothing seasonal.
+network learn the rest. The structures (``structures.py``, ``ets.py``): Holt-Winters,
+exponential smoothing chosen by AICc, damped and Holt's trend on the seasonally
+adjusted series (when the M4 90% autocorrelation test finds the season), drift, and
+seasonal naive; with no season (``--season`` inferred as none) nothing seasonal.
 
-1. Validation origins inside the training part, one horizon apart, ending one
+1. The forecast is the median, point by point, of the ``POOL`` structures the training
+   part supports: a fixed combination, not a choice. On the development series a choice
+   of the five best structures on validation origins lost to it (0.710 against 0.62,
+   geometric mean of RMSE / seasonal naive's; benchmarks/AUTO_STUDY*.txt), the M4
+   finding that combining beats selecting. That combination is the base curve the LSTM
+   works on: the networks learn its in-sample one-step errors, and a hallucinated
+   correction fades by ``DECAY`` per step (kept only where it helps on validation).
+2. Validation origins inside the training part, one horizon apart, ending one
    horizon before the test period: every structure, refitted on the values before
-   each origin, forecasts as many points as the test period holds. Score: the
-   geometric mean over the origins of RMSE / seasonal naive's (persistence's
-   without a season).
-2. The ``COMBINE`` (five) best are combined by the median, point by point (one structure
-   alone can extrapolate a trend for years; the median of a few strong, different
-   ones rarely does). That combination is the base curve the LSTM works on: the
-   networks learn its in-sample one-step errors, and a hallucinated correction
-   fades by ``DECAY`` per step.
-3. Bands: the spread of the combination's errors at each horizon over
-   ``BAND_ORIGINS`` origins inside the training part (``intervals.by_horizon``).
+   each origin, is scored (RMSE / seasonal naive's, persistence's without a season)
+   for the record and for the verdict on the combination.
+3. Bands: the spread of the combination's errors (ratios for a positive series) at
+   each horizon over ``BAND_ORIGINS`` origins inside the training part
+   (``intervals.by_horizon``).
 
 The test period is never read: a test corrupts the test values and gets the same choice.
 NumPy only here; the networks are trained by the chapter's stages.
@@ -36,15 +38,16 @@ from .forecasting import Preprocessing
 from .intervals import by_horizon
 from .recipes import RECIPES
 from .stages import Candidate, season_stage
-from .structures import KINDS
+from .structure_curves import StructureCurve
+from .structures import KINDS, adjustment, fit_all
 from .transforms import Transform
 
-COMBINE = 5             # the best structures combined by the median
+POOL = ("hw", "ets", "damped", "holt", "drift", "snaive")   # combined by the median
 ORIGINS = 3             # validation origins, one horizon apart
 MIN_FIT_SEASONS = 3     # seasons an origin needs before it (the seasonality test's)
 MIN_FIT_POINTS = 12     # points an origin needs before it without a season
 DECAY = 0.9             # per step, the hallucinated correction's fading
-BAND_ORIGINS = 24       # origins the bands are calibrated on
+BAND_ORIGINS = 12       # origins the bands are calibrated on
 VALIDATION_SHARE = 5    # the network's validation tail: at most a fifth of the training part
 MAX_FULL_BATCH = 200    # more training windows than this: mini-batches of BATCH
 BATCH = 64
@@ -129,22 +132,33 @@ def _ratio(path, values, origin, count, season):
 
 
 def screen(values, n_train, horizon, season, seq_size):
-    """Score every candidate on the validation origins -> (origins, [row]), best first.
+    """Score every structure on the validation origins -> (origins, [row]), best first.
 
     Each row: ``{"candidate", "score", "per_origin": [RMSE ratio], "paths": {origin: [h]}}``.
-    Only ``values[:n_train]`` is read.
+    Every structure is fitted once per origin, on the values before it; only
+    ``values[:n_train]`` is read.
     """
     known = np.asarray(values[:n_train], dtype=np.float64)
     origins = validation_origins(n_train, horizon, season, seq_size)
+    fits = {o: fit_all(known[:o], season)[0] for o in origins}
     rows = []
     for candidate in candidates(season):
-        paths = {o: structure_path(candidate, known, o, horizon) for o in origins}
-        if any(path is None for path in paths.values()):
-            continue
+        kind = candidate.transform.structures[0]
+        if any(kind not in fits[o] for o in origins):
+            continue  # a structure some stretch does not support (Holt-Winters: no season)
+        paths = {o: fits[o][kind].path(horizon) for o in origins}
         ratios = [_ratio(paths[o], known, o, horizon, season) for o in origins]
         rows.append({"candidate": candidate, "score": float(np.exp(np.mean(np.log(ratios)))),
                      "per_origin": ratios, "paths": paths})
     return origins, sorted(rows, key=lambda row: row["score"])
+
+
+def pool(known, season):
+    """The structures ``POOL`` holds that ``known`` (``[n]``) supports: Holt-Winters only
+    when the seasonality test finds the season, seasonal naive only with a season."""
+    seasonal = adjustment(known, season)[0]
+    return [kind for kind in POOL if not (kind == "hw" and not seasonal)
+            and not (kind == "snaive" and season <= 1)]
 
 
 @dataclasses.dataclass
@@ -174,16 +188,23 @@ def band_origins(n_train, season, seq_size):
 
 
 def _intervals(final, known, season, seq_size, horizon):
-    """Bands from the final structure's errors at each horizon over the band origins."""
-    origins = band_origins(len(known), season, seq_size)
+    """Bands from the final combination's errors at each horizon over the band origins.
+
+    The combination's models and weights are fitted once on the whole training part;
+    at each origin their states are run over the values before it (``fixed``: nothing
+    after the origin is read but those weights). Errors are ratios (log units) when
+    every value is positive, so that a series that grew gets bands that grew with it.
+    """
+    kinds = final.transform.structures
+    whole = StructureCurve.fit(known, 0, season, kinds, final.transform.combine)
     paths, actual = [], []
-    for o in origins:
+    for o in band_origins(len(known), season, seq_size):
         count = min(horizon, len(known) - o)
-        path = structure_path(final, known, o, count)
-        if path is not None:
-            paths.append(path)
-            actual.append(known[o:o + count])
-    return by_horizon(paths, actual)
+        curve = StructureCurve.fit(known[:o], 0, season, kinds, final.transform.combine,
+                                   whole.params())
+        paths.append(curve.at(np.arange(o, o + count)))
+        actual.append(known[o:o + count])
+    return by_horizon(paths, actual, log=bool(np.all(known > 0)))
 
 
 def _record(rows, kept, origins, times, horizon, combination):
@@ -259,19 +280,19 @@ def judge_network(run, progress):
 
 
 def choose(loaded, config, split, progress):
-    """Pick and combine the structures for ``loaded`` from the points before
-    ``split.n_train`` only.
+    """Combine the structures for ``loaded`` from the points before ``split.n_train`` only.
 
     Returns:
-        AutoChoice: one candidate, the median of the best ``COMBINE`` structures.
+        AutoChoice: one candidate, the median of the ``POOL`` structures the training
+        part supports; every structure's validation scores in its record.
     """
     if config.season is None:
         config = season_stage(loaded, config)
     check_length(split.n_train, config.season, config.seq_size, loaded.path)
     known = np.asarray(loaded.values[:split.n_train], dtype=np.float64)
     origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size)
-    kept = rows[:COMBINE]
-    names = [row["candidate"].name for row in kept] or ["naive"]  # none scored: persistence
+    names = pool(known, config.season)
+    kept = [row for row in rows if row["candidate"].name in names]
     final = _structure("median of " + ", ".join(names), names, config.season)
     paths = {o: np.median([r["paths"][o] for r in kept], axis=0) for o in origins} \
         if kept else {o: np.full(split.n_test, known[o - 1]) for o in origins}
@@ -283,4 +304,3 @@ def choose(loaded, config, split, progress):
     return AutoChoice([final], _settings(config, split),
                       _intervals(final, known, config.season, config.seq_size, split.n_test),
                       record)
-

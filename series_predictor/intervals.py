@@ -46,7 +46,7 @@ class IntervalModel:
     def bands(self, point):
         """``{level: (low [k], high [k])}`` in series units around ``point`` ``[k]``."""
         point = np.asarray(point, dtype=np.float64)
-        level = np.log(point) if self.log else point
+        level = _log_of(point) if self.log else point
         out = {}
         for name, q in self.scale.items():
             width = self._widths(q, len(point))
@@ -98,7 +98,13 @@ Z = {"0.8": 1.2816, "0.95": 1.96}   # normal quantiles of the two bands
 MIN_PER_STEP = 4                    # errors a horizon needs to have its own spread
 
 
-def by_horizon(paths, actual_by_origin):
+def _log_of(values):
+    """Natural log, with a non-positive forecast clipped to the smallest positive float
+    (its error is then large, and its band wide, rather than NaN)."""
+    return np.log(np.maximum(np.asarray(values, float), np.finfo(float).tiny))
+
+
+def by_horizon(paths, actual_by_origin, log=False):
     """Bands from the spread of errors at each horizon over several origins.
 
     The root mean square error at each step ahead (from the origins that reach it;
@@ -108,11 +114,14 @@ def by_horizon(paths, actual_by_origin):
     Args:
         paths: list of ``[k_i]`` forecasts from different origins, series units.
         actual_by_origin: list of ``[k_i]`` true values.
+        log: errors in log units (ratios; every value and forecast positive), else in
+            series units.
 
     Returns:
         IntervalModel with ``steps``, or None without enough errors.
     """
-    errors = [np.asarray(a, float) - np.asarray(p, float)[:len(a)]
+    level = _log_of if log else (lambda v: np.asarray(v, float))
+    errors = [level(a) - level(np.asarray(p, float)[:len(a)])
               for p, a in zip(paths, actual_by_origin)]
     longest = max((len(e) for e in errors), default=0)
     spread = []
@@ -124,7 +133,7 @@ def by_horizon(paths, actual_by_origin):
     if not spread or not np.all(np.isfinite(spread)):
         return None
     steps = np.maximum.accumulate(spread)
-    return IntervalModel(scale=dict(Z), log=False, samples=int(sum(len(e) for e in errors)),
+    return IntervalModel(scale=dict(Z), log=bool(log), samples=int(sum(len(e) for e in errors)),
                          steps=tuple(float(s) for s in steps))
 
 

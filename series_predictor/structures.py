@@ -18,12 +18,14 @@ import dataclasses
 
 import numpy as np
 
+from . import ets
+
 ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
 BETAS = np.array([0.01, 0.05, 0.1, 0.2, 0.35, 0.5])   # fractions of alpha
 PHIS = np.array([0.8, 0.85, 0.9, 0.94, 0.97, 0.99])
 SEASONALITY_Z = 1.645                                   # the M4 test's 90% (two-sided)
 MIN_SEASONS_FOR_TEST = 3
-KINDS = ("ses", "holt", "damped", "theta", "hw", "naive", "snaive", "drift")
+KINDS = ("ses", "holt", "damped", "theta", "hw", "ets", "naive", "snaive", "drift")
 HW_ALPHAS = np.array([0.05, 0.1, 0.2, 0.35, 0.5, 0.7])
 HW_BETAS = np.array([0.0, 0.02, 0.1, 0.25])
 HW_GAMMAS = np.array([0.01, 0.05, 0.15, 0.3])
@@ -148,9 +150,21 @@ def _grid():
 GRID = _grid()
 
 
-def _smoothers(x, anchor, profile, mult, season_of):
-    """SES, Holt, damped and Theta fitted on adjusted ``x`` -> {kind: Member}."""
-    kinds, alpha, beta, phi = GRID
+def _fixed_grid(fixed):
+    """The ``GRID`` rows of an earlier fit's SES, Holt and damped weights only."""
+    ses = fixed.get("ses", fixed.get("theta", {"alpha": 0.5}))
+    rows = [("ses", ses["alpha"], 0.0, 1.0)] + [
+        (k, p["alpha"], p["beta"], p["phi"]) for k, p in (
+            ("holt", fixed.get("holt", {"alpha": 0.5, "beta": 0.1, "phi": 1.0})),
+            ("damped", fixed.get("damped", {"alpha": 0.5, "beta": 0.1, "phi": 0.9})))]
+    return (np.array([r[0] for r in rows]),) + tuple(
+        np.array([r[i] for r in rows], dtype=np.float64) for i in (1, 2, 3))
+
+
+def _smoothers(x, anchor, profile, mult, season_of, fixed=None):
+    """SES, Holt, damped and Theta fitted on adjusted ``x`` -> {kind: Member}; with
+    ``fixed`` (``{kind: params}`` of an earlier fit) those weights only."""
+    kinds, alpha, beta, phi = GRID if fixed is None else _fixed_grid(fixed)
     sse, level, trend, fitted = _smooth_grid(x, alpha, beta, phi)
     out = {}
     for kind in ("ses", "holt", "damped"):
@@ -163,7 +177,8 @@ def _smoothers(x, anchor, profile, mult, season_of):
     ses = out["ses"]
     a = ses.params["alpha"]
     n = len(x)
-    slope = float(np.polyfit(np.arange(n), x, 1)[0]) if n > 1 else 0.0
+    slope = (float(fixed["theta"]["slope"]) if fixed is not None and "theta" in fixed
+             else float(np.polyfit(np.arange(n), x, 1)[0]) if n > 1 else 0.0)
     shift = 0.5 * slope * (1 / a - (1 - a) ** n / a - 1)
     out["theta"] = Member("theta", ses.a + shift, 0.5 * slope, 1.0, profile, mult, anchor,
                           tuple(season_of(np.asarray(fitted[int(np.flatnonzero(
@@ -172,12 +187,12 @@ def _smoothers(x, anchor, profile, mult, season_of):
     return out
 
 
-def _naives(x, raw, anchor, season, profile, mult, season_of):
+def _naives(x, raw, anchor, season, profile, mult, season_of, slope=None):
     """Persistence and drift on the adjusted ``x`` (reseasonalized), and seasonal naive on
-    the raw values ``raw`` -> {kind: Member}."""
+    the raw values ``raw`` -> {kind: Member}; ``slope``: drift's, when given."""
     n = len(raw)
     last = float(x[-1])
-    slope = (last - float(x[0])) / max(n - 1, 1)
+    slope = (last - float(x[0])) / max(n - 1, 1) if slope is None else float(slope)
     before = np.r_[x[0], x[:-1]]
     out = {"naive": Member("naive", last, 0.0, 1.0, profile, mult, anchor,
                            tuple(season_of(before)), {}),
@@ -202,11 +217,13 @@ def _hw_grid():
 HW_GRID = _hw_grid()
 
 
-def holt_winters(raw, season, t0, index, mult):
+def holt_winters(raw, season, t0, index, mult, fixed=None):
     """Damped Holt-Winters (seasonal states updated by ``gamma``) fitted by the least
     in-sample one-step squared error over ``HW_GRID`` -> Member. ``raw``: ``[n]``,
-    n >= 2 seasons; ``index``: the decomposition's indices (the initial states)."""
-    alpha, beta, gamma, phi = HW_GRID
+    n >= 2 seasons; ``index``: the decomposition's indices (the initial states);
+    ``fixed``: an earlier fit's params (those weights only)."""
+    alpha, beta, gamma, phi = HW_GRID if fixed is None else tuple(
+        np.array([float(fixed[k])]) for k in ("alpha", "beta", "gamma", "phi"))
     p, n = len(alpha), len(raw)
     level = np.full(p, raw[:season].mean())
     trend = np.full(p, (raw[season:2 * season].mean() - raw[:season].mean()) / season)
@@ -233,8 +250,31 @@ def holt_winters(raw, season, t0, index, mult):
                                         "gamma": float(gamma[best]), "phi": float(phi[best])})
 
 
-def fit_all(values, season, t0=0):
+def _ets_member(raw, season, t0, seasonal, fixed):
+    found = ets.fit(raw, season, t0, seasonal, fixed)
+    return Member("ets", found.level, found.trend, found.phi, found.season,
+                  found.multiplicative, t0 + len(raw) - 1, found.fitted, found.params)
+
+
+def adjustment(values, season, t0=0):
+    """``(seasonal, index [m], multiplicative)``: the seasonality test's verdict and the
+    classical decomposition's indices (``(1.0,)`` without a season)."""
+    raw = np.asarray(values, dtype=np.float64)
+    if is_seasonal(raw, season):
+        index, mult = seasonal_indices(raw, season, t0)
+        return True, tuple(float(v) for v in index), mult
+    return False, (1.0,), True
+
+
+def fit_all(values, season, t0=0, fixed=None, only=None):
     """Every structure of ``KINDS`` fitted on ``values`` (``[n]``, times ``t0..``).
+
+    Args:
+        fixed: ``StructureCurve.params()`` of an earlier fit: its seasonality verdict,
+            indices, models, weights and slopes, with the states run over ``values``
+            (nothing chosen or estimated again: each ``fitted[j]`` then reads only
+            ``values[:j]``; for one-step forecasts).
+        only: the kinds wanted (None: all); the others may be left out.
 
     Returns:
         ``({kind: Member}, seasonal)``: seasonal tells whether the test found a season
@@ -243,106 +283,18 @@ def fit_all(values, season, t0=0):
     """
     raw = np.asarray(values, dtype=np.float64)
     anchor = t0 + len(raw) - 1
-    seasonal = is_seasonal(raw, season)
-    if seasonal:
-        index, mult = seasonal_indices(raw, season, t0)
-    else:
-        index, mult = np.ones(1), True
-    at = index[(t0 + np.arange(len(raw))) % len(index)]
+    seasonal, index, mult = (adjustment(raw, season, t0) if fixed is None else
+                             (fixed["seasonal"], tuple(fixed["index"]), fixed["mult"]))
+    at = np.asarray(index)[(t0 + np.arange(len(raw))) % len(index)]
     x = raw / at if mult else raw - at
     season_of = (lambda f: f * at) if mult else (lambda f: f + at)
-    out = _smoothers(x, anchor, tuple(float(v) for v in index), mult, season_of)
-    if seasonal:
-        out["hw"] = holt_winters(raw, season, t0, index, mult)
-    out.update(_naives(x, raw, anchor, season,
-                       tuple(float(v) for v in index), mult, season_of))
+    fixed_of = (lambda kind: None) if fixed is None else fixed.get
+    wanted = (lambda kind: True) if only is None else (lambda kind: kind in only)
+    out = _smoothers(x, anchor, index, mult, season_of, fixed)
+    if seasonal and wanted("hw"):
+        out["hw"] = holt_winters(raw, season, t0, np.asarray(index), mult, fixed_of("hw"))
+    if wanted("ets"):
+        out["ets"] = _ets_member(raw, season, t0, seasonal, fixed_of("ets"))
+    out.update(_naives(x, raw, anchor, season, index, mult, season_of,
+                       (fixed_of("drift") or {}).get("slope")))
     return out, seasonal
-
-
-def combined(members, how="median"):
-    """``(path(count) -> [count], fitted [n])`` of several members, by median or mean."""
-    reduce = np.median if how == "median" else np.mean
-
-    def path(count):
-        return reduce(np.stack([m.path(count) for m in members]), axis=0)
-    return path, reduce(np.stack([np.asarray(m.fitted) for m in members]), axis=0)
-
-
-@dataclasses.dataclass(frozen=True)
-class StructureCurve:
-    """A base curve made of fitted structures (``Transform(curve="structure")``):
-    ``b(t)`` is their combined in-sample one-step forecast up to the last fitted time,
-    and their combined path after it.
-
-    Attributes:
-        members: the fitted ``Member`` objects (one anchor).
-        how: "median" or "mean".
-        t0: the time of the first fitted value.
-    """
-
-    members: tuple
-    how: str
-    t0: int
-
-    @classmethod
-    def fit(cls, level, t0, season, kinds, how="median"):
-        """Fit ``kinds`` on ``level`` (``[n]``, times ``t0..``); a kind the series does
-        not support (``snaive`` without a season) is left out."""
-        fitted, _ = fit_all(level, season, t0)
-        chosen = tuple(fitted[k] for k in kinds if k in fitted) or (fitted["naive"],)
-        return cls(chosen, how, int(t0))
-
-    @property
-    def anchor(self):
-        return self.members[0].anchor
-
-    def at(self, t):
-        """``b`` at absolute times ``t`` (``[k]`` ints, each >= t0) -> ``[k]``."""
-        t = np.asarray(t, dtype=np.int64)
-        path, inside = combined(self.members, self.how)
-        ahead = int(np.max(t - self.anchor)) if t.size else 0
-        future = path(max(ahead, 1))
-        inner = np.clip(t - self.t0, 0, len(inside) - 1)
-        beyond = np.clip(t - self.anchor - 1, 0, len(future) - 1)
-        return np.where(t > self.anchor, future[beyond], inside[inner])
-
-    def to_dict(self):
-        return {"members": [m.to_dict() for m in self.members], "how": self.how,
-                "t0": self.t0}
-
-    @classmethod
-    def from_dict(cls, d):
-        return cls(tuple(Member.from_dict(m) for m in d["members"]), d["how"], int(d["t0"]))
-
-
-@dataclasses.dataclass(frozen=True)
-class RollingCurve:
-    """A one-step base curve: at each time ``start + i`` (``i < len(ahead)``) the
-    structures refitted on the values before it, one step ahead; elsewhere ``inner``'s.
-
-    What a one-step forecast of a structure is: each point from the true values before
-    it, with nothing after it (neither its values nor its fitted weights) read.
-    """
-
-    inner: StructureCurve
-    start: int
-    ahead: np.ndarray
-
-    @classmethod
-    def fit(cls, inner, level, t0, season, kinds, how, start, count):
-        """``level``: ``[n]`` values at times ``t0..``, known up to ``start + count - 1``."""
-        ahead = np.array([StructureCurve.fit(level[:start + i - t0], t0, season, kinds,
-                                             how).at([start + i])[0] for i in range(count)])
-        return cls(inner, int(start), ahead)
-
-    @property
-    def anchor(self):
-        return self.inner.anchor
-
-    def at(self, t):
-        """``b`` at absolute times ``t`` -> ``[k]``."""
-        t = np.asarray(t, dtype=np.int64)
-        out = np.array(self.inner.at(t), dtype=np.float64)
-        inside = (t >= self.start) & (t < self.start + len(self.ahead))
-        out[inside] = self.ahead[t[inside] - self.start]
-        return out

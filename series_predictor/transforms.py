@@ -21,7 +21,7 @@ import dataclasses
 import numpy as np
 
 from .errors import DataFormatError, SeriesTooShortError
-from .structures import RollingCurve, StructureCurve
+from .structure_curves import RollingCurve, StructureCurve
 from .validation import check_lags
 
 CURVES = ("climatology", "trend", "structure")
@@ -128,7 +128,7 @@ class Transform:
     def one_step_fitted(self, values, start, count, t0=0):
         """This (fitted) structure transform with a base curve for one-step forecasts of
         times ``start..start+count-1``: each point's structures refitted on the true
-        values before it (``structures.RollingCurve``); other curves are returned as
+        values before it (``structure_curves.RollingCurve``); other curves are returned as
         they are, since their base is fitted once."""
         if self.curve != "structure":
             return self

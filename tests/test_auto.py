@@ -47,9 +47,13 @@ def test_a_series_with_no_season_gets_no_seasonal_candidate():
     seasonal = [c.name for c in auto.candidates(12)]
     plain = [c.name for c in auto.candidates(1)]
     assert {"snaive", "hw"} <= set(seasonal) and not {"snaive", "hw"} & set(plain)
-    assert plain == ["ses", "holt", "damped", "theta", "naive", "drift"]
+    assert plain == ["ses", "holt", "damped", "theta", "ets", "naive", "drift"]
     t = np.arange(120)
     values = 50 + 10 * np.sin(2 * np.pi * t / 12) + 0.01 * t
+    assert auto.pool(values, 1) == ["ets", "damped", "holt", "drift"]
+    assert auto.pool(values, 12) == ["hw", "ets", "damped", "holt", "drift", "snaive"]
+    assert auto.pool(np.random.default_rng(0).normal(size=120), 12) == [
+        "ets", "damped", "holt", "drift", "snaive"]  # the test finds no season: no Holt-Winters
     path = auto.structure_path(next(c for c in auto.candidates(1) if c.name == "ses"),
                                values, 100, 12)
     assert np.ptp(path) < 1e-9  # without a season, SES forecasts a flat line
@@ -62,8 +66,11 @@ def test_auto_run_records_every_candidate_and_the_choice(tmp_path):
     lines = []
     run = run_chapter(config, log=lines.append)
     report = json.loads((tmp_path / "metrics.json").read_text())
-    assert len(report["auto"]["candidates"]) == 8
-    assert run.candidates[0].candidate.name == "median of " + ", ".join(report["auto"]["chosen"])
+    # Holt-Winters is in the forecast's pool (the training part holds a season) but is not
+    # scored: 57 points before the first origin do not pass the seasonality test.
+    assert len(report["auto"]["candidates"]) == 8 and "hw" not in report["auto"]["candidates"]
+    assert run.candidates[0].candidate.name == "median of " + ", ".join(auto.POOL)
+    assert sorted(report["auto"]["chosen"]) == sorted(set(auto.POOL) - {"hw"})
     assert len(run.members) == 1 and report["auto"]["beats_seasonal_naive_on_validation"]
     text = "\n".join(lines)
     assert "Auto recipe: 8 candidates scored on 2 validation origins (1953-10, 1956-03)" in text

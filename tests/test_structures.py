@@ -1,8 +1,9 @@
 """The M4 structures in NumPy: seasonality test, decomposition, fitted smoothing."""
 
 import numpy as np
+import pytest
 
-from series_predictor import intervals, structures
+from series_predictor import intervals, structure_curves, structures
 
 
 def test_seasonality_test_finds_a_season_and_not_noise():
@@ -56,10 +57,10 @@ def _airline():
     return read_stage(ChapterConfig()).values
 
 
-def test_a_one_step_forecast_refits_the_structures_before_each_point():
-    """The test period's one-step base is each point's structures refitted on the true
-    values before it (so it is not the multi-step path from the origin), and reads
-    nothing at or after the point."""
+def test_a_one_step_forecast_runs_the_structures_over_the_values_before_each_point():
+    """The test period's one-step base is, at each point, the structures (with the
+    weights fitted before the test period) run over the true values before it (so it
+    is not the multi-step path from the origin), and reads nothing at or after it."""
     from series_predictor.transforms import Transform
     values = _airline()
     kinds = ("ses", "damped", "theta", "hw")
@@ -67,11 +68,28 @@ def test_a_one_step_forecast_refits_the_structures_before_each_point():
                           combine="median").fitted(values[:115])
     one_step = transform.one_step_fitted(values, 115, 29)
     for t in (115, 120, 143):
-        expected = structures.StructureCurve.fit(values[:t], 0, 12, kinds).at([t])[0]
-        assert one_step.base.at([t])[0] == expected
+        expected = structure_curves.StructureCurve.fit(
+            values[:t], 0, 12, kinds, "median", transform.base.params()).at([t])[0]
+        assert one_step.base.at([t])[0] == pytest.approx(expected, rel=1e-12)
     path = transform.base.at(np.arange(115, 144))
     assert np.max(np.abs(one_step.base.at(np.arange(115, 144)) - path)) > 10  # not the path
     future = values.copy()
     future[121:] *= 3.0  # what comes at and after 121 cannot move the base at 121
     assert transform.one_step_fitted(future, 115, 29).base.at([121])[0] == \
         one_step.base.at([121])[0]
+
+
+def test_bands_in_log_units_grow_with_the_level():
+    """Errors that are a fixed share of the level give a band that is the same share of
+    the point forecast, wherever that point is (by_horizon with log=True)."""
+    rng = np.random.default_rng(0)
+    paths = [np.full(6, 10.0 * (1 + i)) for i in range(30)]          # levels 10 .. 300
+    actual = [p * np.exp(0.1 * rng.normal(size=6)) for p in paths]   # 10% errors
+    model = intervals.by_horizon(paths, actual, log=True)
+    assert model.log
+    low, high = model.bands(np.full(6, 1000.0))[0.8]
+    assert 1000 / low[0] == pytest.approx(high[0] / 1000, rel=1e-9)
+    assert 0.08 < np.log(high[0] / 1000) / 1.2816 < 0.125             # about 10% a step
+    absolute = intervals.by_horizon(paths, actual)
+    a_low, a_high = absolute.bands(np.full(6, 1000.0))[0.8]
+    assert a_high[0] - a_low[0] < 0.6 * (high[0] - low[0])  # blind to the level: too narrow

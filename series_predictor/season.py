@@ -9,7 +9,6 @@ cannot hold twice is not used (said why). NumPy only.
 """
 
 import dataclasses
-import re
 
 import numpy as np
 
@@ -17,10 +16,6 @@ from .data_loader import train_size
 
 NONE = 1                # "no season": seasonal naive at lag 1 is persistence
 MIN_SEASONS = 2         # full seasons the training part must hold to use a season
-
-_QUARTER = re.compile(r"^\s*(\d{4}\s*-?\s*Q[1-4]|Q[1-4][\s/-]?\d{4})\s*$", re.IGNORECASE)
-_WEEK = re.compile(r"^\s*\d{4}-?W\d{2}(-?\d)?\s*$", re.IGNORECASE)
-_YEAR = re.compile(r"^\s*\d{4}\s*$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,20 +34,6 @@ class Season:
         """``'season 12 (monthly dates: ...)'`` or ``'no season (...)'``."""
         head = "no season" if self.length == NONE else f"season {self.length}"
         return f"{head} ({self.reason})"
-
-
-def _from_labels(labels):
-    """A Season from label text the time axis keeps as row numbers (quarters, weeks,
-    years), or None."""
-    if not labels:
-        return None
-    if all(_QUARTER.match(label) for label in labels):
-        return Season(4, f"quarterly labels ({labels[0]}): 4 quarters a year")
-    if all(_WEEK.match(label) for label in labels):
-        return Season(52, f"ISO week labels ({labels[0]}): 52 weeks a year")
-    if all(_YEAR.match(label) for label in labels):
-        return Season(NONE, f"yearly labels ({labels[0]}): no season within a year")
-    return None
 
 
 def _daily(days):
@@ -98,23 +79,27 @@ def _from_dates(times):
 
 
 def infer(times, labels=None):
-    """The season of a series from its time axis and label text.
+    """The season of a series from its time axis, named with its first label.
 
     Args:
-        times: ``[n]`` datetime64 dates, or row numbers (``Series.times()``).
+        times: ``[n]`` datetime64 dates (``Series.times()``: every label form the
+            loader reads as dates, ``1990Q1``, ``Jan 1949`` and ``2020-W05`` too),
+            or row numbers.
         labels: ``[n]`` label strings (column 0), or None.
 
     Returns:
         Season.
     """
     times = np.asarray(times)
-    if np.issubdtype(times.dtype, np.datetime64):
-        return _from_dates(times)
-    found = _from_labels(labels)
-    if found is not None:
-        return found
-    return Season(NONE, "no dates (row numbers): no season known; set --season N if "
-                        "the data has one")
+    if not np.issubdtype(times.dtype, np.datetime64):
+        what = f"no calendar dates (labels like {labels[0]!r})" if labels else \
+            "no dates (row numbers)"
+        return Season(NONE, f"{what}: no season known; set --season N if the data has one")
+    found = _from_dates(times)
+    if labels and labels[0] != str(times[0]).replace("T", " "):
+        what, _, why = found.reason.partition(":")  # name the form the labels are in
+        found = Season(found.length, f"{what} ({labels[0]} ...):{why}")
+    return found
 
 
 def resolve(given, times, labels, n_train):

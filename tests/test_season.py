@@ -84,3 +84,44 @@ def test_default_config_leaves_the_season_to_inference():
     bundled = read_stage(ChapterConfig())
     assert season_stage(bundled, ChapterConfig()).season == 12
     assert data_loader.read_series(data_loader.bundled_data_path()).labels[0] == "1949-01"
+
+
+def _trading_days_csv(path, n=150):
+    """``n`` weekdays from 2020-01-01 of a random walk with drift (a price, no season)."""
+    steps = np.random.default_rng(3).normal(0.2, 1.0, n)
+    days = np.busday_offset("2020-01-01", np.arange(n), roll="forward")
+    path.write_text("date,close\n" + "".join(f"{d},{100 + v:.3f}\n"
+                                              for d, v in zip(days, np.cumsum(steps))))
+    return str(path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["trading days", "--season 1"])
+def test_a_series_with_no_season_gets_no_seasonal_candidate_and_faces_persistence(
+        tmp_path, kind):
+    """Trading days (season inferred as none) or monthly data with ``--season 1``: auto
+    weighs no seasonal candidate, and its table, ratios and verdict are persistence's."""
+    import json
+    from series_predictor.chapter import run_chapter
+    from series_predictor.config import with_recipe
+    from conftest import monthly_csv
+    data = (_trading_days_csv(tmp_path / "prices.csv") if kind == "trading days"
+            else monthly_csv(tmp_path / "monthly.csv", 1990, months=96))
+    lines = []
+    run_chapter(with_recipe("auto", data=data, season=None if kind == "trading days" else 1,
+                            iterations=20, report_every=10, out=str(tmp_path / "out"),
+                            quiet=True), log=lines.append)  # quiet: the report only
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    assert metrics["settings"]["season"] == 1
+    candidates = metrics["auto"]["candidates"]
+    assert set(candidates) == {"naive", "drift", "ses", "holt", "damped", "theta"}
+    assert candidates["naive"]["validation_ratio"] == 1.0  # the ratios are over persistence's
+    text = "\n".join(lines)
+    assert "seasonal naive" not in text
+    table = text.splitlines()
+    head = next(i for i, line in enumerate(table) if line.startswith("Test period"))
+    assert [line[:28].strip() for line in table[head + 2:head + 5]] == [
+        "auto: structures + LSTM" if metrics["auto"]["network"]["kept"] else "auto: structures",
+        "persistence (last value)", "climatology (the mean)"]
+    assert "RMSE / persistence's:" in text
+    assert metrics["verdict"] in table  # naming persistence and climatology only

@@ -31,9 +31,11 @@ class Season:
     reason: str
 
     def describe(self):
-        """``'season 12 (monthly dates: ...)'`` or ``'no season (...)'``."""
-        head = "no season" if self.length == NONE else f"season {self.length}"
-        return f"{head} ({self.reason})"
+        """``'season 12 (monthly dates: ...)'`` or ``'no season (...): judged against
+        persistence'``."""
+        if self.length == NONE:
+            return f"no season ({self.reason}): judged against persistence"
+        return f"season {self.length} ({self.reason})"
 
 
 def _daily(days):
@@ -42,8 +44,7 @@ def _daily(days):
     if step == 1:
         weekday = (days + 3) % 7  # Monday 0; 1970-01-01 was a Thursday
         if np.all(weekday < 5) and np.any(np.diff(days) > 1):
-            return Season(NONE, "trading days (weekdays only): no weekly season; "
-                                "judged against persistence")
+            return Season(NONE, "trading days (weekdays only): no weekly season")
         return Season(7, "daily dates on every day of the week: 7 days a week")
     if step == 7:
         return Season(52, "weekly dates: 52 weeks a year")
@@ -109,10 +110,11 @@ def resolve(given, times, labels, n_train):
     Returns:
         Season.
     """
-    if given is not None:
-        return Season(int(given), "set by --season" if given != NONE
-                      else "--season 1: none")
     found = infer(times, labels)
+    if given is not None:
+        told = "set by --season" if given != NONE else "--season 1: none"
+        inferred = "none" if found.length == NONE else found.length
+        return Season(int(given), f"{told}; from the labels: {inferred}, {found.reason}")
     if found.length > NONE and n_train < MIN_SEASONS * found.length:
         return Season(NONE, f"{found.reason}, but the {n_train} training points hold fewer "
                             f"than {MIN_SEASONS} seasons of {found.length}")

@@ -70,7 +70,12 @@ def test_season_option_overrides_inference(tmp_path):
     path.write_text("t,v\n" + "".join(f"{label},{i % 5 + 1}\n"
                                       for i, label in enumerate(_labels("month"))))
     loaded = read_stage(ChapterConfig(data=str(path)))
-    assert season_stage(loaded, ChapterConfig(data=str(path), season=4)).season == 4
+    lines = []
+    config = season_stage(loaded, ChapterConfig(data=str(path), season=4),
+                          stages.Progress(lines.append))
+    assert config.season == 4
+    assert lines == ["Season: season 4 (set by --season; from the labels: 12, monthly dates: "
+                     "12 months a year)"]
 
 
 def test_a_season_the_training_part_cannot_hold_twice_is_dropped():

@@ -182,17 +182,36 @@ def beaten_by(period, season=None):
             if own is None or (period[name]["rmse"] is not None and period[name]["rmse"] < own)]
 
 
+TIE = 1e-3  # a baseline whose RMSE is within 0.1% above the forecast's is matched, not beaten
+
+
+def matched_by(period, season=None):
+    """The baselines (``judged_against(season)``) not below the forecast's RMSE in
+    ``period`` but within ``TIE`` of it (a forecast that is persistence, as on market
+    prices, beats it by rounding only)."""
+    own = period["lstm"]["rmse"]
+    return [name for name in judged_against(season) if own is not None
+            and period[name]["rmse"] is not None and own <= period[name]["rmse"] <= own * (1 + TIE)]
+
+
 def verdict(report):
     """One plain sentence: which baselines beat the forecast on the test period, by RMSE
-    (the hallucinated path, then the one-step predictions)."""
+    (the hallucinated path, then the one-step predictions), and which it only matches."""
     season = (report.get("settings") or {}).get("season")
     words = lambda names: _and([n.replace("_", " ") for n in names])  # noqa: E731
-    multi = beaten_by(report["hallucination"], season)
-    one = beaten_by(report["one_step"], season)
-    first = (f"The forecast loses to {words(multi)} on the test period" if multi else
-             f"The forecast beats {words(list(judged_against(season)))} on the test period")
-    second = ("beats them all" if not one else
-              f"loses to {words(one)}" + (" too" if one == multi else ""))
+    multi, one = (beaten_by(report[p], season) for p in ("hallucination", "one_step"))
+    tied, tied_one = (matched_by(report[p], season) for p in ("hallucination", "one_step"))
+    rest = [name for name in judged_against(season) if name not in tied]
+    if multi:
+        first = f"The forecast loses to {words(multi)} on the test period"
+    elif tied:
+        first = (f"The forecast matches {words(tied)} (RMSE within {TIE:.1%})"
+                 + (f" and beats {words(rest)}" if rest else "") + " on the test period")
+    else:
+        first = f"The forecast beats {words(rest)} on the test period"
+    second = (f"loses to {words(one)}" + (" too" if one == multi else "") if one else
+              f"matches {words(tied_one)} (RMSE within {TIE:.1%})" if tied_one else
+              "beats them all")
     return f"{first} (hallucination RMSE); one step ahead it {second}."
 
 

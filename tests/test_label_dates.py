@@ -1,6 +1,8 @@
 """Labels in other notations than ISO dates (``1990Q1``, ``Jan 1949``, ``2020-W05``, years)
 become dates: the time axis, the forecast's times in forecast.csv and the figures (issue 18)."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -67,8 +69,11 @@ def test_the_forecast_table_continues_the_labels_as_dates(tmp_path, labels, foll
 ], ids=["1990Q1", "Jan 1949", "2019-W01"])
 def test_a_runs_forecast_csv_continues_the_labels_as_dates(tmp_path, labels, following):
     out = tmp_path / "out"
-    run_chapter(ChapterConfig(data=_csv(tmp_path, labels), iterations=2, report_every=1,
-                              horizon=2, out=str(out), quiet=True), log=quiet_log)
+    run = run_chapter(ChapterConfig(data=_csv(tmp_path, labels), iterations=2, report_every=1,
+                                    horizon=2, out=str(out), quiet=True), log=quiet_log)
     rows = (out / "forecast.csv").read_text().splitlines()
     assert [row.split(",")[0] for row in rows[1:]] == following
-    assert (out / "forecast.png").stat().st_size > 0
+    # the figures draw these times: dates on the x axis, not row numbers
+    assert run.loaded.times.dtype.kind == run.times["forecast"].dtype.kind == "M"
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["test_period"][1] == str(run.loaded.times[-1])  # 1999-10-01, not 39

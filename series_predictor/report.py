@@ -16,30 +16,10 @@ AUTO_NAME = "auto: structures + LSTM"  # --recipe auto with the network's correc
 AUTO_STRUCTURES = "auto: structures"     # ... with the network left out (auto.judge_network)
 
 
-def seasonal(season):
-    """Whether a run with ``season`` (settings' "season"; None in old records: the
-    book's 12) has one: without one (1), seasonal naive at lag 1 is persistence."""
-    return season is None or season > 1
-
-
-def judged_against(season):
-    """The baselines a run with ``season`` is judged against, keys of ``NAMES``:
-    all of ``metrics.BASELINES``; without a season persistence and the mean (seasonal
-    naive at lag 1 repeats persistence, and is not shown twice)."""
-    return metrics.BASELINES if seasonal(season) else ("persistence", "climatology")
-
-
-def reference(season):
-    """``(key, name)`` of the baseline ratios are over and warnings name: seasonal naive,
-    or persistence without a season (the same numbers: seasonal naive at lag 1)."""
-    return ("seasonal_naive", "seasonal naive") if seasonal(season) else \
-        ("persistence", "persistence")
-
-
 def row_name(key, season):
     """The table's name of baseline ``key`` (``NAMES``); climatology without a season
     is the mean of the points before the period."""
-    if key == "climatology" and not seasonal(season):
+    if key == "climatology" and not metrics.seasonal(season):
         return "climatology (the mean)"
     return NAMES[key].format(season=season)
 
@@ -175,10 +155,10 @@ def _and(words):
 
 
 def beaten_by(period, season=None):
-    """The baselines (``judged_against(season)``) with a lower RMSE than the forecast in
-    ``period`` (all of them when there is no forecast)."""
+    """The baselines (``metrics.judged_against(season)``) with a lower RMSE than the
+    forecast in ``period`` (all of them when there is no forecast)."""
     own = period["lstm"]["rmse"]
-    return [name for name in judged_against(season)
+    return [name for name in metrics.judged_against(season)
             if own is None or (period[name]["rmse"] is not None and period[name]["rmse"] < own)]
 
 
@@ -186,11 +166,11 @@ TIE = 1e-3  # a baseline whose RMSE is within 0.1% above the forecast's is match
 
 
 def matched_by(period, season=None):
-    """The baselines (``judged_against(season)``) not below the forecast's RMSE in
-    ``period`` but within ``TIE`` of it (a forecast that is persistence, as on market
+    """The baselines (``metrics.judged_against(season)``) not below the forecast's RMSE
+    in ``period`` but within ``TIE`` of it (a forecast that is persistence, as on market
     prices, beats it by rounding only)."""
     own = period["lstm"]["rmse"]
-    return [name for name in judged_against(season) if own is not None
+    return [name for name in metrics.judged_against(season) if own is not None
             and period[name]["rmse"] is not None and own <= period[name]["rmse"] <= own * (1 + TIE)]
 
 
@@ -201,7 +181,7 @@ def verdict(report):
     words = lambda names: _and([n.replace("_", " ") for n in names])  # noqa: E731
     multi, one = (beaten_by(report[p], season) for p in ("hallucination", "one_step"))
     tied, tied_one = (matched_by(report[p], season) for p in ("hallucination", "one_step"))
-    rest = [name for name in judged_against(season) if name not in tied]
+    rest = [name for name in metrics.judged_against(season) if name not in tied]
     if multi:
         first = f"The forecast loses to {words(multi)} on the test period"
     elif tied:
@@ -219,7 +199,7 @@ def _loses_on_validation(report, season):
     validation = report.get("validation")
     if not validation:
         return []
-    key = reference(season)[0]
+    key = metrics.reference(season)[0]
     return [kind for kind in ("one_step", "hallucination")
             if validation[kind]["lstm"]["rmse"] is not None
             and validation[kind]["lstm"]["rmse"] > validation[kind][key]["rmse"]]
@@ -247,7 +227,7 @@ def warnings(report, config, combined):
     if config.patience is not None and not config.validation:
         out.append("early stopping watched the test period, so the test scores are "
                    "optimistic; pass --validation N to keep the test period unseen")
-    auto, (_, naive) = report.get("auto"), reference(config.season)
+    auto, (_, naive) = report.get("auto"), metrics.reference(config.season)
     if auto and not auto["beats_seasonal_naive_on_validation"]:
         out.append("the median of the auto recipe's kept structures (what its forecast "
                    f"is made of) does not beat {naive} on the validation origins (RMSE "
@@ -283,7 +263,7 @@ def format_report(report):
     lines = [f"Test period {start} .. {end} ({report['n_test']} points), "
              f"errors in {report['units']}:",
              f"{'':28s} {'one-step RMSE':>14s} {'MAE':>8s} {'hallucination RMSE':>19s} {'MAE':>8s}",
-             *_rows(report, ("lstm", *judged_against(season)), season, decimals,
+             *_rows(report, ("lstm", *metrics.judged_against(season)), season, decimals,
                     report.get("auto"))]
     if report.get("verdict"):
         lines.append(report["verdict"])
@@ -291,7 +271,7 @@ def format_report(report):
         start_v, end_v = report["validation_period"]
         chose = "; chose early stopping" if report["settings"]["patience"] else ""
         lines.append(f"Validation tail {start_v} .. {end_v} (carved from training{chose}):")
-        lines += _rows(report["validation"], ("lstm", reference(season)[0]), season,
+        lines += _rows(report["validation"], ("lstm", metrics.reference(season)[0]), season,
                        decimals, report.get("auto"))
     if report.get("auto"):
         lines.append(format_choice(report["auto"], season))
@@ -335,8 +315,8 @@ def _interval_lines(intervals):
 
 def format_choice(record, season=None):
     """The auto recipe's choice as plain text; its ratios are over seasonal naive's,
-    persistence's for a run without a season (``reference``)."""
-    naive = reference(season)[1]
+    persistence's for a run without a season (``metrics.reference``)."""
+    naive = metrics.reference(season)[1]
     lines = [f"Auto recipe: {len(record['candidates'])} candidates scored on "
              f"{len(record['origins'])} validation origins ({', '.join(record['origins'])}), "
              f"{record['horizon']} points ahead each; RMSE / {naive}'s:"]
@@ -359,7 +339,7 @@ def format_backtest(report, units, name=None):
              f"{'':28s} {'mean RMSE':>10s} {'mean MAE':>10s} {'MASE':>7s}"]
     decimals = metrics.decimals_for([row[k] for row in report["overall"].values()
                                      for k in ("rmse", "mae")])
-    shown = ("lstm", *judged_against(report.get("stride")))  # the stride is the season
+    shown = ("lstm", *metrics.judged_against(report.get("stride")))  # the stride is the season
     for method, row in report["overall"].items():
         if method not in shown:
             continue
@@ -382,7 +362,8 @@ def backtest_verdict(report):
     the origins, or that it beats them all."""
     overall = report["overall"]
     own = overall["lstm"]["rmse"]
-    better = [m.replace("_", " ") for m in judged_against(report.get("stride")) if m in overall
+    shown = metrics.judged_against(report.get("stride"))  # the stride is the season
+    better = [m.replace("_", " ") for m in shown if m in overall
               and (own is None or (overall[m]["rmse"] is not None and overall[m]["rmse"] < own))]
     where = f"over the {len(report['origins'])} origins (mean RMSE)"
     if not better:

@@ -77,3 +77,19 @@ def test_a_runs_forecast_csv_continues_the_labels_as_dates(tmp_path, labels, fol
     assert run.loaded.times.dtype.kind == run.times["forecast"].dtype.kind == "M"
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["test_period"][1] == str(run.loaded.times[-1])  # 1999-10-01, not 39
+
+
+def test_fit_reads_the_same_label_forms_as_a_csv_and_as_pandas_periods():
+    """``series_predictor.fit(y, times=[...])`` takes ``1990Q1`` texts as the CSV reader
+    does, to the same dates as a quarterly pandas PeriodIndex (quarter starts)."""
+    import pandas as pd
+    from series_predictor.api import series_from
+    values = [1.0, 2.0, 3.0, 4.0]
+    texts = series_from(values, times=["1990Q1", "1990Q2", "1990Q3", "1990Q4"]).times
+    periods = series_from(pd.Series(values, index=pd.period_range("1990Q1", periods=4,
+                                                                  freq="Q"))).times
+    assert [str(t) for t in texts] == [str(t) for t in periods] == [
+        "1990-01-01", "1990-04-01", "1990-07-01", "1990-10-01"]
+    assert [str(t) for t in series_from(values, times=["Nov 1949", "Dec 1949", "Jan 1950",
+                                                       "Feb 1950"]).times] == [
+        "1949-11", "1949-12", "1950-01", "1950-02"]

@@ -48,7 +48,7 @@ Refused:
   is a header;
 - time labels, in the form most of them share (ISO dates ``YYYY-MM``,
   ``YYYY-MM-DD`` and date-times; years ``1990``; ``1949-1``, ``1949/01``,
-  ``01/1949``, ``Jan 1949``, ``1949 Jan``; quarters ``1990Q1``, ``1990 Q1``,
+  ``01/1949``, ``Jan 1949``, ``1949 Jan``, ``1949M01``; quarters ``1990Q1``, ``1990 Q1``,
   ``Q1 1990``; ISO weeks ``2020-W01``; ``2020/01/31``), where a label is of
   another form (the first too: ``1949-1`` above ``1949-02``, ``Q1,2021`` above
   dates), invalid, repeated or out of order; a missing period: a month in

@@ -154,24 +154,30 @@ def _and(words):
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+TIE = 1e-3  # RMSEs within 0.1% of each other: a match, neither a win nor a loss
+
+
+def _below(theirs, own):
+    """Whether an RMSE ``theirs`` is below ``own`` by more than ``TIE``."""
+    return theirs is not None and theirs * (1 + TIE) < own
+
+
 def beaten_by(period, season=None):
-    """The baselines (``metrics.judged_against(season)``) with a lower RMSE than the
-    forecast in ``period`` (all of them when there is no forecast)."""
+    """The baselines (``metrics.judged_against(season)``) with an RMSE more than ``TIE``
+    below the forecast's in ``period`` (all of them when there is no forecast)."""
     own = period["lstm"]["rmse"]
     return [name for name in metrics.judged_against(season)
-            if own is None or (period[name]["rmse"] is not None and period[name]["rmse"] < own)]
-
-
-TIE = 1e-3  # a baseline whose RMSE is within 0.1% above the forecast's is matched, not beaten
+            if own is None or _below(period[name]["rmse"], own)]
 
 
 def matched_by(period, season=None):
-    """The baselines (``metrics.judged_against(season)``) not below the forecast's RMSE
-    in ``period`` but within ``TIE`` of it (a forecast that is persistence, as on market
-    prices, beats it by rounding only)."""
+    """The baselines (``metrics.judged_against(season)``) whose RMSE is within ``TIE`` of
+    the forecast's in ``period`` (a forecast that is persistence, as auto's can be on
+    market prices, beats it or loses to it by rounding only)."""
     own = period["lstm"]["rmse"]
     return [name for name in metrics.judged_against(season) if own is not None
-            and period[name]["rmse"] is not None and own <= period[name]["rmse"] <= own * (1 + TIE)]
+            and period[name]["rmse"] is not None and not _below(period[name]["rmse"], own)
+            and not _below(own, period[name]["rmse"])]
 
 
 def verdict(report):
@@ -202,7 +208,7 @@ def _loses_on_validation(report, season):
     key = metrics.reference(season)[0]
     return [kind for kind in ("one_step", "hallucination")
             if validation[kind]["lstm"]["rmse"] is not None
-            and validation[kind]["lstm"]["rmse"] > validation[kind][key]["rmse"]]
+            and _below(validation[kind][key]["rmse"], validation[kind]["lstm"]["rmse"])]
 
 
 def dropped_lines(dropped):

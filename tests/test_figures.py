@@ -234,6 +234,14 @@ def test_a_forecast_that_is_persistence_matches_it_and_does_not_beat_it():
     prices["hallucination"]["persistence"]["rmse"] = 761.623 * 1.002  # 0.2% worse: beaten
     assert report.verdict(prices).startswith(
         "The forecast beats persistence and climatology on the test period")
+    prices["hallucination"]["persistence"]["rmse"] = 761.623 * 0.9995  # 0.05% better: a match
+    prices["one_step"]["persistence"]["rmse"] = 225.69 / 1.002  # 0.2% better: a loss
+    assert report.verdict(prices) == (
+        "The forecast matches persistence (RMSE within 0.1%) and beats climatology on the "
+        "test period (hallucination RMSE); one step ahead it loses to persistence.")
+    tail = {"one_step": _period(322.552, 322.550, 322.550, 688.0),  # lost by 0.0006%
+            "hallucination": _period(1636.558, 1636.558, 1636.558, 688.0)}
+    assert report._loses_on_validation({"validation": tail}, 1) == []  # no warning
 
 
 def test_the_book_runs_table_says_what_it_loses_to(book_run):

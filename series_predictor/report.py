@@ -370,7 +370,7 @@ def backtest_verdict(report):
     own = overall["lstm"]["rmse"]
     shown = metrics.judged_against(report.get("stride"))  # the stride is the season
     better = [m.replace("_", " ") for m in shown if m in overall
-              and (own is None or (overall[m]["rmse"] is not None and overall[m]["rmse"] < own))]
+              and (own is None or _below(overall[m]["rmse"], own))]
     where = f"over the {len(report['origins'])} origins (mean RMSE)"
     if not better:
         return f"The forecast beats every baseline {where}."

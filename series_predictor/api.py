@@ -47,14 +47,15 @@ def _index_times(index):
 
 
 def _as_times(times):
-    """Times given as dates, ISO texts or numbers -> ``[n]`` datetime64 or numbers."""
-    from .time_labels import _date_axis
+    """Times given as dates, date texts (ISO, or any form a CSV's labels are read in:
+    ``1990Q1``, ``Jan 1949``, ``2020-W05``) or numbers -> ``[n]`` datetime64 or numbers."""
+    from .time_labels import label_dates
     times = np.asarray(times)
     if times.dtype.kind in "US" or times.dtype == object:
-        axis = _date_axis(tuple(str(t) for t in times))
+        axis = label_dates(tuple(str(t) for t in times))
         if axis is None:
-            raise SettingError("times must be dates (e.g. '1949-01') or numbers; found "
-                               f"{str(times[0])!r}")
+            raise SettingError("times must be dates (e.g. '1949-01', '1990Q1', 'Jan 1949') or "
+                               f"numbers; found {str(times[0])!r}")
         return axis
     if times.dtype.kind not in "Mif" or times.dtype.kind == "f" and not np.all(np.isfinite(times)):
         raise SettingError(f"times must be dates or finite numbers; found dtype {times.dtype}")

@@ -48,7 +48,7 @@ Refused:
   is a header;
 - time labels, in the form most of them share (ISO dates ``YYYY-MM``,
   ``YYYY-MM-DD`` and date-times; years ``1990``; ``1949-1``, ``1949/01``,
-  ``01/1949``, ``Jan 1949``, ``1949 Jan``; quarters ``1990Q1``, ``1990 Q1``,
+  ``01/1949``, ``Jan 1949``, ``1949 Jan``, ``1949M01``; quarters ``1990Q1``, ``1990 Q1``,
   ``Q1 1990``; ISO weeks ``2020-W01``; ``2020/01/31``), where a label is of
   another form (the first too: ``1949-1`` above ``1949-02``, ``Q1,2021`` above
   dates), invalid, repeated or out of order; a missing period: a month in
@@ -93,7 +93,7 @@ from .csv_text import (_cell, _check_dot_thousands, _check_encoding, _check_spli
                        _joined, _LINE_BREAK, _parse_number, _read_text, _resolve_path, _show,
                        _width)
 from .errors import DataFormatError
-from .time_labels import _check_dates, _date_axis, _label_kind
+from .time_labels import _check_dates, _label_kind, label_dates
 from .validation import check_int
 
 
@@ -289,11 +289,14 @@ class Series:
     lines: tuple
 
     def times(self):
-        """The time axis: ``[n]`` ``datetime64`` when every label is a date, else ``0..n-1``.
+        """The time axis: ``[n]`` ``datetime64`` when every label names a date, else ``0..n-1``.
 
-        Dates are ``YYYY-MM``, ``YYYY-MM-DD`` or ISO date-times, all of one form.
+        ISO dates (``YYYY-MM``, ``YYYY-MM-DD``, date-times) keep their unit; the other
+        forms the loader reads become dates (``time_labels.label_dates``): months
+        ``datetime64[M]``, quarters their first day, ISO weeks their Monday, years
+        ``datetime64[Y]``. Fiscal years and other labels stay row numbers.
         """
-        axis = _date_axis(self.labels)
+        axis = label_dates(self.labels)
         return axis if axis is not None else np.arange(len(self.values))
 
     def describe(self, start=0, stop=None, part=None):

@@ -14,6 +14,26 @@ SCIENTIFIC_ABOVE = 1e7  # larger errors are printed as 1.234e+08
 MAX_DECIMALS = 6  # errors that would need more decimals are printed as 1.234e-09
 
 
+def seasonal(season):
+    """Whether a run with ``season`` (settings' "season"; None in old records: the
+    book's 12) has one: without one (1), seasonal naive at lag 1 is persistence."""
+    return season is None or season > 1
+
+
+def judged_against(season):
+    """The baselines a run with ``season`` is judged against, keys of ``BASELINES``:
+    all of ``BASELINES``; without a season persistence and the mean (seasonal
+    naive at lag 1 repeats persistence, and is not shown twice)."""
+    return BASELINES if seasonal(season) else ("persistence", "climatology")
+
+
+def reference(season):
+    """``(key, name)`` of the baseline ratios are over and warnings name: seasonal naive,
+    or persistence without a season (the same numbers: seasonal naive at lag 1)."""
+    return ("seasonal_naive", "seasonal naive") if seasonal(season) else \
+        ("persistence", "persistence")
+
+
 def decimals_for(values):
     """Decimals that show about three significant digits of the largest of ``values``:
     1 for errors in the tens to hundreds, more for small units; None (scientific

@@ -16,6 +16,14 @@ AUTO_NAME = "auto: structures + LSTM"  # --recipe auto with the network's correc
 AUTO_STRUCTURES = "auto: structures"     # ... with the network left out (auto.judge_network)
 
 
+def row_name(key, season):
+    """The table's name of baseline ``key`` (``NAMES``); climatology without a season
+    is the mean of the points before the period."""
+    if key == "climatology" and not metrics.seasonal(season):
+        return "climatology (the mean)"
+    return NAMES[key].format(season=season)
+
+
 def forecast_name(auto):
     """The name of the run's forecast in rows and legends: "LSTM", or for ``--recipe
     auto`` (``auto``: the run's auto record, metrics.json "auto") what was forecast:
@@ -146,34 +154,61 @@ def _and(words):
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def beaten_by(period):
-    """The baselines with a lower RMSE than the forecast in ``period`` (all of them when
-    there is no forecast)."""
+TIE = 1e-3  # RMSEs within 0.1% of each other: a match, neither a win nor a loss
+
+
+def _below(theirs, own):
+    """Whether an RMSE ``theirs`` is below ``own`` by more than ``TIE``."""
+    return theirs is not None and theirs * (1 + TIE) < own
+
+
+def beaten_by(period, season=None):
+    """The baselines (``metrics.judged_against(season)``) with an RMSE more than ``TIE``
+    below the forecast's in ``period`` (all of them when there is no forecast)."""
     own = period["lstm"]["rmse"]
-    return [name for name in metrics.BASELINES
-            if own is None or (period[name]["rmse"] is not None and period[name]["rmse"] < own)]
+    return [name for name in metrics.judged_against(season)
+            if own is None or _below(period[name]["rmse"], own)]
+
+
+def matched_by(period, season=None):
+    """The baselines (``metrics.judged_against(season)``) whose RMSE is within ``TIE`` of
+    the forecast's in ``period`` (a forecast that is persistence, as auto's can be on
+    market prices, beats it or loses to it by rounding only)."""
+    own = period["lstm"]["rmse"]
+    return [name for name in metrics.judged_against(season) if own is not None
+            and period[name]["rmse"] is not None and not _below(period[name]["rmse"], own)
+            and not _below(own, period[name]["rmse"])]
 
 
 def verdict(report):
     """One plain sentence: which baselines beat the forecast on the test period, by RMSE
-    (the hallucinated path, then the one-step predictions)."""
+    (the hallucinated path, then the one-step predictions), and which it only matches."""
+    season = (report.get("settings") or {}).get("season")
     words = lambda names: _and([n.replace("_", " ") for n in names])  # noqa: E731
-    multi, one = beaten_by(report["hallucination"]), beaten_by(report["one_step"])
-    first = (f"The forecast loses to {words(multi)} on the test period" if multi else
-             "The forecast beats persistence, seasonal naive and climatology on the test "
-             "period")
-    second = ("beats them all" if not one else
-              f"loses to {words(one)}" + (" too" if one == multi else ""))
+    multi, one = (beaten_by(report[p], season) for p in ("hallucination", "one_step"))
+    tied, tied_one = (matched_by(report[p], season) for p in ("hallucination", "one_step"))
+    rest = [name for name in metrics.judged_against(season) if name not in tied]
+    if multi:
+        first = f"The forecast loses to {words(multi)} on the test period"
+    elif tied:
+        first = (f"The forecast matches {words(tied)} (RMSE within {TIE:.1%})"
+                 + (f" and beats {words(rest)}" if rest else "") + " on the test period")
+    else:
+        first = f"The forecast beats {words(rest)} on the test period"
+    second = (f"loses to {words(one)}" + (" too" if one == multi else "") if one else
+              f"matches {words(tied_one)} (RMSE within {TIE:.1%})" if tied_one else
+              "beats them all")
     return f"{first} (hallucination RMSE); one step ahead it {second}."
 
 
-def _loses_on_validation(report):
+def _loses_on_validation(report, season):
     validation = report.get("validation")
     if not validation:
         return []
+    key = metrics.reference(season)[0]
     return [kind for kind in ("one_step", "hallucination")
             if validation[kind]["lstm"]["rmse"] is not None
-            and validation[kind]["lstm"]["rmse"] > validation[kind]["seasonal_naive"]["rmse"]]
+            and _below(validation[kind][key]["rmse"], validation[kind]["lstm"]["rmse"])]
 
 
 def dropped_lines(dropped):
@@ -198,16 +233,15 @@ def warnings(report, config, combined):
     if config.patience is not None and not config.validation:
         out.append("early stopping watched the test period, so the test scores are "
                    "optimistic; pass --validation N to keep the test period unseen")
-    auto = report.get("auto")
+    auto, (_, naive) = report.get("auto"), metrics.reference(config.season)
     if auto and not auto["beats_seasonal_naive_on_validation"]:
         out.append("the median of the auto recipe's kept structures (what its forecast "
-                   "is made of) does not beat seasonal naive on the validation origins (RMSE "
+                   f"is made of) does not beat {naive} on the validation origins (RMSE "
                    f"ratio {auto['combination_ratio']:.3f}); expect the forecast to lose to "
                    "it on the test period too")
-    lost = _loses_on_validation(report)
+    lost = _loses_on_validation(report, config.season)
     if lost:
-        out.append("on the validation tail the forecast loses to "
-                   "seasonal naive ("
+        out.append(f"on the validation tail the forecast loses to {naive} ("
                    + " and ".join(k.replace("_", "-") for k in lost)
                    + "); expect the same on the test period")
     return out
@@ -220,7 +254,7 @@ def _number(value, width, decimals):
 def _rows(period, names, season, decimals, auto=None):
     for key in names:
         one, multi = period["one_step"][key], period["hallucination"][key]
-        label = forecast_name(auto) if key == "lstm" else NAMES[key].format(season=season)
+        label = forecast_name(auto) if key == "lstm" else row_name(key, season)
         yield (f"{label:28s} {_number(one['rmse'], 14, decimals)} "
                f"{_number(one['mae'], 8, decimals)} {_number(multi['rmse'], 19, decimals)} "
                f"{_number(multi['mae'], 8, decimals)}")
@@ -235,17 +269,18 @@ def format_report(report):
     lines = [f"Test period {start} .. {end} ({report['n_test']} points), "
              f"errors in {report['units']}:",
              f"{'':28s} {'one-step RMSE':>14s} {'MAE':>8s} {'hallucination RMSE':>19s} {'MAE':>8s}",
-             *_rows(report, NAMES, season, decimals, report.get("auto"))]
+             *_rows(report, ("lstm", *metrics.judged_against(season)), season, decimals,
+                    report.get("auto"))]
     if report.get("verdict"):
         lines.append(report["verdict"])
     if report.get("validation"):
         start_v, end_v = report["validation_period"]
         chose = "; chose early stopping" if report["settings"]["patience"] else ""
         lines.append(f"Validation tail {start_v} .. {end_v} (carved from training{chose}):")
-        lines += _rows(report["validation"], ("lstm", "seasonal_naive"), season, decimals,
-                       report.get("auto"))
+        lines += _rows(report["validation"], ("lstm", metrics.reference(season)[0]), season,
+                       decimals, report.get("auto"))
     if report.get("auto"):
-        lines.append(format_choice(report["auto"]))
+        lines.append(format_choice(report["auto"], season))
     lines += _ensemble_lines(report.get("ensemble"), report.get("auto"), decimals)
     lines += _interval_lines(report.get("intervals"))
     if report.get("backtest"):
@@ -284,17 +319,19 @@ def _interval_lines(intervals):
             f"the {cover} of the points"]
 
 
-def format_choice(record):
-    """The auto recipe's choice as plain text."""
+def format_choice(record, season=None):
+    """The auto recipe's choice as plain text; its ratios are over seasonal naive's,
+    persistence's for a run without a season (``metrics.reference``)."""
+    naive = metrics.reference(season)[1]
     lines = [f"Auto recipe: {len(record['candidates'])} candidates scored on "
              f"{len(record['origins'])} validation origins ({', '.join(record['origins'])}), "
-             f"{record['horizon']} points ahead each; RMSE / seasonal naive's:"]
+             f"{record['horizon']} points ahead each; RMSE / {naive}'s:"]
     for name, row in record["candidates"].items():
         mark = "  kept" if name in record["chosen"] else ""
         lines.append(f"  {name:24s} {row['validation_ratio']:6.3f}{mark}")
     beats = "beats" if record["beats_seasonal_naive_on_validation"] else "does not beat"
     lines.append(f"  the median of the kept ones: {record['combination_ratio']:.3f} (what is "
-                 f"forecast: it {beats} seasonal naive on validation)")
+                 f"forecast: it {beats} {naive} on validation)")
     return "\n".join(lines)
 
 
@@ -308,7 +345,10 @@ def format_backtest(report, units, name=None):
              f"{'':28s} {'mean RMSE':>10s} {'mean MAE':>10s} {'MASE':>7s}"]
     decimals = metrics.decimals_for([row[k] for row in report["overall"].values()
                                      for k in ("rmse", "mae")])
+    shown = ("lstm", *metrics.judged_against(report.get("stride")))  # the stride is the season
     for method, row in report["overall"].items():
+        if method not in shown:
+            continue
         cells = [metrics.format_error(row["rmse"], decimals),
                  metrics.format_error(row["mae"], decimals),
                  metrics.format_error(row["mase"], 2)]
@@ -328,8 +368,9 @@ def backtest_verdict(report):
     the origins, or that it beats them all."""
     overall = report["overall"]
     own = overall["lstm"]["rmse"]
-    better = [m.replace("_", " ") for m in metrics.BASELINES if m in overall
-              and (own is None or (overall[m]["rmse"] is not None and overall[m]["rmse"] < own))]
+    shown = metrics.judged_against(report.get("stride"))  # the stride is the season
+    better = [m.replace("_", " ") for m in shown if m in overall
+              and (own is None or _below(overall[m]["rmse"], own))]
     where = f"over the {len(report['origins'])} origins (mean RMSE)"
     if not better:
         return f"The forecast beats every baseline {where}."

@@ -9,7 +9,6 @@ cannot hold twice is not used (said why). NumPy only.
 """
 
 import dataclasses
-import re
 
 import numpy as np
 
@@ -17,10 +16,6 @@ from .data_loader import train_size
 
 NONE = 1                # "no season": seasonal naive at lag 1 is persistence
 MIN_SEASONS = 2         # full seasons the training part must hold to use a season
-
-_QUARTER = re.compile(r"^\s*(\d{4}\s*-?\s*Q[1-4]|Q[1-4][\s/-]?\d{4})\s*$", re.IGNORECASE)
-_WEEK = re.compile(r"^\s*\d{4}-?W\d{2}(-?\d)?\s*$", re.IGNORECASE)
-_YEAR = re.compile(r"^\s*\d{4}\s*$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,23 +31,11 @@ class Season:
     reason: str
 
     def describe(self):
-        """``'season 12 (monthly dates: ...)'`` or ``'no season (...)'``."""
-        head = "no season" if self.length == NONE else f"season {self.length}"
-        return f"{head} ({self.reason})"
-
-
-def _from_labels(labels):
-    """A Season from label text the time axis keeps as row numbers (quarters, weeks,
-    years), or None."""
-    if not labels:
-        return None
-    if all(_QUARTER.match(label) for label in labels):
-        return Season(4, f"quarterly labels ({labels[0]}): 4 quarters a year")
-    if all(_WEEK.match(label) for label in labels):
-        return Season(52, f"ISO week labels ({labels[0]}): 52 weeks a year")
-    if all(_YEAR.match(label) for label in labels):
-        return Season(NONE, f"yearly labels ({labels[0]}): no season within a year")
-    return None
+        """``'season 12 (monthly dates: ...)'`` or ``'no season (...): judged against
+        persistence'``."""
+        if self.length == NONE:
+            return f"no season ({self.reason}): judged against persistence"
+        return f"season {self.length} ({self.reason})"
 
 
 def _daily(days):
@@ -61,8 +44,7 @@ def _daily(days):
     if step == 1:
         weekday = (days + 3) % 7  # Monday 0; 1970-01-01 was a Thursday
         if np.all(weekday < 5) and np.any(np.diff(days) > 1):
-            return Season(NONE, "trading days (weekdays only): no weekly season; "
-                                "judged against persistence")
+            return Season(NONE, "trading days (weekdays only): no weekly season")
         return Season(7, "daily dates on every day of the week: 7 days a week")
     if step == 7:
         return Season(52, "weekly dates: 52 weeks a year")
@@ -98,23 +80,27 @@ def _from_dates(times):
 
 
 def infer(times, labels=None):
-    """The season of a series from its time axis and label text.
+    """The season of a series from its time axis, named with its first label.
 
     Args:
-        times: ``[n]`` datetime64 dates, or row numbers (``Series.times()``).
+        times: ``[n]`` datetime64 dates (``Series.times()``: every label form the
+            loader reads as dates, ``1990Q1``, ``Jan 1949`` and ``2020-W05`` too),
+            or row numbers.
         labels: ``[n]`` label strings (column 0), or None.
 
     Returns:
         Season.
     """
     times = np.asarray(times)
-    if np.issubdtype(times.dtype, np.datetime64):
-        return _from_dates(times)
-    found = _from_labels(labels)
-    if found is not None:
-        return found
-    return Season(NONE, "no dates (row numbers): no season known; set --season N if "
-                        "the data has one")
+    if not np.issubdtype(times.dtype, np.datetime64):
+        what = f"no calendar dates (labels like {labels[0]!r})" if labels else \
+            "no dates (row numbers)"
+        return Season(NONE, f"{what}: no season known; set --season N if the data has one")
+    found = _from_dates(times)
+    if labels and labels[0] != str(times[0]).replace("T", " "):
+        what, _, why = found.reason.partition(":")  # name the form the labels are in
+        found = Season(found.length, f"{what} ({labels[0]} ...):{why}")
+    return found
 
 
 def resolve(given, times, labels, n_train):
@@ -124,10 +110,11 @@ def resolve(given, times, labels, n_train):
     Returns:
         Season.
     """
-    if given is not None:
-        return Season(int(given), "set by --season" if given != NONE
-                      else "--season 1: none")
     found = infer(times, labels)
+    if given is not None:
+        told = "set by --season" if given != NONE else "--season 1: none"
+        inferred = "none" if found.length == NONE else found.length
+        return Season(int(given), f"{told}; from the labels: {inferred}, {found.reason}")
     if found.length > NONE and n_train < MIN_SEASONS * found.length:
         return Season(NONE, f"{found.reason}, but the {n_train} training points hold fewer "
                             f"than {MIN_SEASONS} seasons of {found.length}")

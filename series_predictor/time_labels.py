@@ -71,6 +71,7 @@ _OTHER_FORMS = tuple(_Form(notation, re.compile(pattern, re.ASCII | re.IGNORECAS
     ("YYYYQn", r"(?P<y>\d{4}) ?-? ?Q(?P<q>\d)", "quarter"),
     ("Qn YYYY", r"Q(?P<q>\d)[ /-]?(?P<y>\d{4})", "quarter"),
     ("YYYY/MM/DD", r"(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})", "day"),
+    ("YYYYMmm", r"(?P<y>\d{4})M(?P<m>\d{2})", "month"),
     ("YYYY-M", r"(?P<y>\d{4})-(?P<m>\d{1,2})", "month"),
     ("YYYY/MM", r"(?P<y>\d{4})/(?P<m>\d{1,2})", "month"),
     ("MM/YYYY", r"(?P<m>\d{1,2})[/-](?P<y>\d{4})", "month"),
@@ -184,6 +185,60 @@ def _label_time(label, match, period):
         parts = match.groupdict()
         return np.datetime64(datetime.date(int(parts["y"]), int(parts["m"]), int(parts["d"])), "D")
     return _period_number(match, period)
+
+
+_EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
+
+
+def _as_dates(numbers, period):
+    """``[n]`` datetime64 of period ``numbers`` (see ``_period_number``): months as
+    ``datetime64[M]``; quarters as the first day of their first month and ISO weeks as
+    their Monday (``datetime64[D]``: quarter-start dates, as FRED writes quarterly data);
+    years as ``datetime64[Y]``; None for fiscal years (no calendar date)."""
+    numbers = np.asarray(numbers, dtype=np.int64)
+    if period == "month":
+        return (numbers - 1970 * 12).astype("datetime64[M]")
+    if period == "quarter":
+        return (3 * numbers - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]")
+    if period == "week":
+        return (7 * numbers + 1 - _EPOCH_ORDINAL).astype("datetime64[D]")
+    if period == "year":
+        return (numbers - 1970).astype("datetime64[Y]")
+    return None
+
+
+def label_dates(labels):
+    """The dates ``labels`` name, when all of them name one in the form they share.
+
+    ISO dates and date-times keep their unit; other notations the loader reads become
+    ISO dates (``_as_dates``): ``Jan 1949``, ``1949M01``, ``1949/1`` -> 1949-01;
+    ``1990Q1``, ``Q1 1990`` -> 1990-01-01; ``2020-W05`` -> 2020-01-27 (its Monday);
+    ``1990`` -> 1990; ``1990/3/7`` -> 1990-03-07.
+
+    Args:
+        labels: ``[n]`` label strings (column 0), or None.
+
+    Returns:
+        ``[n]`` datetime64, or None (no labels, fiscal years, labels of no time form,
+        or a label naming no time).
+    """
+    if not labels or any(not isinstance(label, str) for label in labels):
+        return None
+    times = _date_axis(labels)
+    if times is not None:
+        return times
+    form = _labels_form(labels)
+    if form is None or form.period in _DATE_FORMS:
+        return None
+    matches = [form.pattern.fullmatch(label) for label in labels]
+    if not all(matches):
+        return None
+    try:
+        points = [_label_time(label, match, form.period)
+                  for label, match in zip(labels, matches)]
+    except (ValueError, KeyError):
+        return None
+    return np.array(points) if form.period == "day" else _as_dates(points, form.period)
 
 
 def _total_hint(data, row, label):

@@ -221,6 +221,29 @@ def test_the_verdict_says_plainly_which_baselines_the_forecast_loses_to():
         "(hallucination RMSE); one step ahead it beats them all.")
 
 
+def test_a_forecast_that_is_persistence_matches_it_and_does_not_beat_it():
+    """Market prices (djia_750_days.csv, --recipe auto): the median of the kept structures
+    was persistence, 761.623 against 761.623; the verdict said it beat persistence."""
+    prices = {"settings": {"season": 1},
+              "hallucination": _period(761.6230, 761.6231, 761.6231, 1063.8),
+              "one_step": _period(225.69, 225.69, 225.69, 1063.8)}
+    assert report.verdict(prices) == (
+        "The forecast matches persistence (RMSE within 0.1%) and beats climatology on the "
+        "test period (hallucination RMSE); one step ahead it matches persistence (RMSE "
+        "within 0.1%).")
+    prices["hallucination"]["persistence"]["rmse"] = 761.623 * 1.002  # 0.2% worse: beaten
+    assert report.verdict(prices).startswith(
+        "The forecast beats persistence and climatology on the test period")
+    prices["hallucination"]["persistence"]["rmse"] = 761.623 * 0.9995  # 0.05% better: a match
+    prices["one_step"]["persistence"]["rmse"] = 225.69 / 1.002  # 0.2% better: a loss
+    assert report.verdict(prices) == (
+        "The forecast matches persistence (RMSE within 0.1%) and beats climatology on the "
+        "test period (hallucination RMSE); one step ahead it loses to persistence.")
+    tail = {"one_step": _period(322.552, 322.550, 322.550, 688.0),  # lost by 0.0006%
+            "hallucination": _period(1636.558, 1636.558, 1636.558, 688.0)}
+    assert report._loses_on_validation({"validation": tail}, 1) == []  # no warning
+
+
 def test_the_book_runs_table_says_what_it_loses_to(book_run):
     text = report.format_report(book_run.metrics)
     assert book_run.metrics["verdict"] in text.splitlines()

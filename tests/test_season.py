@@ -3,16 +3,25 @@
 import numpy as np
 import pytest
 
-from series_predictor import data_loader, season
+from series_predictor import data_loader, season, stages
 from series_predictor.config import ChapterConfig
 from series_predictor.stages import read_stage, season_stage
 
 
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
 def _labels(kind, n=60):
-    if kind == "quarter":
-        return [f"{1990 + i // 4}Q{i % 4 + 1}" for i in range(n)]
-    if kind == "month":
-        return [f"{1990 + i // 12}-{i % 12 + 1:02d}" for i in range(n)]
+    """``n`` (3n for weeks) labels of one form the loader reads, in order, none missing."""
+    if kind in ("quarter", "quarter-dash", "quarter-first"):
+        form = {"quarter": "{y}Q{q}", "quarter-dash": "{y}-Q{q}",
+                "quarter-first": "Q{q} {y}"}[kind]
+        return [form.format(y=1990 + i // 4, q=i % 4 + 1) for i in range(n)]
+    if kind in ("month", "month-day", "month-name", "month-m"):
+        form = {"month": "{y}-{m:02d}", "month-day": "{y}-{m:02d}-01",
+                "month-name": "{name} {y}", "month-m": "{y}M{m:02d}"}[kind]
+        return [form.format(y=1949 + i // 12, m=i % 12 + 1, name=_MONTHS[i % 12])
+                for i in range(n)]
     if kind == "isoweek":
         return [f"{2000 + i // 52}-W{i % 52 + 1:02d}" for i in range(n * 3)]
     if kind == "weekly":
@@ -24,22 +33,36 @@ def _labels(kind, n=60):
         return [str(d) for d in days]
     if kind == "hourly":
         return [str(np.datetime64("2020-01-01T00") + i) for i in range(n)]
+    if kind == "hourly-minutes":  # 2020-01-01 13:00
+        return [str(np.datetime64("2020-01-01T13:00") + 60 * i).replace("T", " ")
+                for i in range(n)]
     if kind == "year":
         return [str(1900 + i) for i in range(n)]
     return [str(i) for i in range(n)]
 
 
-@pytest.mark.parametrize("kind, expected", [
-    ("quarter", 4), ("month", 12), ("isoweek", 52), ("weekly", 52), ("daily", 7),
-    ("hourly", 24), ("trading", 1), ("year", 1), ("index", 1)])
-def test_season_inferred_from_each_label_form(tmp_path, kind, expected):
+LABEL_FORMS = [  # (form, its first label, the season inferred)
+    ("month", "1949-01", 12), ("month-day", "1949-01-01", 12), ("month-name", "Jan 1949", 12),
+    ("month-m", "1949M01", 12), ("quarter", "1990Q1", 4), ("quarter-dash", "1990-Q1", 4),
+    ("quarter-first", "Q1 1990", 4), ("isoweek", "2000-W01", 52), ("weekly", "2000-01-03", 52),
+    ("daily", "2020-01-01", 7), ("trading", "2020-01-01", 1), ("hourly", "2020-01-01T00", 24),
+    ("hourly-minutes", "2020-01-01 13:00", 24), ("year", "1900", 1), ("index", "0", 1)]
+
+
+@pytest.mark.parametrize("kind, first, expected", LABEL_FORMS)
+def test_season_inferred_from_each_label_form(tmp_path, kind, first, expected):
     labels = _labels(kind)
+    assert labels[0] == first
     path = tmp_path / "s.csv"
     path.write_text("t,v\n" + "".join(f"{label},{i % 5 + 1}\n" for i, label in enumerate(labels)))
     loaded = read_stage(ChapterConfig(data=str(path)))
-    config = season_stage(loaded, ChapterConfig(data=str(path)))
+    lines = []
+    config = season_stage(loaded, ChapterConfig(data=str(path)),
+                          stages.Progress(lines.append, quiet=False))
     assert config.season == expected
     assert season.infer(loaded.times, loaded.labels).length == expected
+    said = "no season (" if expected == 1 else f"season {expected} ("
+    assert len(lines) == 1 and lines[0].startswith("Season: " + said)  # printed, with why
 
 
 def test_season_option_overrides_inference(tmp_path):
@@ -47,7 +70,12 @@ def test_season_option_overrides_inference(tmp_path):
     path.write_text("t,v\n" + "".join(f"{label},{i % 5 + 1}\n"
                                       for i, label in enumerate(_labels("month"))))
     loaded = read_stage(ChapterConfig(data=str(path)))
-    assert season_stage(loaded, ChapterConfig(data=str(path), season=4)).season == 4
+    lines = []
+    config = season_stage(loaded, ChapterConfig(data=str(path), season=4),
+                          stages.Progress(lines.append))
+    assert config.season == 4
+    assert lines == ["Season: season 4 (set by --season; from the labels: 12, monthly dates: "
+                     "12 months a year)"]
 
 
 def test_a_season_the_training_part_cannot_hold_twice_is_dropped():
@@ -61,3 +89,44 @@ def test_default_config_leaves_the_season_to_inference():
     bundled = read_stage(ChapterConfig())
     assert season_stage(bundled, ChapterConfig()).season == 12
     assert data_loader.read_series(data_loader.bundled_data_path()).labels[0] == "1949-01"
+
+
+def _trading_days_csv(path, n=150):
+    """``n`` weekdays from 2020-01-01 of a random walk with drift (a price, no season)."""
+    steps = np.random.default_rng(3).normal(0.2, 1.0, n)
+    days = np.busday_offset("2020-01-01", np.arange(n), roll="forward")
+    path.write_text("date,close\n" + "".join(f"{d},{100 + v:.3f}\n"
+                                              for d, v in zip(days, np.cumsum(steps))))
+    return str(path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["trading days", "--season 1"])
+def test_a_series_with_no_season_gets_no_seasonal_candidate_and_faces_persistence(
+        tmp_path, kind):
+    """Trading days (season inferred as none) or monthly data with ``--season 1``: auto
+    weighs no seasonal candidate, and its table, ratios and verdict are persistence's."""
+    import json
+    from series_predictor.chapter import run_chapter
+    from series_predictor.config import with_recipe
+    from conftest import monthly_csv
+    data = (_trading_days_csv(tmp_path / "prices.csv") if kind == "trading days"
+            else monthly_csv(tmp_path / "monthly.csv", 1990, months=96))
+    lines = []
+    run_chapter(with_recipe("auto", data=data, season=None if kind == "trading days" else 1,
+                            iterations=20, report_every=10, out=str(tmp_path / "out"),
+                            quiet=True), log=lines.append)  # quiet: the report only
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    assert metrics["settings"]["season"] == 1
+    candidates = metrics["auto"]["candidates"]
+    assert set(candidates) == {"naive", "drift", "ses", "holt", "damped", "theta"}
+    assert candidates["naive"]["validation_ratio"] == 1.0  # the ratios are over persistence's
+    text = "\n".join(lines)
+    assert "seasonal naive" not in text
+    table = text.splitlines()
+    head = next(i for i, line in enumerate(table) if line.startswith("Test period"))
+    assert [line[:28].strip() for line in table[head + 2:head + 5]] == [
+        "auto: structures + LSTM" if metrics["auto"]["network"]["kept"] else "auto: structures",
+        "persistence (last value)", "climatology (the mean)"]
+    assert "RMSE / persistence's:" in text
+    assert metrics["verdict"] in table  # naming persistence and climatology only

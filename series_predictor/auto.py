@@ -253,9 +253,11 @@ def judge_network(run, progress):
     """Keep the network's correction only where it helps on the validation tail.
 
     The networks trained on the points before the tail; their hallucination over it is
-    compared with the structures' alone (RMSE). When it is not smaller, every forecast
-    of ``run`` becomes the structures' alone, and the candidates' decay 0 (so that the
-    run folder forecasts the same). Records ``run.auto["network"]``.
+    compared with the structures' alone (RMSE). When it is not smaller, or when any of
+    its forecasts was dropped (it diverged or left the plausible range: the structures
+    have a forecast for every task, so the run goes on), every forecast of ``run``
+    becomes the structures' alone, and the candidates' decay 0 (so that the run folder
+    forecasts the same). Records ``run.auto["network"]``.
     """
     split, values = run.prepared.split, run.loaded.values
     actual = values[split.fit_end:split.n_train]
@@ -263,7 +265,8 @@ def judge_network(run, progress):
     network = run.combined.forecasts.get("validation hallucination")
     without = metrics.rmse(alone["validation hallucination"], actual)
     with_net = None if network is None else metrics.rmse(network, actual)
-    kept = with_net is not None and with_net < without
+    dropped = [name for name in alone if run.combined.forecasts.get(name) is None]
+    kept = with_net is not None and with_net < without and not dropped
     if not kept:  # decay 0: a kept run folder forecasts with the structures alone too
         run.combined.forecasts.update(alone)
         run.candidates = [dataclasses.replace(
@@ -271,12 +274,22 @@ def judge_network(run, progress):
             future=dataclasses.replace(p.future, decay=0.0)) for p in run.candidates]
     run.auto["network"] = {"validation_points": len(actual), "rmse_structures": without,
                            "rmse_with_network": with_net, "kept": kept,
-                           "ratio": None if with_net is None else with_net / max(without, 1e-300)}
+                           "ratio": None if with_net is None else with_net / max(without, 1e-300),
+                           "dropped_tasks": dropped}
     progress.step("Auto recipe: the network's correction " + (
         f"kept (validation RMSE {with_net:.4g} against {without:.4g} for the structures alone)"
-        if kept else "left out (" + ("no network forecast" if with_net is None else
-                                    f"validation RMSE {with_net:.4g} against {without:.4g} "
-                                    "for the structures alone") + ")"))
+        if kept else "left out (" + _why_left_out(with_net, without, dropped, run) + ")"))
+
+
+def _why_left_out(with_net, without, dropped, run):
+    """Why the network's correction is not used, in a few words."""
+    if dropped and with_net is not None:
+        reasons = [why for by_task in run.combined.dropped.values() for why in by_task.values()]
+        return (f"its {dropped[0]} forecast was dropped: "
+                + (reasons[0] if reasons else "it left the plausible range"))
+    if with_net is None:
+        return "no network forecast"
+    return f"validation RMSE {with_net:.4g} against {without:.4g} for the structures alone"
 
 
 def choose(loaded, config, split, progress):

@@ -141,7 +141,7 @@ def evaluate(run):
         report["ensemble"] = _ensemble_report(run.members, combined, values, split)
     report["intervals"] = _interval_report(
         run.intervals, combined, values, split,
-        "the validation origins' structure-only forecasts" if run.auto else
+        "the structures' errors at origins inside the training part" if run.auto else
         "paths hallucinated from inside the validation tail")
     if run.auto is not None:
         report["auto"] = run.auto

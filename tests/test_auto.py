@@ -177,3 +177,26 @@ def test_the_window_follows_the_season_so_ten_years_of_quarters_run():
     assert auto.window_for(with_recipe("auto", season=12)).seq_size == 12
     assert auto.window_for(with_recipe("auto", season=4, seq_size=6)).seq_size == 6
     assert auto.window_for(with_recipe("auto", season=1)).seq_size == 12
+
+
+def test_a_network_forecast_dropped_from_any_task_leaves_the_structures_alone(airline):
+    """A network that helps on validation but whose test one-step forecast left the
+    plausible range (souvenir sales did this): the run forecasts with the structures
+    alone, says why, and does not stop with TrainingDiverged."""
+    from series_predictor.ensemble import Combined
+    run = _planned_auto_run(airline)
+    split = run.prepared.split
+    alone = auto.structure_forecasts(run)
+    planted = {name: path + 1.0 for name, path in alone.items()}
+    planted["validation hallucination"] = airline.values[split.fit_end:split.n_train]  # perfect
+    planted["test one-step"] = None
+    why = "its test one-step forecast left the plausible range -24554..71279 at step 5"
+    run.combined = Combined(planted, {}, {}, {0: {"test one-step": why}})
+    lines = []
+    auto.judge_network(run, stages.Progress(lines.append))
+    assert run.auto["network"]["kept"] is False
+    assert run.auto["network"]["dropped_tasks"] == ["test one-step"]
+    for name, path in alone.items():
+        np.testing.assert_allclose(run.combined.forecasts[name], path)
+    assert any("left out (its test one-step forecast was dropped: " + why in line
+               for line in lines)

@@ -48,6 +48,7 @@ def timed(module, attribute, name):
 def main():
     args = sys.argv[1:] or ["--recipe", "auto", "--quiet", "--data",
                             os.path.join(ROOT, "data", "international-airline-passengers.csv")]
+    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")  # as the console command sets it
     with phase("import the package (no TensorFlow)"):
         from series_predictor import cli, fitting, outputs, plots, stages, chapter  # noqa: F401
     with phase("import TensorFlow, tf-keras"):

@@ -50,7 +50,7 @@ def main():
                             os.path.join(ROOT, "data", "international-airline-passengers.csv")]
     os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")  # as the console command sets it
     with phase("import the package (no TensorFlow)"):
-        from series_predictor import cli, fitting, outputs, plots, stages, chapter  # noqa: F401
+        from series_predictor import chapter, cli, fitting, outputs, stages  # noqa: F401
     with phase("import TensorFlow, tf-keras"):
         from series_predictor import tf_compat
         tf_compat.basic_lstm_cell_class()

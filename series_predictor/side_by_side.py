@@ -25,6 +25,7 @@ from . import checkpoints, process_guard
 from .fast_training import _lstm_cost_and_gradients, _lstm_forward
 from .lstm_numpy import NAMES, SCOPE
 from .model import _python_random_seeded, output_layer
+from .sessions import _ctrl_c_deferred
 from .tf_compat import basic_lstm_cell_class, quiet_deprecations, quiet_known_tf_lines, tf
 from .validation import check_positive_float, check_positive_int, check_seed, MAX_HIDDEN_DIM, \
     MAX_SEQ_SIZE
@@ -237,8 +238,9 @@ class MemberGroup:
     def save(self, i, step):
         """Save member ``i``'s weights and Adam state into its folder -> checkpoint prefix
         (lone predictor variable names; the same files and metadata as its save)."""
-        return checkpoints.save(self.sess, self._savers[i].saver_def, self.folders[i],
-                                owner=self._owner, model_args=self.model_args, step=step)
+        with _ctrl_c_deferred():  # a Ctrl-C waits for the save and its record
+            return checkpoints.save(self.sess, self._savers[i].saver_def, self.folders[i],
+                                    owner=self._owner, model_args=self.model_args, step=step)
 
     def restore(self, i, prefix):
         """Load the checkpoint ``prefix`` (one of member ``i``'s) into member ``i``."""

@@ -14,7 +14,7 @@ import pytest
 
 from series_predictor import fitting
 from series_predictor.chapter import ChapterConfig, run_chapter
-from series_predictor.errors import TrainingDiverged
+from series_predictor.errors import TrainingDiverged, TrainingInterrupted
 from series_predictor.kept_run import load_run
 from series_predictor.model import SeriesPredictor
 from series_predictor.side_by_side import lone_initial_weights, MemberGroup, WEIGHTS
@@ -164,3 +164,23 @@ def test_lone_initial_weights_are_repeatable_and_seeded():
         np.testing.assert_array_equal(first[key], again[key])
     assert not np.array_equal(first["W_out"], other["W_out"])
     assert first["kernel"].shape == (5, 16) and not first["bias"].any()
+
+
+@pytest.mark.slow
+def test_a_ctrl_c_between_chunks_keeps_each_members_last_checkpoint(tmp_path, monkeypatch):
+    folders = [tmp_path / "a", tmp_path / "b"]
+    with MemberGroup([3, 4], folders, 5, 8) as group:
+        real, chunks = group.train_steps, []
+
+        def interrupted_second_chunk(*args):
+            chunks.append(args)
+            if len(chunks) == 2:
+                raise KeyboardInterrupt
+            return real(*args)
+        monkeypatch.setattr(group, "train_steps", interrupted_second_chunk)
+        with pytest.raises(TrainingInterrupted, match="interrupted at step 1;"):
+            train_group(group, member_data(2), iterations=30, report_every=10)
+    for folder, arrays in zip(folders, member_data(2)):
+        with SeriesPredictor(1, 5, 8, seed=0) as predictor:  # step 0's weights, restorable
+            assert predictor.restore(folder).endswith("model.ckpt-1")
+            assert np.all(np.isfinite(predictor.predict(arrays[0])))

@@ -46,5 +46,5 @@ setup(
         # --cluster: run a collection's series on a Dask cluster (collection_cluster.py).
         "cluster": ["distributed>=2024.1"],
     },
-    entry_points={"console_scripts": ["series-predictor=series_predictor.cli:main"]},
+    entry_points={"console_scripts": ["series-predictor=series_predictor.cli:console_main"]},
 )

@@ -198,5 +198,18 @@ def main(argv=None, prog=None):
     return 0
 
 
+def console_main():
+    """The ``series-predictor`` command: ``main`` in a process of its own.
+
+    No user code shares the process, so TensorFlow loads with tf-keras as its Keras
+    (``TF_USE_LEGACY_KERAS=1``, unless the environment sets it otherwise): the book's
+    BasicLSTMCell needs tf-keras anyway, and TensorFlow then never imports Keras 3
+    (about a seventh of its import time; ``benchmarks/auto_phases.py``). The library
+    leaves a user's ``tf.keras`` alone (``tf_compat``).
+    """
+    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console_main())

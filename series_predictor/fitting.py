@@ -116,11 +116,21 @@ def member_folders(run):
     return [(k, seed, member_folder(seed, len(seeds))) for k, seed in seeds]
 
 
+def side_by_side(config, members):
+    """Whether ``members`` members are trained side by side in one graph: with
+    ``fast_training`` (whose equations that route shares) and more than one member."""
+    return config.fast_training and members > 1
+
+
 def fit_run(run, out, progress):
     """Train every member into ``out``, forecast, combine and calibrate ``run`` in place."""
     config, loaded, folders = run.config, run.loaded, member_folders(run)
-    run.members = [_member(run, progress, k, seed, os.path.join(out, folder), i, len(folders))
-                   for i, (k, seed, folder) in enumerate(folders)]
+    if side_by_side(config, len(folders)):
+        run.members = _members_side_by_side(run, progress, [
+            (k, seed, os.path.join(out, folder)) for k, seed, folder in folders])
+    else:
+        run.members = [_member(run, progress, k, seed, os.path.join(out, folder), i,
+                               len(folders)) for i, (k, seed, folder) in enumerate(folders)]
     run.envelopes = stages.envelopes_for(loaded.values, run.tasks, config.season,
                                          run.log_levels)
     run.combined = stages.combine_stage(run.members, run.envelopes)
@@ -142,3 +152,43 @@ def _member(run, progress, candidate, seed, folder, i, total):
                                  progress)
     member.candidate = candidate
     return member
+
+
+def _members_side_by_side(run, progress, members):
+    """Train ``members`` (``[(candidate, seed, folder)]``) side by side in one graph
+    (``side_by_side``), then run every task of each with its final checkpoint restored
+    into one lone predictor -> ``[stages.Member]``, as ``_member`` gives them one by one.
+    """
+    from .model import SeriesPredictor  # TensorFlow loads here, not at import
+    from .side_by_side import MemberGroup
+    from .side_by_side_training import train_group
+    config, loaded = run.config, run.loaded
+    windows = sorted({len(run.candidates[k].train_x) for k, _, _ in members})
+    progress.step(f"Training {len(members)} members side by side (seeds "
+                  f"{members[0][1]}..{members[-1][1]}) on {'/'.join(map(str, windows))} "
+                  f"windows of {config.seq_size} from {loaded.path}")
+    data = [(p.train_x, p.train_y, p.monitor_x, p.monitor_y)
+            for p in (run.candidates[k] for k, _, _ in members)]
+    with MemberGroup([seed for _, seed, _ in members], [f for _, _, f in members],
+                     config.seq_size, config.hidden_dim,
+                     learning_rate=config.learning_rate) as group:
+        results = train_group(group, data, iterations=config.iterations,
+                              report_every=config.report_every, patience=config.patience,
+                              batch_size=config.batch_size,
+                              log=None if progress.quiet else progress.step,
+                              monitor_name=run.candidates[0].monitor_name)
+    out = []
+    with SeriesPredictor(1, config.seq_size, config.hidden_dim, seed=members[0][1],
+                         learning_rate=config.learning_rate) as predictor:
+        for (k, seed, folder), result in zip(members, results):
+            if isinstance(result, Exception):
+                if config.ensemble == 1:
+                    raise result
+                member = stages.Member(seed, folder, None, {}, str(result))
+            else:
+                predictor.restore(result.checkpoint)
+                member = stages.Member(seed, folder, result, stages.forecast_member(
+                    predictor, run.candidates[k], loaded.values, run.tasks))
+            member.candidate = k
+            out.append(member)
+    return out

@@ -67,6 +67,15 @@ def _python_random_seeded(seed):
             holder.generator = before
 
 
+def output_layer(hidden_dim):
+    """The output layer's variables (listing 10.3): ``W_out`` ``[hidden_dim, 1]`` and
+    ``b_out`` ``[1]``, drawn from the default graph's seed. The first ops of a
+    predictor's graph: ``side_by_side.lone_initial_weights`` builds them alike."""
+    W_out = tf.Variable(tf.compat.v1.random_normal([hidden_dim, 1]), name="W_out")
+    b_out = tf.Variable(tf.compat.v1.random_normal([1]), name="b_out")
+    return W_out, b_out
+
+
 class SeriesPredictor(TrainingLoop, FastTraining, CheckpointedSession):
     """An LSTM that maps each window ``x[t-seq_size+1..t]`` to ``x[t-seq_size+2..t+1]``.
 
@@ -131,9 +140,7 @@ class SeriesPredictor(TrainingLoop, FastTraining, CheckpointedSession):
         with self.graph.as_default(), quiet_deprecations(), _python_random_seeded(self.seed):
             tf.compat.v1.set_random_seed(self.seed)
             with tf.compat.v1.variable_scope("series_predictor"):
-                self.W_out = tf.Variable(tf.compat.v1.random_normal([self.hidden_dim, 1]),
-                                         name="W_out")
-                self.b_out = tf.Variable(tf.compat.v1.random_normal([1]), name="b_out")
+                self.W_out, self.b_out = output_layer(self.hidden_dim)
                 self.x = tf.compat.v1.placeholder(
                     tf.float32, [None, self.seq_size, self.input_dim], name="x")
                 self.y = tf.compat.v1.placeholder(tf.float32, [None, self.seq_size], name="y")

@@ -221,6 +221,10 @@ class Prepared:
     monitor_x: np.ndarray
     monitor_y: np.ndarray
     monitor_name: str
+    # task -> (values, its preprocessing): a structure transform's refits are made once
+    # per run, not once per member and again for auto's judgement. New on replace().
+    fits: dict = dataclasses.field(default_factory=dict, init=False, repr=False,
+                                   compare=False)
 
 
 def _check_log(loaded, transform):
@@ -305,11 +309,15 @@ def task_preprocessing(prepared, values, task):
     preprocessing = prepared.preprocessing
     if preprocessing.transform.curve != "structure":
         return preprocessing
+    known = prepared.fits.get(task)
+    if known is not None and known[0] is values:
+        return known[1]
     if task.start > prepared.split.fit_end:
         preprocessing = preprocessing.refitted(values[:task.start])
     if task.kind == "one_step":  # each point from the structures refitted before it
         preprocessing = dataclasses.replace(preprocessing, transform=preprocessing.transform
                                             .one_step_fitted(values, task.start, task.count))
+    prepared.fits[task] = (values, preprocessing)
     return preprocessing
 
 

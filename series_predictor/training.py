@@ -119,6 +119,35 @@ class _BatchOrder:
         return np.sort(rows)
 
 
+def training_run(network, train_x, train_y, test_x, test_y, iterations, report_every,
+                 patience, batch_size, verbose, monitor_name):
+    """Check one predictor's ``train`` arguments (before any step) -> _TrainingRun.
+
+    ``network`` is ``(seq_size, input_dim, seed)``: the windows' shape and the seed of
+    the mini-batch order. The arrays are as ``SeriesPredictor.train`` takes them.
+    """
+    seq_size, input_dim, seed = network
+    x = check_windows_x(train_x, seq_size, input_dim, "train_x")
+    y = check_windows_y(train_y, x, "train_y")
+    if (test_x is None) != (test_y is None):
+        raise SettingError("give both test_x and test_y, or neither")
+    monitor_x = monitor_y = None
+    if test_x is not None:
+        monitor_x = check_windows_x(test_x, seq_size, input_dim, "test_x")
+        monitor_y = check_windows_y(test_y, monitor_x, "test_y")
+    iterations = check_positive_int(iterations, "iterations")
+    report_every = check_positive_int(report_every, "report_every")
+    if patience is not None:
+        patience = check_positive_int(patience, "patience")
+        if monitor_x is None:
+            raise SettingError("patience (early stopping) needs test_x and test_y")
+    if batch_size is not None:
+        batch_size = check_positive_int(batch_size, "batch_size")
+    return _TrainingRun(x, y, monitor_x, monitor_y, iterations, report_every,
+                        _EarlyStopping(patience), _BatchOrder(len(x), batch_size, seed),
+                        bool(verbose), str(monitor_name))
+
+
 class TrainingLoop:
     """The steps of ``SeriesPredictor.train``: checked arguments, the step loop,
     reports, early stopping, divergence and Ctrl-C."""
@@ -126,25 +155,9 @@ class TrainingLoop:
     def _training_run(self, train_x, train_y, test_x, test_y, iterations, report_every,
                       patience, batch_size, verbose, monitor_name):
         """Check ``train``'s arguments (before any step); return them as a _TrainingRun."""
-        x = check_windows_x(train_x, self.seq_size, self.input_dim, "train_x")
-        y = check_windows_y(train_y, x, "train_y")
-        if (test_x is None) != (test_y is None):
-            raise SettingError("give both test_x and test_y, or neither")
-        monitor_x = monitor_y = None
-        if test_x is not None:
-            monitor_x = check_windows_x(test_x, self.seq_size, self.input_dim, "test_x")
-            monitor_y = check_windows_y(test_y, monitor_x, "test_y")
-        iterations = check_positive_int(iterations, "iterations")
-        report_every = check_positive_int(report_every, "report_every")
-        if patience is not None:
-            patience = check_positive_int(patience, "patience")
-            if monitor_x is None:
-                raise SettingError("patience (early stopping) needs test_x and test_y")
-        if batch_size is not None:
-            batch_size = check_positive_int(batch_size, "batch_size")
-        return _TrainingRun(x, y, monitor_x, monitor_y, iterations, report_every,
-                            _EarlyStopping(patience), _BatchOrder(len(x), batch_size, self.seed),
-                            bool(verbose), str(monitor_name))
+        return training_run((self.seq_size, self.input_dim, self.seed), train_x, train_y,
+                            test_x, test_y, iterations, report_every, patience, batch_size,
+                            verbose, monitor_name)
 
     def _run_steps(self, run, history):
         """Run the optimizer steps, reporting (and saving) every ``report_every``."""
@@ -221,17 +234,21 @@ class TrainingLoop:
     def _diverged(self, step, loss=None):
         """The TrainingDiverged for a non-finite ``loss`` (None: non-finite weights) at
         ``step``, with this predictor's last saved weights restored."""
-        if loss is None:
-            what, advice = ("the weights became NaN or infinite",
-                            f"try a learning_rate below {self.learning_rate:g}")
-        elif step == 0:  # before any update: the data's squared errors overflow
-            what, advice = f"the loss is {loss}", "scale the data down (normalize it)"
-        else:
-            what, advice = (f"the loss is {loss}",
-                            f"try a learning_rate below {self.learning_rate:g}")
-        checkpoint = self._back_to_last_saved()
-        where = (f"restored the last finite checkpoint: {checkpoint}" if checkpoint else
-                 "no checkpoint of this run was saved before it, so the predictor is not "
-                 "trained")
-        return TrainingDiverged(f"training diverged at step {step}: {what}; {advice}; {where}",
-                                step, checkpoint)
+        return diverged_error(step, loss, self.learning_rate, self._back_to_last_saved())
+
+
+def diverged_error(step, loss, learning_rate, checkpoint):
+    """The TrainingDiverged for a non-finite ``loss`` (None: non-finite weights) at
+    ``step``; ``checkpoint``: the last finite one, now restored (None: none saved)."""
+    if loss is None:
+        what, advice = ("the weights became NaN or infinite",
+                        f"try a learning_rate below {learning_rate:g}")
+    elif step == 0:  # before any update: the data's squared errors overflow
+        what, advice = f"the loss is {loss}", "scale the data down (normalize it)"
+    else:
+        what, advice = f"the loss is {loss}", f"try a learning_rate below {learning_rate:g}"
+    where = (f"restored the last finite checkpoint: {checkpoint}" if checkpoint else
+             "no checkpoint of this run was saved before it, so the predictor is not "
+             "trained")
+    return TrainingDiverged(f"training diverged at step {step}: {what}; {advice}; {where}",
+                            step, checkpoint)

@@ -1,0 +1,45 @@
+"""The ``series-predictor`` command loads TensorFlow with tf-keras as its Keras
+(issue 18, "Affordable"): Keras 3 is never imported in the command's process, and
+what the command prints does not change."""
+
+import pytest
+
+from conftest import run_python
+
+DUMMY_RUN = (
+    "import sys\n"
+    "sys.argv = ['series-predictor', '--dummy', '--seed', '3']\n"
+    "from series_predictor import cli\n"
+    "code = cli.{entry}()\n"
+    "print('KERAS3', any(m == 'keras' or m.startswith('keras.') for m in sys.modules))\n"
+    "sys.exit(code)\n")
+
+
+@pytest.mark.slow
+def test_the_command_never_imports_keras_3_and_prints_the_same_run():
+    command = run_python(DUMMY_RUN.format(entry="console_main"))
+    library = run_python(DUMMY_RUN.format(entry="main"))
+    assert command.returncode == library.returncode == 0, command.stderr + library.stderr
+    *printed, keras3 = command.stdout.strip().splitlines()
+    *printed_by_main, keras3_by_main = library.stdout.strip().splitlines()
+    assert (keras3, keras3_by_main) == ("KERAS3 False", "KERAS3 True")
+    def numbers(lines):  # a temporary folder's name is new every run
+        return [line for line in lines if "temporary folder" not in line]
+    assert numbers(printed) == numbers(printed_by_main)
+    assert any(line.startswith("step 0: train loss") for line in printed)
+
+
+@pytest.mark.slow
+def test_a_users_own_setting_wins():
+    result = run_python(
+        "import os, sys\n"
+        "sys.argv = ['series-predictor', '--help']\n"
+        "from series_predictor import cli\n"
+        "try:\n"
+        "    cli.console_main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('FLAG', os.environ['TF_USE_LEGACY_KERAS'])\n",
+        env={"TF_USE_LEGACY_KERAS": "0"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "FLAG 0"

@@ -25,6 +25,7 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from pool_study import _groups  # noqa: E402
+from series_predictor.errors import SeriesTooShortError  # noqa: E402
 
 
 def _labels(season, group, count):
@@ -76,7 +77,11 @@ def main():
         season, series = groups[group]
         for name, values in series.items():
             if name not in results:  # resumes
-                row = run_one(csv_path(csv_dir, name, season, group, values))
+                try:
+                    row = run_one(csv_path(csv_dir, name, season, group, values))
+                except SeriesTooShortError as exc:  # reported, not scored
+                    print(name, "refused:", exc, flush=True)
+                    continue
                 results[name] = dict(row, group=group)
                 print(name, json.dumps(results[name]), flush=True)
                 with open(out_path, "w") as handle:

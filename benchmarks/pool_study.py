@@ -124,8 +124,8 @@ def main():
                 cached[name] = _references(values, season)
             rows[name] = {"ours": _rmse(path, actual) / base, "coverage": cover,
                           "seconds": seconds, "refs": cached.get(name, {})}
-            per_series.append(f"  {name[:34]:34s} auto {rows[name]['ours']:.2f}  " + "  ".join(
-                f"{k} {v:.2f}" for k, v in rows[name]["refs"].items()))
+            per_series.append(f"  {name[:34]:34s} auto {rows[name]['ours']:.3f}  " + "  ".join(
+                f"{k} {v:.3f}" for k, v in rows[name]["refs"].items()))
         lines += _report(group, rows)
     with open(args.references, "w") as handle:
         json.dump(cached, handle, indent=0, sort_keys=True)

@@ -206,8 +206,9 @@ def _intervals(final, known, season, seq_size, horizon):
     The combination's models and weights are fitted once on the whole training part;
     at each origin their states are run over the values before it (``fixed``: nothing
     after the origin is read but those weights). Errors are ratios (log units) when
-    every value and every path is positive, so that a series that grew gets bands that
-    grew with it; a path at or below 0 has no ratio, so then they are in series units.
+    every value and every path is positive (those from the origins, and the whole
+    part's over ``horizon``), so that a series that grew gets bands that grew with it;
+    a path at or below 0 has no ratio, so then they are in series units.
     """
     kinds = final.transform.structures
     whole = StructureCurve.fit(known, 0, season, kinds, final.transform.combine)
@@ -218,7 +219,8 @@ def _intervals(final, known, season, seq_size, horizon):
                                    whole.params())
         paths.append(curve.at(np.arange(o, o + count)))
         actual.append(known[o:o + count])
-    log = bool(np.all(known > 0)) and all(np.all(path > 0) for path in paths)
+    ahead = whole.at(np.arange(len(known), len(known) + horizon))
+    log = bool(np.all(known > 0)) and all(np.all(p > 0) for p in paths + [ahead])
     return by_horizon(paths, actual, log=log)
 
 

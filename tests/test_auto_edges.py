@@ -69,3 +69,16 @@ def test_holt_winters_with_given_weights_on_less_than_two_seasons_forecasts_numb
         hw = next(m for m in short.members if m.kind == "hw")
         assert np.all(np.isfinite(hw.path(12))) and np.all(np.isfinite(hw.fitted))
         assert np.all(np.abs(hw.path(12) - SEASONAL[n:n + 12]) < 0.5 * SEASONAL[n:n + 12])
+
+
+def test_bands_of_a_positive_series_forecast_to_cross_zero_hold_the_forecast():
+    # positive over the training part, falling 2 a month: the structures' forecast goes
+    # below 0 within the test period (old code: log-unit bands, [0, 0] around -9)
+    falling = 10 + (120 - T) * 2.0 + 3 * np.sin(2 * np.pi * T / 12)
+    choice = choose(np.abs(falling))
+    known = falling[:120]
+    point = StructureCurve.fit(known, 0, 12, auto.pool(known, 12)).at(np.arange(120, 144))
+    assert point[0] > 0 > point[-1] and not choice.intervals.log
+    for low, high in choice.intervals.bands(point).values():
+        assert np.all(low < point) and np.all(point < high)
+        assert np.all(high - low < 60)  # series units: the fall over the test period is 48

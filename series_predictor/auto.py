@@ -34,6 +34,7 @@ import numpy as np
 from . import metrics
 from .errors import SeriesTooShortError
 from .data_loader import Normalization
+from .ets import RESOLUTION  # an RMSE below this fraction of the values' size is rounding
 from .forecasting import Preprocessing
 from .intervals import by_horizon
 from .recipes import RECIPES
@@ -51,7 +52,6 @@ BAND_ORIGINS = 12       # origins the bands are calibrated on
 VALIDATION_SHARE = 5    # the network's validation tail: at most a fifth of the training part
 MAX_FULL_BATCH = 200    # more training windows than this: mini-batches of BATCH
 BATCH = 64
-RESOLUTION = 1e-9       # an RMSE below this fraction of the values' size is rounding
 
 
 def _structure(name, kinds, season, how="median"):

@@ -82,3 +82,22 @@ def test_bands_of_a_positive_series_forecast_to_cross_zero_hold_the_forecast():
     for low, high in choice.intervals.bands(point).values():
         assert np.all(low < point) and np.all(point < high)
         assert np.all(high - low < 60)  # series units: the fall over the test period is 48
+
+
+def test_a_structure_curve_recorded_before_adjust_still_forecasts_one_step():
+    # run.json written before 2.1 has no "adjust": each one-step point is refitted instead
+    import json
+    from series_predictor.transforms import Transform
+    fitted = Transform(curve="structure", season=12, structures=auto.POOL,
+                       combine="median").fitted(SEASONAL[:120])
+    record = json.loads(json.dumps(fitted.to_dict()))
+    del record["base"]["adjust"]
+    old = Transform.from_dict(record)
+    assert old.base.adjust is None and len(old.base.members) == len(auto.POOL)
+    now = fitted.one_step_fitted(SEASONAL, 120, 24).base.at(np.arange(120, 144))
+    then = old.one_step_fitted(SEASONAL, 120, 24).base.at(np.arange(120, 144))
+    assert np.all(np.isfinite(then)) and np.max(np.abs(then - now) / SEASONAL[120:]) < 0.01
+    changed = SEASONAL.copy()
+    changed[130:] = 1e6  # nothing after a point is read for it
+    later = old.one_step_fitted(changed, 120, 24).base.at(np.arange(120, 131))
+    np.testing.assert_array_equal(later, then[:11])

@@ -89,3 +89,12 @@ def test_under_log_a_forecast_at_or_below_zero_gets_the_band_of_its_errors_in_se
     ratio = np.exp(1.96 * model.steps[0])
     assert np.isclose(low[0], 50 / ratio) and np.isclose(high[0], 50 * ratio)
     assert IntervalModel.from_dict(model.to_dict()) == model
+
+
+def test_an_interval_record_without_units_reads_as_before():
+    record = {"scale": {"0.8": 1.2816, "0.95": 1.96}, "log": True, "samples": 20,
+              "steps": [0.1, 0.2]}
+    model = IntervalModel.from_dict(record)
+    assert model.units is None
+    low, high = model.bands(np.array([100.0, 100.0]))[0.8]
+    np.testing.assert_allclose(high, 100 * np.exp(1.2816 * np.array([0.1, 0.2])))

@@ -101,3 +101,18 @@ def test_a_structure_curve_recorded_before_adjust_still_forecasts_one_step():
     changed[130:] = 1e6  # nothing after a point is read for it
     later = old.one_step_fitted(changed, 120, 24).base.at(np.arange(120, 131))
     np.testing.assert_array_equal(later, then[:11])
+
+
+@pytest.mark.parametrize("season,n,n_test", [(1, 90, 18), (4, 40, 8), (7, 70, 14)])
+def test_the_choice_and_bands_read_nothing_of_the_test_period_and_repeat(season, n, n_test):
+    t = np.arange(n)
+    rng = np.random.default_rng(season)
+    values = 50 + 0.3 * t + (5 * np.sin(2 * np.pi * t / season) if season > 1 else 0) \
+        + rng.normal(0, 1, n).cumsum()
+    first, again = choose(values, season, n_test), choose(values.copy(), season, n_test)
+    corrupted = values.copy()
+    corrupted[-n_test:] = np.linspace(1e6, -1e6, n_test)
+    other = choose(corrupted, season, n_test)
+    for choice in (again, other):
+        assert choice.record == first.record and choice.intervals == first.intervals
+        assert [c.name for c in choice.candidates] == [c.name for c in first.candidates]

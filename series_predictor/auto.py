@@ -34,6 +34,7 @@ import numpy as np
 from . import metrics
 from .errors import SeriesTooShortError
 from .data_loader import Normalization
+from .ets import RESOLUTION  # an RMSE below this fraction of the values' size is rounding
 from .forecasting import Preprocessing
 from .intervals import by_horizon
 from .recipes import RECIPES
@@ -126,9 +127,21 @@ def structure_path(candidate, values, origin, count):
 
 
 def _ratio(path, values, origin, count, season):
+    """RMSE of ``path`` over ``values[origin:origin + count]`` / the reference's. An error
+    below ``RESOLUTION`` of the values' size is rounding: both that small is a tie (1.0),
+    and a reference that small divides as that size (a finite ratio)."""
     actual = values[origin:origin + count]
     naive = metrics.multi_step_baselines(values, origin, len(actual), season)["seasonal_naive"]
-    return metrics.rmse(path[:len(actual)], actual) / max(metrics.rmse(naive, actual), 1e-300)
+    error, reference = metrics.rmse(path[:len(actual)], actual), metrics.rmse(naive, actual)
+    floor = RESOLUTION * float(np.max(np.abs(actual))) or np.finfo(float).tiny
+    if error <= floor and reference <= floor:
+        return 1.0
+    return error / max(reference, floor)
+
+
+def _geometric_mean(ratios):
+    """exp(mean(log)) of ``ratios``, a ratio of 0 (an exact forecast) as the smallest float."""
+    return float(np.exp(np.mean(np.log(np.maximum(ratios, np.finfo(float).tiny)))))
 
 
 def screen(values, n_train, horizon, season, seq_size):
@@ -148,7 +161,7 @@ def screen(values, n_train, horizon, season, seq_size):
             continue  # a structure some stretch does not support (Holt-Winters: no season)
         paths = {o: fits[o][kind].path(horizon) for o in origins}
         ratios = [_ratio(paths[o], known, o, horizon, season) for o in origins]
-        rows.append({"candidate": candidate, "score": float(np.exp(np.mean(np.log(ratios)))),
+        rows.append({"candidate": candidate, "score": _geometric_mean(ratios),
                      "per_origin": ratios, "paths": paths})
     return origins, sorted(rows, key=lambda row: row["score"])
 
@@ -193,7 +206,9 @@ def _intervals(final, known, season, seq_size, horizon):
     The combination's models and weights are fitted once on the whole training part;
     at each origin their states are run over the values before it (``fixed``: nothing
     after the origin is read but those weights). Errors are ratios (log units) when
-    every value is positive, so that a series that grew gets bands that grew with it.
+    every value and every path is positive (those from the origins, and the whole
+    part's over ``horizon``), so that a series that grew gets bands that grew with it;
+    a path at or below 0 has no ratio, so then they are in series units.
     """
     kinds = final.transform.structures
     whole = StructureCurve.fit(known, 0, season, kinds, final.transform.combine)
@@ -204,7 +219,9 @@ def _intervals(final, known, season, seq_size, horizon):
                                    whole.params())
         paths.append(curve.at(np.arange(o, o + count)))
         actual.append(known[o:o + count])
-    return by_horizon(paths, actual, log=bool(np.all(known > 0)))
+    ahead = whole.at(np.arange(len(known), len(known) + horizon))
+    log = bool(np.all(known > 0)) and all(np.all(p > 0) for p in paths + [ahead])
+    return by_horizon(paths, actual, log=log)
 
 
 def _record(rows, kept, origins, times, horizon, combination):
@@ -309,8 +326,8 @@ def choose(loaded, config, split, progress):
     final = _structure("median of " + ", ".join(names), names, config.season)
     paths = {o: np.median([r["paths"][o] for r in kept], axis=0) for o in origins} \
         if kept else {o: np.full(split.n_test, known[o - 1]) for o in origins}
-    combination = np.exp(np.mean(
-        [np.log(_ratio(paths[o], known, o, split.n_test, config.season)) for o in origins]))
+    combination = _geometric_mean(
+        [_ratio(paths[o], known, o, split.n_test, config.season) for o in origins])
     record = _record(rows, kept, origins, loaded.times, split.n_test, combination)
     progress.step(f"Auto recipe: the median of {', '.join(names)} (validation, RMSE / "
                   f"{metrics.reference(config.season)[1]}'s: "

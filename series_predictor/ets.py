@@ -25,6 +25,7 @@ ALPHAS = np.array([0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9])
 BETAS = np.array([0.01, 0.05, 0.2])
 GAMMAS = np.array([0.01, 0.1, 0.3])
 PHIS = np.array([0.8, 0.9, 0.98])
+RESOLUTION = 1e-9   # a one-step RMSE below this fraction of the values' size is rounding
 TRENDS = ("N", "A", "Ad")
 SEASONS = ("N", "A", "M")
 
@@ -125,7 +126,10 @@ def _parameters(model, m):
     return 2 + (trend != "N") * 2 + (trend == "Ad") + (season != "N") * m
 
 
-def _aicc(sse, n, k):
+def _aicc(sse, n, k, floor):
+    """AICc of each row; an ``sse`` below ``floor`` (rounding) counts as ``floor``, so
+    that exact fits tie (log 0 would leave them out) and the fewest parameters win."""
+    sse = np.where(np.isfinite(sse), np.maximum(sse, floor), sse)
     with np.errstate(all="ignore"):
         value = n * np.log(sse / n) + 2 * k + 2 * k * (k + 1) / np.maximum(n - k - 1, 1)
     return np.where(np.isfinite(value) & (sse > 0), value, np.inf)
@@ -156,7 +160,8 @@ def fit(values, season, t0=0, seasonal=True, fixed=None):
     model, alpha, beta, gamma, phi = _grid(_models(y, m, seasonal), fixed)
     sse, level, slope, states, fitted = _filter(y, m, t0, model, alpha, beta, gamma, phi)
     k = np.array([_parameters(mod, m) for mod in model])
-    aicc = _aicc(sse, len(y), k)
+    floor = len(y) * (RESOLUTION * float(np.max(np.abs(y), initial=0.0))) ** 2
+    aicc = _aicc(sse, len(y), k, floor or np.finfo(float).tiny)
     best = int(np.argmin(aicc)) if np.any(np.isfinite(aicc)) else int(np.argmin(sse))
     trend, kind = str(model[best]).split(",")
     return EtsFit(str(model[best]), float(level[best]), float(slope[best]),

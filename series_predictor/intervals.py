@@ -25,33 +25,46 @@ class IntervalModel:
         scale: ``{"0.8": q80, "0.95": q95}`` in level units per sqrt(step).
         log: bands are in log units (ratios) when True.
         samples: how many (origin, step) errors were pooled.
+        steps: the error spread at each horizon (``by_horizon``), or None.
+        units: with ``log`` and ``steps``, the same spread in series units: the bands
+            of a point at or below 0, which has no ratio (None in older records).
     """
 
     scale: dict
     log: bool
     samples: int
     steps: tuple = None
+    units: tuple = None
 
-    def _widths(self, q, count):
+    def _widths(self, q, count, steps=None):
         """``[count]`` half-widths: ``q * sqrt(k)``, or, with ``steps`` (the error spread
-        at each horizon), ``q * steps[k]``, growing like sqrt(k) past the last one."""
+        at each horizon; ``self.steps`` when not given), ``q * steps[k]``, growing like
+        sqrt(k) past the last one."""
         k = np.arange(1, count + 1)
-        if self.steps is None:
+        steps = self.steps if steps is None else steps
+        if steps is None:
             return q * np.sqrt(k)
-        steps = np.asarray(self.steps, dtype=np.float64)
+        steps = np.asarray(steps, dtype=np.float64)
         last = len(steps)
         inside = steps[np.minimum(k, last) - 1]
         return q * np.where(k <= last, inside, inside * np.sqrt(k / last))
 
     def bands(self, point):
-        """``{level: (low [k], high [k])}`` in series units around ``point`` ``[k]``."""
+        """``{level: (low [k], high [k])}`` in series units around ``point`` ``[k]``
+        (under ``log``, a point at or below 0 gets ``units``' band when there is one)."""
         point = np.asarray(point, dtype=np.float64)
         level = _log_of(point) if self.log else point
+        plain = self.log and self.units is not None and point <= 0
         out = {}
         for name, q in self.scale.items():
             width = self._widths(q, len(point))
             low, high = level - width, level + width
-            out[float(name)] = (np.exp(low), np.exp(high)) if self.log else (low, high)
+            if self.log:
+                low, high = np.exp(low), np.exp(high)
+            if np.any(plain):
+                width = self._widths(q, len(point), self.units)
+                low, high = np.where(plain, point - width, low), np.where(plain, point + width, high)
+            out[float(name)] = (low, high)
         return out
 
     def to_dict(self):
@@ -60,9 +73,11 @@ class IntervalModel:
     @classmethod
     def from_dict(cls, description):
         steps = description.get("steps")
+        units = description.get("units")
         return cls(scale=dict(description["scale"]), log=bool(description["log"]),
                    samples=int(description["samples"]),
-                   steps=None if steps is None else tuple(steps))
+                   steps=None if steps is None else tuple(steps),
+                   units=None if units is None else tuple(units))
 
 
 def calibrate(paths, actual_by_origin, log=False):
@@ -118,9 +133,25 @@ def by_horizon(paths, actual_by_origin, log=False):
             series units.
 
     Returns:
-        IntervalModel with ``steps``, or None without enough errors.
+        IntervalModel with ``steps`` (and, under ``log``, ``units``: the spread in series
+        units), or None without enough errors.
     """
-    level = _log_of if log else (lambda v: np.asarray(v, float))
+    steps, samples = _spread(paths, actual_by_origin, _log_of if log else _plain)
+    if steps is None:
+        return None
+    units = _spread(paths, actual_by_origin, _plain)[0] if log else None
+    return IntervalModel(scale=dict(Z), log=bool(log), samples=samples, steps=steps,
+                         units=units)
+
+
+def _plain(values):
+    return np.asarray(values, float)
+
+
+def _spread(paths, actual_by_origin, level):
+    """``(steps, samples)``: the non-decreasing RMS error at each step ahead in the units
+    ``level`` gives, up to the last step with ``MIN_PER_STEP`` errors ((None, 0) without
+    one, or when one is not finite), and how many errors there are."""
     errors = [level(a) - level(np.asarray(p, float)[:len(a)])
               for p, a in zip(paths, actual_by_origin)]
     longest = max((len(e) for e in errors), default=0)
@@ -131,10 +162,9 @@ def by_horizon(paths, actual_by_origin, log=False):
             break
         spread.append(float(np.sqrt(np.mean(np.square(at_k)))))
     if not spread or not np.all(np.isfinite(spread)):
-        return None
+        return None, 0
     steps = np.maximum.accumulate(spread)
-    return IntervalModel(scale=dict(Z), log=bool(log), samples=int(sum(len(e) for e in errors)),
-                         steps=tuple(float(s) for s in steps))
+    return tuple(float(s) for s in steps), int(sum(len(e) for e in errors))
 
 
 def coverage(bands, actual):

@@ -220,13 +220,15 @@ HW_GRID = _hw_grid()
 def holt_winters(raw, season, t0, index, mult, fixed=None):
     """Damped Holt-Winters (seasonal states updated by ``gamma``) fitted by the least
     in-sample one-step squared error over ``HW_GRID`` -> Member. ``raw``: ``[n]``,
-    n >= 2 seasons; ``index``: the decomposition's indices (the initial states);
+    n >= 2 seasons (fewer, with ``fixed``: the initial trend is 0); ``index``: the
+    decomposition's indices (the initial states);
     ``fixed``: an earlier fit's params (those weights only)."""
     alpha, beta, gamma, phi = HW_GRID if fixed is None else tuple(
         np.array([float(fixed[k])]) for k in ("alpha", "beta", "gamma", "phi"))
     p, n = len(alpha), len(raw)
     level = np.full(p, raw[:season].mean())
-    trend = np.full(p, (raw[season:2 * season].mean() - raw[:season].mean()) / season)
+    trend = np.full(p, (raw[season:2 * season].mean() - raw[:season].mean()) / season
+                    if n >= 2 * season else 0.0)  # fewer (a refit with given weights): none
     states = np.tile(np.asarray(index, dtype=np.float64), (p, 1))
     fitted, sse = np.empty((p, n)), np.zeros(p)
     for i in range(n):

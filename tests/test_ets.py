@@ -49,3 +49,23 @@ def test_fixed_weights_reproduce_the_fit_and_read_nothing_after_each_point():
     moved = ets.fit(changed, 12, fixed=fit.params)
     np.testing.assert_array_equal(moved.fitted[:81], fit.fitted[:81])  # fitted[80] reads 0..79
     assert moved.fitted[81] != fit.fitted[81]
+
+
+@pytest.mark.parametrize("shift", [0.0, 50.0], ids=["around-zero", "positive"])
+def test_a_season_that_repeats_exactly_is_forecast_by_a_seasonal_model(shift):
+    # issue 18: every seasonal model fits an exact repeat with a squared error of 0,
+    # which the AICc (log 0) once left out: a zero-mean pattern got a flat "Ad,N"
+    # forecast 15 off; an error below 1e-9 of the values' size is now a tie, and the
+    # fewest parameters win it
+    pattern = np.round(10 * np.sin(2 * np.pi * np.arange(12) / 12), 3) + shift
+    fit = ets.fit(np.tile(pattern, 10), 12)
+    assert fit.model == "N,A" and np.isfinite(fit.aicc)
+    from series_predictor.structures import Member
+    member = Member("ets", fit.level, fit.trend, fit.phi, fit.season, fit.multiplicative,
+                    119, fit.fitted, fit.params)
+    np.testing.assert_allclose(member.path(24), np.tile(pattern, 2), atol=1e-9)
+
+
+def test_a_constant_series_is_its_value_with_the_simplest_model():
+    fit = ets.fit(np.full(60, 4.0), 1)
+    assert fit.model == "N,N" and fit.level == 4.0 and np.isfinite(fit.aicc)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from series_predictor.intervals import IntervalModel, calibrate, coverage
+from series_predictor.intervals import IntervalModel, by_horizon, calibrate, coverage
 
 
 @pytest.mark.slow
@@ -74,3 +74,27 @@ def test_log_bands_are_ratios():
 def test_coverage_counts_points_inside():
     bands = {0.8: (np.array([0.0, 0, 0, 0]), np.array([1.0, 1, 1, 1]))}
     assert coverage(bands, np.array([0.5, 2.0, 1.0, -1.0])) == {0.8: 0.5}
+
+
+def test_under_log_a_forecast_at_or_below_zero_gets_the_band_of_its_errors_in_series_units():
+    # issue 18: a log model's band of a point <= 0 was [0, 0] (the log of the smallest float)
+    paths = [np.full(3, 100.0)] * 8
+    actual = [np.array([100.0, 100.0, 100.0]) * f for f in (0.9, 1.1, 0.95, 1.05) * 2]
+    model = by_horizon(paths, actual, log=True)
+    unit = np.sqrt(62.5)  # errors of -10, 10, -5 and 5
+    assert model.log and np.allclose(model.units, [unit] * 3)
+    low, high = model.bands(np.array([50.0, 0.0, -4.0]))[0.95]
+    assert np.allclose(low[1:], [-1.96 * unit, -4 - 1.96 * unit])
+    assert np.allclose(high[1:], [1.96 * unit, -4 + 1.96 * unit])
+    ratio = np.exp(1.96 * model.steps[0])
+    assert np.isclose(low[0], 50 / ratio) and np.isclose(high[0], 50 * ratio)
+    assert IntervalModel.from_dict(model.to_dict()) == model
+
+
+def test_an_interval_record_without_units_reads_as_before():
+    record = {"scale": {"0.8": 1.2816, "0.95": 1.96}, "log": True, "samples": 20,
+              "steps": [0.1, 0.2]}
+    model = IntervalModel.from_dict(record)
+    assert model.units is None
+    low, high = model.bands(np.array([100.0, 100.0]))[0.8]
+    np.testing.assert_allclose(high, 100 * np.exp(1.2816 * np.array([0.1, 0.2])))

@@ -1,0 +1,118 @@
+"""--recipe auto on a user's awkward series (issue 18): NumPy only, no TensorFlow."""
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pytest
+
+from conftest import quiet_log
+from series_predictor import auto, stages, structures
+from series_predictor.config import with_recipe
+from series_predictor.structure_curves import StructureCurve
+
+T = np.arange(144)
+SEASONAL = (100 + T) * (1 + 0.2 * np.sin(2 * np.pi * T / 12))
+
+
+def choose(values, season=12, n_test=24):
+    """``auto.choose`` on ``values`` with the last ``n_test`` points as the test period,
+    any NumPy warning raised as an error."""
+    values = np.asarray(values, dtype=np.float64)
+    loaded = stages.LoadedSeries(values, np.arange(len(values)), list(range(2, len(values) + 2)),
+                                 "series.csv", None)
+    config = auto.window_for(dataclasses.replace(with_recipe("auto"), season=season))
+    split = stages.Split(len(values), len(values) - n_test, 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return auto.choose(loaded, config, split, stages.Progress(quiet_log, quiet=True))
+
+
+@pytest.mark.parametrize("values", [
+    np.r_[np.zeros(100), np.random.default_rng(1).poisson(2, 44)],   # zeros, then sales
+    np.tile(np.arange(1.0, 13.0), 12),                                 # one exact pattern
+], ids=["zeros-then-counts", "exact-pattern"])
+def test_a_validation_tie_with_seasonal_naive_at_no_error_is_a_ratio_of_one(values):
+    # old code: 0 / 1e-300 = 0 ("beats seasonal naive") for the zeros, 1e-14 / 1e-300
+    # = 5e284 for the pattern (rounding), and log(0) warnings
+    record = choose(values).record
+    assert record["combination_ratio"] == 1.0
+    assert not record["beats_seasonal_naive_on_validation"]
+    assert all(0 < row["validation_ratio"] < 1e12 for row in record["candidates"].values())
+
+
+def test_a_forecast_that_beats_a_perfect_looking_reference_still_scores_without_warnings():
+    line = 3.0 + 2 * T  # every structure but seasonal naive continues it exactly
+    record = choose(line, season=1).record
+    assert record["combination_ratio"] < 0.01
+
+
+def test_bands_of_a_positive_series_whose_structures_forecast_below_zero_are_in_series_units():
+    # a positive series that crashes: the structures' paths from some band origins go
+    # below 0, where a ratio means nothing (old code: log of the smallest float, a 95%
+    # band of exp(590) and a band around a negative point that did not hold it)
+    crash = np.r_[1000 + 50 * np.sin(2 * np.pi * T[:100] / 12),
+                  1000 * np.exp(-(T[100:] - 99) / 1.0) + 1e-3]
+    choice = choose(crash)
+    assert choice.intervals is not None and not choice.intervals.log
+    assert max(choice.intervals.steps) < 1000  # series units: the crash is 1000 deep
+    point = np.array([-0.05, -0.08, -0.1])
+    for low, high in choice.intervals.bands(point).values():
+        assert np.all(np.isfinite(low)) and np.all(np.isfinite(high))
+        assert np.all(low < point) and np.all(point < high)
+
+
+def test_holt_winters_with_given_weights_on_less_than_two_seasons_forecasts_numbers():
+    whole = StructureCurve.fit(SEASONAL[:120], 0, 12, auto.POOL)
+    for n in (12, 8, 20):  # old code: the mean of an empty second season -> NaN
+        short = StructureCurve.fit(SEASONAL[:n], 0, 12, auto.POOL, fixed=whole.params())
+        hw = next(m for m in short.members if m.kind == "hw")
+        assert np.all(np.isfinite(hw.path(12))) and np.all(np.isfinite(hw.fitted))
+        assert np.all(np.abs(hw.path(12) - SEASONAL[n:n + 12]) < 0.5 * SEASONAL[n:n + 12])
+
+
+def test_bands_of_a_positive_series_forecast_to_cross_zero_hold_the_forecast():
+    # positive over the training part, falling 2 a month: the structures' forecast goes
+    # below 0 within the test period (old code: log-unit bands, [0, 0] around -9)
+    falling = 10 + (120 - T) * 2.0 + 3 * np.sin(2 * np.pi * T / 12)
+    choice = choose(np.abs(falling))
+    known = falling[:120]
+    point = StructureCurve.fit(known, 0, 12, auto.pool(known, 12)).at(np.arange(120, 144))
+    assert point[0] > 0 > point[-1] and not choice.intervals.log
+    for low, high in choice.intervals.bands(point).values():
+        assert np.all(low < point) and np.all(point < high)
+        assert np.all(high - low < 60)  # series units: the fall over the test period is 48
+
+
+def test_a_structure_curve_recorded_before_adjust_still_forecasts_one_step():
+    # run.json written before 2.1 has no "adjust": each one-step point is refitted instead
+    import json
+    from series_predictor.transforms import Transform
+    fitted = Transform(curve="structure", season=12, structures=auto.POOL,
+                       combine="median").fitted(SEASONAL[:120])
+    record = json.loads(json.dumps(fitted.to_dict()))
+    del record["base"]["adjust"]
+    old = Transform.from_dict(record)
+    assert old.base.adjust is None and len(old.base.members) == len(auto.POOL)
+    now = fitted.one_step_fitted(SEASONAL, 120, 24).base.at(np.arange(120, 144))
+    then = old.one_step_fitted(SEASONAL, 120, 24).base.at(np.arange(120, 144))
+    assert np.all(np.isfinite(then)) and np.max(np.abs(then - now) / SEASONAL[120:]) < 0.01
+    changed = SEASONAL.copy()
+    changed[130:] = 1e6  # nothing after a point is read for it
+    later = old.one_step_fitted(changed, 120, 24).base.at(np.arange(120, 131))
+    np.testing.assert_array_equal(later, then[:11])
+
+
+@pytest.mark.parametrize("season,n,n_test", [(1, 90, 18), (4, 40, 8), (7, 70, 14)])
+def test_the_choice_and_bands_read_nothing_of_the_test_period_and_repeat(season, n, n_test):
+    t = np.arange(n)
+    rng = np.random.default_rng(season)
+    values = 50 + 0.3 * t + (5 * np.sin(2 * np.pi * t / season) if season > 1 else 0) \
+        + rng.normal(0, 1, n).cumsum()
+    first, again = choose(values, season, n_test), choose(values.copy(), season, n_test)
+    corrupted = values.copy()
+    corrupted[-n_test:] = np.linspace(1e6, -1e6, n_test)
+    other = choose(corrupted, season, n_test)
+    for choice in (again, other):
+        assert choice.record == first.record and choice.intervals == first.intervals
+        assert [c.name for c in choice.candidates] == [c.name for c in first.candidates]

@@ -204,6 +204,9 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     is the collection's folder; its ``data`` and ``column`` are set per series)."""
     base = check_config(base)
     workers = _workers(workers)
+    if base.recipe == "global":
+        from .collection_global import check_global
+        check_global(base, workers, cluster)
     items = _read(data, layout, base)
     unknown = set(per_series or {}) - {item.id for item in items}
     if unknown:
@@ -215,6 +218,12 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     configs = {item.id: series_config(base, item, base.out, (per_series or {}).get(item.id))
                for item in items}
     progress = Progress(len(items), log, base.quiet)
+    if base.recipe == "global":  # one network for every series, in this process
+        from .collection_global import claim_network_folder, run_global
+        claim_network_folder(base.out, base.force)
+        results = run_global(items, base, configs, progress, log, keep_going)
+        from .collection_report import finish
+        return finish(base.out, items, configs, results, log)
     results, todo = _sort_out(items, configs, progress, keep_going)
     if todo:
         runner = _run_local if cluster is None else _cluster_runner(cluster)

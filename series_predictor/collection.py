@@ -21,7 +21,7 @@ import os
 import time
 
 from . import collection_io as cio
-from .collection_result import CollectionIncomplete, SeriesResult
+from .collection_result import CollectionIncomplete, SeriesResult, one_line as _one_line
 from .config import check_config, settings, with_recipe
 from .errors import RunFolderError, SeriesPredictorError, SettingError
 
@@ -48,12 +48,6 @@ def run_series(task):
         return SeriesResult(series_id, folder, "failed", _one_line(exc),
                             time.perf_counter() - start)
     return SeriesResult(series_id, folder, "done", None, time.perf_counter() - start)
-
-
-def _one_line(exc):
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if not isinstance(exc, SeriesPredictorError) \
-        else text
 
 
 def write_small(path, text):
@@ -221,7 +215,8 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     if base.recipe == "global":  # one network for every series, in this process
         from .collection_global import claim_network_folder, run_global
         claim_network_folder(base.out, base.force)
-        results = run_global(items, base, configs, progress, log, keep_going)
+        complete = all(is_complete(configs[item.id]) for item in items)
+        results = run_global(items, base, configs, progress, log, keep_going, complete)
         from .collection_report import finish
         return finish(base.out, items, configs, results, log)
     results, todo = _sort_out(items, configs, progress, keep_going)

@@ -18,17 +18,12 @@ reported, the others go on with ``--keep-going``.
 import os
 import time
 
-from .collection_result import CollectionIncomplete, SeriesResult
+from .collection_result import CollectionIncomplete, SeriesResult, one_line as _one_line
 from .errors import SeriesPredictorError, SettingError
 from .global_network import NETWORK_FOLDER
 
 # What a series may raise while it is read, planned or written: reported by name.
 SERIES_ERRORS = (SeriesPredictorError, OSError, FloatingPointError, ValueError)
-
-
-def _one_line(exc):
-    from .collection import _one_line as one_line
-    return one_line(exc)
 
 
 def claim_network_folder(out, force):
@@ -56,14 +51,15 @@ def plan_all(items, configs, progress_of, fail):
     return runs
 
 
-def run_global(items, base, configs, progress, log, keep_going):
+def run_global(items, base, configs, progress, log, keep_going, complete=False):
     """Run the global recipe on ``items`` -> {id: SeriesResult} (the caller writes the
-    collection's outputs). ``configs``: each series' checked ChapterConfig."""
+    collection's outputs). ``configs``: each series' checked ChapterConfig; ``complete``:
+    every series' run folder is complete from an earlier run of these settings (then
+    nothing is trained again)."""
     from . import stages
-    from .collection import is_complete
     from .global_network import check_windows, finish_series, train_network
     results = {}
-    if all(is_complete(configs[item.id]) for item in items):
+    if complete:
         for item in items:
             results[item.id] = SeriesResult(item.id, item.folder, "kept")
             progress.record(results[item.id])

@@ -137,3 +137,18 @@ def test_what_the_global_recipe_cannot_do_is_refused_before_anything_is_written(
     with pytest.raises(SettingError, match=word):
         fit_collection(_collection(), out=str(tmp_path / "o"), recipe="global", **options)
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_a_bad_series_is_named_and_the_others_still_share_the_network(tmp_path):
+    from series_predictor.collection import fit_collection
+    from series_predictor.collection_result import CollectionIncomplete
+    data = {f"s{k}": _cycle(k) for k in range(2)}
+    data["short"] = _cycle(5)[:20]
+    with pytest.raises(CollectionIncomplete, match="short"):
+        fit_collection(data, out=str(tmp_path / "o"), recipe="global", iterations=50,
+                       keep_going=True, quiet=True, log=lambda *_: None)
+    summary = _metrics(tmp_path / "o")["summary"]
+    assert summary["failed"] == ["short"] and summary["finished"] == 2
+    assert "points are too few" in _metrics(tmp_path / "o")["series"]["short"]["error"]
+    assert all((tmp_path / "o" / i / "run.json").is_file() for i in ("s0", "s1"))

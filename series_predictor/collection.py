@@ -200,7 +200,7 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     workers = _workers(workers)
     if base.recipe == "global":
         from .collection_global import check_global
-        check_global(base, workers, cluster)
+        check_global(base, cluster)
     items = _read(data, layout, base)
     unknown = set(per_series or {}) - {item.id for item in items}
     if unknown:

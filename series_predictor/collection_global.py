@@ -87,8 +87,7 @@ def run_global(items, base, configs, progress, log, keep_going, complete=False):
                 continue
             began = time.perf_counter()
             try:
-                finish_series(runs[item.id], predictor, history,
-                                    configs[item.id].out, quiet)
+                finish_series(runs[item.id], predictor, history, configs[item.id].out, quiet)
             except SERIES_ERRORS as exc:
                 fail(item.id, item.folder, _one_line(exc))
                 continue
@@ -98,7 +97,7 @@ def run_global(items, base, configs, progress, log, keep_going, complete=False):
     return results
 
 
-def check_global(base, workers, cluster):
+def check_global(base, cluster):
     """Refuse what the global recipe cannot do, before anything is read or written."""
     if cluster is not None:
         raise SettingError("--recipe global trains one network in one process; --cluster "

@@ -111,16 +111,30 @@ def is_complete(config):
                                           RunFolderError, follow=False))
     except (RunFolderError, OSError, ValueError):
         return False
+    recorded = metrics.get("settings") or {}
     expected = json_ready(dataclasses.asdict(config))
     if config.season is None:  # left to inference: the run recorded the season it settled
-        expected["season"] = (metrics.get("settings") or {}).get("season")
-    same = metrics.get("settings") == expected
+        expected["season"] = recorded.get("season")
+    expected.update({name: recorded.get(name) for name in _chosen_by_recipe(config)})
+    same = recorded == expected
     try:
         fresh = os.path.getmtime(config.data) <= os.path.getmtime(
             os.path.join(config.out, MANIFEST))
     except OSError:
         return False
     return same and fresh
+
+
+def _chosen_by_recipe(config):
+    """The settings ``--recipe auto`` (and ``global``, which plans as auto) settles per
+    series and records in place of the ones asked for (``auto._settings``,
+    ``auto.window_for``): its validation tail always, mini-batches when none were asked
+    for, and the window when it is the recipe's."""
+    from .recipes import RECIPES
+    if config.recipe not in ("auto", "global"):
+        return ()
+    return ("validation",) + (("batch_size",) if config.batch_size is None else ()) + (
+        ("seq_size",) if config.seq_size == RECIPES[config.recipe]["seq_size"] else ())
 
 
 @dataclasses.dataclass

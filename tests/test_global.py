@@ -109,6 +109,15 @@ def test_a_series_folder_forecasts_again_as_written(global_out):
 
 
 @pytest.mark.slow
+def test_a_rerun_keeps_a_complete_collection(global_out):
+    """Run again with the same settings, every series is complete: nothing is trained
+    (the auto planning records its own validation tail, which once made every series
+    look changed)."""
+    results = _run(global_out)
+    assert {i: r.status for i, r in results.items()} == dict.fromkeys(IDS, "kept")
+
+
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_numbers(global_out, tmp_path):
     _run(tmp_path / "again")
     assert (tmp_path / "again" / "forecast.csv").read_text() == \

@@ -7,7 +7,7 @@ comes from ``ChapterConfig`` (``config.py``).
 
 from . import backtest, stages
 from .config import ChapterConfig, check_config
-from .errors import TrainingDiverged
+from .errors import SettingError, TrainingDiverged
 from .fitting import fit_run, member_folders, plan_chapter
 from .outliers import check_semi_monthly, spike_warnings
 from .outputs import write_outputs
@@ -35,6 +35,10 @@ def run_chapter(config=None, *, log=print, series=None):
         TrainingDiverged: the lone predictor's loss became NaN or infinite.
     """
     config = check_config(config or ChapterConfig())
+    if config.recipe == "global":
+        raise SettingError("--recipe global trains one network across the series of a "
+                           "collection, and --data holds one series: use --recipe auto, or "
+                           "give a collection (a long or wide table, or a folder of CSV files)")
     progress = stages.Progress(log, config.quiet)
     loaded = stages.read_stage(config) if series is None else series
     config = stages.season_stage(loaded, config, progress)

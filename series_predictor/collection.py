@@ -21,7 +21,7 @@ import os
 import time
 
 from . import collection_io as cio
-from .collection_result import CollectionIncomplete, SeriesResult
+from .collection_result import CollectionIncomplete, SeriesResult, one_line as _one_line
 from .config import check_config, settings, with_recipe
 from .errors import RunFolderError, SeriesPredictorError, SettingError
 
@@ -48,12 +48,6 @@ def run_series(task):
         return SeriesResult(series_id, folder, "failed", _one_line(exc),
                             time.perf_counter() - start)
     return SeriesResult(series_id, folder, "done", None, time.perf_counter() - start)
-
-
-def _one_line(exc):
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if not isinstance(exc, SeriesPredictorError) \
-        else text
 
 
 def write_small(path, text):
@@ -117,16 +111,30 @@ def is_complete(config):
                                           RunFolderError, follow=False))
     except (RunFolderError, OSError, ValueError):
         return False
+    recorded = metrics.get("settings") or {}
     expected = json_ready(dataclasses.asdict(config))
     if config.season is None:  # left to inference: the run recorded the season it settled
-        expected["season"] = (metrics.get("settings") or {}).get("season")
-    same = metrics.get("settings") == expected
+        expected["season"] = recorded.get("season")
+    expected.update({name: recorded.get(name) for name in _chosen_by_recipe(config)})
+    same = recorded == expected
     try:
         fresh = os.path.getmtime(config.data) <= os.path.getmtime(
             os.path.join(config.out, MANIFEST))
     except OSError:
         return False
     return same and fresh
+
+
+def _chosen_by_recipe(config):
+    """The settings ``--recipe auto`` (and ``global``, which plans as auto) settles per
+    series and records in place of the ones asked for (``auto._settings``,
+    ``auto.window_for``): its validation tail always, mini-batches when none were asked
+    for, and the window when it is the recipe's."""
+    from .recipes import RECIPES
+    if config.recipe not in ("auto", "global"):
+        return ()
+    return ("validation",) + (("batch_size",) if config.batch_size is None else ()) + (
+        ("seq_size",) if config.seq_size == RECIPES[config.recipe]["seq_size"] else ())
 
 
 @dataclasses.dataclass
@@ -204,6 +212,9 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     is the collection's folder; its ``data`` and ``column`` are set per series)."""
     base = check_config(base)
     workers = _workers(workers)
+    if base.recipe == "global":
+        from .collection_global import check_global
+        check_global(base, cluster)
     items = _read(data, layout, base)
     unknown = set(per_series or {}) - {item.id for item in items}
     if unknown:
@@ -215,6 +226,13 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     configs = {item.id: series_config(base, item, base.out, (per_series or {}).get(item.id))
                for item in items}
     progress = Progress(len(items), log, base.quiet)
+    if base.recipe == "global":  # one network for every series, in this process
+        from .collection_global import claim_network_folder, run_global
+        claim_network_folder(base.out, base.force)
+        complete = all(is_complete(configs[item.id]) for item in items)
+        results = run_global(items, base, configs, progress, log, keep_going, complete)
+        from .collection_report import finish
+        return finish(base.out, items, configs, results, log)
     results, todo = _sort_out(items, configs, progress, keep_going)
     if todo:
         runner = _run_local if cluster is None else _cluster_runner(cluster)

@@ -47,7 +47,8 @@ def _entry(result, metrics):
         return dict(entry, error=result.error)
     return dict(entry, units=metrics.get("units"), test_period=metrics.get("test_period"),
                 one_step=metrics.get("one_step"), hallucination=metrics.get("hallucination"),
-                ratio_one_step=ratio(metrics, "one_step"), ratio_hallucination=ratio(metrics))
+                ratio_one_step=ratio(metrics, "one_step"), ratio_hallucination=ratio(metrics),
+                network_kept=((metrics.get("auto") or {}).get("network") or {}).get("kept"))
 
 
 def _geomean(values):

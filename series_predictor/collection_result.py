@@ -24,3 +24,11 @@ class SeriesResult:
 def failed_result(task, error):
     """The failed SeriesResult of ``task`` (``(id, folder, config, state folder)``)."""
     return SeriesResult(task[0], task[1], "failed", error)
+
+
+def one_line(exc):
+    """A series' error as one line: the package's own message, or the exception's type
+    and message."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if not isinstance(exc, SeriesPredictorError) \
+        else text

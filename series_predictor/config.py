@@ -227,8 +227,8 @@ def check_config(config):
     values = {f.name: f.metadata["check"](getattr(config, f.name), f.name) for f in settings()}
     checked = ChapterConfig(**values)
     v.check_seed(checked.seed, "seed", count=checked.ensemble)
-    if checked.recipe == "auto" and (checked.log or checked.diff):
-        raise SettingError("--recipe auto chooses the transform (log, differencing) itself "
+    if checked.recipe in ("auto", "global") and (checked.log or checked.diff):
+        raise SettingError(f"--recipe {checked.recipe} chooses the transform (log, differencing) itself "
                            "for each candidate; leave out --log and --diff, or use another "
                            "recipe")
     if checked.validation and checked.validation < checked.seq_size:

@@ -60,7 +60,7 @@ def no_bands_note(settings):
     validation, season = get("validation") or 0, get("season") or 1
     seq_size = get("seq_size") or 1
     example = max(2 * season, 2 * seq_size)  # --validation must be at least seq_size
-    if get("recipe") == "auto":
+    if get("recipe") in ("auto", "global"):
         why = "the validation origins' forecasts could not calibrate them"
     elif validation == 0:
         why = ("they are calibrated on a validation tail, and this run has none: "

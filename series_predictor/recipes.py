@@ -19,6 +19,19 @@ RECIPES = {
         "normalize": "train",
         "fast_training": True,
     },
+    # --recipe global (collections only): auto's structures per series, and one network
+    # trained on the windows of every series (global_network.py; see docs/collections.md).
+    "global": {
+        "seq_size": 12,
+        "hidden_dim": 32,
+        "learning_rate": 0.005,
+        "iterations": 1000,
+        "report_every": 100,
+        "batch_size": 128,
+        "ensemble": 1,
+        "normalize": "train",
+        "fast_training": True,
+    },
     "seasonal": {
         "log": True,
         "diff": (1, 12),

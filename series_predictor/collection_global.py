@@ -1,0 +1,110 @@
+"""A collection run with ``--recipe global``: one process, one network for every series.
+
+The series are read and their structures chosen one after another (NumPy), then one
+network is trained on all of them (``global_network``), then every series' run folder
+``OUT/ID/`` is written as a single run's, and the collection's ``forecast.csv``,
+``metrics.json`` and ``summary.png`` as for the other recipes (``collection_report``).
+The network's own checkpoint lives in ``OUT/global-network/``; each series folder's
+``checkpoint/`` holds a copy, so ``series-predictor forecast OUT/ID`` works as for any
+run folder.
+
+Differences from the per-series recipes: ``--workers`` and ``--cluster`` do not apply
+(one network, one process); a re-run trains again and rewrites every series (the network
+depends on all of them), unless every series is complete from an earlier run of the
+same settings; a series that fails (bad data, too short) is left out of the network and
+reported, the others go on with ``--keep-going``.
+"""
+
+import os
+import time
+
+from .collection_result import CollectionIncomplete, SeriesResult, one_line as _one_line
+from .errors import SeriesPredictorError, SettingError
+from .global_network import NETWORK_FOLDER
+
+# What a series may raise while it is read, planned or written: reported by name.
+SERIES_ERRORS = (SeriesPredictorError, OSError, FloatingPointError, ValueError)
+
+
+def claim_network_folder(out, force):
+    """Check ``OUT/global-network`` (no link, no user's folder) and record it as ours."""
+    from . import ownership
+    from .collection_claim import _check_folder
+    _check_folder(os.path.join(out, NETWORK_FOLDER), "the global network's folder",
+                  ownership.owned_names(out), force)
+    ownership.record_owned(out, (NETWORK_FOLDER,))
+
+
+def plan_all(items, configs, progress_of, fail):
+    """Read and plan every series -> {id: ChapterResult}; a series that cannot be planned
+    goes to ``fail(id, folder, reason)`` (which may raise to stop the collection)."""
+    from . import stages
+    from .global_network import plan_series
+    runs = {}
+    for item in items:
+        config = configs[item.id]
+        try:
+            loaded = stages.read_stage(config)
+            runs[item.id] = plan_series(loaded, config, progress_of(item.id))
+        except SERIES_ERRORS as exc:
+            fail(item.id, item.folder, _one_line(exc))
+    return runs
+
+
+def run_global(items, base, configs, progress, log, keep_going, complete=False):
+    """Run the global recipe on ``items`` -> {id: SeriesResult} (the caller writes the
+    collection's outputs). ``configs``: each series' checked ChapterConfig; ``complete``:
+    every series' run folder is complete from an earlier run of these settings (then
+    nothing is trained again)."""
+    from . import stages
+    from .global_network import check_windows, finish_series, train_network
+    results = {}
+    if complete:
+        for item in items:
+            results[item.id] = SeriesResult(item.id, item.folder, "kept")
+            progress.record(results[item.id])
+        return results
+
+    def fail(series_id, folder, reason):
+        results[series_id] = SeriesResult(series_id, folder, "failed", reason)
+        progress.record(results[series_id])
+        if not keep_going:
+            raise CollectionIncomplete(f"series {series_id!r} failed: {reason} (use "
+                                       "--keep-going to go on with the others)")
+
+    quiet = stages.Progress(log, True)
+    start = time.perf_counter()
+    runs = plan_all(items, configs, lambda _: quiet, fail)
+    if not runs:
+        return results
+    check_windows(runs)
+    predictor, history = train_network(runs, base, os.path.join(base.out, NETWORK_FOLDER),
+                                       stages.Progress(log, base.quiet))
+    shared = (time.perf_counter() - start) / len(runs)
+    with predictor:
+        for item in items:
+            if item.id not in runs:
+                continue
+            began = time.perf_counter()
+            try:
+                finish_series(runs[item.id], predictor, history, configs[item.id].out, quiet)
+            except SERIES_ERRORS as exc:
+                fail(item.id, item.folder, _one_line(exc))
+                continue
+            results[item.id] = SeriesResult(item.id, item.folder, "done", None,
+                                            shared + time.perf_counter() - began)
+            progress.record(results[item.id])
+    return results
+
+
+def check_global(base, cluster):
+    """Refuse what the global recipe cannot do, before anything is read or written."""
+    if cluster is not None:
+        raise SettingError("--recipe global trains one network in one process; --cluster "
+                           "applies to the per-series recipes")
+    if base.ensemble != 1:
+        raise SettingError("--recipe global trains one network for the collection; leave "
+                           f"out --ensemble (found {base.ensemble})")
+    if base.backtest:
+        raise SettingError("--recipe global has no backtest (each origin would train the "
+                           "network on every series again); leave out --backtest")

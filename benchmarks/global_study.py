@@ -9,7 +9,7 @@ hallucinated (forecast from the end of training). Score: RMSE / seasonal naive's
 count below 1.
 
     python benchmarks/global_study_data.py WORK     # the two collections, as long CSVs
-    python benchmarks/global_study.py WORK [RESULTS]
+    python benchmarks/global_study.py WORK [RESULTS [development,holdout]]
 
 runs ``series-predictor --data WORK/NAME.csv --recipe global --out WORK/global-NAME``
 (the collection command, in this process) unless that folder has its ``metrics.json``,
@@ -166,14 +166,14 @@ def table(name, rows, seconds):
     return lines
 
 
-def main(work, results):
+def main(work, results, names=NAMES):
     load = os.getloadavg()
     lines = [f"# python benchmarks/global_study.py WORK {os.path.relpath(results)}",
              f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {os.cpu_count()} cores; "
              f"load average at the start {load[0]:.2f}; seed 0; ratio = hallucination RMSE / "
              "seasonal naive's (lag 12) over the test period (the last 20%)"]
     record = {}
-    for name in NAMES:
+    for name in names:
         rows, seconds = score(work, name)
         record[name] = rows
         lines += [""] + table(name, rows, seconds)
@@ -189,4 +189,5 @@ def main(work, results):
 if __name__ == "__main__":
     here = os.path.dirname(os.path.abspath(__file__))
     main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else
-         os.path.join(here, "GLOBAL_STUDY.txt"))
+         os.path.join(here, "GLOBAL_STUDY.txt"),
+         tuple(sys.argv[3].split(",")) if len(sys.argv) > 3 else NAMES)

@@ -50,7 +50,7 @@ def measure(count, workers, args, root):
     return time.perf_counter() - start
 
 
-def draw(times, path):
+def draw(times, path, recipe="auto"):
     from matplotlib.figure import Figure
     fig = Figure(figsize=(6, 4))
     ax = fig.add_subplot()
@@ -60,8 +60,8 @@ def draw(times, path):
                 label=f"{workers} worker{'s' if workers > 1 else ''}")
     ax.set_xlabel("series in the collection")
     ax.set_ylabel("wall time (s)")
-    ax.set_title(f"Collection wall time ({os.cpu_count()} cores; load average at the end "
-                 f"{_load()})")
+    ax.set_title(f"Collection wall time, --recipe {recipe}\n({os.cpu_count()} cores; "
+                 f"load average at the end {_load()})", fontsize=10)
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -95,7 +95,7 @@ def main():
     finally:
         if args.out is None:
             shutil.rmtree(root, ignore_errors=True)
-    draw(times, args.figure)
+    draw(times, args.figure, args.recipe)
     print(f"Wrote {args.figure}")
 
 

@@ -27,7 +27,6 @@ GAMMAS = np.array([0.01, 0.1, 0.3])
 PHIS = np.array([0.8, 0.9, 0.98])
 RESOLUTION = 1e-9   # a one-step RMSE below this fraction of the values' size is rounding
 TRENDS = ("N", "A", "Ad")
-SEASONS = ("N", "A", "M")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,13 +92,21 @@ def _initial(y, m, t0, model):
     return level, slope, states, mult
 
 
-def _filter(y, m, t0, model, alpha, beta, gamma, phi):
-    """Run every row at once.
+def run_grid(y, m, t0, model, alpha, beta, gamma, phi, initial=None):
+    """Run every row (a model and its weights) over ``y`` at once: the recursions of the
+    module docstring, shared by ``ets.fit`` and ``structures.holt_winters``.
+
+    Args:
+        initial: ``(level [p], trend [p], states [p, m])`` to start from instead of
+            ``_initial``'s (Holt-Winters starts from the decomposition's indices).
 
     Returns:
         ``(sse [p], level [p], trend [p], states [p, m], fitted [p, n])``.
     """
-    level, slope, states, mult = _initial(y, m, t0, model)
+    if initial is None:
+        level, slope, states, mult = _initial(y, m, t0, model)
+    else:
+        (level, slope, states), mult = initial, np.array([mod.endswith(",M") for mod in model])
     fitted = np.empty((len(alpha), len(y)))
     sse = np.zeros(len(alpha))
     rows = np.arange(len(alpha))
@@ -158,7 +165,7 @@ def fit(values, season, t0=0, seasonal=True, fixed=None):
     y = np.asarray(values, dtype=np.float64)
     m = max(int(season), 1)
     model, alpha, beta, gamma, phi = _grid(_models(y, m, seasonal), fixed)
-    sse, level, slope, states, fitted = _filter(y, m, t0, model, alpha, beta, gamma, phi)
+    sse, level, slope, states, fitted = run_grid(y, m, t0, model, alpha, beta, gamma, phi)
     k = np.array([_parameters(mod, m) for mod in model])
     floor = len(y) * (RESOLUTION * float(np.max(np.abs(y), initial=0.0))) ** 2
     aicc = _aicc(sse, len(y), k, floor or np.finfo(float).tiny)

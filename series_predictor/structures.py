@@ -230,21 +230,9 @@ def holt_winters(raw, season, t0, index, mult, fixed=None):
     trend = np.full(p, (raw[season:2 * season].mean() - raw[:season].mean()) / season
                     if n >= 2 * season else 0.0)  # fewer (a refit with given weights): none
     states = np.tile(np.asarray(index, dtype=np.float64), (p, 1))
-    fitted, sse = np.empty((p, n)), np.zeros(p)
-    for i in range(n):
-        pos = (t0 + i) % season
-        base = level + phi * trend
-        s = states[:, pos]
-        forecast = base * s if mult else base + s
-        error = raw[i] - forecast
-        fitted[:, i] = forecast
-        sse += error * error
-        new_level = alpha * (raw[i] / s if mult else raw[i] - s) + (1 - alpha) * base
-        trend = beta * (new_level - level) + (1 - beta) * phi * trend
-        states[:, pos] = gamma * (raw[i] / new_level if mult else raw[i] - new_level) \
-            + (1 - gamma) * s
-        level = new_level
-    sse = np.where(np.isfinite(sse), sse, np.inf)
+    model = np.full(p, "Ad,M" if mult else "Ad,A")  # ets's recursions, these initial states
+    sse, level, trend, states, fitted = ets.run_grid(raw, season, t0, model, alpha, beta,
+                                                    gamma, phi, (level, trend, states))
     best = int(np.argmin(sse))
     return Member("hw", float(level[best]), float(trend[best]), float(phi[best]),
                   tuple(float(v) for v in states[best]), mult, t0 + n - 1,

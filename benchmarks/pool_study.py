@@ -75,6 +75,8 @@ def _groups(folder):
            "holdout / other kinds": (12, {k: v for k, v in holdout.items()
                                           if k not in study_sets.HOLD_OLD
                                           and not k.startswith("emp ")})}
+    out.update({f"development / {g}": pair for g, pair in
+                study_sets.other_development().items()})
     out.update({f"holdout / {g}": pair for g, pair in
                 study_sets.other_frequencies(folder).items()})
     return out

@@ -12,6 +12,15 @@ Declared 2026-12-04 before any of the new series was scored:
   yields, Dutch sales, river levels, accidental deaths, lung deaths, sunspots);
 - other frequencies, all holdout: 23 quarterly, 1 weekly, 3 daily (weekly cycle) and
   7 daily market prices (trading days, no season).
+
+Declared 2026-12-04T23:10Z, before any of them was scored: a development set for the
+other frequencies (``other_development``), none of them in a holdout: 7 quarterly
+(US GDP, UK income and spending, the last four states' accommodation takings), 1
+weekly (Ansett economy passengers), 4 daily with a weekly cycle (Swiss NOx at three
+sites, Puerto Rico deaths) and 11 daily market prices (DJIA, gold, silver, three tech
+stocks, four exchange rates, the UK effective exchange rate index). The pool's rule
+for series without a season was chosen on these and the monthly development series
+only; the holdout was then scored once.
 Every series is split as the chapter splits it (the first 80% trains).
 """
 
@@ -111,3 +120,35 @@ def other_frequencies(folder):
                           "elecdaily": _data("fpp2", "elecdaily")["Demand"].to_numpy(float),
                           "flights_per_day": _old(folder, "flights_per_day")}),
             "prices": (1, prices)}
+
+
+def _filled(values):
+    """``values`` with gaps (NaN) filled by straight lines between their neighbours."""
+    values = np.asarray(values, dtype=float)
+    known = np.isfinite(values)
+    index = np.arange(len(values))
+    return np.interp(index, index[known], values[known])
+
+
+def other_development():
+    """``{group: (season, {name: [n] values})}``: the other frequencies' development set."""
+    accommodation = list(_data("fpp3", "aus_accommodation").groupby("State"))[4:8]
+    quarterly = {"USMacroSWQ gdp": _data("AER", "USMacroSWQ")["gdp"].to_numpy(float),
+                 "Consumption yd": _data("Ecdat", "Consumption")["yd"].to_numpy(float),
+                 "Consumption ce": _data("Ecdat", "Consumption")["ce"].to_numpy(float)}
+    for state, rows in accommodation:
+        quarterly["takings " + state[:10]] = rows["Takings"].to_numpy(float)
+    nox = _data("robustbase", "ambientNOxCH")
+    daily = {f"NOx {site}": _filled(nox[site]) for site in ("ad", "ba", "ef")}
+    daily["pr deaths"] = _data("dslabs", "pr_death_counts")["deaths"].to_numpy(float)[-730:]
+    gold_silver, tech = _data("AER", "GoldSilver"), _data("Stat2Data", "TechStocks")
+    garch = _data("Ecdat", "Garch")
+    prices = {"DJIA8012": _data("AER", "DJIA8012")["dat"].to_numpy(float)[-750:],
+              "gold": _filled(gold_silver["gold"])[-750:],
+              "silver": _filled(gold_silver["silver"])[-750:],
+              "ukg_eeri": _filled(_data("stevedata", "ukg_eeri")["value"])[-750:]}
+    prices.update({k: tech[k].to_numpy(float) for k in ("AAPL", "GOOG", "MSFT")})
+    prices.update({"Garch " + k: _filled(garch[k])[-750:] for k in ("dm", "bp", "cd", "sf")})
+    melsyd = _filled(_data("fpp2", "melsyd")["Economy.Class"])
+    return {"quarterly": (4, quarterly), "weekly": (52, {"melsyd economy": melsyd}),
+            "daily": (7, daily), "prices": (1, prices)}

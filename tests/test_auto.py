@@ -50,7 +50,7 @@ def test_a_series_with_no_season_gets_no_seasonal_candidate():
     assert plain == ["ses", "holt", "damped", "theta", "ets", "naive", "drift"]
     t = np.arange(120)
     values = 50 + 10 * np.sin(2 * np.pi * t / 12) + 0.01 * t
-    assert auto.pool(values, 1) == ["ets", "damped", "holt", "drift"]
+    assert auto.pool(values, 1) == ["theta", "drift"]  # no season: NO_SEASON_POOL
     assert auto.pool(values, 12) == ["hw", "ets", "damped", "holt", "drift", "snaive"]
     assert auto.pool(np.random.default_rng(0).normal(size=120), 12) == [
         "ets", "damped", "holt", "drift", "snaive"]  # the test finds no season: no Holt-Winters
@@ -200,3 +200,18 @@ def test_a_network_forecast_dropped_from_any_task_leaves_the_structures_alone(ai
         np.testing.assert_allclose(run.combined.forecasts[name], path)
     assert any("left out (its test one-step forecast was dropped: " + why in line
                for line in lines)
+
+
+def test_without_a_season_the_forecast_is_the_mean_of_theta_and_drift():
+    """Trading days (season 1): the combined path is the mean of Theta's and drift's
+    (the median of two), each fitted on the training part alone."""
+    from series_predictor.structure_curves import StructureCurve
+    from series_predictor.structures import fit_all
+    rng = np.random.default_rng(3)
+    values = 100 * np.exp(np.cumsum(rng.normal(0.001, 0.01, size=300)))
+    kinds = auto.pool(values, 1)
+    path = StructureCurve.fit(values, 0, 1, kinds).at(np.arange(300, 330))
+    fits = fit_all(values, 1)[0]
+    expected = 0.5 * (fits["theta"].path(30) + fits["drift"].path(30))
+    np.testing.assert_allclose(path, expected, rtol=1e-12)
+    assert np.ptp(np.diff(fits["drift"].path(30))) < 1e-9  # drift: a straight line

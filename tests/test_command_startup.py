@@ -7,12 +7,12 @@ import pytest
 from conftest import run_python
 
 DUMMY_RUN = (
-    "import sys\n"
+    "import atexit, sys\n"
     "sys.argv = ['series-predictor', '--dummy', '--seed', '3']\n"
     "from series_predictor import cli\n"
-    "code = cli.{entry}()\n"
-    "print('KERAS3', any(m == 'keras' or m.startswith('keras.') for m in sys.modules))\n"
-    "sys.exit(code)\n")
+    "atexit.register(lambda: print('KERAS3', any(m == 'keras' or m.startswith('keras.')\n"
+    "                                            for m in sys.modules)))\n"
+    "sys.exit(cli.{entry}())\n")
 
 
 @pytest.mark.slow
@@ -43,3 +43,29 @@ def test_a_users_own_setting_wins():
         env={"TF_USE_LEGACY_KERAS": "0"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "FLAG 0"
+
+
+def test_the_command_ends_with_its_code_after_the_exit_handlers_and_flushed_output():
+    """``cli.end_process`` skips Python's teardown, not what was registered to run at
+    exit: handlers run, buffered output is written, and the exit status is kept."""
+    result = run_python(
+        "import atexit\n"
+        "from series_predictor import cli\n"
+        "atexit.register(lambda: print('handler ran'))\n"
+        "print('buffered', end=' ')\n"
+        "cli.end_process(3)\n"
+        "print('never')\n")
+    assert result.returncode == 3, result.stderr
+    assert result.stdout == "buffered handler ran\n"
+
+
+@pytest.mark.slow
+def test_the_commands_temporary_checkpoint_folder_is_removed_at_its_end():
+    """The dummy run saves into a temporary folder that the predictor's finalizer
+    removes: it still does when the command ends through ``end_process``."""
+    import os
+    import re
+    result = run_python(DUMMY_RUN.format(entry="console_main"))
+    assert result.returncode == 0, result.stderr
+    folder = re.search(r"temporary folder.*: (/\S+)/model\.ckpt", result.stdout).group(1)
+    assert folder.startswith("/") and not os.path.exists(folder)

@@ -58,14 +58,3 @@ def test_the_command_ends_with_its_code_after_the_exit_handlers_and_flushed_outp
     assert result.returncode == 3, result.stderr
     assert result.stdout == "buffered handler ran\n"
 
-
-@pytest.mark.slow
-def test_the_commands_temporary_checkpoint_folder_is_removed_at_its_end():
-    """The dummy run saves into a temporary folder that the predictor's finalizer
-    removes: it still does when the command ends through ``end_process``."""
-    import os
-    import re
-    result = run_python(DUMMY_RUN.format(entry="console_main"))
-    assert result.returncode == 0, result.stderr
-    folder = re.search(r"temporary folder.*: (/\S+)/model\.ckpt", result.stdout).group(1)
-    assert folder.startswith("/") and not os.path.exists(folder)

@@ -21,6 +21,13 @@ sites, Puerto Rico deaths) and 11 daily market prices (DJIA, gold, silver, three
 stocks, four exchange rates, the UK effective exchange rate index). The pool's rule
 for series without a season was chosen on these and the monthly development series
 only; the holdout was then scored once.
+
+Declared 2026-12-04T23:25Z, before any of them was scored: 9 monthly development series
+of other kinds (``other_kinds_development``), none in a holdout: US industrial
+production, consumer prices and oil prices (AER ``USMacroSWM``, last 480 months),
+Murray-Darling basin temperatures (DAAG), Peace Bridge traffic (Stat2Data), and four
+World Bank commodity prices (Brent oil, arabica coffee, Kolkata tea, world sugar; last
+480 months).
 Every series is split as the chapter splits it (the first 80% trains).
 """
 
@@ -152,3 +159,15 @@ def other_development():
     melsyd = _filled(_data("fpp2", "melsyd")["Economy.Class"])
     return {"quarterly": (4, quarterly), "weekly": (52, {"melsyd economy": melsyd}),
             "daily": (7, daily), "prices": (1, prices)}
+
+
+def other_kinds_development():
+    """``{name: [n] values}``: monthly development series of other kinds."""
+    macro, commodities = _data("AER", "USMacroSWM"), _data("stevedata", "commodity_prices")
+    out = {f"USMacroSWM {k}": _filled(macro[k].to_numpy(float)[-480:])
+           for k in ("production", "cpi", "oil")}
+    out["mdbAVtJtoD"] = _ts("DAAG", "mdbAVtJtoD", 480)
+    out["PeaceBridge traffic"] = _data("Stat2Data", "PeaceBridge2003")["Traffic"].to_numpy(float)
+    out.update({f"commodity {k}": commodities[k].to_numpy(float)[-480:]
+                for k in ("oil_brent", "coffee_arabica", "tea_kolkata", "sugar_world")})
+    return out

@@ -69,6 +69,7 @@ def _groups(folder):
     out = {"development / first twelve": (12, {k: development[k] for k in study_sets.DEV_OLD}),
            "development / employment": (12, {k: v for k, v in development.items()
                                              if k.startswith("emp ")}),
+           "development / other kinds": (12, study_sets.other_kinds_development()),
            "holdout / earlier nine": (12, {k: holdout[k] for k in study_sets.HOLD_OLD}),
            "holdout / employment": (12, {k: v for k, v in holdout.items()
                                          if k.startswith("emp ")}),

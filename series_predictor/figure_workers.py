@@ -20,7 +20,8 @@ RuntimeError naming the figure when the exception does not pickle). A worker tha
 did not start, died (end of file on its pipe) or stalled ``STALL_S`` seconds is
 ended and its jobs are drawn in this process: a figure is never skipped.
 
-Lifecycle: workers ignore SIGINT (the parent handles Ctrl-C), end at the end of
+Lifecycle: workers run in a process group of their own and ignore SIGINT (the
+parent handles Ctrl-C), end at the end of
 their input (so the parent's exit, ``os._exit`` included, ends them), and turn
 SIGTERM into SystemExit, so that ``write_atomic`` removes a half-written file.
 Leaving ``installed()`` closes their input and waits for them (SIGTERM first to a
@@ -117,7 +118,8 @@ class _Worker:
 
     def __init__(self):
         self.proc = subprocess.Popen([sys.executable, "-c", _BOOT.format(root=_ROOT)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     process_group=0)  # a terminal's Ctrl-C is the parent's
         os.set_blocking(self.proc.stdin.fileno(), False)
         self.pending, self.buffer = {}, b""
 

@@ -133,8 +133,8 @@ import atexit, sys
 from series_predictor import cli, figure_workers
 pids = []
 start = figure_workers._Worker.__init__
-def record(self):
-    start(self)
+def record(self, *args):
+    start(self, *args)
     pids.append(self.proc.pid)
 figure_workers._Worker.__init__ = record
 atexit.register(lambda: print("PARENT", "matplotlib" in sys.modules, pids, flush=True))

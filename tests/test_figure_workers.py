@@ -5,6 +5,7 @@ figures drawn here, and no worker outliving the command."""
 import glob
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -158,3 +159,27 @@ def test_the_command_never_imports_matplotlib_and_leaves_no_worker(tmp_path):
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert all(_gone(pid) for pid in pids)
     assert sorted(os.listdir(tmp_path)) == ["run"] and ROOT  # nothing in the current folder
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_the_command_ends_it_and_its_workers(tmp_path):
+    code = HARNESS.format(out=str(tmp_path / "run")).replace(  # 5000 steps: ends anyway
+        '"--quiet",', '"--report-every", "1",').replace('"20"', '"5000"')
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=str(tmp_path), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=ROOT),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        for line in proc.stdout:
+            if line.startswith("step 5:"):
+                break
+        else:
+            pytest.fail("training never reached step 5: " + proc.stderr.read())
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    pids = [int(p) for p in out.split("PARENT False [", 1)[1].split("]")[0].split(", ")]
+    assert len(pids) == 2 and all(_gone(pid) for pid in pids)
+    assert "Traceback" not in err

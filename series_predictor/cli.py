@@ -147,7 +147,7 @@ def _run_forecast(argv, prog):
                f"{forecast.times[0]} .. {forecast.times[-1]})")
 
 
-def _dispatch(argv, prog):
+def _dispatch(argv, prog, figure_workers=0):
     if argv and argv[0] == "forecast":
         return _run_forecast(argv[1:], prog)
     args = build_parser(prog).parse_args(argv)
@@ -156,8 +156,11 @@ def _dispatch(argv, prog):
     layout = layout_of(args)
     if layout != "single":
         return run_from_args(args, layout, config_from_args(args), log=_print)
-    from .chapter import run_chapter
-    run_chapter(config_from_args(args), log=_print)
+    config = config_from_args(args)
+    from . import figure_workers as workers
+    with workers.installed(figure_workers):  # started before TensorFlow's import
+        from .chapter import run_chapter
+        run_chapter(config, log=_print)
 
 
 def _print(*parts, end="\n"):
@@ -172,15 +175,17 @@ def _print(*parts, end="\n"):
             from None
 
 
-def main(argv=None, prog=None):
+def main(argv=None, prog=None, *, figure_workers=0):
     """Run the command; return the exit status (0, 1 for an error, 130 when interrupted,
-    143 when terminated by SIGTERM)."""
+    143 when terminated by SIGTERM). ``figure_workers``: processes that draw a single
+    run's figures while this one imports TensorFlow (``figure_workers.installed``;
+    0: drawn in this process)."""
     prog = prog or _prog()
     argv = sys.argv[1:] if argv is None else list(argv)
     from .process_guard import sigterm_as_interrupt
     terminated = sigterm_as_interrupt()  # SIGTERM ends as Ctrl-C does, with exit 143
     try:
-        _dispatch(argv, prog)
+        _dispatch(argv, prog, figure_workers)
     except TrainingInterrupted as exc:
         print(f"{prog}: {exc}" + (" (SIGTERM)" if terminated() else ""), file=sys.stderr)
         return 143 if terminated() else 130
@@ -206,10 +211,13 @@ def console_main():
     (``TF_USE_LEGACY_KERAS=1``, unless the environment sets it otherwise): the book's
     BasicLSTMCell needs tf-keras anyway, and TensorFlow then never imports Keras 3
     (about a seventh of its import time; ``benchmarks/auto_phases.py``). The library
-    leaves a user's ``tf.keras`` alone (``tf_compat``).
+    leaves a user's ``tf.keras`` alone (``tf_compat``). A single run's figures are
+    drawn by ``figure_workers.WORKERS`` processes started before TensorFlow's import
+    (issue 18: about 1 s of matplotlib off the critical path).
     """
     os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
-    return end_process(main())
+    from .figure_workers import WORKERS
+    return end_process(main(figure_workers=WORKERS))
 
 
 def end_process(code):

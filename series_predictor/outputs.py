@@ -3,6 +3,10 @@
 The forecast past the end of the data is a ``ForecastTable`` (``forecast_table.py``),
 as the run writes it and as ``load_run(path).forecast()`` recomputes it; both write
 it with ``to_csv``.
+
+The figures are ``figure_workers.FigureJob``s, drawn by ``figure_workers.draw_all``:
+in this process, or in the console command's worker processes (so that the command
+never imports matplotlib itself).
 """
 
 import dataclasses
@@ -11,7 +15,7 @@ import os
 
 import numpy as np
 
-from . import metrics, plots, report
+from . import figure_workers, metrics, report
 from .forecast_table import ForecastTable, no_bands_note
 from .json_values import json_ready
 from .run_folder import MANIFEST, digest, write_manifest, write_text  # noqa: F401
@@ -39,56 +43,68 @@ def _title_suffix(run, task):
 
 
 def _no_forecast(loaded, path):
-    return plots.plot_series(loaded.times, loaded.values, units=loaded.units, path=path,
-                             title="No LSTM forecast: every member diverged")
+    return figure_workers.job("plot_series", loaded.times, loaded.values, units=loaded.units,
+                              path=path, title="No LSTM forecast: every member diverged")
 
 
 def write_figures(folder, run):
-    """predictions.png, hallucinations.png, loss.png and forecast.png into ``folder``."""
+    """predictions.png, hallucinations.png, loss.png, forecast.png (and backtest.png)
+    into ``folder``, all written when it returns -> {name: path}."""
+    paths, jobs = figure_jobs(folder, run)
+    figure_workers.draw_all(jobs)
+    return paths
+
+
+def figure_jobs(folder, run):
+    """The run's figures -> ({name: path}, [FigureJob]), in the order they were drawn."""
     loaded, split, combined = run.loaded, run.prepared.split, run.combined
     paths = {name: os.path.join(folder, name) for name in PNG_FILES}
     one_step, path = combined.forecasts["test one-step"], combined.forecasts["hallucination"]
+    jobs = []
     if one_step is None:
-        _no_forecast(loaded, paths["predictions.png"])
+        jobs.append(_no_forecast(loaded, paths["predictions.png"]))
     else:
-        plots.plot_predictions(loaded.times, loaded.values, split.n_train, one_step,
-                               units=loaded.units, path=paths["predictions.png"],
-                               baseline=naive_baseline(loaded.values, split.n_train,
-                                                       split.n_test, run.config.season,
-                                                       one_step=True),
-                               title="One-step predictions over the test period"
-                                     + _title_suffix(run, "test one-step"))
+        jobs.append(figure_workers.job(
+            "plot_predictions", loaded.times, loaded.values, split.n_train, one_step,
+            units=loaded.units, path=paths["predictions.png"],
+            baseline=naive_baseline(loaded.values, split.n_train, split.n_test,
+                                    run.config.season, one_step=True),
+            title="One-step predictions over the test period"
+                  + _title_suffix(run, "test one-step")))
     if path is None:
-        _no_forecast(loaded, paths["hallucinations.png"])
+        jobs.append(_no_forecast(loaded, paths["hallucinations.png"]))
     else:
-        plots.plot_hallucinations(
+        jobs.append(figure_workers.job(
+            "plot_hallucinations",
             loaded.times, loaded.values, split.n_train, run.times["hallucination"], path,
             units=loaded.units, path=paths["hallucinations.png"],
             bands=run.intervals.bands(path) if run.intervals is not None else None,
             baseline=baseline_path(run, split.n_train, len(path)), note=band_note(run),
             title=f"Hallucination: {len(path)} steps fed back from the end of training"
-                  + _title_suffix(run, "hallucination"))
-    _write_forecast_figure(run, paths["forecast.png"])
-    _write_loss(run, paths["loss.png"])
+                  + _title_suffix(run, "hallucination")))
+    jobs += [forecast_figure(run, paths["forecast.png"]), loss_figure(run, paths["loss.png"])]
     if run.metrics.get("backtest"):
         paths["backtest.png"] = os.path.join(folder, "backtest.png")
         name = report.backtest_name(run.metrics["backtest"], run.auto)
-        plots.plot_backtest(run.metrics["backtest"], units=loaded.units,
-                            path=paths["backtest.png"], names={"lstm": name})
-    return paths
+        jobs.append(figure_workers.job("plot_backtest", run.metrics["backtest"],
+                                       units=loaded.units, path=paths["backtest.png"],
+                                       names={"lstm": name}))
+    return paths, jobs
 
 
-def _write_forecast_figure(run, path):
+def forecast_figure(run, path):
+    """forecast.png's FigureJob (``.draw()`` -> the Figure)."""
     forecast = forecast_table(run)
     if forecast.point is None:
         return _no_forecast(run.loaded, path)
     values = run.loaded.values
-    return plots.plot_forecast(run.loaded.times, values, forecast.times,
-                               forecast.point, units=run.loaded.units, bands=forecast.bands,
-                               baseline=baseline_path(run, len(values), len(forecast.point)),
-                               note=band_note(run), path=path,
-                               title=f"Forecast: {len(forecast.point)} points past "
-                                     "the end of the data" + _title_suffix(run, "forecast"))
+    return figure_workers.job(
+        "plot_forecast", run.loaded.times, values, forecast.times, forecast.point,
+        units=run.loaded.units, bands=forecast.bands,
+        baseline=baseline_path(run, len(values), len(forecast.point)),
+        note=band_note(run), path=path,
+        title=f"Forecast: {len(forecast.point)} points past the end of the data"
+              + _title_suffix(run, "forecast"))
 
 
 def forecast_name(run):
@@ -128,11 +144,13 @@ def band_note(run):
     return None if run.intervals is not None else no_bands_note(run.config)
 
 
-def _write_loss(run, path):
+def loss_figure(run, path):
+    """loss.png's FigureJob (``.draw()`` -> the Figure)."""
     lead = next((m for m in run.members if m.history is not None), None)
     transform, norm = run.prepared.preprocessing.transform, run.prepared.preprocessing.normalization
     if lead is None:
-        return plots.plot_series([0], [0], title="No training history", path=path)
+        return figure_workers.job("plot_series", [0], [0], title="No training history",
+                                  path=path)
     history = lead.history
     if transform.order or transform.log:
         # Losses are of the transformed series; keep them in its normalized units.
@@ -147,10 +165,10 @@ def _write_loss(run, path):
     if history.final_monitor_loss is not None:  # measured after the last step run
         monitor_steps.append(len(history.loss) - 1)
         monitor.append(history.final_monitor_loss)
-    return plots.plot_loss(steps, np.sqrt(np.asarray(train)) * scale,
-                           np.sqrt(np.asarray(monitor)) * scale,
-                           monitor_steps=monitor_steps, units=units,
-                           monitor_label=run.prepared.monitor_name, path=path)
+    return figure_workers.job("plot_loss", steps, np.sqrt(np.asarray(train)) * scale,
+                              np.sqrt(np.asarray(monitor)) * scale,
+                              monitor_steps=monitor_steps, units=units,
+                              monitor_label=run.prepared.monitor_name, path=path)
 
 
 def manifest_content(run):

@@ -152,7 +152,7 @@ def test_log_ticks_bracket_the_range_with_a_few_labels():
 
 
 def test_the_loss_figure_of_a_run_reaches_its_last_step(book_run):
-    fig = outputs._write_loss(book_run, None)
+    fig = outputs.loss_figure(book_run, None).draw()
     train = fig.axes[0].lines[0]
     assert train.get_xdata()[-1] == len(book_run.history.loss) - 1 == 59
     assert train.get_ydata()[-1] == pytest.approx(
@@ -165,7 +165,7 @@ def _lines(fig):
 
 def test_the_forecast_figure_shows_seasonal_naive_and_says_why_there_are_no_bands(book_run):
     values = book_run.loaded.values
-    fig = outputs._write_forecast_figure(book_run, None)
+    fig = outputs.forecast_figure(book_run, None).draw()
     baseline = _lines(fig)["seasonal naive (lag 12)"]
     np.testing.assert_array_equal(baseline.get_ydata(), values[-12:][np.arange(20) % 12])
     note = " ".join(fig.legends[0].get_title().get_text().split())
@@ -177,7 +177,7 @@ def test_the_forecast_figure_shows_seasonal_naive_and_says_why_there_are_no_band
 
 
 def test_the_forecast_figure_of_a_run_with_bands_draws_them(ensemble_run):
-    fig = outputs._write_forecast_figure(ensemble_run, None)
+    fig = outputs.forecast_figure(ensemble_run, None).draw()
     bands = [c.get_label() for c in fig.axes[0].collections]
     assert bands == ["95% interval", "80% interval"]
     assert "seasonal naive (lag 12)" in _lines(fig)
@@ -401,7 +401,7 @@ def test_the_monitored_loss_curve_reaches_the_last_step(book_run):
     in the book's run): one evaluation after the last step now ends it there."""
     history = book_run.history
     assert history.report_steps == [0, 20, 40]
-    fig = outputs._write_loss(book_run, None)
+    fig = outputs.loss_figure(book_run, None).draw()
     train, test = fig.axes[0].lines[:2]
     assert test.get_label() == "test"
     assert list(test.get_xdata()) == [0, 20, 40, 59] and train.get_xdata()[-1] == 59
@@ -511,7 +511,7 @@ def test_a_kept_runs_plot_is_its_forecast_figure(book_run):
     assert sorted(lines) == ["data", "forecast", "seasonal naive (lag 12)"]
     np.testing.assert_array_equal(lines["seasonal naive (lag 12)"].get_ydata(),
                                   values[-12:][np.arange(20) % 12])
-    run_fig = outputs._write_forecast_figure(book_run, None)
+    run_fig = outputs.forecast_figure(book_run, None).draw()
     np.testing.assert_allclose(lines["forecast"].get_ydata(),
                                _lines(run_fig)["forecast"].get_ydata(), rtol=1e-5)
     note = " ".join(fig.legends[0].get_title().get_text().split())

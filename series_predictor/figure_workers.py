@@ -1,0 +1,294 @@
+"""The command's figures, drawn in worker processes off its critical path (issue 18).
+
+The console command spends about 4.5 s importing TensorFlow on one core while the
+other idles. For a single run, ``cli`` enters ``installed()`` before anything imports
+TensorFlow: it starts ``WORKERS`` fresh interpreters (``subprocess``, never fork)
+that import numpy, matplotlib and ``plots`` (never TensorFlow), one after the other,
+on the idle core, then wait for jobs on their standard input. ``draw_all(jobs)``
+(``outputs.write_figures``) sends each figure to the least busy worker, so that two
+are drawn at a time, and returns once all are written; the parent never imports
+matplotlib (about 0.5 s) and waits about 0.45 s instead of about 1.3 s.
+
+The design: a figure is a ``FigureJob``, a ``plots`` function's name and its
+arguments (arrays, strings, dicts: picklable), so that where it is drawn is decided
+here alone. The only state is the pool that ``installed()`` sets for the length of
+its block, and only the console command enters it: the library (``run_chapter``,
+``fit``, notebooks, tests) draws in its own process, in order, exactly as before.
+
+Failures: a job that raises in a worker raises here, same class and message (a
+RuntimeError naming the figure when the exception does not pickle). A worker that
+did not start, died (end of file on its pipe) or stalled ``STALL_S`` seconds is
+ended and its jobs are drawn in this process: a figure is never skipped.
+
+Lifecycle: workers run in a process group of their own and ignore SIGINT (the
+parent handles Ctrl-C); they end at the end of their input (so the parent's exit,
+``os._exit`` included, ends them) and turn SIGTERM into SystemExit, so that
+``write_atomic`` removes a half-written file. Leaving ``installed()`` closes their
+input and reaps them (SIGTERM first to one that still has jobs, after Ctrl-C).
+
+Protocol: a message is an 8-byte big-endian length and a pickle: a job
+``(id, plot, args, kwargs)`` in, ``(id, exception or None)`` out.
+"""
+
+import contextlib
+import dataclasses
+import io
+import os
+import pickle
+import select
+import signal
+import struct
+import subprocess
+import sys
+import time
+
+WORKERS = 2
+STALL_S = 120.0  # seconds without a reply (or room in a pipe) before a worker is given up
+_HEADER = struct.Struct("!Q")
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The worker's first lines: ignore Ctrl-C before any import; this package, not one in
+# the current folder (``-c`` would put the current folder first on the path).
+_BOOT = ("import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+         "sys.path[0] = {root!r}; from series_predictor.figure_workers import serve; "
+         "serve({after}, {ready})")
+_pool = None  # the running workers, set only inside ``installed()``
+
+
+@dataclasses.dataclass(frozen=True)
+class FigureJob:
+    """One figure: ``plots.<plot>(*args, **kwargs)``; ``kwargs["path"]`` names its file."""
+    plot: str
+    args: tuple
+    kwargs: dict
+
+    def draw(self):
+        """Draw it in this process -> the matplotlib Figure."""
+        from . import plots
+        return getattr(plots, self.plot)(*self.args, **self.kwargs)
+
+
+def job(plot, *args, **kwargs):
+    """``FigureJob`` of ``plots.<plot>(*args, **kwargs)``."""
+    return FigureJob(plot, args, kwargs)
+
+
+def draw_all(jobs):
+    """Draw every job (in the workers when ``installed()`` started them, else here, in
+    order) and return once each file is written; raise the first job's failure."""
+    if _pool is None:
+        for each in jobs:
+            each.draw()
+        return
+    failures = _pool.draw(list(jobs))
+    if failures:
+        raise failures[min(failures)]
+
+
+@contextlib.contextmanager
+def installed(count=WORKERS):
+    """Within the block, ``draw_all`` uses ``count`` worker processes (none: 0)."""
+    global _pool
+    if count <= 0 or _pool is not None:
+        yield
+        return
+    _pool = _Pool(count)
+    try:
+        yield
+    finally:
+        pool, _pool = _pool, None
+        pool.close()
+
+
+def _encode(message):
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEADER.pack(len(data)) + data
+
+
+def _portable(exc, each):
+    """``exc`` if it pickles back to the same class and message, else a RuntimeError."""
+    with contextlib.suppress(Exception):
+        back = pickle.loads(pickle.dumps(exc))
+        if type(back) is type(exc) and str(back) == str(exc):
+            return exc
+    name = os.path.basename(str(each.kwargs.get("path") or each.plot))
+    return RuntimeError(f"drawing {name} failed: {type(exc).__name__}: {exc}")
+
+
+class _Worker:
+    """One worker process, with the jobs sent to it and not yet answered."""
+
+    def __init__(self, after, ready):
+        boot = _BOOT.format(root=_ROOT, after=after, ready=ready)
+        self.proc = subprocess.Popen([sys.executable, "-c", boot], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     pass_fds=[fd for fd in (after, ready) if fd >= 0],
+                                     process_group=0)  # a terminal's Ctrl-C is the parent's
+        os.set_blocking(self.proc.stdin.fileno(), False)
+        self.pending, self.buffer = {}, b""
+
+    def send(self, ident, each, data, deadline):
+        """Write the encoded job ``data``, waiting for room in the pipe until ``deadline``."""
+        fd = self.proc.stdin.fileno()
+        while data:
+            if not select.select([], [fd], [], max(0.0, deadline - time.monotonic()))[1]:
+                raise TimeoutError("a figure worker took no job")
+            with contextlib.suppress(BlockingIOError):
+                data = data[os.write(fd, data):]
+        self.pending[ident] = each
+
+    def receive(self):
+        """Read what is there -> [(id, exception or None)]; EOFError when it ended."""
+        chunk = os.read(self.proc.stdout.fileno(), 1 << 16)
+        if not chunk:
+            raise EOFError
+        self.buffer += chunk
+        replies = []
+        while len(self.buffer) >= _HEADER.size:
+            size = _HEADER.unpack_from(self.buffer)[0]
+            if len(self.buffer) < _HEADER.size + size:
+                break
+            replies.append(pickle.loads(self.buffer[_HEADER.size:_HEADER.size + size]))
+            self.buffer = self.buffer[_HEADER.size + size:]
+        return replies
+
+    def end(self):
+        """Close its input: it ends (SIGTERM when it still has jobs, e.g. after Ctrl-C)."""
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+        if self.pending and self.proc.poll() is None:
+            self.proc.terminate()
+
+    def close(self):
+        """End the worker and reap it."""
+        self.end()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+
+
+class _Pool:
+    def __init__(self, count):
+        """Start ``count`` workers that import one after the other (each waits for the
+        end of file on a pipe that the one before closes once it has imported): two
+        importing at once beside TensorFlow's import slowed it by 0.4-0.6 s."""
+        self.workers, after = [], -1
+        for k in range(count):
+            after_this, ready = os.pipe() if k < count - 1 else (-1, -1)
+            with contextlib.suppress(OSError, ValueError, subprocess.SubprocessError):
+                self.workers.append(_Worker(after, ready))  # else drawn here
+            for fd in (after, ready):  # the worker holds its own copies
+                if fd >= 0:
+                    os.close(fd)
+            after = after_this
+
+    def draw(self, jobs):
+        """Draw ``jobs`` -> {index: exception} of those that failed."""
+        failures, local = {}, []
+        deadline = time.monotonic() + STALL_S
+        for ident, each in enumerate(jobs):
+            worker = min(self.workers, key=lambda w: len(w.pending), default=None)
+            try:
+                message = _encode((ident, each.plot, each.args, each.kwargs))
+            except Exception:  # noqa: BLE001 - a job that does not pickle is drawn here
+                worker = None
+            if worker is None:
+                local.append(ident)
+                continue
+            try:
+                worker.send(ident, each, message, deadline)
+            except (OSError, TimeoutError):  # gone, or stalled with its pipe full
+                local.append(ident)
+                self._drop(worker, local)
+        self._collect(failures, local)
+        for ident in sorted(local):  # drawn here, as without workers
+            try:
+                jobs[ident].draw()
+            except Exception as exc:  # noqa: BLE001 - raised by draw_all, in job order
+                failures[ident] = exc
+        return failures
+
+    def _collect(self, failures, local):
+        deadline = time.monotonic() + STALL_S
+        while any(w.pending for w in self.workers):
+            busy = {w.proc.stdout.fileno(): w for w in self.workers if w.pending}
+            ready = select.select(list(busy), [], [], max(0.0, deadline - time.monotonic()))[0]
+            if not ready:  # stalled: give up on them, draw their jobs here
+                for worker in busy.values():
+                    self._drop(worker, local)
+                return
+            for fd in ready:
+                worker = busy[fd]
+                try:
+                    replies = worker.receive()
+                except (EOFError, OSError, pickle.UnpicklingError):
+                    self._drop(worker, local)
+                    continue
+                for ident, exc in replies:
+                    worker.pending.pop(ident)
+                    if exc is not None:
+                        failures[ident] = exc
+                deadline = time.monotonic() + STALL_S
+
+    def _drop(self, worker, local):
+        local.extend(worker.pending)
+        worker.pending.clear()
+        self.workers.remove(worker)
+        if worker.proc.poll() is None:
+            worker.proc.terminate()  # SIGTERM: a half-written figure is removed
+        worker.close()
+
+    def close(self):
+        for worker in self.workers:  # all told first, then each reaped
+            worker.end()
+        for worker in self.workers:
+            worker.close()
+        self.workers = []
+
+
+def _load():
+    """What a worker imports: numpy, matplotlib and ``plots`` (never TensorFlow)."""
+    from . import plots
+    return plots
+
+
+def _on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def serve(after=-1, ready=-1):
+    """A worker's life: wait for the end of file on ``after`` (the worker before has
+    imported, or is gone), import, close ``ready``, then draw each job read from
+    standard input and answer on standard output, until the input ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a stray print goes to standard error, never into the replies
+    jobs = sys.stdin.buffer
+    if after >= 0:
+        os.read(after, 1)
+        os.close(after)
+    plots = _load()
+    # One small figure, thrown away: fonts and the renderer are loaded now, while the
+    # parent imports TensorFlow, not when its figures wait (about 50 ms a worker).
+    plots.plot_series([0, 1], [0.0, 1.0], title="warm-up").savefig(io.BytesIO(), format="png")
+    if ready >= 0:
+        os.close(ready)
+    while True:
+        header = jobs.read(_HEADER.size)
+        if len(header) < _HEADER.size:
+            os._exit(0)  # the parent is done (or gone)
+        ident, plot, args, kwargs = pickle.loads(jobs.read(_HEADER.unpack(header)[0]))
+        each = FigureJob(plot, args, kwargs)
+        try:
+            each.draw()
+            exc = None
+        except Exception as error:  # noqa: BLE001 - sent to the parent, raised there
+            exc = _portable(error, each)
+        try:
+            replies.write(_encode((ident, exc)))
+            replies.flush()
+        except BrokenPipeError:
+            os._exit(0)

@@ -1,0 +1,185 @@
+"""The console command's figures are drawn in worker processes (issue 18, "Affordable"):
+the same bytes as drawn in-process, failures raised as they would be, a dead worker's
+figures drawn here, and no worker outliving the command."""
+
+import glob
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, run_python
+from series_predictor import figure_workers
+from series_predictor.errors import OutputDirError
+
+
+def _job(path, n=40, title="a series"):
+    values = np.sin(np.arange(n) / 3.0) * 10 + 100
+    return figure_workers.job("plot_series", np.arange(n), values, units="widgets",
+                              title=title, path=str(path))
+
+
+def _gone(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie is gone too, once reaped
+        return stat.read().split(") ")[1][0] == "Z"
+
+
+def test_the_worker_imports_matplotlib_and_never_tensorflow():
+    result = run_python("import sys\nfrom series_predictor import figure_workers\n"
+                        "figure_workers._load()\n"
+                        "print('matplotlib' in sys.modules, 'tensorflow' in sys.modules)\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]
+
+
+def test_without_workers_the_library_draws_in_process(tmp_path, monkeypatch):
+    drawn = []
+    monkeypatch.setattr(figure_workers.FigureJob, "draw", lambda job: drawn.append(job.plot))
+    figure_workers.draw_all([_job(tmp_path / "a.png"), _job(tmp_path / "b.png")])
+    assert drawn == ["plot_series", "plot_series"] and figure_workers._pool is None
+
+
+def test_workers_draw_the_same_bytes_two_at_a_time(tmp_path):
+    jobs = [_job(tmp_path / f"w{i}.png", n=30 + i, title=f"figure {i}") for i in range(3)]
+    with figure_workers.installed(2):
+        pids = [w.proc.pid for w in figure_workers._pool.workers]
+        figure_workers.draw_all(jobs)
+        assert len(pids) == 2 and all(w.pending == {} for w in figure_workers._pool.workers)
+    for i, job in enumerate(jobs):
+        here = tmp_path / f"here{i}.png"
+        figure_workers.job(job.plot, *job.args, **dict(job.kwargs, path=str(here))).draw()
+        assert (tmp_path / f"w{i}.png").read_bytes() == here.read_bytes()
+    assert all(_gone(pid) for pid in pids)  # reaped when the block ends
+
+
+def test_a_failure_in_a_worker_is_raised_here_with_its_class_and_message(tmp_path):
+    (tmp_path / "mine.png").write_bytes(b"a user's file")
+    os.symlink(tmp_path / "mine.png", tmp_path / "link.png")
+    os.mkfifo(tmp_path / "fifo.png")
+    for name in ("link.png", "fifo.png"):
+        with pytest.raises(OutputDirError) as here:
+            _job(tmp_path / name).draw()
+        with figure_workers.installed(2), pytest.raises(OutputDirError) as there:
+            figure_workers.draw_all([_job(tmp_path / "ok.png"), _job(tmp_path / name)])
+        assert str(there.value) == str(here.value) and "figure path" in str(here.value)
+        assert (tmp_path / "ok.png").stat().st_size > 1000  # the other figure is written
+    assert (tmp_path / "mine.png").read_bytes() == b"a user's file"
+    assert os.path.islink(tmp_path / "link.png")
+
+
+class _Unpicklable(Exception):
+    def __init__(self, code, why):
+        super().__init__(f"{why} ({code})")
+
+
+def test_an_exception_that_does_not_pickle_becomes_a_runtime_error_naming_the_figure():
+    kept = figure_workers._portable(OutputDirError("no"), _job("/x/a.png"))
+    assert type(kept) is OutputDirError and str(kept) == "no"
+    lost = figure_workers._portable(_Unpicklable(3, "odd"), _job("/x/forecast.png"))
+    assert type(lost) is RuntimeError
+    assert str(lost) == "drawing forecast.png failed: _Unpicklable: odd (3)"
+
+
+def test_a_dead_or_unstarted_worker_s_figures_are_drawn_here(tmp_path, monkeypatch):
+    with figure_workers.installed(2):
+        dead = figure_workers._pool.workers[0].proc
+        dead.kill()
+        dead.wait()
+        figure_workers.draw_all([_job(tmp_path / f"{i}.png") for i in range(4)])
+    assert all((tmp_path / f"{i}.png").stat().st_size > 1000 for i in range(4))
+    monkeypatch.setattr(figure_workers, "_BOOT", "import sys; sys.exit(3)")  # dies at once
+    with figure_workers.installed(2):
+        figure_workers.draw_all([_job(tmp_path / f"b{i}.png") for i in range(3)])
+    assert all((tmp_path / f"b{i}.png").stat().st_size > 1000 for i in range(3))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))
+    with figure_workers.installed(2):
+        assert figure_workers._pool.workers == []
+        figure_workers.draw_all([_job(tmp_path / "c.png")])
+    assert (tmp_path / "c.png").stat().st_size > 1000
+
+
+def test_workers_ignore_ctrl_c_and_sigterm_leaves_no_half_written_figure(tmp_path):
+    with figure_workers.installed(2):
+        workers = figure_workers._pool.workers
+        figure_workers.draw_all([_job(tmp_path / "before.png"), _job(tmp_path / "b2.png")])
+        for worker in workers:
+            worker.proc.send_signal(signal.SIGINT)
+        figure_workers.draw_all([_job(tmp_path / "after-ctrl-c.png")])
+        assert all(w.proc.poll() is None for w in workers)
+        big = _job(tmp_path / "big.png", n=1_000_000)  # about a second of drawing
+        worker = workers[0]
+        worker.send(0, big, figure_workers._encode((0, big.plot, big.args, big.kwargs)),
+                    time.monotonic() + 60)
+        deadline = time.monotonic() + 60
+        while not glob.glob(str(tmp_path / "big.png.tmp-*")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert glob.glob(str(tmp_path / "big.png.tmp-*")), "the worker never began to write"
+        worker.proc.terminate()
+        assert worker.proc.wait(timeout=30) == 128 + signal.SIGTERM
+        worker.pending.clear()
+    assert (tmp_path / "after-ctrl-c.png").stat().st_size > 1000
+    assert sorted(os.listdir(tmp_path)) == ["after-ctrl-c.png", "b2.png", "before.png"]
+
+
+HARNESS = """
+import atexit, sys
+from series_predictor import cli, figure_workers
+pids = []
+start = figure_workers._Worker.__init__
+def record(self, *args):
+    start(self, *args)
+    pids.append(self.proc.pid)
+figure_workers._Worker.__init__ = record
+atexit.register(lambda: print("PARENT", "matplotlib" in sys.modules, pids, flush=True))
+sys.argv = ["series-predictor", "--iterations", "20", "--hidden-dim", "4", "--quiet",
+            "--out", {out!r}]
+cli.console_main()
+"""
+
+
+@pytest.mark.slow
+def test_the_command_never_imports_matplotlib_and_leaves_no_worker(tmp_path):
+    out = tmp_path / "run"
+    result = run_python(HARNESS.format(out=str(out)), cwd=str(tmp_path),
+                        env={"TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("PARENT"))
+    imported, pids = line.split(" ", 2)[1:]
+    pids = [int(p) for p in pids.strip("[]").split(", ")]
+    assert imported == "False" and len(pids) == 2
+    for name in ("predictions.png", "hallucinations.png", "loss.png", "forecast.png"):
+        assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert all(_gone(pid) for pid in pids)
+    assert sorted(os.listdir(tmp_path)) == ["run"] and ROOT  # nothing in the current folder
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_the_command_ends_it_and_its_workers(tmp_path):
+    code = HARNESS.format(out=str(tmp_path / "run")).replace(  # 5000 steps: ends anyway
+        '"--quiet",', '"--report-every", "1",').replace('"20"', '"5000"')
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=str(tmp_path), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=ROOT),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        for line in proc.stdout:
+            if line.startswith("step 5:"):
+                break
+        else:
+            pytest.fail("training never reached step 5: " + proc.stderr.read())
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    pids = [int(p) for p in out.split("PARENT False [", 1)[1].split("]")[0].split(", ")]
+    assert len(pids) == 2 and all(_gone(pid) for pid in pids)
+    assert "Traceback" not in err

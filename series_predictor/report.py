@@ -324,7 +324,8 @@ def format_choice(record, season=None):
     persistence's for a run without a season (``metrics.reference``)."""
     naive = metrics.reference(season)[1]
     lines = [f"Auto recipe: {len(record['candidates'])} candidates scored on "
-             f"{len(record['origins'])} validation origins ({', '.join(record['origins'])}), "
+             f"{len(record['origins'])} validation origin"
+             f"{'s' if len(record['origins']) != 1 else ''} ({', '.join(record['origins'])}), "
              f"{record['horizon']} points ahead each; RMSE / {naive}'s:"]
     for name, row in record["candidates"].items():
         mark = "  kept" if name in record["chosen"] else ""

@@ -130,26 +130,30 @@ def minimum_fit_length(seq_size, season, order=0, validation=0):
     return max(seq_size + 1 + order, season) + validation
 
 
-def minimum_length(seq_size, percent_train, season, order=0, validation=0):
+def minimum_length(seq_size, percent_train, season, order=0, validation=0,
+                   test_windows=True):
     """Fewest points for which the split leaves room for windows and baselines.
 
     The training part needs ``seq_size + 1`` transformed points to fit on, and a
     season before each forecast origin; the test part needs ``seq_size + 1``
-    points for the book's test windows (1 with a validation tail). Computed
-    directly, so that an absurd size is refused at once.
+    points for the book's test windows (1 with a validation tail, or without
+    ``test_windows``: one-step forecasts then take their windows' start from the
+    points before the test period). Computed directly, so that an absurd size is
+    refused at once.
     """
     need_train = minimum_fit_length(seq_size, season, order, validation)
-    need_test = 1 if validation else seq_size + 1
+    need_test = 1 if validation or not test_windows else seq_size + 1
     train_ok = lambda n: data_loader.train_size(n, percent_train) >= need_train  # noqa: E731
     test_ok = lambda n: n - data_loader.train_size(n, percent_train) >= need_test  # noqa: E731
     return max(_smallest(train_ok), _smallest(test_ok))
 
 
-def split_stage(loaded, config, order):
-    """The split of ``loaded``, or SeriesTooShortError saying how many points are needed."""
+def split_stage(loaded, config, order, test_windows=True):
+    """The split of ``loaded``, or SeriesTooShortError saying how many points are needed
+    (``test_windows``: see ``minimum_length``)."""
     n = len(loaded.values)
     needed = minimum_length(config.seq_size, config.percent_train, config.season, order,
-                            config.validation)
+                            config.validation, test_windows)
     if n < needed:
         raise SeriesTooShortError(
             f"{loaded.path}: {n} points are too few for seq_size={config.seq_size}, "

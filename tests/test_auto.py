@@ -119,6 +119,22 @@ def test_an_auto_backtest_whose_first_origin_is_too_early_is_refused_before_trai
     assert not any("Training" in line for line in log) and not (tmp_path / "out").exists()
 
 
+def test_a_test_part_shorter_than_the_books_test_windows_is_enough_for_auto(tmp_path):
+    """60 monthly points leave 12 to test, one fewer than the book's test windows need
+    (seq_size + 1 = 13); auto forecasts each test point from the points before it and
+    keeps a validation tail, so it plans the run (it once refused: "at least 61")."""
+    from series_predictor.chapter import plan_chapter
+    from series_predictor.errors import SeriesTooShortError
+    loaded = stages.read_stage(ChapterConfig(data=_short_series(tmp_path / "s.csv", 60)))
+    run = plan_chapter(loaded, with_recipe("auto", quiet=True),
+                       stages.Progress(quiet_log, quiet=True))
+    split = run.prepared.split
+    assert (split.n_train, split.n - split.n_train) == (48, 12) and split.validation == 12
+    with pytest.raises(SeriesTooShortError, match="at least 61 points are needed"):
+        plan_chapter(loaded, ChapterConfig(seq_size=12, season=12, quiet=True),  # the book's
+                     stages.Progress(quiet_log, quiet=True))                 # test windows
+
+
 def test_the_shortest_series_auto_accepts_has_a_validation_origin():
     n_train = auto.minimum_training(12, 12)
     assert auto.validation_origins(n_train, 13, 12, 12)[-1] < n_train

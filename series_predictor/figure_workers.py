@@ -20,11 +20,12 @@ RuntimeError naming the figure when the exception does not pickle). A worker tha
 did not start, died (end of file on its pipe) or stalled ``STALL_S`` seconds is
 ended and its jobs are drawn in this process: a figure is never skipped.
 
-Lifecycle: workers run in a process group of their own and ignore SIGINT (the
+Lifecycle: workers run in a session of their own and ignore SIGINT (the
 parent handles Ctrl-C); they end at the end of their input (so the parent's exit,
 ``os._exit`` included, ends them) and turn SIGTERM into SystemExit, so that
 ``write_atomic`` removes a half-written file. Leaving ``installed()`` closes their
-input and reaps them (SIGTERM first to one that still has jobs, after Ctrl-C).
+input and reaps them (SIGTERM first to one that still has jobs, after Ctrl-C, or was
+never sent one: an error before the figures does not wait for the workers' imports).
 
 Protocol: a message is an 8-byte big-endian length and a pickle: a job
 ``(id, plot, args, kwargs)`` in, ``(id, exception or None)`` out.
@@ -122,13 +123,14 @@ class _Worker:
         self.proc = subprocess.Popen([sys.executable, "-c", boot], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      pass_fds=[fd for fd in (after, ready) if fd >= 0],
-                                     process_group=0)  # a terminal's Ctrl-C is the parent's
-        os.set_blocking(self.proc.stdin.fileno(), False)
-        self.pending, self.buffer = {}, b""
+                                     start_new_session=True)  # a terminal's signals are
+        os.set_blocking(self.proc.stdin.fileno(), False)  # the parent's (3.10: no process_group)
+        self.pending, self.buffer, self.sent = {}, b"", False
 
     def send(self, ident, each, data, deadline):
         """Write the encoded job ``data``, waiting for room in the pipe until ``deadline``."""
-        fd = self.proc.stdin.fileno()
+        fd, data = self.proc.stdin.fileno(), memoryview(data)  # no copy of the rest
+        self.sent = True
         while data:
             if not select.select([], [fd], [], max(0.0, deadline - time.monotonic()))[1]:
                 raise TimeoutError("a figure worker took no job")
@@ -152,10 +154,11 @@ class _Worker:
         return replies
 
     def end(self):
-        """Close its input: it ends (SIGTERM when it still has jobs, e.g. after Ctrl-C)."""
+        """Close its input: it ends (SIGTERM when it still has jobs, e.g. after Ctrl-C, or
+        had none: an error before the figures does not wait for its imports)."""
         with contextlib.suppress(OSError):
             self.proc.stdin.close()
-        if self.pending and self.proc.poll() is None:
+        if (self.pending or not self.sent) and self.proc.poll() is None:
             self.proc.terminate()
 
     def close(self):
@@ -280,7 +283,11 @@ def serve(after=-1, ready=-1):
         header = jobs.read(_HEADER.size)
         if len(header) < _HEADER.size:
             os._exit(0)  # the parent is done (or gone)
-        ident, plot, args, kwargs = pickle.loads(jobs.read(_HEADER.unpack(header)[0]))
+        size = _HEADER.unpack(header)[0]
+        body = jobs.read(size)
+        if len(body) < size:
+            os._exit(0)  # the parent stopped while writing it (Ctrl-C)
+        ident, plot, args, kwargs = pickle.loads(body)
         each = FigureJob(plot, args, kwargs)
         try:
             each.draw()

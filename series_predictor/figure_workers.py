@@ -24,8 +24,8 @@ Lifecycle: workers run in a session of their own and ignore SIGINT (the
 parent handles Ctrl-C); they end at the end of their input (so the parent's exit,
 ``os._exit`` included, ends them) and turn SIGTERM into SystemExit, so that
 ``write_atomic`` removes a half-written file. Leaving ``installed()`` closes their
-input and reaps them (SIGTERM first to one that still has jobs, after Ctrl-C, or was
-never sent one: an error before the figures does not wait for the workers' imports).
+input and reaps them (SIGTERM first to one that still has jobs, after Ctrl-C; SIGKILL
+to one never sent a job: an error before the figures does not wait for its imports).
 
 Protocol: a message is an 8-byte big-endian length and a pickle: a job
 ``(id, plot, args, kwargs)`` in, ``(id, exception or None)`` out.
@@ -154,12 +154,16 @@ class _Worker:
         return replies
 
     def end(self):
-        """Close its input: it ends (SIGTERM when it still has jobs, e.g. after Ctrl-C, or
-        had none: an error before the figures does not wait for its imports)."""
+        """Close its input: it ends (SIGTERM when it still has jobs, e.g. after Ctrl-C;
+        SIGKILL when it was never sent one: it writes nothing, and an error before the
+        figures need not wait for its imports)."""
         with contextlib.suppress(OSError):
             self.proc.stdin.close()
-        if (self.pending or not self.sent) and self.proc.poll() is None:
-            self.proc.terminate()
+        if self.proc.poll() is None:
+            if not self.sent:
+                self.proc.kill()
+            elif self.pending:
+                self.proc.terminate()
 
     def close(self):
         """End the worker and reap it."""

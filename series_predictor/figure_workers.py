@@ -22,10 +22,10 @@ ended and its jobs are drawn in this process: a figure is never skipped.
 
 Lifecycle: workers run in a session of their own and ignore SIGINT (the
 parent handles Ctrl-C); they end at the end of their input (so the parent's exit,
-``os._exit`` included, ends them) and turn SIGTERM into SystemExit, so that
-``write_atomic`` removes a half-written file. Leaving ``installed()`` closes their
-input and reaps them (SIGTERM first to one that still has jobs, after Ctrl-C; SIGKILL
-to one never sent a job: an error before the figures does not wait for its imports).
+``os._exit`` included, ends them) and at SIGTERM, removing a half-written figure.
+Leaving ``installed()`` closes their input and reaps them (SIGTERM first to one that
+still has jobs, after Ctrl-C; SIGKILL to one never sent a job: an error before the
+figures does not wait for its imports).
 
 Protocol: a message is an 8-byte big-endian length and a pickle: a job
 ``(id, plot, args, kwargs)`` in, ``(id, exception or None)`` out.
@@ -33,6 +33,7 @@ Protocol: a message is an 8-byte big-endian length and a pickle: a job
 
 import contextlib
 import dataclasses
+import glob
 import io
 import os
 import pickle
@@ -53,6 +54,7 @@ _BOOT = ("import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
          "sys.path[0] = {root!r}; from series_predictor.figure_workers import serve; "
          "serve({after}, {ready})")
 _pool = None  # the running workers, set only inside ``installed()``
+_drawing = None  # in a worker: the path of the figure being drawn
 
 
 @dataclasses.dataclass(frozen=True)
@@ -262,7 +264,13 @@ def _load():
 
 
 def _on_sigterm(signum, frame):
-    raise SystemExit(128 + signum)
+    """Remove the half-written figure (``atomic.temporary_path``'s name) and end at once:
+    a SystemExit raised here is lost when it lands in a weakref callback."""
+    if _drawing is not None:
+        for tmp in glob.glob(f"{glob.escape(_drawing)}.tmp-{os.getpid()}-*"):
+            with contextlib.suppress(OSError):
+                os.remove(tmp)
+    os._exit(128 + signum)
 
 
 def serve(after=-1, ready=-1):
@@ -293,11 +301,14 @@ def serve(after=-1, ready=-1):
             os._exit(0)  # the parent stopped while writing it (Ctrl-C)
         ident, plot, args, kwargs = pickle.loads(body)
         each = FigureJob(plot, args, kwargs)
+        global _drawing
+        _drawing = os.fspath(kwargs.get("path") or "") or None  # for SIGTERM's handler
         try:
             each.draw()
             exc = None
         except Exception as error:  # noqa: BLE001 - sent to the parent, raised there
             exc = _portable(error, each)
+        _drawing = None
         try:
             replies.write(_encode((ident, exc)))
             replies.flush()

@@ -244,3 +244,28 @@ def test_a_truncated_job_ends_the_worker_quietly():
     out, err = proc.communicate(figure_workers._HEADER.pack(1000) + b"\x80\x05 part",
                                 timeout=120)
     assert (proc.returncode, out, err) == (0, b"", b"")
+
+
+def test_sigterm_ends_a_worker_even_inside_a_weakref_callback(tmp_path):
+    """SIGTERM raised SystemExit from its handler; landing in a weakref callback (matplotlib
+    has many) it was printed as "Exception ignored" and lost: the worker drew on, and the
+    parent waited 10 s, then killed it, leaving a half-written figure. The handler now
+    removes the figure's temporary file itself and ends the process."""
+    half = tmp_path / "f.png.tmp-{pid}-0badcafe"
+    code = (
+        "import os, signal, sys, weakref\n"
+        "from series_predictor import figure_workers\n"
+        "signal.signal(signal.SIGTERM, figure_workers._on_sigterm)\n"
+        f"figure_workers._drawing = {str(tmp_path / 'f.png')!r}\n"
+        f"open({str(half)!r}.format(pid=os.getpid()), 'wb').close()\n"
+        "class Thing: pass\n"
+        "thing = Thing()\n"
+        "def callback(ref):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    sum(range(100000))\n"
+        "ref = weakref.ref(thing, callback)\n"
+        "del thing\n"
+        "print('drew on', flush=True)\n")
+    result = run_python(code, cwd=str(tmp_path))
+    assert (result.returncode, result.stdout, result.stderr) == (128 + signal.SIGTERM, "", "")
+    assert os.listdir(tmp_path) == []

@@ -39,7 +39,7 @@ from .ets import RESOLUTION  # an RMSE below this fraction of the values' size i
 from .forecasting import Preprocessing
 from .intervals import by_horizon
 from .recipes import RECIPES
-from .stages import Candidate, season_stage
+from .stages import Candidate, minimum_fit_length, season_stage
 from .structure_curves import StructureCurve
 from .structures import KINDS, adjustment, fit_all
 from .transforms import Transform
@@ -86,8 +86,11 @@ def _least_before_origin(season, seq_size):
 
 def minimum_training(season, seq_size):
     """Fewest training points ``--recipe auto`` needs: ``MIN_FIT_SEASONS`` seasons (and two
-    windows) before a validation origin, and at least one point after it."""
-    return _least_before_origin(season, seq_size) + 1
+    windows) before a validation origin, and at least one point after it; and the
+    network's validation tail (``network_tail``: a window at least) with a window and
+    its target before it."""
+    return max(_least_before_origin(season, seq_size) + 1,
+               minimum_fit_length(seq_size, season, validation=seq_size))
 
 
 def check_length(n_train, season, seq_size, where):
@@ -100,7 +103,8 @@ def check_length(n_train, season, seq_size, where):
     if n_train < needed:
         raise SeriesTooShortError(
             f"{where}: --recipe auto needs at least {needed} training points ({MIN_FIT_SEASONS} "
-            f"seasons of {season} before a validation origin, and one after it); "
+            f"seasons of {season} before a validation origin, and one after it; the "
+            f"network's validation tail of {seq_size} and a window before it); "
             f"there are {n_train}")
 
 

@@ -234,6 +234,8 @@ def end_process(code):
     """
     atexit._run_exitfuncs()  # weakref.finalize's and logging's handlers, among others
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the descriptor closed (``>&-``)
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe or stream: nothing more to say

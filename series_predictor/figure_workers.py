@@ -20,11 +20,12 @@ RuntimeError naming the figure when the exception does not pickle). A worker tha
 did not start, died (end of file on its pipe) or stalled ``STALL_S`` seconds is
 ended and its jobs are drawn in this process: a figure is never skipped.
 
-Lifecycle: workers run in a process group of their own and ignore SIGINT (the
+Lifecycle: workers run in a session of their own and ignore SIGINT (the
 parent handles Ctrl-C); they end at the end of their input (so the parent's exit,
-``os._exit`` included, ends them) and turn SIGTERM into SystemExit, so that
-``write_atomic`` removes a half-written file. Leaving ``installed()`` closes their
-input and reaps them (SIGTERM first to one that still has jobs, after Ctrl-C).
+``os._exit`` included, ends them) and at SIGTERM, removing a half-written figure.
+Leaving ``installed()`` closes their input and reaps them (SIGTERM first to one that
+still has jobs, after Ctrl-C; SIGKILL to one never sent a job: an error before the
+figures does not wait for its imports).
 
 Protocol: a message is an 8-byte big-endian length and a pickle: a job
 ``(id, plot, args, kwargs)`` in, ``(id, exception or None)`` out.
@@ -32,6 +33,7 @@ Protocol: a message is an 8-byte big-endian length and a pickle: a job
 
 import contextlib
 import dataclasses
+import glob
 import io
 import os
 import pickle
@@ -52,6 +54,7 @@ _BOOT = ("import signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
          "sys.path[0] = {root!r}; from series_predictor.figure_workers import serve; "
          "serve({after}, {ready})")
 _pool = None  # the running workers, set only inside ``installed()``
+_drawing = None  # in a worker: the path of the figure being drawn
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,13 +125,14 @@ class _Worker:
         self.proc = subprocess.Popen([sys.executable, "-c", boot], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      pass_fds=[fd for fd in (after, ready) if fd >= 0],
-                                     process_group=0)  # a terminal's Ctrl-C is the parent's
-        os.set_blocking(self.proc.stdin.fileno(), False)
-        self.pending, self.buffer = {}, b""
+                                     start_new_session=True)  # a terminal's signals are
+        os.set_blocking(self.proc.stdin.fileno(), False)  # the parent's (3.10: no process_group)
+        self.pending, self.buffer, self.sent = {}, b"", False
 
     def send(self, ident, each, data, deadline):
         """Write the encoded job ``data``, waiting for room in the pipe until ``deadline``."""
-        fd = self.proc.stdin.fileno()
+        fd, data = self.proc.stdin.fileno(), memoryview(data)  # no copy of the rest
+        self.sent = True
         while data:
             if not select.select([], [fd], [], max(0.0, deadline - time.monotonic()))[1]:
                 raise TimeoutError("a figure worker took no job")
@@ -152,11 +156,16 @@ class _Worker:
         return replies
 
     def end(self):
-        """Close its input: it ends (SIGTERM when it still has jobs, e.g. after Ctrl-C)."""
+        """Close its input: it ends (SIGTERM when it still has jobs, e.g. after Ctrl-C;
+        SIGKILL when it was never sent one: it writes nothing, and an error before the
+        figures need not wait for its imports)."""
         with contextlib.suppress(OSError):
             self.proc.stdin.close()
-        if self.pending and self.proc.poll() is None:
-            self.proc.terminate()
+        if self.proc.poll() is None:
+            if not self.sent:
+                self.proc.kill()
+            elif self.pending:
+                self.proc.terminate()
 
     def close(self):
         """End the worker and reap it."""
@@ -255,7 +264,13 @@ def _load():
 
 
 def _on_sigterm(signum, frame):
-    raise SystemExit(128 + signum)
+    """Remove the half-written figure (``atomic.temporary_path``'s name) and end at once:
+    a SystemExit raised here is lost when it lands in a weakref callback."""
+    if _drawing is not None:
+        for tmp in glob.glob(f"{glob.escape(_drawing)}.tmp-{os.getpid()}-*"):
+            with contextlib.suppress(OSError):
+                os.remove(tmp)
+    os._exit(128 + signum)
 
 
 def serve(after=-1, ready=-1):
@@ -280,13 +295,20 @@ def serve(after=-1, ready=-1):
         header = jobs.read(_HEADER.size)
         if len(header) < _HEADER.size:
             os._exit(0)  # the parent is done (or gone)
-        ident, plot, args, kwargs = pickle.loads(jobs.read(_HEADER.unpack(header)[0]))
+        size = _HEADER.unpack(header)[0]
+        body = jobs.read(size)
+        if len(body) < size:
+            os._exit(0)  # the parent stopped while writing it (Ctrl-C)
+        ident, plot, args, kwargs = pickle.loads(body)
         each = FigureJob(plot, args, kwargs)
+        global _drawing
+        _drawing = os.fspath(kwargs.get("path") or "") or None  # for SIGTERM's handler
         try:
             each.draw()
             exc = None
         except Exception as error:  # noqa: BLE001 - sent to the parent, raised there
             exc = _portable(error, each)
+        _drawing = None
         try:
             replies.write(_encode((ident, exc)))
             replies.flush()

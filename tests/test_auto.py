@@ -246,3 +246,33 @@ def test_without_a_season_the_forecast_is_the_mean_of_theta_and_drift():
     expected = 0.5 * (fits["theta"].path(30) + fits["drift"].path(30))
     np.testing.assert_allclose(path, expected, rtol=1e-12)
     assert np.ptp(np.diff(fits["drift"].path(30))) < 1e-9  # drift: a straight line
+
+
+def _plan_auto(path, values, **settings):
+    from series_predictor.chapter import plan_chapter
+    rows = "".join(f"{i},{float(v)!r}\n" for i, v in enumerate(values))
+    path.write_text("t,value\n" + rows)
+    loaded = stages.read_stage(ChapterConfig(data=str(path)))
+    return plan_chapter(loaded, with_recipe("auto", quiet=True, **settings),
+                        stages.Progress(quiet_log, quiet=True))
+
+
+def test_a_training_part_too_short_for_the_networks_tail_is_refused_in_auto_s_words(
+        tmp_path):
+    """Without the book's test windows, 20-31 points of a season-1 series passed every
+    length check, and the network's validation tail (a window at least) left it 4-12
+    points: "a series of 4 point(s) is too short for seq_size=12" of a 20-point file.
+    Auto's own check now counts the tail and a window before it (2 * 12 + 1 = 25)."""
+    from series_predictor.errors import SeriesTooShortError
+    walk = 100 + np.cumsum(np.random.default_rng(0).normal(size=40))
+    for n in (20, 25, 31):
+        with pytest.raises(SeriesTooShortError,
+                           match=f"auto needs at least 25 training points.*there are "
+                                 f"{int(n * 0.8)}$"):
+            _plan_auto(tmp_path / f"w{n}.csv", walk[:n], season=1)
+    split = _plan_auto(tmp_path / "w32.csv", walk[:32], season=1).prepared.split
+    assert (split.n_train, split.validation, split.fit_end) == (25, 12, 13)
+    t = np.arange(70)  # a window kept at 30 with a season of 12: 30 + 31 = 61 needed
+    with pytest.raises(SeriesTooShortError, match="at least 61 training points.*are 56$"):
+        _plan_auto(tmp_path / "s.csv", 100 + 10 * np.sin(2 * np.pi * t / 12) + t,
+                   season=12, seq_size=30)

@@ -2,9 +2,13 @@
 (issue 18, "Affordable"): Keras 3 is never imported in the command's process, and
 what the command prints does not change."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
-from conftest import run_python
+from conftest import ROOT, run_python
 
 DUMMY_RUN = (
     "import atexit, sys\n"
@@ -58,3 +62,14 @@ def test_the_command_ends_with_its_code_after_the_exit_handlers_and_flushed_outp
     assert result.returncode == 3, result.stderr
     assert result.stdout == "buffered handler ran\n"
 
+
+
+def test_the_command_keeps_its_code_with_standard_output_closed():
+    """``series-predictor ... >&-``: Python sets sys.stdout to None; end_process must not
+    fail on it (it raised AttributeError: exit 1 and a traceback instead of 3)."""
+    result = subprocess.run(
+        [sys.executable, "-c", "from series_predictor import cli; cli.end_process(3)"],
+        cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT), stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True, timeout=120,
+        preexec_fn=lambda: os.close(1))
+    assert (result.returncode, result.stderr) == (3, "")

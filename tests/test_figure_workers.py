@@ -183,3 +183,89 @@ def test_ctrl_c_during_the_command_ends_it_and_its_workers(tmp_path):
     pids = [int(p) for p in out.split("PARENT False [", 1)[1].split("]")[0].split(", ")]
     assert len(pids) == 2 and all(_gone(pid) for pid in pids)
     assert "Traceback" not in err
+
+
+def test_workers_start_on_python_3_10_in_a_session_of_their_own(monkeypatch):
+    """setup.py says Python >= 3.10, whose Popen has no ``process_group`` (3.11): a
+    TypeError there ended the console command before its first line. A session of
+    their own also keeps a terminal's SIGTTOU (``stty tostop``) from stopping them."""
+    popen = subprocess.Popen
+
+    def popen_3_10(*args, **kwargs):
+        if "process_group" in kwargs:
+            raise TypeError("__init__() got an unexpected keyword argument 'process_group'")
+        return popen(*args, **kwargs)
+
+    monkeypatch.setattr(figure_workers.subprocess, "Popen", popen_3_10)
+    with figure_workers.installed(2):
+        pids = [w.proc.pid for w in figure_workers._pool.workers]
+        assert len(pids) == 2
+        assert all(os.getsid(pid) == pid != os.getsid(0) for pid in pids)
+
+
+def test_sending_a_large_job_takes_time_linear_in_its_size(monkeypatch):
+    """A long series' job is tens of MB; a pipe takes 64 KiB a write. Slicing the bytes
+    left after each write copied them again: 80 MB took 40 s (quadratic)."""
+    written = []
+
+    def write(fd, data):  # a reader that takes 64 KiB at a time, as a pipe does
+        written.append(len(data[:1 << 16]))
+        return written[-1]
+
+    monkeypatch.setattr(figure_workers.os, "write", write)
+    monkeypatch.setattr(figure_workers.select, "select", lambda r, w, x, t: (r, w, x))
+    worker = figure_workers._Worker.__new__(figure_workers._Worker)
+    pipe = type("Pipe", (), {"fileno": lambda self: 99})()
+    worker.proc, worker.pending = type("Proc", (), {"stdin": pipe})(), {}
+    data = bytes(64 << 20)  # 64 MiB: 1024 writes; copying the rest each time is 32 GiB
+    start = time.monotonic()
+    worker.send(0, "job", data, time.monotonic() + 60)
+    assert sum(written) == len(data) and worker.pending == {0: "job"}
+    assert time.monotonic() - start < 3.0  # 30 s before
+
+
+def test_leaving_the_block_before_any_job_does_not_wait_for_the_workers_imports():
+    """An error before the figures (a missing --data file) left the block at once, but
+    the parent waited for both workers to import matplotlib one after the other before
+    it printed the error (about 2 s against 0.3 s). A worker given no job is killed
+    (SIGTERM's SystemExit can be lost in a weakref callback during an import)."""
+    with figure_workers.installed(2):
+        workers = [w.proc for w in figure_workers._pool.workers]
+    assert len(workers) == 2
+    assert [p.returncode for p in workers] == [-signal.SIGKILL] * 2  # it wrote nothing
+
+
+def test_a_truncated_job_ends_the_worker_quietly():
+    """The parent interrupted (Ctrl-C) while writing a job, then closing the pipe: the
+    worker ends without a traceback on the user's terminal."""
+    boot = figure_workers._BOOT.format(root=figure_workers._ROOT, after=-1, ready=-1)
+    proc = subprocess.Popen([sys.executable, "-c", boot], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate(figure_workers._HEADER.pack(1000) + b"\x80\x05 part",
+                                timeout=120)
+    assert (proc.returncode, out, err) == (0, b"", b"")
+
+
+def test_sigterm_ends_a_worker_even_inside_a_weakref_callback(tmp_path):
+    """SIGTERM raised SystemExit from its handler; landing in a weakref callback (matplotlib
+    has many) it was printed as "Exception ignored" and lost: the worker drew on, and the
+    parent waited 10 s, then killed it, leaving a half-written figure. The handler now
+    removes the figure's temporary file itself and ends the process."""
+    half = tmp_path / "f.png.tmp-{pid}-0badcafe"
+    code = (
+        "import os, signal, sys, weakref\n"
+        "from series_predictor import figure_workers\n"
+        "signal.signal(signal.SIGTERM, figure_workers._on_sigterm)\n"
+        f"figure_workers._drawing = {str(tmp_path / 'f.png')!r}\n"
+        f"open({str(half)!r}.format(pid=os.getpid()), 'wb').close()\n"
+        "class Thing: pass\n"
+        "thing = Thing()\n"
+        "def callback(ref):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    sum(range(100000))\n"
+        "ref = weakref.ref(thing, callback)\n"
+        "del thing\n"
+        "print('drew on', flush=True)\n")
+    result = run_python(code, cwd=str(tmp_path))
+    assert (result.returncode, result.stdout, result.stderr) == (128 + signal.SIGTERM, "", "")
+    assert os.listdir(tmp_path) == []

@@ -108,23 +108,6 @@ def check_length(n_train, season, seq_size, where):
             f"there are {n_train}")
 
 
-def check_fit_part(split, config, where):
-    """Refuse a training part too short for the network's windows once its validation
-    tail (``network_tail``) is carved from it, before training.
-
-    Raises:
-        SeriesTooShortError: naming ``where``, the tail and the points needed.
-    """
-    tail = network_tail(split.n_train, split.n_test, config.seq_size)
-    needed = config.seq_size + 1 + tail
-    if split.n_train < needed:
-        raise SeriesTooShortError(
-            f"{where}: {split.n} points are too few for seq_size={config.seq_size} with "
-            f"--recipe auto's validation tail of {tail}: the training part needs at least "
-            f"{needed} points (windows of {config.seq_size + 1}, then the tail); "
-            f"there are {split.n_train}")
-
-
 def validation_origins(n_train, horizon, season, seq_size):
     """Up to ``ORIGINS`` origins one horizon apart, the last ``horizon`` before the test
     period, each with ``MIN_FIT_SEASONS`` seasons (and two windows) before it; at least
@@ -347,7 +330,6 @@ def choose(loaded, config, split, progress):
     if config.season is None:
         config = season_stage(loaded, config)
     check_length(split.n_train, config.season, config.seq_size, loaded.path)
-    check_fit_part(split, config, loaded.path)
     known = np.asarray(loaded.values[:split.n_train], dtype=np.float64)
     origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size)
     names = pool(known, config.season)

@@ -135,21 +135,6 @@ def test_a_test_part_shorter_than_the_books_test_windows_is_enough_for_auto(tmp_
                      stages.Progress(quiet_log, quiet=True))                 # test windows
 
 
-def test_a_training_part_too_short_for_windows_and_the_validation_tail_is_refused(tmp_path):
-    """20 points without a season (row numbers): 16 train, more than auto's 15 for its
-    validation origin, but the network's tail of 12 leaves 4 to make windows of 13 from.
-    Refused before training, naming the tail (it once failed inside window-making)."""
-    from series_predictor.chapter import plan_chapter
-    from series_predictor.errors import SeriesTooShortError
-    path = tmp_path / "s.csv"
-    path.write_text("t,v\n" + "".join(f"{i},{100 + (i * 7) % 5}\n" for i in range(20)))
-    loaded = stages.read_stage(ChapterConfig(data=str(path)))
-    with pytest.raises(SeriesTooShortError, match="20 points are too few.*validation tail "
-                                                  "of 12.*at least 25 points.*there are 16"):
-        plan_chapter(loaded, with_recipe("auto", quiet=True),
-                     stages.Progress(quiet_log, quiet=True))
-
-
 def test_the_shortest_series_auto_accepts_has_a_validation_origin():
     n_train = auto.minimum_training(12, 12)
     assert auto.validation_origins(n_train, 13, 12, 12)[-1] < n_train

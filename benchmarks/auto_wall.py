@@ -55,6 +55,9 @@ def main():
                       f"load before {load:.2f}{status}", flush=True)
                 if code == 0:
                     walls.append(wall)
+    if not walls:
+        print("no run finished: nothing to time")
+        return
     print(f"median wall {np.median(walls):.2f} s over {len(walls)} runs "
           f"(min {min(walls):.2f}, max {max(walls):.2f}); {os.cpu_count()} CPUs")
 

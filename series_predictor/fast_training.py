@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from . import process_guard
 from .tf_compat import quiet_known_tf_lines, tf
 
 
@@ -230,6 +231,7 @@ class FastTraining:
         while first < run.iterations:
             last = _chunk_last_step(first, run.iterations, run.report_every, steps_per_run)
             run.step = first  # a Ctrl-C during the chunk names its first step
+            process_guard.raise_if_terminated()  # a SIGTERM whose interrupt was lost
             history.loss.extend(self._train_chunk(run, first, last))
             run.step = last
             if last % run.report_every == 0 and self._report(run, history, last):

@@ -87,6 +87,15 @@ def _on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
 
+def raise_if_terminated():
+    """Raise KeyboardInterrupt when a SIGTERM arrived (``_on_sigterm`` ran) and training
+    goes on: its own KeyboardInterrupt was lost, raised inside a callback whose exceptions
+    Python only prints ("Exception ignored in: ... _get_module_lock ..."). Called at each
+    training step or chunk boundary."""
+    if _Terminated.received:
+        raise KeyboardInterrupt
+
+
 def sigterm_as_interrupt():
     """Install ``_on_sigterm`` (main thread, default SIGTERM handling only); return a
     function that says whether a SIGTERM arrived."""

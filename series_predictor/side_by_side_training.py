@@ -12,6 +12,7 @@ still run in the graph; nothing of them is used). A Ctrl-C waits for the chunk.
 import dataclasses
 import math
 
+from . import process_guard
 from .errors import TrainingInterrupted
 from .fast_training import (_chunk_last_step, _time_major_batches, MAX_STEPS_PER_RUN,
                             MAX_WINDOW_VALUES_PER_RUN)
@@ -65,6 +66,7 @@ def train_group(group, data, *, iterations, report_every, patience=None, batch_s
     try:
         while first < iterations and not all(m.done for m in members):
             last = _chunk_last_step(first, iterations, report_every, steps_per_run)
+            process_guard.raise_if_terminated()  # a SIGTERM whose interrupt was lost
             _train_chunk(group, members, first, last)
             if last % report_every == 0:
                 _report(group, members, last, log)

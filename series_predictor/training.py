@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from . import process_guard
 from .errors import SettingError, TrainingDiverged, TrainingInterrupted
 from .tf_compat import quiet_known_tf_lines
 from .validation import check_positive_int, check_windows_x, check_windows_y
@@ -166,6 +167,7 @@ class TrainingLoop:
             return
         for step in range(run.iterations):
             run.step = step
+            process_guard.raise_if_terminated()  # a SIGTERM whose interrupt was lost
             history.loss.append(self._one_step(run, step))
             if step % run.report_every == 0 and self._report(run, history, step):
                 return

@@ -7,12 +7,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
 import pytest
 
-from conftest import ROOT, run_python
+from conftest import ROOT, interrupt_after, run_python
 from series_predictor import figure_workers
 from series_predictor.errors import OutputDirError
 
@@ -76,8 +77,13 @@ def test_a_failure_in_a_worker_is_raised_here_with_its_class_and_message(tmp_pat
 
 
 class _Unpicklable(Exception):
+    """Unpicklable under any reducer: its lock does not pickle (its arguments alone would
+    not rebuild it either, but tblib's reducer, installed process-wide once
+    ``distributed`` is imported by another test, rebuilds it from them)."""
+
     def __init__(self, code, why):
         super().__init__(f"{why} ({code})")
+        self.held = threading.Lock()
 
 
 def test_an_exception_that_does_not_pickle_becomes_a_runtime_error_naming_the_figure():
@@ -165,21 +171,9 @@ def test_the_command_never_imports_matplotlib_and_leaves_no_worker(tmp_path):
 def test_ctrl_c_during_the_command_ends_it_and_its_workers(tmp_path):
     code = HARNESS.format(out=str(tmp_path / "run")).replace(  # 5000 steps: ends anyway
         '"--quiet",', '"--report-every", "1",').replace('"20"', '"5000"')
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code], cwd=str(tmp_path), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=ROOT),
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    try:
-        for line in proc.stdout:
-            if line.startswith("step 5:"):
-                break
-        else:
-            pytest.fail("training never reached step 5: " + proc.stderr.read())
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=120)
-    finally:
-        proc.kill()
-    assert proc.returncode == 130, err
+    returncode, out, err = interrupt_after([sys.executable, "-c", code], "step 5:",
+                                           cwd=str(tmp_path))
+    assert returncode == 130, err
     pids = [int(p) for p in out.split("PARENT False [", 1)[1].split("]")[0].split(", ")]
     assert len(pids) == 2 and all(_gone(pid) for pid in pids)
     assert "Traceback" not in err

@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 import study_sets  # noqa: E402
+from pool_study import _naive, _rmse  # noqa: E402
 from series_predictor import auto  # noqa: E402
 from series_predictor.structures import fit_all  # noqa: E402
 
@@ -64,14 +65,14 @@ def _rows(folder):
         for values in series.values():
             n_train = int(len(values) * 0.8)
             train, test = values[:n_train], values[n_train:]
-            naive = train[-season:][np.arange(len(test)) % season]
             seasonal_fits = fit_all(train, season)[0]
             plain_fits = fit_all(train, 1)[0]
             paths = {"as is": {k: m.path(len(test)) for k, m in seasonal_fits.items()
                                if k in auto.pool(train, season)},
                      "plain": {k: m.path(len(test)) for k, m in plain_fits.items()}}
             rows.append({"group": group, "strength": strength(train, season), "test": test,
-                         "base": np.sqrt(np.mean((naive - test) ** 2)), "paths": paths})
+                         "base": _rmse(_naive(train, len(test), season), test),
+                         "paths": paths})
     return rows
 
 
@@ -81,7 +82,7 @@ def _score(rows, threshold, pool):
         chosen = (row["paths"]["as is"] if pool is None or row["strength"] >= threshold
                   else {k: row["paths"]["plain"][k] for k in pool})
         path = np.median(list(chosen.values()), axis=0)
-        ratios.append(np.sqrt(np.mean((path - row["test"]) ** 2)) / row["base"])
+        ratios.append(_rmse(path, row["test"]) / row["base"])
     return np.array(ratios)
 
 

@@ -23,6 +23,15 @@ def temporary_path(path):
     return f"{path}.tmp-{os.getpid()}-{os.urandom(4).hex()}"
 
 
+def remove_temporaries(path):
+    """Remove this process's ``temporary_path`` files of ``path`` (a write cut short by a
+    signal, whose own cleanup will not run)."""
+    import glob
+    for name in glob.glob(f"{glob.escape(os.fspath(path))}.tmp-{os.getpid()}-*"):
+        with contextlib.suppress(OSError):
+            os.remove(name)
+
+
 def _fsync_folder(directory):
     with contextlib.suppress(OSError, AttributeError):
         fd = os.open(directory, os.O_RDONLY)

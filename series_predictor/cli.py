@@ -225,8 +225,8 @@ def end_process(code):
     teardown.
 
     With TensorFlow loaded, Python's own teardown (modules, threads, TensorFlow's
-    C++ objects) takes about a second after the last output is written
-    (``benchmarks/auto_phases.py``); nothing in it is this command's. Everything
+    C++ objects) took 2 to 3 s of CPU after the last output was written (docs/speed.md);
+    nothing in it is this command's. Everything
     registered to run at exit does run first: the predictors' finalizers (a temporary
     checkpoint folder is removed, an ownership mark released), logging's flush; then
     the standard streams are flushed. Called only at the end of the command's own

@@ -33,7 +33,6 @@ Protocol: a message is an 8-byte big-endian length and a pickle: a job
 
 import contextlib
 import dataclasses
-import glob
 import io
 import os
 import pickle
@@ -267,9 +266,8 @@ def _on_sigterm(signum, frame):
     """Remove the half-written figure (``atomic.temporary_path``'s name) and end at once:
     a SystemExit raised here is lost when it lands in a weakref callback."""
     if _drawing is not None:
-        for tmp in glob.glob(f"{glob.escape(_drawing)}.tmp-{os.getpid()}-*"):
-            with contextlib.suppress(OSError):
-                os.remove(tmp)
+        from .atomic import remove_temporaries
+        remove_temporaries(_drawing)
     os._exit(128 + signum)
 
 

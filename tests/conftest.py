@@ -14,6 +14,29 @@ def run_python(code, *, cwd=ROOT, timeout=300, env=None):
                           capture_output=True, text=True, timeout=timeout)
 
 
+def interrupt_after(args, line_start, *, cwd, timeout=120):
+    """Run ``args`` with the checkout on the path and Ctrl-C's default handling (a shell
+    started in the background makes its children ignore SIGINT), send SIGINT once a line
+    of its standard output starts with ``line_start``
+    -> ``(returncode, the rest of its standard output, its standard error)``."""
+    import signal
+    proc = subprocess.Popen(
+        args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, PYTHONPATH=ROOT),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        for line in proc.stdout:
+            if line.startswith(line_start):
+                break
+        else:
+            pytest.fail(f"no line started with {line_start!r}: " + proc.stderr.read())
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=timeout)
+    finally:
+        proc.kill()
+    return proc.returncode, out, err
+
+
 def write_csv(folder, content, name="series.csv"):
     """Write ``content`` into ``folder/name`` and return the path (str).
 

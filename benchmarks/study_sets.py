@@ -39,7 +39,7 @@ military employment, the US unemployment rate), prices (black pepper, robusta co
 petroleum, a price index, UK petrol, US consumer prices) and weather (the land-ocean
 temperature index, South Pole CO2).
 
-Declared 2026-12-05T01:33Z, before any of them was scored (the holdout's quarterly series
+Declared 2026-12-05T01:25Z, before any of them was scored (the holdout's quarterly series
 had been scored with the three-structure pool, and disagreed with the seven quarterly
 development series): 19 more quarterly development series (``quarterly_development_more``),
 none in a holdout: eight more Australian tourism regions (fpp2 ``visnights``), eight US

@@ -43,7 +43,7 @@ def _ours(values, season):
     """Auto's structures alone: ``(path [h], coverage {level: share}, seconds)``."""
     n_train = int(len(values) * 0.8)
     train, start = values[:n_train], time.perf_counter()
-    names = auto.pool(train, season)
+    names = list(auto.POOL)
     final = auto._structure("pool", names, season)
     path = StructureCurve.fit(train, 0, season, names).at(np.arange(n_train, len(values)))
     seq = max(4, min(12, season)) if season > 1 else 12
@@ -70,6 +70,7 @@ def _groups(folder):
            "development / employment": (12, {k: v for k, v in development.items()
                                              if k.startswith("emp ")}),
            "development / other kinds": (12, study_sets.other_kinds_development()),
+           "development / more other kinds": (12, study_sets.other_kinds_development_more()),
            "holdout / earlier nine": (12, {k: holdout[k] for k in study_sets.HOLD_OLD}),
            "holdout / employment": (12, {k: v for k, v in holdout.items()
                                          if k.startswith("emp ")}),
@@ -78,6 +79,7 @@ def _groups(folder):
                                           and not k.startswith("emp ")})}
     out.update({f"development / {g}": pair for g, pair in
                 study_sets.other_development().items()})
+    out["development / more quarterly"] = (4, study_sets.quarterly_development_more())
     out.update({f"holdout / {g}": pair for g, pair in
                 study_sets.other_frequencies(folder).items()})
     return out

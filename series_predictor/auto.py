@@ -3,19 +3,17 @@ with the LSTM learning what they leave.
 
 The M4 lesson (Makridakis et al., 2018; Smyl's ES-RNN): let simple per-series
 structures carry the level, trend and seasonality, combined robustly, and let the
-network learn the rest. The structures (``structures.py``, ``ets.py``): Holt-Winters,
-exponential smoothing chosen by AICc, damped and Holt's trend on the seasonally
-adjusted series (when the M4 90% autocorrelation test finds the season), drift, and
-seasonal naive; with no season (``--season`` inferred as none: trading days, years)
-Theta and drift (``NO_SEASON_POOL``).
+network learn the rest. The structures (``structures.py``, ``ets.py``, ``theta.py``)
+are fitted on the seasonally adjusted series when the M4 90% autocorrelation test
+finds the season (``--season`` inferred from the labels; none for trading days, years).
 
-1. The forecast is the median, point by point, of the ``POOL`` structures the training
-   part supports: a fixed combination, not a choice. On the development series a choice
-   of the five best structures on validation origins lost to it (0.710 against 0.642,
-   geometric mean of RMSE / seasonal naive's over 37 development series; docs/recipes.md), the M4
-   finding that combining beats selecting. That combination is the base curve the LSTM
-   works on: the networks learn its in-sample one-step errors, and a hallucinated
-   correction fades by ``DECAY`` per step (kept only where it helps on validation).
+1. The forecast is the median, point by point, of the ``POOL`` structures: exponential
+   smoothing chosen by AICc, drift, and the optimised Theta models. A fixed
+   combination, not a choice: on the development series a choice on validation origins
+   lost to combining (docs/recipes.md), the M4 finding that combining beats selecting.
+   That combination is the base curve the LSTM works on: the networks learn its
+   in-sample one-step errors, and a hallucinated correction fades by ``DECAY`` per step
+   (kept only where it helps on validation).
 2. Validation origins inside the training part, one horizon apart, ending one
    horizon before the test period: every structure, refitted on the values before
    each origin, is scored (RMSE / seasonal naive's, persistence's without a season)
@@ -41,14 +39,15 @@ from .intervals import by_horizon
 from .recipes import RECIPES
 from .stages import Candidate, minimum_fit_length, season_stage
 from .structure_curves import StructureCurve
-from .structures import KINDS, adjustment, fit_all
+from .structures import KINDS, fit_all
 from .transforms import Transform
 
-POOL = ("hw", "ets", "damped", "holt", "drift", "snaive")   # combined by the median
-# Without a season (season 1): Theta (simple smoothing plus half the straight line's slope)
-# and drift, their mean. On the 11 development price series (benchmarks/study_sets.py)
-# POOL's non-seasonal four scored 0.884 against persistence, this pair 0.782.
-NO_SEASON_POOL = ("theta", "drift")
+# Combined by the median, with or without a season. On the 35 monthly development series
+# of other kinds (benchmarks/study_sets.py) the earlier pool (Holt-Winters, ETS, damped,
+# Holt, drift, seasonal naive) scored 0.815, these three 0.662 (statsforecast's Comb
+# 0.692); on the 25 development employment series 0.696 against 1.064
+# (benchmarks/POOL_VARIANTS.txt).
+POOL = ("ets", "drift", "opt_theta")
 ORIGINS = 3             # validation origins, one horizon apart
 MIN_FIT_SEASONS = 3     # seasons an origin needs before it (the seasonality test's)
 MIN_FIT_POINTS = 12     # points an origin needs before it without a season
@@ -173,16 +172,6 @@ def screen(values, n_train, horizon, season, seq_size):
         rows.append({"candidate": candidate, "score": _geometric_mean(ratios),
                      "per_origin": ratios, "paths": paths})
     return origins, sorted(rows, key=lambda row: row["score"])
-
-
-def pool(known, season):
-    """The structures ``POOL`` holds that ``known`` (``[n]``) supports: Holt-Winters only
-    when the seasonality test finds the season, seasonal naive only with a season;
-    ``NO_SEASON_POOL`` when there is no season (``season <= 1``)."""
-    if season <= 1:
-        return list(NO_SEASON_POOL)
-    seasonal = adjustment(known, season)[0]
-    return [kind for kind in POOL if not (kind == "hw" and not seasonal)]
 
 
 @dataclasses.dataclass
@@ -324,15 +313,15 @@ def choose(loaded, config, split, progress):
     """Combine the structures for ``loaded`` from the points before ``split.n_train`` only.
 
     Returns:
-        AutoChoice: one candidate, the median of the ``POOL`` structures the training
-        part supports; every structure's validation scores in its record.
+        AutoChoice: one candidate, the median of the ``POOL`` structures; every
+        structure's validation scores in its record.
     """
     if config.season is None:
         config = season_stage(loaded, config)
     check_length(split.n_train, config.season, config.seq_size, loaded.path)
     known = np.asarray(loaded.values[:split.n_train], dtype=np.float64)
     origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size)
-    names = pool(known, config.season)
+    names = list(POOL)
     kept = [row for row in rows if row["candidate"].name in names]
     final = _structure("median of " + ", ".join(names), names, config.season)
     paths = {o: np.median([r["paths"][o] for r in kept], axis=0) for o in origins} \

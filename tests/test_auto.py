@@ -259,6 +259,7 @@ def test_a_training_part_too_short_for_the_networks_tail_is_refused_in_auto_s_wo
     assert (split.n_train, split.validation, split.fit_end) == (25, 12, 13)
     t = np.arange(70)  # a window kept at 30 with a season of 12: 30 + 31 = 61 needed
     with pytest.raises(SeriesTooShortError,
-                       match=r"70 points are too few.*at least 77 points are needed \(61 training"):
+                       match=r"70 points are too few.*at least 77 points are needed "
+                             r"\(61 training"):
         _plan_auto(tmp_path / "s.csv", 100 + 10 * np.sin(2 * np.pi * t / 12) + t,
                    season=12, seq_size=30)

@@ -37,7 +37,7 @@ from .ets import RESOLUTION  # an RMSE below this fraction of the values' size i
 from .forecasting import Preprocessing
 from .intervals import by_horizon
 from .recipes import RECIPES
-from .stages import Candidate, minimum_fit_length, season_stage
+from .stages import LENGTH_CAP, Candidate, minimum_fit_length, minimum_length, season_stage
 from .structure_curves import StructureCurve
 from .structures import KINDS, fit_all
 from .transforms import Transform
@@ -92,19 +92,49 @@ def minimum_training(season, seq_size):
                minimum_fit_length(seq_size, season, validation=seq_size))
 
 
+def _why_training(season, seq_size):
+    """Why ``minimum_training(season, seq_size)`` training points, in a few words."""
+    return (f"{minimum_training(season, seq_size)} training points: "
+            f"{_least_before_origin(season, seq_size)} before a validation origin (the most "
+            f"of {MIN_FIT_SEASONS} seasons of {season}, a window and two seasons, and "
+            f"{MIN_FIT_POINTS} points) and one after it; the network's validation tail of "
+            f"{seq_size} and a window and its target before it, "
+            f"{minimum_fit_length(seq_size, season, validation=seq_size)} points")
+
+
 def check_length(n_train, season, seq_size, where):
-    """Refuse a training part too short for the auto recipe's validation, before training.
+    """Refuse a training part too short for the auto recipe's validation, before training
+    (a split given by the caller: a backtest's origin; else ``check_series``).
 
     Raises:
         SeriesTooShortError: naming ``where`` and the number of points needed.
     """
-    needed = minimum_training(season, seq_size)
-    if n_train < needed:
+    if n_train < minimum_training(season, seq_size):
+        raise SeriesTooShortError(f"{where}: --recipe auto needs at least "
+                                  f"{_why_training(season, seq_size)}; there are {n_train}")
+
+
+def check_series(loaded, config):
+    """Refuse a series too short for the auto recipe, before it is split: the one length
+    rule of a run, in whole-series points (the training part's need,
+    ``minimum_training``, at ``config.percent_train``; one point to test). It covers the
+    split's own (``stages.minimum_length``), so no shorter minimum is ever named.
+
+    Raises:
+        SeriesTooShortError: naming the file, the length and the fewest points accepted.
+    """
+    n = len(loaded.values)
+    needed = minimum_length(config.seq_size, config.percent_train, config.season, 0,
+                            config.validation, test_windows=False,
+                            least_training=minimum_training(config.season, config.seq_size))
+    if n < needed:
         raise SeriesTooShortError(
-            f"{where}: --recipe auto needs at least {needed} training points ({MIN_FIT_SEASONS} "
-            f"seasons of {season} before a validation origin, and one after it; the "
-            f"network's validation tail of {seq_size} and a window before it); "
-            f"there are {n_train}")
+            f"{loaded.path}: {n} points are too few for --recipe auto with "
+            f"seq_size={config.seq_size}, percent_train={config.percent_train}, "
+            f"season={config.season}"
+            + (f"; at least {needed} points are needed ("
+               f"{_why_training(config.season, config.seq_size)})" if needed < LENGTH_CAP
+               else "; no series is long enough (percent_train too close to 0 or 1?)"))
 
 
 def validation_origins(n_train, horizon, season, seq_size):

@@ -61,6 +61,19 @@ class FolderInUseError(OutputDirError):
     """Another run or predictor holds the folder; the message names the holder."""
 
 
+class FigureError(SeriesPredictorError, RuntimeError):
+    """Drawing a figure failed in a worker process with an exception that does not pickle
+    (``figure_workers``). ``figure``: the file's name; ``kind``: the exception's class
+    name; ``detail``: its message. It pickles, so that it travels from the worker."""
+
+    def __init__(self, figure, kind, detail):
+        super().__init__(f"drawing {figure} failed: {kind}: {detail}")
+        self.figure, self.kind, self.detail = figure, kind, detail
+
+    def __reduce__(self):
+        return type(self), (self.figure, self.kind, self.detail)
+
+
 class RunFolderError(SeriesPredictorError, ValueError):
     """A kept run folder is incomplete or its files disagree; the message names the file."""
 

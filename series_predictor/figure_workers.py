@@ -16,9 +16,14 @@ its block, and only the console command enters it: the library (``run_chapter``,
 ``fit``, notebooks, tests) draws in its own process, in order, exactly as before.
 
 Failures: a job that raises in a worker raises here, same class and message (a
-RuntimeError naming the figure when the exception does not pickle). A worker that
-did not start, died (end of file on its pipe) or stalled ``STALL_S`` seconds is
-ended and its jobs are drawn in this process: a figure is never skipped.
+``FigureError``, a RuntimeError, naming the figure and the exception's class and
+message when the exception does not pickle: the command says it in one line). A worker that
+did not start, died (end of file on its pipe) or stalled is ended and reaped, and the
+jobs it did not finish are drawn in this process: a figure is never skipped, nor
+drawn twice, nor written by two processes at once. A worker stalls when it shows no
+progress for ``STALL_S`` seconds: it takes no bytes of its jobs, and reports no job
+started or done (so each figure has ``STALL_S`` seconds of its own, however many
+jobs are queued before it; a shared limit once redrew figures slower than about 60 s).
 
 Lifecycle: workers run in a session of their own and ignore SIGINT (the
 parent handles Ctrl-C); they end at the end of their input (so the parent's exit,
@@ -28,7 +33,8 @@ still has jobs, after Ctrl-C; SIGKILL to one never sent a job: an error before t
 figures does not wait for its imports).
 
 Protocol: a message is an 8-byte big-endian length and a pickle: a job
-``(id, plot, args, kwargs)`` in, ``(id, exception or None)`` out.
+``(id, plot, args, kwargs)`` in; ``(id, "start", None)`` out when the worker begins it
+and ``(id, "done", exception or None)`` when it is written or failed.
 """
 
 import contextlib
@@ -43,8 +49,10 @@ import subprocess
 import sys
 import time
 
+from .errors import FigureError
+
 WORKERS = 2
-STALL_S = 120.0  # seconds without a reply (or room in a pipe) before a worker is given up
+STALL_S = 120.0  # seconds of no progress (one figure's drawing) before a worker is given up
 _HEADER = struct.Struct("!Q")
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The worker's first lines: ignore Ctrl-C before any import; this package, not one in
@@ -107,17 +115,23 @@ def _encode(message):
 
 
 def _portable(exc, each):
-    """``exc`` if it pickles back to the same class and message, else a RuntimeError."""
+    """``exc`` if it pickles back to the same class and message, else a ``FigureError``
+    naming the figure, the exception's class and its message."""
     with contextlib.suppress(Exception):
         back = pickle.loads(pickle.dumps(exc))
         if type(back) is type(exc) and str(back) == str(exc):
             return exc
     name = os.path.basename(str(each.kwargs.get("path") or each.plot))
-    return RuntimeError(f"drawing {name} failed: {type(exc).__name__}: {exc}")
+    return FigureError(name, type(exc).__name__, str(exc))
 
 
 class _Worker:
-    """One worker process, with the jobs sent to it and not yet answered."""
+    """One worker process, with the jobs sent to it and not yet answered.
+
+    ``pending``: id -> job not yet answered; ``outbox``: the encoded jobs not yet in its
+    pipe (memoryviews: the rest of a large job is never copied); ``progress``: when it
+    last showed progress (took bytes, reported a job started or done), ``time.monotonic``.
+    """
 
     def __init__(self, after, ready):
         boot = _BOOT.format(root=_ROOT, after=after, ready=ready)
@@ -126,25 +140,39 @@ class _Worker:
                                      pass_fds=[fd for fd in (after, ready) if fd >= 0],
                                      start_new_session=True)  # a terminal's signals are
         os.set_blocking(self.proc.stdin.fileno(), False)  # the parent's (3.10: no process_group)
-        self.pending, self.buffer, self.sent = {}, b"", False
+        self.pending, self.outbox, self.buffer, self.sent = {}, [], b"", False
+        self.progress = time.monotonic()
 
-    def send(self, ident, each, data, deadline):
-        """Write the encoded job ``data``, waiting for room in the pipe until ``deadline``."""
-        fd, data = self.proc.stdin.fileno(), memoryview(data)  # no copy of the rest
-        self.sent = True
-        while data:
-            if not select.select([], [fd], [], max(0.0, deadline - time.monotonic()))[1]:
-                raise TimeoutError("a figure worker took no job")
-            with contextlib.suppress(BlockingIOError):
-                data = data[os.write(fd, data):]
+    def queue(self, ident, each, data):
+        """Give it the job ``each`` (``data``: encoded), written as its pipe has room
+        (``write``); its stall clock starts now when it had nothing to do."""
+        if not self.pending:
+            self.progress = time.monotonic()
         self.pending[ident] = each
+        self.outbox.append(memoryview(data))
+        self.sent = True
+
+    def write(self):
+        """Write what its pipe takes now, without waiting; OSError when it is gone."""
+        fd = self.proc.stdin.fileno()
+        while self.outbox:
+            try:
+                written = os.write(fd, self.outbox[0])
+            except BlockingIOError:
+                return
+            self.progress = time.monotonic()
+            self.outbox[0] = self.outbox[0][written:]
+            if not len(self.outbox[0]):
+                self.outbox.pop(0)
 
     def receive(self):
-        """Read what is there -> [(id, exception or None)]; EOFError when it ended."""
+        """Read what is there -> [(id, "start" or "done", exception or None)]; EOFError
+        when it ended."""
         chunk = os.read(self.proc.stdout.fileno(), 1 << 16)
         if not chunk:
             raise EOFError
         self.buffer += chunk
+        self.progress = time.monotonic()
         replies = []
         while len(self.buffer) >= _HEADER.size:
             size = _HEADER.unpack_from(self.buffer)[0]
@@ -167,14 +195,20 @@ class _Worker:
                 self.proc.terminate()
 
     def close(self):
-        """End the worker and reap it."""
+        """End the worker and reap it -> the replies it wrote before it ended (read
+        after it is gone: a job it finished is never drawn again)."""
         self.end()
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        replies = []
+        with contextlib.suppress(EOFError, OSError, pickle.UnpicklingError):
+            while select.select([self.proc.stdout], [], [], 0)[0]:
+                replies += self.receive()
         self.proc.stdout.close()
+        return replies
 
 
 class _Pool:
@@ -195,7 +229,6 @@ class _Pool:
     def draw(self, jobs):
         """Draw ``jobs`` -> {index: exception} of those that failed."""
         failures, local = {}, []
-        deadline = time.monotonic() + STALL_S
         for ident, each in enumerate(jobs):
             worker = min(self.workers, key=lambda w: len(w.pending), default=None)
             try:
@@ -204,12 +237,8 @@ class _Pool:
                 worker = None
             if worker is None:
                 local.append(ident)
-                continue
-            try:
-                worker.send(ident, each, message, deadline)
-            except (OSError, TimeoutError):  # gone, or stalled with its pipe full
-                local.append(ident)
-                self._drop(worker, local)
+            else:
+                worker.queue(ident, each, message)
         self._collect(failures, local)
         for ident in sorted(local):  # drawn here, as without workers
             try:
@@ -219,34 +248,51 @@ class _Pool:
         return failures
 
     def _collect(self, failures, local):
-        deadline = time.monotonic() + STALL_S
+        """Feed the workers their jobs and read their reports until every job is answered
+        or given up. A worker is given up (``_drop``) when it is gone, or when it showed
+        no progress for ``STALL_S`` seconds: each job's own drawing time counts from
+        the worker's report that it started it, never another job's."""
         while any(w.pending for w in self.workers):
-            busy = {w.proc.stdout.fileno(): w for w in self.workers if w.pending}
-            ready = select.select(list(busy), [], [], max(0.0, deadline - time.monotonic()))[0]
-            if not ready:  # stalled: give up on them, draw their jobs here
-                for worker in busy.values():
-                    self._drop(worker, local)
+            now = time.monotonic()
+            for worker in [w for w in self.workers if w.pending]:
+                if now - worker.progress > STALL_S:  # stalled: its jobs are drawn here
+                    self._drop(worker, failures, local)
+            busy = [w for w in self.workers if w.pending]
+            if not busy:
                 return
-            for fd in ready:
-                worker = busy[fd]
+            readers = {w.proc.stdout.fileno(): w for w in busy}
+            writers = {w.proc.stdin.fileno(): w for w in busy if w.outbox}
+            wait = max(0.0, min(w.progress for w in busy) + STALL_S - now)
+            readable, writable, _ = select.select(list(readers), list(writers), [], wait)
+            for worker in [writers[fd] for fd in writable]:
                 try:
-                    replies = worker.receive()
+                    worker.write()
+                except OSError:  # gone
+                    self._drop(worker, failures, local)
+            for worker in [readers[fd] for fd in readable if readers[fd] in self.workers]:
+                try:
+                    self._answered(worker, worker.receive(), failures)
                 except (EOFError, OSError, pickle.UnpicklingError):
-                    self._drop(worker, local)
-                    continue
-                for ident, exc in replies:
-                    worker.pending.pop(ident)
-                    if exc is not None:
-                        failures[ident] = exc
-                deadline = time.monotonic() + STALL_S
+                    self._drop(worker, failures, local)
 
-    def _drop(self, worker, local):
-        local.extend(worker.pending)
-        worker.pending.clear()
+    @staticmethod
+    def _answered(worker, replies, failures):
+        """Note ``replies`` of ``worker``: a job done leaves its pending jobs."""
+        for ident, event, exc in replies:
+            if event == "done" and worker.pending.pop(ident, None) is not None \
+                    and exc is not None:
+                failures[ident] = exc
+
+    def _drop(self, worker, failures, local):
+        """Give up on ``worker``: end it and reap it (SIGTERM: a half-written figure is
+        removed), take the answers it wrote before it ended, and draw the rest of its
+        jobs here, once it is gone: never two writers of one figure."""
         self.workers.remove(worker)
         if worker.proc.poll() is None:
-            worker.proc.terminate()  # SIGTERM: a half-written figure is removed
-        worker.close()
+            worker.proc.terminate()
+        self._answered(worker, worker.close(), failures)
+        local.extend(worker.pending)
+        worker.pending.clear()
 
     def close(self):
         for worker in self.workers:  # all told first, then each reaped
@@ -298,17 +344,27 @@ def serve(after=-1, ready=-1):
         if len(body) < size:
             os._exit(0)  # the parent stopped while writing it (Ctrl-C)
         ident, plot, args, kwargs = pickle.loads(body)
-        each = FigureJob(plot, args, kwargs)
-        global _drawing
-        _drawing = os.fspath(kwargs.get("path") or "") or None  # for SIGTERM's handler
-        try:
-            each.draw()
-            exc = None
-        except Exception as error:  # noqa: BLE001 - sent to the parent, raised there
-            exc = _portable(error, each)
+        _report(replies, (ident, "start", None))  # the parent's stall clock restarts
+        _report(replies, (ident, "done", _draw_one(FigureJob(plot, args, kwargs))))
+
+
+def _draw_one(each):
+    """Draw ``each`` in this worker -> None, or the exception to send (``_portable``)."""
+    global _drawing
+    _drawing = os.fspath(each.kwargs.get("path") or "") or None  # for SIGTERM's handler
+    try:
+        each.draw()
+        return None
+    except Exception as error:  # noqa: BLE001 - sent to the parent, raised there
+        return _portable(error, each)
+    finally:
         _drawing = None
-        try:
-            replies.write(_encode((ident, exc)))
-            replies.flush()
-        except BrokenPipeError:
-            os._exit(0)
+
+
+def _report(replies, message):
+    """Send ``message`` to the parent; end quietly when it is gone."""
+    try:
+        replies.write(_encode(message))
+        replies.flush()
+    except BrokenPipeError:
+        os._exit(0)

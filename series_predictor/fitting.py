@@ -104,7 +104,9 @@ def plan_chapter(loaded, config, progress, split=None, future=True):
     config = auto.window_for(config)  # quarters: windows of 4, not 12
     # Structures difference nothing; auto always keeps a validation tail, so its one-step
     # test forecasts start from the points before the test period (no test windows).
-    split = split or stages.split_stage(loaded, config, 0, test_windows=False)
+    if split is None:
+        auto.check_series(loaded, config)  # the one length rule, in whole-series points
+        split = stages.split_stage(loaded, config, 0, test_windows=False)
     choice = auto.choose(loaded, config, split, progress)
     split = stages.Split(split.n, split.n_train, choice.config.validation)
     run = plan_run(loaded, choice.config, split, future, choice.candidates)

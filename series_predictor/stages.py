@@ -131,17 +131,18 @@ def minimum_fit_length(seq_size, season, order=0, validation=0):
 
 
 def minimum_length(seq_size, percent_train, season, order=0, validation=0,
-                   test_windows=True):
+                   test_windows=True, least_training=0):
     """Fewest points for which the split leaves room for windows and baselines.
 
     The training part needs ``seq_size + 1`` transformed points to fit on, and a
-    season before each forecast origin; the test part needs ``seq_size + 1``
+    season before each forecast origin (and ``least_training`` points, a recipe's
+    own need: ``auto.minimum_training``); the test part needs ``seq_size + 1``
     points for the book's test windows (1 with a validation tail, or without
     ``test_windows``: one-step forecasts then take their windows' start from the
     points before the test period). Computed directly, so that an absurd size is
     refused at once.
     """
-    need_train = minimum_fit_length(seq_size, season, order, validation)
+    need_train = max(minimum_fit_length(seq_size, season, order, validation), least_training)
     need_test = 1 if validation or not test_windows else seq_size + 1
     train_ok = lambda n: data_loader.train_size(n, percent_train) >= need_train  # noqa: E731
     test_ok = lambda n: n - data_loader.train_size(n, percent_train) >= need_test  # noqa: E731

@@ -95,8 +95,8 @@ def test_a_series_too_short_for_auto_is_refused_before_training(tmp_path):
     sit at the test period. It once failed inside the interval calibration."""
     from series_predictor.errors import SeriesTooShortError
     log = []
-    with pytest.raises(SeriesTooShortError, match="auto needs at least 37 training points.*"
-                                                  "there are 36"):
+    with pytest.raises(SeriesTooShortError, match=r"52 points are too few for --recipe auto.*"
+                                                  r"at least 53 points are needed \(37 training"):
         run_chapter(with_recipe("auto", data=_short_series(tmp_path / "s.csv", 52),
                                 percent_train=0.7, out=str(tmp_path / "out")), log=log.append)
     assert not any("Training" in line for line in log) and not (tmp_path / "out").exists()
@@ -252,12 +252,14 @@ def test_a_training_part_too_short_for_the_networks_tail_is_refused_in_auto_s_wo
     walk = 100 + np.cumsum(np.random.default_rng(0).normal(size=40))
     for n in (20, 25, 31):
         with pytest.raises(SeriesTooShortError,
-                           match=f"auto needs at least 25 training points.*there are "
-                                 f"{int(n * 0.8)}$"):
+                           match=fr"{n} points are too few for --recipe auto.*at least 32 "
+                                 r"points are needed \(25 training points"):
             _plan_auto(tmp_path / f"w{n}.csv", walk[:n], season=1)
     split = _plan_auto(tmp_path / "w32.csv", walk[:32], season=1).prepared.split
     assert (split.n_train, split.validation, split.fit_end) == (25, 12, 13)
     t = np.arange(70)  # a window kept at 30 with a season of 12: 30 + 31 = 61 needed
-    with pytest.raises(SeriesTooShortError, match="at least 61 training points.*are 56$"):
+    with pytest.raises(SeriesTooShortError,
+                       match=r"70 points are too few.*at least 77 points are needed "
+                             r"\(61 training"):
         _plan_auto(tmp_path / "s.csv", 100 + 10 * np.sin(2 * np.pi * t / 12) + t,
                    season=12, seq_size=30)

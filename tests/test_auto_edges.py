@@ -119,3 +119,40 @@ def test_the_choice_and_bands_read_nothing_of_the_test_period_and_repeat(season,
     for choice in (again, other):
         assert choice.record == first.record and choice.intervals == first.intervals
         assert [c.name for c in choice.candidates] == [c.name for c in first.candidates]
+
+
+def _plan(tmp_path, values, season):
+    """``plan_chapter`` of ``--recipe auto`` on ``values`` written to a CSV (no training)."""
+    from series_predictor.fitting import plan_chapter
+    from series_predictor.config import ChapterConfig
+    path = tmp_path / f"s{season}-{len(values)}.csv"
+    path.write_text("t,value\n" + "".join(f"{i},{float(v)!r}\n" for i, v in enumerate(values)))
+    loaded = stages.read_stage(ChapterConfig(data=str(path)))
+    return plan_chapter(loaded, with_recipe("auto", quiet=True, season=season),
+                        stages.Progress(quiet_log, quiet=True))
+
+
+@pytest.mark.parametrize("season", [1, 12])
+def test_a_short_series_is_refused_by_one_message_naming_the_true_minimum(tmp_path, season):
+    """Season 1 once got "at least 17 points are needed" below 17 points, then "--recipe
+    auto needs at least 25 training points" from 17 to 31: two rules, and the first named
+    a length that was refused too. Every refusal now names one whole-series minimum, the
+    shortest length that is planned."""
+    import re
+    from series_predictor.errors import SeriesTooShortError
+    t = np.arange(60, dtype=np.float64)
+    values = 100 + t + 10 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(0).normal(size=60)
+    stated = set()
+    for n in range(10, 60):
+        try:
+            _plan(tmp_path, values[:n], season)
+        except SeriesTooShortError as exc:
+            found = re.findall(r"at least (\d+) points", str(exc))
+            assert len(found) == 1 and f"{n} points are too few" in str(exc), str(exc)
+            stated.add(int(found[0]))
+            continue
+        break  # the first length planned
+    assert stated == {n}, (stated, n)   # one message, and its minimum is the first accepted
+    assert n == {1: 32, 12: 47}[season]  # 25 or 37 training points of 80%
+    for longer in (n + 1, n + 2):
+        _plan(tmp_path, values[:longer], season)

@@ -4,6 +4,8 @@ figures drawn here, and no worker outliving the command."""
 
 import glob
 import os
+import pickle
+import select
 import signal
 import subprocess
 import sys
@@ -15,13 +17,24 @@ import pytest
 
 from conftest import ROOT, interrupt_after, run_python
 from series_predictor import figure_workers
-from series_predictor.errors import OutputDirError
+from series_predictor.errors import FigureError, OutputDirError, SeriesPredictorError
 
 
 def _job(path, n=40, title="a series"):
     values = np.sin(np.arange(n) / 3.0) * 10 + 100
     return figure_workers.job("plot_series", np.arange(n), values, units="widgets",
                               title=title, path=str(path))
+
+
+def _send(worker, ident, each):
+    """Give ``worker`` the job ``each`` and write it all into its pipe, as the pool does."""
+    worker.queue(ident, each, figure_workers._encode((ident, each.plot, each.args,
+                                                      each.kwargs)))
+    deadline = time.monotonic() + 60
+    while worker.outbox and time.monotonic() < deadline:
+        select.select([], [worker.proc.stdin], [], 1.0)
+        worker.write()
+    assert not worker.outbox, "the worker took no job"
 
 
 def _gone(pid):
@@ -86,12 +99,141 @@ class _Unpicklable(Exception):
         self.held = threading.Lock()
 
 
-def test_an_exception_that_does_not_pickle_becomes_a_runtime_error_naming_the_figure():
+def test_an_exception_that_does_not_pickle_becomes_a_figure_error_naming_the_figure():
     kept = figure_workers._portable(OutputDirError("no"), _job("/x/a.png"))
     assert type(kept) is OutputDirError and str(kept) == "no"
     lost = figure_workers._portable(_Unpicklable(3, "odd"), _job("/x/forecast.png"))
-    assert type(lost) is RuntimeError
+    assert type(lost) is FigureError and isinstance(lost, (SeriesPredictorError, RuntimeError))
     assert str(lost) == "drawing forecast.png failed: _Unpicklable: odd (3)"
+    assert (lost.figure, lost.kind, lost.detail) == ("forecast.png", "_Unpicklable", "odd (3)")
+    back = pickle.loads(pickle.dumps(lost))  # it travels from the worker
+    assert (type(back), str(back), back.figure, back.kind, back.detail) == (
+        FigureError, str(lost), "forecast.png", "_Unpicklable", "odd (3)")
+
+
+ODD_PLOTS = """
+import threading
+from series_predictor import plots
+drawn = plots.plot_series
+class Odd(Exception):
+    def __init__(self, code, why):
+        super().__init__(f"{why} ({code})")
+        self.held = threading.Lock()  # never pickles
+def plot_series(*args, **kwargs):
+    if kwargs.get("path"):  # the warm-up figure has none
+        raise Odd(3, "odd")
+    return drawn(*args, **kwargs)
+plots.plot_series = plot_series
+"""
+
+ODD_COMMAND = """
+import sys
+from series_predictor import chapter, cli, figure_workers
+figure_workers._BOOT = figure_workers._BOOT.replace(  # the worker's plots raise Odd
+    "from series_predictor.figure_workers",
+    "sys.path.append({here!r}); import odd_plots; from series_predictor.figure_workers")
+chapter.run_chapter = lambda config, log: figure_workers.draw_all([figure_workers.job(
+    "plot_series", [0, 1], [0.0, 1.0], title="t", path={path!r})])
+sys.argv = ["series-predictor", "--out", {out!r}]
+cli.console_main()
+"""
+
+
+def test_the_command_says_a_worker_s_unpicklable_exception_in_one_line(tmp_path):
+    """An exception that does not pickle came back as a RuntimeError, and the command
+    showed a traceback; it is now one line naming the class and message, exit 1."""
+    (tmp_path / "odd_plots.py").write_text(ODD_PLOTS)
+    result = run_python(ODD_COMMAND.format(here=str(tmp_path), path=str(tmp_path / "f.png"),
+                                           out=str(tmp_path / "run")), cwd=str(tmp_path))
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "series-predictor: error: drawing f.png failed: Odd: odd (3)"], result.stderr
+    assert not (tmp_path / "f.png").exists()
+
+
+SLOW_PLOTS = """
+import os, time
+from series_predictor import plots
+
+def wrap(drawn):
+    def plot_series(*args, ballast=None, sleep=0.0, **kwargs):
+        if kwargs.get("path"):  # the warm-up figure has none
+            with open(kwargs["path"] + ".draws", "a") as marks:
+                marks.write(str(os.getpid()) + " ")
+            time.sleep(sleep)
+        return drawn(*args, **kwargs)
+    return plot_series
+
+def install():
+    plots.plot_series = wrap(plots.plot_series)
+"""
+
+
+@pytest.fixture
+def slow_plots(tmp_path, monkeypatch):
+    """``plot_series`` made to sleep ``sleep`` seconds (a keyword) and to append the pid
+    that draws it to ``PATH.draws``, here and in the workers started from now on."""
+    from series_predictor import plots
+    (tmp_path / "slow_plots.py").write_text(SLOW_PLOTS)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "slow_plots", raising=False)
+    import slow_plots
+    monkeypatch.setattr(plots, "plot_series", slow_plots.wrap(plots.plot_series))
+    monkeypatch.setattr(figure_workers, "_BOOT", figure_workers._BOOT.replace(
+        "from series_predictor.figure_workers",
+        f"sys.path.append({str(tmp_path)!r}); import slow_plots; slow_plots.install(); "
+        "from series_predictor.figure_workers"))
+
+
+def _slow_jobs(tmp_path, count, sleep):
+    ballast = bytes(300_000)  # more than a pipe holds: a send waits for the worker
+    return [figure_workers.job("plot_series", np.arange(40), np.arange(40.0), title=str(i),
+                               path=str(tmp_path / f"f{i}.png"), ballast=ballast, sleep=sleep)
+            for i in range(count)]
+
+
+def _draws(tmp_path, i):
+    return (tmp_path / f"f{i}.png.draws").read_text().split()
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("slow_plots")
+def test_a_figure_slower_than_half_the_stall_limit_is_drawn_once(tmp_path, monkeypatch):
+    """The stall limit was shared: every send waited against one deadline, so a third job
+    sent to a worker still drawing two figures of 60 s each timed out at 120 s; the
+    worker was ended and its figures drawn again here, the first a second time (and a
+    reply read late gave up every busy worker). Each figure now has the limit to itself:
+    jobs of 0.6 times the limit, three to a worker, each drawn once, by its worker."""
+    jobs = _slow_jobs(tmp_path, 5, sleep=1.2)
+    with figure_workers.installed(2):
+        workers = [w.proc for w in figure_workers._pool.workers]
+        figure_workers.draw_all([_job(tmp_path / "warm0.png"), _job(tmp_path / "warm1.png")])
+        monkeypatch.setattr(figure_workers, "STALL_S", 2.0)  # both imported: a job is timed
+        figure_workers.draw_all(jobs)
+        kept = [w.proc for w in figure_workers._pool.workers]
+    pids = {str(p.pid) for p in workers}
+    for i in range(5):
+        assert len(_draws(tmp_path, i)) == 1 and _draws(tmp_path, i)[0] in pids, (i, pids)
+        assert (tmp_path / f"f{i}.png").read_bytes()[:4] == b"\x89PNG"
+    assert kept == workers  # none given up
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("slow_plots")
+def test_a_figure_slower_than_the_stall_limit_is_drawn_here_once_its_worker_is_gone(
+        tmp_path, monkeypatch):
+    """A worker that shows no progress for the limit is ended and reaped first; then its
+    figure is drawn here: one writer at a time, no temporary file left."""
+    with figure_workers.installed(1):
+        worker = figure_workers._pool.workers[0].proc
+        figure_workers.draw_all([_job(tmp_path / "warm.png")])
+        monkeypatch.setattr(figure_workers, "STALL_S", 1.0)
+        figure_workers.draw_all(_slow_jobs(tmp_path, 1, sleep=4.0))
+        assert figure_workers._pool.workers == [] and worker.returncode == 128 + signal.SIGTERM
+    assert _draws(tmp_path, 0) == [str(worker.pid), str(os.getpid())]
+    assert (tmp_path / "f0.png").read_bytes()[:4] == b"\x89PNG"
+    assert sorted(n for n in os.listdir(tmp_path) if n.startswith("f0")) == [
+        "f0.png", "f0.png.draws"]  # no temporary file left
 
 
 def test_a_dead_or_unstarted_worker_s_figures_are_drawn_here(tmp_path, monkeypatch):
@@ -122,8 +264,7 @@ def test_workers_ignore_ctrl_c_and_sigterm_leaves_no_half_written_figure(tmp_pat
         assert all(w.proc.poll() is None for w in workers)
         big = _job(tmp_path / "big.png", n=1_000_000)  # about a second of drawing
         worker = workers[0]
-        worker.send(0, big, figure_workers._encode((0, big.plot, big.args, big.kwargs)),
-                    time.monotonic() + 60)
+        _send(worker, 0, big)
         deadline = time.monotonic() + 60
         while not glob.glob(str(tmp_path / "big.png.tmp-*")) and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -207,14 +348,14 @@ def test_sending_a_large_job_takes_time_linear_in_its_size(monkeypatch):
         return written[-1]
 
     monkeypatch.setattr(figure_workers.os, "write", write)
-    monkeypatch.setattr(figure_workers.select, "select", lambda r, w, x, t: (r, w, x))
     worker = figure_workers._Worker.__new__(figure_workers._Worker)
     pipe = type("Pipe", (), {"fileno": lambda self: 99})()
-    worker.proc, worker.pending = type("Proc", (), {"stdin": pipe})(), {}
+    worker.proc, worker.pending, worker.outbox = type("Proc", (), {"stdin": pipe})(), {}, []
     data = bytes(64 << 20)  # 64 MiB: 1024 writes; copying the rest each time is 32 GiB
     start = time.monotonic()
-    worker.send(0, "job", data, time.monotonic() + 60)
-    assert sum(written) == len(data) and worker.pending == {0: "job"}
+    worker.queue(0, "job", data)
+    worker.write()
+    assert sum(written) == len(data) and worker.pending == {0: "job"} and not worker.outbox
     assert time.monotonic() - start < 3.0  # 30 s before
 
 

@@ -161,5 +161,5 @@ def test_a_bad_series_is_named_and_the_others_still_share_the_network(tmp_path):
     summary = _metrics(tmp_path / "o")["summary"]
     assert summary["failed"] == ["short"] and summary["finished"] == 2
     error = _metrics(tmp_path / "o")["series"]["short"]["error"]
-    assert "needs at least 25 training points" in error  # auto's own check, the tail counted
+    assert "at least 32 points are needed (25 training points" in error  # auto's rule
     assert all((tmp_path / "o" / i / "run.json").is_file() for i in ("s0", "s1"))

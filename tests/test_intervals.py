@@ -84,9 +84,10 @@ def test_under_log_a_forecast_at_or_below_zero_gets_the_band_of_its_errors_in_se
     unit = np.sqrt(62.5)  # errors of -10, 10, -5 and 5
     assert model.log and np.allclose(model.units, [unit] * 3)
     low, high = model.bands(np.array([50.0, 0.0, -4.0]))[0.95]
-    assert np.allclose(low[1:], [-1.96 * unit, -4 - 1.96 * unit])
-    assert np.allclose(high[1:], [1.96 * unit, -4 + 1.96 * unit])
-    ratio = np.exp(1.96 * model.steps[0])
+    t8 = 2.306  # Student-t, 8 errors at each step
+    assert np.allclose(low[1:], [-t8 * unit, -4 - t8 * unit])
+    assert np.allclose(high[1:], [t8 * unit, -4 + t8 * unit])
+    ratio = np.exp(t8 * model.steps[0])
     assert np.isclose(low[0], 50 / ratio) and np.isclose(high[0], 50 * ratio)
     assert IntervalModel.from_dict(model.to_dict()) == model
 
@@ -98,3 +99,24 @@ def test_an_interval_record_without_units_reads_as_before():
     assert model.units is None
     low, high = model.bands(np.array([100.0, 100.0]))[0.8]
     np.testing.assert_allclose(high, 100 * np.exp(1.2816 * np.array([0.1, 0.2])))
+
+
+def test_each_step_s_band_uses_the_student_t_quantile_of_its_error_count():
+    # 6 origins reach step 1, 5 step 2, 4 step 3 (fewer than MIN_PER_STEP past it)
+    paths = [np.zeros(6 - i) for i in range(6)]
+    actual = [np.full(6 - i, (-1.0) ** i) for i in range(6)]  # every error is 1 or -1
+    model = by_horizon(paths, actual)
+    assert model.counts == (6, 5, 4) and model.steps == (1.0, 1.0, 1.0)
+    low, high = model.bands(np.zeros(5))[0.95]
+    expected = [2.447, 2.571, 2.776, 2.776 * np.sqrt(4 / 3), 2.776 * np.sqrt(5 / 3)]
+    np.testing.assert_allclose(high, expected)
+    np.testing.assert_allclose(low, -np.array(expected))
+    np.testing.assert_allclose(model.bands(np.zeros(1))[0.8][1], [1.440])
+    assert IntervalModel.from_dict(model.to_dict()) == model
+
+
+def test_a_record_without_counts_keeps_the_normal_quantiles():
+    record = {"scale": {"0.8": 1.2816, "0.95": 1.96}, "log": False, "samples": 12,
+              "steps": [2.0, 3.0], "units": None}
+    low, high = IntervalModel.from_dict(record).bands(np.zeros(2))[0.95]
+    np.testing.assert_allclose(high, [1.96 * 2.0, 1.96 * 3.0])

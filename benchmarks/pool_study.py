@@ -13,6 +13,7 @@ weekly series has none) and cached as RMSE ratios in the JSON file.
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -39,8 +40,9 @@ def _naive(train, count, season):
     return np.asarray(train[-season:])[np.arange(count) % season]
 
 
-def _ours(values, season):
-    """Auto's structures alone: ``(path [h], coverage {level: share}, seconds)``."""
+def _ours(values, season, normal=False):
+    """Auto's structures alone: ``(path [h], coverage {level: share}, seconds)``;
+    ``normal``: the bands with normal quantiles in place of Student-t ones."""
     n_train = int(len(values) * 0.8)
     train, start = values[:n_train], time.perf_counter()
     names = list(auto.POOL)
@@ -48,6 +50,8 @@ def _ours(values, season):
     path = StructureCurve.fit(train, 0, season, names).at(np.arange(n_train, len(values)))
     seq = max(4, min(12, season)) if season > 1 else 12
     bands = auto._intervals(final, train, season, seq, len(values) - n_train)
+    if bands is not None and normal:
+        bands = dataclasses.replace(bands, counts=None)
     cover = intervals.coverage(bands.bands(path), values[n_train:]) if bands else {}
     return path, cover, time.perf_counter() - start
 
@@ -115,6 +119,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir")
     parser.add_argument("--references", default=os.path.join(HERE, "pool-study-references.json"))
+    parser.add_argument("--normal-quantiles", action="store_true",
+                        help="bands with the normal quantiles (before 2026-12-05)")
     args = parser.parse_args()
     cached = json.load(open(args.references)) if os.path.exists(args.references) else {}
     lines, per_series = [], []
@@ -122,7 +128,7 @@ def main():
         rows = {}
         for name, values in series.items():
             n_train = int(len(values) * 0.8)
-            path, cover, seconds = _ours(values, season)
+            path, cover, seconds = _ours(values, season, args.normal_quantiles)
             actual = values[n_train:]
             base = _rmse(_naive(values[:n_train], len(actual), season), actual)
             if name not in cached and season != 52:

@@ -13,6 +13,7 @@ references (``pool_study.py`` computes them).
 """
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -26,10 +27,11 @@ sys.path.insert(0, HERE)
 import study_sets  # noqa: E402
 from pool_study import _naive, _rmse  # noqa: E402
 from series_predictor import auto  # noqa: E402
-from series_predictor.structures import fit_all  # noqa: E402
+from series_predictor.structures import KINDS, fit_all  # noqa: E402
 
 EARLIER = ("hw", "ets", "damped", "holt", "drift", "snaive")   # auto's pool until 2026-12-05
-POOLS = [(EARLIER, np.median), (EARLIER + ("opt_theta",), np.median),
+POOLS = [(("ets",), np.median), (("drift",), np.median),
+         (EARLIER, np.median), (EARLIER + ("opt_theta",), np.median),
          (("theta", "drift"), np.mean), (("opt_theta",), np.median),
          (("ets", "opt_theta"), np.mean), (("ets", "damped", "drift", "opt_theta"), np.median),
          (("hw", "ets", "damped", "drift", "opt_theta"), np.median),
@@ -37,6 +39,7 @@ POOLS = [(EARLIER, np.median), (EARLIER + ("opt_theta",), np.median),
          (("hw", "ets", "drift", "opt_theta"), np.median),
          (("ets", "drift", "opt_theta"), np.mean), (auto.POOL, np.median)]
 MANY_KINDS = ("other kinds", "more other kinds")
+QUARTERLY = ("quarterly", "more quarterly")
 
 
 def _development(folder):
@@ -79,6 +82,31 @@ def _cell(ratios):
     return f"{_geomean(ratios):7.3f} {sum(r < 1 for r in ratios):2d}/{len(ratios):<2d}"
 
 
+def _pooled(groups, cells):
+    """The many kinds' and all quarterly series' cells."""
+    return "".join("  " + _cell([r for g in pooled for r in cells[groups.index(g)]])
+                   for pooled in (MANY_KINDS, QUARTERLY))
+
+
+def _search(paths):
+    """Every median (3 to 5 members) or mean (1 to 5) of ``KINDS``: those within 2% of
+    ``auto.POOL`` on the many kinds and 5% better on the development employment series."""
+    many = [r for g in MANY_KINDS for r in paths[g]]
+    ours = _geomean(_ratios(many, auto.POOL, np.median))
+    employment = _geomean(_ratios(paths["employment"], auto.POOL, np.median))
+    found, tried = [], 0
+    for size in range(1, 6):
+        for kinds in itertools.combinations(KINDS, size):
+            for reduce in (np.median, np.mean) if size >= 3 else (np.mean,):
+                tried += 1
+                if (_geomean(_ratios(many, kinds, reduce)) <= 1.02 * ours and _geomean(
+                        _ratios(paths["employment"], kinds, reduce)) < 0.95 * employment):
+                    found.append(f"{reduce.__name__} of {', '.join(kinds)}")
+    return (f"searched {tried} pools of up to five of the {len(KINDS)} structures: "
+            f"{len(found)} within 2% of auto's on the many kinds ({ours:.3f}) and 5% "
+            f"better on employment ({employment:.3f})" + "".join("\n  " + f for f in found))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir")
@@ -87,18 +115,18 @@ def main():
     references = json.load(open(args.references))
     paths = _paths(_development(args.data_dir))
     groups = list(paths)
-    print(f"{'pool':44s}" + "".join(f"{g[:12]:>13s}" for g in groups) + "   many kinds")
+    print(f"{'pool':44s}" + "".join(f"{g[:12]:>13s}" for g in groups)
+          + "   many kinds  all quarterly")
     for name in ("AutoARIMA", "AutoETS", "AutoTheta", "Comb"):
         cells = [[references[n][name] for *_, n in paths[g] if name in references.get(n, {})]
                  for g in groups]
-        many = [r for g in MANY_KINDS for r in cells[groups.index(g)]]
         print(f"{'statsforecast ' + name:44s}" + "".join(
-            _cell(c) if c else f"{'-':>13s}" for c in cells) + "  " + _cell(many))
+            _cell(c) if c else f"{'-':>13s}" for c in cells) + _pooled(groups, cells))
     for kinds, reduce in POOLS:
         cells = [_ratios(paths[g], kinds, reduce) for g in groups]
-        many = [r for g in MANY_KINDS for r in cells[groups.index(g)]]
         label = f"{reduce.__name__} of {', '.join(kinds)}"
-        print(f"{label[:44]:44s}" + "".join(_cell(c) for c in cells) + "  " + _cell(many))
+        print(f"{label[:44]:44s}" + "".join(_cell(c) for c in cells) + _pooled(groups, cells))
+    print(_search(paths))
 
 
 if __name__ == "__main__":

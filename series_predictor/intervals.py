@@ -153,7 +153,8 @@ def by_horizon(paths, actual_by_origin, log=False):
     freedom as that step has errors (a new error over a spread measured on n errors
     is t-distributed with n degrees of freedom when they are normal; the normal
     quantile, as before, left the 95% band holding 92.7% of the test points on 114
-    development series, this 95.7%: benchmarks/POOL_STUDY.txt); past the last step with
+    development series, this 95.7%: benchmarks/POOL_STUDY_NORMAL_BANDS.txt and
+    POOL_STUDY.txt); past the last step with
     ``MIN_PER_STEP`` errors the spread grows like sqrt(k).
 
     Args:

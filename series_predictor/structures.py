@@ -82,6 +82,7 @@ def is_seasonal(values, season):
     if season <= 1 or n < MIN_SEASONS_FOR_TEST * season:
         return False
     x = x - x.mean()
+    x = x / _power_of_two(x)   # exactly scale-free: no overflow near 1e200
     denom = float(np.dot(x, x))
     if denom == 0:
         return False
@@ -264,7 +265,57 @@ def adjustment(values, season, t0=0):
     return False, (1.0,), True
 
 
+SAFE_MAGNITUDE = 1e100   # values larger (or smaller than its inverse) are fitted rescaled
+UNIT_PARAMS = {"drift": ("slope",), "theta": ("slope",), "opt_theta": ("l0", "A", "B")}
+
+
 def fit_all(values, season, t0=0, fixed=None, only=None):
+    """``_fit_all`` on ``values`` over a power of 2 near their magnitude when it lies
+    beyond ``SAFE_MAGNITUDE`` (squared errors of values near 1e200 overflow; every
+    structure is linear in the values, and a power of 2 scales exactly), else as given."""
+    raw = np.asarray(values, dtype=np.float64)
+    size = float(np.max(np.abs(raw), initial=0.0))
+    if size == 0 or 1 / SAFE_MAGNITUDE <= size <= SAFE_MAGNITUDE:
+        return _fit_all(raw, season, t0, fixed, only)
+    scale = _power_of_two(raw)
+    fits, seasonal = _fit_all(raw / scale, season, t0, _rescaled(fixed, 1 / scale), only)
+    return {kind: _rescaled_member(m, scale) for kind, m in fits.items()}, seasonal
+
+
+def _power_of_two(values):
+    """A power of 2 near the largest magnitude in ``values`` (1 when all are 0): dividing
+    by it is exact."""
+    size = float(np.max(np.abs(values), initial=0.0))
+    return 2.0 ** round(np.log2(size)) if size > 0 else 1.0
+
+
+def _rescaled(fixed, factor):
+    """``StructureCurve.params()`` with every quantity in the values' units times
+    ``factor`` (an additive seasonal index, drift's and Theta's slopes, the optimised
+    Theta models' initial level and line)."""
+    if fixed is None:
+        return None
+    out = dict(fixed)
+    if "index" in out and not out.get("mult", True):
+        out["index"] = [v * factor for v in out["index"]]
+    for kind, names in UNIT_PARAMS.items():
+        if kind in out:
+            out[kind] = dict(out[kind], **{n: out[kind][n] * factor for n in names
+                                           if n in out[kind]})
+    return out
+
+
+def _rescaled_member(member, scale):
+    """``member`` fitted on values over ``scale``, in the values' units."""
+    profile = member.profile if member.multiplicative else tuple(
+        v * scale for v in member.profile)
+    params = _rescaled({member.kind: member.params}, scale)[member.kind]
+    return dataclasses.replace(member, a=member.a * scale, b=member.b * scale,
+                               profile=profile, fitted=tuple(f * scale for f in member.fitted),
+                               params=params)
+
+
+def _fit_all(values, season, t0=0, fixed=None, only=None):
     """Every structure of ``KINDS`` fitted on ``values`` (``[n]``, times ``t0..``).
 
     Args:

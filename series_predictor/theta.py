@@ -83,6 +83,9 @@ def _fit_type(y, kind, alphas=ALPHAS, thetas=THETAS):
 def fit(y, fixed=None):
     """Fit the four models on ``y`` (``[n]``, n >= 2) and keep the best.
 
+    The models are linear in the values, so they are fitted on ``y`` over its largest
+    magnitude (squared errors of values near 1e200 would overflow) and scaled back.
+
     Args:
         fixed: params of an earlier fit: its type, alpha, theta and ``l_0`` are kept
             (and, for a static type, its line), the states run over ``y``.
@@ -92,6 +95,18 @@ def fit(y, fixed=None):
         the last value, the in-sample one-step forecasts, and the fitted parameters.
     """
     y = np.asarray(y, dtype=np.float64)
+    scale = float(np.max(np.abs(y))) or 1.0
+    unit = None if fixed is None else dict(fixed, **{k: fixed[k] / scale for k in SCALED})
+    a, b, fitted, params = _fit_unit(y / scale, unit)
+    params.update({k: params[k] * scale for k in SCALED})
+    return a * scale, b * scale, fitted * scale, params
+
+
+SCALED = ("l0", "A", "B")   # the params in the values' units
+
+
+def _fit_unit(y, fixed):
+    """``fit`` on values of magnitude at most 1."""
     if fixed is None:
         params = min((_fit_type(y, kind) for kind in TYPES), key=lambda r: r[0])[1]
     else:
@@ -106,5 +121,6 @@ def fit(y, fixed=None):
     fitted = y - (errors[0] - params["l0"] * dl0[0])
     last = float(level[0]) + q ** n * params["l0"]
     step = weight * (q ** n * a[-1] + (1 - q ** (n + 1)) / params["alpha"] * b[-1])
-    params.update(A=float(a[-1]), B=float(b[-1])) if fixed is None or dynamic else None
+    if fixed is None or dynamic:
+        params.update(A=float(a[-1]), B=float(b[-1]))
     return last + step - weight * b[-1], weight * b[-1], fitted, params

@@ -156,3 +156,38 @@ def test_a_short_series_is_refused_by_one_message_naming_the_true_minimum(tmp_pa
     assert n == {1: 32, 12: 47}[season]  # 25 or 37 training points of 80%
     for longer in (n + 1, n + 2):
         _plan(tmp_path, values[:longer], season)
+
+
+@pytest.mark.parametrize("magnitude", [1e200, 1e-200])
+def test_values_near_the_float_limits_get_the_same_choice_scores_and_bands(magnitude):
+    # before: a monthly series near 1e200 ended --recipe auto with an OverflowError
+    # (ets's rounding floor squared the largest value) and RuntimeWarnings (the
+    # seasonality test's and the bands' squares)
+    plain, huge = choose(SEASONAL), choose(SEASONAL * magnitude)
+    assert huge.record["combination_ratio"] == pytest.approx(
+        plain.record["combination_ratio"], rel=1e-9)
+    for name, row in plain.record["candidates"].items():
+        assert huge.record["candidates"][name]["validation_ratio"] == pytest.approx(
+            row["validation_ratio"], rel=1e-9)
+    point = SEASONAL[120:132]
+    for level, (low, high) in plain.intervals.bands(point).items():
+        big_low, big_high = huge.intervals.bands(point * magnitude)[level]
+        np.testing.assert_allclose(big_low, low * magnitude, rtol=1e-9)
+        np.testing.assert_allclose(big_high, high * magnitude, rtol=1e-9)
+
+
+def test_structures_fitted_near_1e200_are_the_same_structures_in_those_units():
+    from series_predictor.structures import fit_all
+    plain, seasonal = fit_all(SEASONAL[:120], 12)
+    huge, huge_seasonal = fit_all(SEASONAL[:120] * 1e200, 12)
+    assert seasonal and huge_seasonal and set(plain) == set(huge)
+    for kind, member in plain.items():
+        np.testing.assert_allclose(huge[kind].path(12), member.path(12) * 1e200, rtol=1e-9)
+        np.testing.assert_allclose(huge[kind].fitted, np.array(member.fitted) * 1e200,
+                                   rtol=1e-9)
+    curve = StructureCurve.fit(SEASONAL[:120] * 1e200, 0, 12, auto.POOL)
+    again = StructureCurve.fit(SEASONAL[:100] * 1e200, 0, 12, auto.POOL, fixed=curve.params())
+    reference = StructureCurve.fit(SEASONAL[:120], 0, 12, auto.POOL)
+    expected = StructureCurve.fit(SEASONAL[:100], 0, 12, auto.POOL, fixed=reference.params())
+    np.testing.assert_allclose(again.at(np.arange(100, 112)),
+                               expected.at(np.arange(100, 112)) * 1e200, rtol=1e-9)

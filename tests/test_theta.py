@@ -66,3 +66,19 @@ def test_the_in_sample_forecasts_have_the_least_squares_initial_level():
     for shift in (-1.0, 1.0):
         moved = dict(params, l0=params["l0"] + shift)
         assert np.mean((Y - theta.fit(Y, moved)[2])[theta.SKIP:] ** 2) > best
+
+
+@pytest.mark.parametrize("magnitude", [1e200, 1e-200])
+def test_values_near_the_float_limits_fit_as_the_same_values_near_one(magnitude):
+    # before: the squared errors of values near 1e200 overflowed (a RuntimeWarning, and
+    # every model's error infinite, so the first was kept whatever its fit)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a, b, fitted, params = theta.fit(Y * magnitude)
+    a1, b1, fitted1, params1 = theta.fit(Y)
+    assert params["type"] == params1["type"] and params["theta"] == params1["theta"]
+    np.testing.assert_allclose([a, b], np.array([a1, b1]) * magnitude, rtol=1e-9)
+    np.testing.assert_allclose(fitted, fitted1 * magnitude, rtol=1e-9)
+    again = theta.fit(Y * magnitude, params)[0]
+    assert again == pytest.approx(a, rel=1e-9)

@@ -19,10 +19,12 @@ LEVELS = (0.80, 0.95)
 
 @dataclasses.dataclass(frozen=True)
 class IntervalModel:
-    """Bands around a path: ``level(point) +- scale[level] * sqrt(k)``.
+    """Bands around a path: ``level(point) +- scale[level] * sqrt(k)`` (``calibrate``),
+    or, with ``steps`` (``by_horizon``), ``level(point) +- q_k * steps[k]``.
 
     Attributes:
-        scale: ``{"0.8": q80, "0.95": q95}`` in level units per sqrt(step).
+        scale: ``{"0.8": q80, "0.95": q95}``: in level units per sqrt(step) without
+            ``steps``; with them, the normal quantiles (used when there are no counts).
         log: bands are in log units (ratios) when True.
         samples: how many (origin, step) errors were pooled.
         steps: the error spread at each horizon (``by_horizon``), or None.

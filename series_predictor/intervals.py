@@ -14,6 +14,8 @@ import dataclasses
 
 import numpy as np
 
+from .structures import power_of_two
+
 LEVELS = (0.80, 0.95)
 
 
@@ -194,7 +196,7 @@ def _spread(paths, actual_by_origin, level):
         at_k = [e[k] for e in errors if len(e) > k]
         if len(at_k) < MIN_PER_STEP:
             break
-        scale = _power_of_two(at_k)   # exact; squares of errors near 1e200 overflow
+        scale = power_of_two(at_k)   # exact; squares of errors near 1e200 overflow
         spread.append(scale * float(np.sqrt(np.mean(np.square(np.divide(at_k, scale))))))
         counts.append(len(at_k))
     if not spread or not np.all(np.isfinite(spread)):
@@ -202,12 +204,6 @@ def _spread(paths, actual_by_origin, level):
     steps = np.maximum.accumulate(spread)
     return (tuple(float(s) for s in steps), int(sum(len(e) for e in errors)),
             tuple(counts))
-
-
-def _power_of_two(values):
-    """A power of 2 near the largest magnitude in ``values`` (1 when all are 0)."""
-    size = float(np.max(np.abs(values), initial=0.0))
-    return 2.0 ** round(np.log2(size)) if size > 0 and np.isfinite(size) else 1.0
 
 
 def coverage(bands, actual):

@@ -256,7 +256,7 @@ def _intervals(final, known, season, seq_size, horizon):
 
 def _record(rows, kept, origins, times, horizon, combination):
     """The choice for metrics.json. Its verdict judges what is forecast: the kept
-    candidates combined (``combination``, their mean path's RMSE ratio), not the best one."""
+    candidates combined (``combination``, their median path's RMSE ratio), not the best one."""
     return {"origins": [str(times[o]) for o in origins], "horizon": horizon,
             "candidates": {row["candidate"].name: {
                 "validation_ratio": row["score"], "per_origin": row["per_origin"],

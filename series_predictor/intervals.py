@@ -14,15 +14,19 @@ import dataclasses
 
 import numpy as np
 
+from .structures import power_of_two
+
 LEVELS = (0.80, 0.95)
 
 
 @dataclasses.dataclass(frozen=True)
 class IntervalModel:
-    """Bands around a path: ``level(point) +- scale[level] * sqrt(k)``.
+    """Bands around a path: ``level(point) +- scale[level] * sqrt(k)`` (``calibrate``),
+    or, with ``steps`` (``by_horizon``), ``level(point) +- q_k * steps[k]``.
 
     Attributes:
-        scale: ``{"0.8": q80, "0.95": q95}`` in level units per sqrt(step).
+        scale: ``{"0.8": q80, "0.95": q95}``: in level units per sqrt(step) without
+            ``steps``; with them, the normal quantiles (used when there are no counts).
         log: bands are in log units (ratios) when True.
         samples: how many (origin, step) errors were pooled.
         steps: the error spread at each horizon (``by_horizon``), or None.
@@ -192,7 +196,7 @@ def _spread(paths, actual_by_origin, level):
         at_k = [e[k] for e in errors if len(e) > k]
         if len(at_k) < MIN_PER_STEP:
             break
-        scale = _power_of_two(at_k)   # exact; squares of errors near 1e200 overflow
+        scale = power_of_two(at_k)   # exact; squares of errors near 1e200 overflow
         spread.append(scale * float(np.sqrt(np.mean(np.square(np.divide(at_k, scale))))))
         counts.append(len(at_k))
     if not spread or not np.all(np.isfinite(spread)):
@@ -200,12 +204,6 @@ def _spread(paths, actual_by_origin, level):
     steps = np.maximum.accumulate(spread)
     return (tuple(float(s) for s in steps), int(sum(len(e) for e in errors)),
             tuple(counts))
-
-
-def _power_of_two(values):
-    """A power of 2 near the largest magnitude in ``values`` (1 when all are 0)."""
-    size = float(np.max(np.abs(values), initial=0.0))
-    return 2.0 ** round(np.log2(size)) if size > 0 and np.isfinite(size) else 1.0
 
 
 def coverage(bands, actual):

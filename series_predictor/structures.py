@@ -16,6 +16,7 @@ origin, and its in-sample one-step forecasts. NumPy only, no SciPy.
 """
 
 import dataclasses
+import math
 
 import numpy as np
 
@@ -81,8 +82,8 @@ def is_seasonal(values, season):
     n = len(x)
     if season <= 1 or n < MIN_SEASONS_FOR_TEST * season:
         return False
-    x = x - x.mean()
-    x = x / _power_of_two(x)   # exactly scale-free: no overflow near 1e200
+    x = x / power_of_two(x)    # exactly scale-free: neither the mean nor the squares
+    x = x - x.mean()           # overflow, however large the values
     denom = float(np.dot(x, x))
     if denom == 0:
         return False
@@ -277,16 +278,17 @@ def fit_all(values, season, t0=0, fixed=None, only=None):
     size = float(np.max(np.abs(raw), initial=0.0))
     if size == 0 or 1 / SAFE_MAGNITUDE <= size <= SAFE_MAGNITUDE:
         return _fit_all(raw, season, t0, fixed, only)
-    scale = _power_of_two(raw)
+    scale = power_of_two(raw)
     fits, seasonal = _fit_all(raw / scale, season, t0, _rescaled(fixed, 1 / scale), only)
     return {kind: _rescaled_member(m, scale) for kind, m in fits.items()}, seasonal
 
 
-def _power_of_two(values):
-    """A power of 2 near the largest magnitude in ``values`` (1 when all are 0): dividing
-    by it is exact."""
+def power_of_two(values):
+    """The largest power of 2 at most the largest magnitude in ``values`` (1 when all are 0
+    or one is not finite): dividing by it is exact, and it never overflows (``2.0 **
+    round(log2(size))`` did, for a size past 2**1023.5, about 1.27e308)."""
     size = float(np.max(np.abs(values), initial=0.0))
-    return 2.0 ** round(np.log2(size)) if size > 0 else 1.0
+    return math.ldexp(1.0, math.frexp(size)[1] - 1) if 0 < size < math.inf else 1.0
 
 
 def _rescaled(fixed, factor):

@@ -10,7 +10,10 @@ and the one-step forecast
     mu_{t+1} = l_t + w ((1 - alpha)^t A_t + (1 - (1 - alpha)^(t+1)) / alpha B_t),
     w = 1 - 1 / theta,
 
-``h`` steps ahead ``mu_{t+1} + w B_t (h - 1)``: a straight line past the origin. theta 2
+``h`` steps ahead ``mu_{t+1} + w B_t (h - 1)``: a straight line past the origin (for the
+static types exactly statsforecast's forecast; for the dynamic ones statsforecast feeds
+each forecast back into the line, so that ``A`` and ``B`` keep moving: its path bends
+away from this line by a few tenths of a step's spread over 24 steps). theta 2
 (STM, DSTM) is the M4 benchmark's Theta; OTM and DOTM choose theta >= 1 too. alpha and
 theta come from a grid (``ALPHAS``, ``THETAS``); the initial level ``l_0``, on which
 the errors depend linearly, is solved for exactly (least squares) at each grid point.

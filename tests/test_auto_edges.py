@@ -191,3 +191,20 @@ def test_structures_fitted_near_1e200_are_the_same_structures_in_those_units():
     expected = StructureCurve.fit(SEASONAL[:100], 0, 12, auto.POOL, fixed=reference.params())
     np.testing.assert_allclose(again.at(np.arange(100, 112)),
                                expected.at(np.arange(100, 112)) * 1e200, rtol=1e-9)
+
+
+def test_values_near_the_largest_float_are_tested_and_fitted_as_the_same_values_near_one():
+    # before: the scale 2.0 ** round(log2(size)) overflowed for a size past 2**1023.5
+    # (about 1.27e308: OverflowError), and the seasonality test's mean overflowed to inf
+    from series_predictor.structures import fit_all, is_seasonal, power_of_two
+    y = SEASONAL[:120] / np.max(SEASONAL[:120]) * 1.9   # largest 1.9, past sqrt(2)
+    big = y * 2.0 ** 1023                                # largest about 1.7e308
+    assert power_of_two(big) == 2.0 ** 1023 and power_of_two([3.0, -5.0]) == 4.0
+    assert is_seasonal(y, 12) and is_seasonal(big, 12)
+    plain, _ = fit_all(y, 12, only=auto.POOL)
+    with np.errstate(over="ignore"):   # the optimised Theta's first fitted values may be
+        huge, seasonal = fit_all(big, 12, only=auto.POOL)   # past the largest float
+    assert seasonal
+    for kind in auto.POOL:   # exact: the same fit on the same values over 2**1023
+        assert huge[kind].a == plain[kind].a * 2.0 ** 1023
+        assert huge[kind].fitted[12:] == tuple(v * 2.0 ** 1023 for v in plain[kind].fitted[12:])

@@ -73,10 +73,13 @@ def _fit_type(y, kind, alphas=ALPHAS, thetas=THETAS):
     a, b = _lines(y, kind.startswith("D"))
     weight = 1.0 - 1.0 / theta
     errors, dl0, level = _errors(y, alpha, weight, a, b)
+    # l_0 by least squares over every error (the first forecast is l_0 itself, so it
+    # stays near the first values; over the errors after SKIP alone its weight is
+    # (1 - alpha)^SKIP, 1e-6 at alpha 0.99, and it ran away to cancel one error);
+    # the models are then compared on the errors after SKIP
+    l0 = np.sum(errors * dl0, axis=1) / np.maximum(np.sum(dl0 * dl0, axis=1), 1e-300)
     skip = min(SKIP, len(y) - 2)
-    e, d = errors[:, skip:], dl0[:, skip:]
-    l0 = np.sum(e * d, axis=1) / np.maximum(np.sum(d * d, axis=1), 1e-300)
-    mse = np.mean((e - l0[:, None] * d) ** 2, axis=1)
+    mse = np.mean((errors[:, skip:] - l0[:, None] * dl0[:, skip:]) ** 2, axis=1)
     best = int(np.argmin(mse))
     return float(mse[best]), {"type": kind, "alpha": float(alpha[best]),
                               "theta": float(theta[best]), "l0": float(l0[best]),

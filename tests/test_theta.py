@@ -62,10 +62,21 @@ def test_with_given_weights_each_one_step_forecast_reads_only_the_values_before_
 def test_the_in_sample_forecasts_have_the_least_squares_initial_level():
     kind, params = "DSTM", theta._fit_type(Y, "DSTM")[1]
     assert params["type"] == kind
-    best = np.mean((Y - theta.fit(Y, params)[2])[theta.SKIP:] ** 2)
+    best = np.mean((Y - theta.fit(Y, params)[2]) ** 2)
     for shift in (-1.0, 1.0):
         moved = dict(params, l0=params["l0"] + shift)
-        assert np.mean((Y - theta.fit(Y, moved)[2])[theta.SKIP:] ** 2) > best
+        assert np.mean((Y - theta.fit(Y, moved)[2]) ** 2) > best
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_initial_level_stays_near_the_first_values_when_alpha_is_near_one(seed):
+    # before: solved over the errors after SKIP only, where its weight is (1 - alpha)^3
+    # (1e-6 at alpha 0.99), l_0 ran away to +-1e4..1e6 on random walks, and the first
+    # in-sample forecasts with it
+    walk = 100 + np.cumsum(np.random.default_rng(seed).normal(size=80))
+    a, b, fitted, params = theta.fit(walk)
+    assert params["alpha"] >= 0.8  # a random walk: little smoothing
+    assert abs(params["l0"] - walk[0]) < 5 and np.max(np.abs(fitted - walk)) < 25
 
 
 @pytest.mark.parametrize("magnitude", [1e200, 1e-200])

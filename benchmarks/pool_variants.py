@@ -37,7 +37,8 @@ POOLS = [(("ets",), np.median), (("drift",), np.median),
          (("hw", "ets", "damped", "drift", "opt_theta"), np.median),
          (("ets", "damped", "opt_theta"), np.median), (("hw", "ets", "opt_theta"), np.median),
          (("hw", "ets", "drift", "opt_theta"), np.median),
-         (("ets", "drift", "opt_theta"), np.mean), (auto.POOL, np.median)]
+         (("ets", "drift", "opt_theta"), np.mean), (("holt", "drift", "opt_theta"), np.median),
+         (auto.POOL, np.median)]
 MANY_KINDS = ("other kinds", "more other kinds")
 QUARTERLY = ("quarterly", "more quarterly")
 

@@ -24,8 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-import study_sets  # noqa: E402
-from pool_study import _naive, _rmse  # noqa: E402
+from pool_study import _groups, _naive, _rmse  # noqa: E402
 from series_predictor import auto  # noqa: E402
 from series_predictor.structures import KINDS, fit_all  # noqa: E402
 
@@ -44,15 +43,9 @@ QUARTERLY = ("quarterly", "more quarterly")
 
 
 def _development(folder):
-    development, _ = study_sets.monthly(folder)
-    groups = {"first twelve": (12, {k: development[k] for k in study_sets.DEV_OLD}),
-              "employment": (12, {k: v for k, v in development.items()
-                                  if k.startswith("emp ")}),
-              "other kinds": (12, study_sets.other_kinds_development()),
-              "more other kinds": (12, study_sets.other_kinds_development_more())}
-    groups.update(study_sets.other_development())
-    groups["more quarterly"] = (4, study_sets.quarterly_development_more())
-    return groups
+    """``pool_study``'s development groups, named without the "development / " prefix."""
+    return {group.split(" / ", 1)[1]: pair for group, pair in _groups(folder).items()
+            if group.startswith("development / ")}
 
 
 def _paths(groups):

@@ -26,6 +26,7 @@ import numpy as np
 from .csv_reading import read_series
 from .csv_text import _SMALLEST_NORMAL
 from .errors import DataFormatError, InputShapeError, SeriesTooShortError
+from .metrics import power_of_two
 from .validation import check_fraction, check_positive_int, check_text
 
 # Moved names, re-exported so that old import paths keep working.
@@ -35,12 +36,6 @@ from .time_axis import future_times  # noqa: F401
 
 
 # ---------------------------------------------------------------- normalization
-
-def _power_of_two_scale(magnitude):
-    """A power of two near ``magnitude`` > 0: dividing by it is exact and brings
-    ``magnitude`` into [1, 2)."""
-    return math.ldexp(1.0, math.frexp(magnitude)[1] - 1)
-
 
 def _show_number(value):
     """Shortest text of a float that reads back to it: 5.0 -> '5', 1e200 -> '1e+200'."""
@@ -86,7 +81,7 @@ class Normalization:
             raise DataFormatError(
                 f"{where}cannot normalize a constant series (every value is "
                 f"{_show_number(values.flat[0])}): its standard deviation is 0")
-        scale = _power_of_two_scale(float(np.max(np.abs(values))))
+        scale = power_of_two(values)
         mean = float(np.mean(values / scale)) * scale
         std = float(np.std(values / scale)) * scale
         if not math.isfinite(std):
@@ -100,7 +95,7 @@ class Normalization:
         return cls(mean, std)
 
     def _scale(self):
-        return _power_of_two_scale(max(abs(self.mean), self.std))
+        return power_of_two(max(abs(self.mean), self.std))
 
     def apply(self, values):
         """``(values - mean) / std``, as an array of the shape of ``values``."""

@@ -14,7 +14,7 @@ import dataclasses
 
 import numpy as np
 
-from .structures import power_of_two
+from .metrics import power_of_two
 
 LEVELS = (0.80, 0.95)
 

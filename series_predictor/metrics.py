@@ -59,6 +59,14 @@ def _errors(predicted, actual):
     return np.asarray(predicted, dtype=np.float64) - np.asarray(actual, dtype=np.float64)
 
 
+def power_of_two(values):
+    """The largest power of 2 at most the largest magnitude in ``values`` (1 when all are 0
+    or one is not finite): dividing by it is exact, and it never overflows (``2.0 **
+    round(log2(size))`` did, for a size past 2**1023.5, about 1.27e308)."""
+    size = float(np.max(np.abs(values), initial=0.0))
+    return math.ldexp(1.0, math.frexp(size)[1] - 1) if 0 < size < math.inf else 1.0
+
+
 def rmse(predicted, actual):
     """Root mean squared error, in the units of ``actual``; scaled so squares never overflow."""
     diff = _errors(predicted, actual)

@@ -16,11 +16,11 @@ origin, and its in-sample one-step forecasts. NumPy only, no SciPy.
 """
 
 import dataclasses
-import math
 
 import numpy as np
 
 from . import ets, theta
+from .metrics import power_of_two
 
 ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
 BETAS = np.array([0.01, 0.05, 0.1, 0.2, 0.35, 0.5])   # fractions of alpha
@@ -281,14 +281,6 @@ def fit_all(values, season, t0=0, fixed=None, only=None):
     scale = power_of_two(raw)
     fits, seasonal = _fit_all(raw / scale, season, t0, _rescaled(fixed, 1 / scale), only)
     return {kind: _rescaled_member(m, scale) for kind, m in fits.items()}, seasonal
-
-
-def power_of_two(values):
-    """The largest power of 2 at most the largest magnitude in ``values`` (1 when all are 0
-    or one is not finite): dividing by it is exact, and it never overflows (``2.0 **
-    round(log2(size))`` did, for a size past 2**1023.5, about 1.27e308)."""
-    size = float(np.max(np.abs(values), initial=0.0))
-    return math.ldexp(1.0, math.frexp(size)[1] - 1) if 0 < size < math.inf else 1.0
 
 
 def _rescaled(fixed, factor):

@@ -22,6 +22,8 @@ NumPy only, no SciPy.
 
 import numpy as np
 
+from .metrics import power_of_two
+
 ALPHAS = np.array([0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99])
 THETAS = np.array([1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0, 10.0])
 SKIP = 3          # first one-step errors left out of the fit (as statsforecast's nmse)
@@ -89,8 +91,9 @@ def _fit_type(y, kind, alphas=ALPHAS, thetas=THETAS):
 def fit(y, fixed=None):
     """Fit the four models on ``y`` (``[n]``, n >= 2) and keep the best.
 
-    The models are linear in the values, so they are fitted on ``y`` over its largest
-    magnitude (squared errors of values near 1e200 would overflow) and scaled back.
+    The models are linear in the values, so they are fitted on ``y`` over a power of 2
+    near its largest magnitude (``metrics.power_of_two``: exact; squared errors of values
+    near 1e200 would overflow) and scaled back.
 
     Args:
         fixed: params of an earlier fit: its type, alpha, theta and ``l_0`` are kept
@@ -101,7 +104,7 @@ def fit(y, fixed=None):
         the last value, the in-sample one-step forecasts, and the fitted parameters.
     """
     y = np.asarray(y, dtype=np.float64)
-    scale = float(np.max(np.abs(y))) or 1.0
+    scale = power_of_two(y)
     unit = None if fixed is None else dict(fixed, **{k: fixed[k] / scale for k in SCALED})
     a, b, fitted, params = _fit_unit(y / scale, unit)
     params.update({k: params[k] * scale for k in SCALED})

@@ -45,9 +45,9 @@ def _ours(values, season, normal=False):
     ``normal``: the bands with normal quantiles in place of Student-t ones."""
     n_train = int(len(values) * 0.8)
     train, start = values[:n_train], time.perf_counter()
-    names = list(auto.POOL)
-    final = auto._structure("pool", names, season)
-    path = StructureCurve.fit(train, 0, season, names).at(np.arange(n_train, len(values)))
+    names, how = auto.pool(season)
+    final = auto._structure("pool", names, season, how)
+    path = StructureCurve.fit(train, 0, season, names, how).at(np.arange(n_train, len(values)))
     seq = max(4, min(12, season)) if season > 1 else 12
     bands = auto._intervals(final, train, season, seq, len(values) - n_train)
     if bands is not None and normal:

@@ -37,7 +37,8 @@ POOLS = [(("ets",), np.median), (("drift",), np.median),
          (("ets", "damped", "opt_theta"), np.median), (("hw", "ets", "opt_theta"), np.median),
          (("hw", "ets", "drift", "opt_theta"), np.median),
          (("ets", "drift", "opt_theta"), np.mean), (("holt", "drift", "opt_theta"), np.median),
-         (auto.POOL, np.median)]
+         (("ets", "drift", "opt_theta"), np.median), (("sdiff_ar",), np.median),
+         (auto.POOL, np.mean), (auto.POOL, np.median)]
 MANY_KINDS = ("other kinds", "more other kinds")
 QUARTERLY = ("quarterly", "more quarterly")
 
@@ -101,13 +102,20 @@ def _search(paths):
             f"better on employment ({employment:.3f})" + "".join("\n  " + f for f in found))
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def study_arguments(doc):
+    """``(data_dir, references {series: {reference: ratio}})`` from the command line of a
+    study script whose docstring is ``doc``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("data_dir")
     parser.add_argument("--references", default=os.path.join(HERE, "pool-study-references.json"))
     args = parser.parse_args()
-    references = json.load(open(args.references))
-    paths = _paths(_development(args.data_dir))
+    return args.data_dir, json.load(open(args.references))
+
+
+def main():
+    data_dir, references = study_arguments(__doc__)
+    development = _development(data_dir)
+    paths = _paths(development)
     groups = list(paths)
     print(f"{'pool':44s}" + "".join(f"{g[:12]:>13s}" for g in groups)
           + "   many kinds  all quarterly")
@@ -120,6 +128,11 @@ def main():
         cells = [_ratios(paths[g], kinds, reduce) for g in groups]
         label = f"{reduce.__name__} of {', '.join(kinds)}"
         print(f"{label[:44]:44s}" + "".join(_cell(c) for c in cells) + _pooled(groups, cells))
+    pools = [auto.pool(development[g][0]) for g in groups]
+    cells = [_ratios(paths[g], kinds, np.mean if how == "mean" else np.median)
+             for g, (kinds, how) in zip(groups, pools)]
+    print(f"{'auto: auto.pool(season)':44s}" + "".join(_cell(c) for c in cells)
+          + _pooled(groups, cells))
     print(_search(paths))
 
 

@@ -8,7 +8,8 @@ are fitted on the seasonally adjusted series when the M4 90% autocorrelation tes
 finds the season (``--season`` inferred from the labels; none for trading days, years).
 
 1. The forecast is the median, point by point, of the ``POOL`` structures: exponential
-   smoothing chosen by AICc, drift, and the optimised Theta models. A fixed
+   smoothing chosen by AICc, drift, the optimised Theta models and an autoregression on
+   the seasonal differences; for quarters, the mean of the first three (``pool``). A fixed
    combination, not a choice: on the development series a choice on validation origins
    lost to combining (docs/recipes.md), the M4 finding that combining beats selecting.
    That combination is the base curve the LSTM works on: the networks learn its
@@ -42,12 +43,18 @@ from .structure_curves import StructureCurve
 from .structures import KINDS, fit_all
 from .transforms import Transform
 
-# Combined by the median, with or without a season. On the 35 monthly development series
-# of other kinds (benchmarks/study_sets.py) the earlier pool (Holt-Winters, ETS, damped,
-# Holt, drift, seasonal naive) scored 0.815, these three 0.668 (statsforecast's Comb
-# 0.692); on the 25 development employment series 0.696 against 1.091
-# (benchmarks/POOL_VARIANTS.txt).
-POOL = ("ets", "drift", "opt_theta")
+# The structures combined, by the median, with or without a season; chosen on the
+# development series only (benchmarks/study_sets.py, benchmarks/POOL_VARIANTS.txt). On
+# the 35 monthly development series of other kinds the earlier pool (Holt-Winters, ETS,
+# damped, Holt, drift, seasonal naive) scored 0.815, ETS, drift and the optimised Theta
+# models 0.668, these four 0.657 (statsforecast's Comb 0.692); on the 25 development
+# employment series 0.696, 1.091 and 0.940 (Comb 0.960).
+POOL = ("ets", "drift", "opt_theta", "sdiff_ar")
+# Quarters: the mean of three. On the 26 quarterly development series it scored 0.609,
+# the median of the four 0.635, their mean 0.644, the median of the three 0.655 (Comb
+# 0.644); a per-series choice between median and mean on the validation origins lost to
+# fixed rules elsewhere (benchmarks/COMBINER_CHOICE.txt).
+QUARTER_POOL = ("ets", "drift", "opt_theta")
 ORIGINS = 3             # validation origins, one horizon apart
 MIN_FIT_SEASONS = 3     # seasons an origin needs before it (the seasonality test's)
 MIN_FIT_POINTS = 12     # points an origin needs before it without a season
@@ -56,6 +63,11 @@ BAND_ORIGINS = 12       # origins the bands are calibrated on
 VALIDATION_SHARE = 5    # the network's validation tail: at most a fifth of the training part
 MAX_FULL_BATCH = 200    # more training windows than this: mini-batches of BATCH
 BATCH = 64
+
+
+def pool(season):
+    """``(kinds, how)``: the structures combined at ``season`` and how ("median", "mean")."""
+    return (QUARTER_POOL, "mean") if season == 4 else (POOL, "median")
 
 
 def _structure(name, kinds, season, how="median"):
@@ -254,14 +266,15 @@ def _intervals(final, known, season, seq_size, horizon):
     return by_horizon(paths, actual, log=log)
 
 
-def _record(rows, kept, origins, times, horizon, combination):
+def _record(rows, kept, origins, times, horizon, combination, how):
     """The choice for metrics.json. Its verdict judges what is forecast: the kept
-    candidates combined (``combination``, their median path's RMSE ratio), not the best one."""
+    candidates combined by ``how`` ("median", "mean"; ``combination``: that path's RMSE
+    ratio), not the best one."""
     return {"origins": [str(times[o]) for o in origins], "horizon": horizon,
             "candidates": {row["candidate"].name: {
                 "validation_ratio": row["score"], "per_origin": row["per_origin"],
                 "transform": row["candidate"].transform.describe()} for row in rows},
-            "chosen": [row["candidate"].name for row in kept],
+            "chosen": [row["candidate"].name for row in kept], "combine": how,
             "beats_seasonal_naive_on_validation": bool(combination < 1),
             "combination_ratio": float(combination)}
 
@@ -343,7 +356,7 @@ def choose(loaded, config, split, progress):
     """Combine the structures for ``loaded`` from the points before ``split.n_train`` only.
 
     Returns:
-        AutoChoice: one candidate, the median of the ``POOL`` structures; every
+        AutoChoice: one candidate, the structures of ``pool(season)`` combined; every
         structure's validation scores in its record.
     """
     if config.season is None:
@@ -351,15 +364,16 @@ def choose(loaded, config, split, progress):
     check_length(split.n_train, config.season, config.seq_size, loaded.path)
     known = np.asarray(loaded.values[:split.n_train], dtype=np.float64)
     origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size)
-    names = list(POOL)
+    names, how = pool(config.season)
     kept = [row for row in rows if row["candidate"].name in names]
-    final = _structure("median of " + ", ".join(names), names, config.season)
-    paths = {o: np.median([r["paths"][o] for r in kept], axis=0) for o in origins} \
+    final = _structure(f"{how} of " + ", ".join(names), names, config.season, how)
+    reduce = np.mean if how == "mean" else np.median
+    paths = {o: reduce([r["paths"][o] for r in kept], axis=0) for o in origins} \
         if kept else {o: np.full(split.n_test, known[o - 1]) for o in origins}
     combination = _geometric_mean(
         [_ratio(paths[o], known, o, split.n_test, config.season) for o in origins])
-    record = _record(rows, kept, origins, loaded.times, split.n_test, combination)
-    progress.step(f"Auto recipe: the median of {', '.join(names)} (validation, RMSE / "
+    record = _record(rows, kept, origins, loaded.times, split.n_test, combination, how)
+    progress.step(f"Auto recipe: the {how} of {', '.join(names)} (validation, RMSE / "
                   f"{metrics.reference(config.season)[1]}'s: "
                   f"{record['combination_ratio']:.3f})")
     return AutoChoice([final], _settings(config, split),

@@ -235,7 +235,8 @@ def warnings(report, config, combined):
                    "optimistic; pass --validation N to keep the test period unseen")
     auto, (_, naive) = report.get("auto"), metrics.reference(config.season)
     if auto and not auto["beats_seasonal_naive_on_validation"]:
-        out.append("the median of the auto recipe's kept structures (what its forecast "
+        out.append(f"the {auto.get('combine', 'median')} of the auto recipe's kept "
+                   "structures (what its forecast "
                    f"is made of) does not beat {naive} on the validation origins (RMSE "
                    f"ratio {auto['combination_ratio']:.3f}); expect the forecast to lose to "
                    "it on the test period too")
@@ -331,7 +332,8 @@ def format_choice(record, season=None):
         mark = "  kept" if name in record["chosen"] else ""
         lines.append(f"  {name:24s} {row['validation_ratio']:6.3f}{mark}")
     beats = "beats" if record["beats_seasonal_naive_on_validation"] else "does not beat"
-    lines.append(f"  the median of the kept ones: {record['combination_ratio']:.3f} (what is "
+    lines.append(f"  the {record.get('combine', 'median')} of the kept ones: "
+                 f"{record['combination_ratio']:.3f} (what is "
                  f"forecast: it {beats} {naive} on validation)")
     return "\n".join(lines)
 

@@ -10,16 +10,18 @@ forecast ``level + phi trend``, ``e`` its error) is fitted per series by the lea
 in-sample one-step squared error over a grid of ``(alpha, beta, phi)``: SES
 (``beta = 0``), Holt (``phi = 1``) and damped Holt. Theta is SES plus half the
 slope of a straight line fitted to the adjusted series; the optimised Theta models
-(``theta.py``) choose the line's weight and make it dynamic. Every fitted structure is a
-``Member``: a path ``(a + b g(k)) * index`` (or ``+ index``) ``k`` steps past its
-origin, and its in-sample one-step forecasts. NumPy only, no SciPy.
+(``theta.py``) choose the line's weight and make it dynamic. An autoregression on the
+seasonal differences of the raw values (``seasonal_ar.py``) lets the season move. Every
+fitted structure is a ``Member``: a path ``(a + b g(k)) * index`` (or ``+ index``) ``k``
+steps past its origin (the autoregression's: its own recursion), and its in-sample
+one-step forecasts. NumPy only, no SciPy.
 """
 
 import dataclasses
 
 import numpy as np
 
-from . import ets, theta
+from . import ets, seasonal_ar, theta
 from .metrics import power_of_two
 
 ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
@@ -27,7 +29,8 @@ BETAS = np.array([0.01, 0.05, 0.1, 0.2, 0.35, 0.5])   # fractions of alpha
 PHIS = np.array([0.8, 0.85, 0.9, 0.94, 0.97, 0.99])
 SEASONALITY_Z = 1.645                                   # the M4 test's 90% (two-sided)
 MIN_SEASONS_FOR_TEST = 3
-KINDS = ("ses", "holt", "damped", "theta", "opt_theta", "hw", "ets", "naive", "snaive", "drift")
+KINDS = ("ses", "holt", "damped", "theta", "opt_theta", "hw", "ets", "naive", "snaive", "drift",
+         "sdiff_ar")
 HW_ALPHAS = np.array([0.05, 0.1, 0.2, 0.35, 0.5, 0.7])
 HW_BETAS = np.array([0.0, 0.02, 0.1, 0.25])
 HW_GAMMAS = np.array([0.01, 0.05, 0.15, 0.3])
@@ -38,12 +41,15 @@ HW_PHIS = np.array([0.9, 0.97, 1.0])
 class Member:
     """A fitted structure: from origin ``anchor + 1`` on, step ``k >= 1`` (absolute time
     ``t = anchor + k``) is ``(a + b * g(k)) * profile[t % m]`` (``+`` when not
-    ``multiplicative``), ``g(k) = sum_{i<=k} phi^i``.
+    ``multiplicative``), ``g(k) = sum_{i<=k} phi^i``; for ``sdiff_ar``,
+    ``seasonal_ar.path`` from ``recent``.
 
     Attributes:
         kind: one of ``KINDS``.
         fitted: ``[n]`` in-sample one-step forecasts of the values it was fitted on.
         params: the fitted ``{"alpha", "beta", "phi"}`` (or {}).
+        recent: ``sdiff_ar``'s last values (oldest first; empty for the others and in
+            records older than 2026-12-05).
     """
 
     kind: str
@@ -55,9 +61,12 @@ class Member:
     anchor: int
     fitted: tuple
     params: dict
+    recent: tuple = ()
 
     def path(self, count):
         """``[count]`` forecasts past ``anchor``."""
+        if self.kind == "sdiff_ar":
+            return seasonal_ar.path(self.recent, self.params, count)
         k = np.arange(1, count + 1, dtype=np.float64)
         g = k if self.phi == 1.0 else self.phi * (1 - self.phi ** k) / (1 - self.phi)
         profile = np.asarray(self.profile, dtype=np.float64)
@@ -72,7 +81,7 @@ class Member:
     def from_dict(cls, d):
         return cls(d["kind"], float(d["a"]), float(d["b"]), float(d["phi"]),
                    tuple(d["profile"]), bool(d["multiplicative"]), int(d["anchor"]),
-                   tuple(d["fitted"]), dict(d["params"]))
+                   tuple(d["fitted"]), dict(d["params"]), tuple(d.get("recent", ())))
 
 
 def is_seasonal(values, season):
@@ -267,7 +276,8 @@ def adjustment(values, season, t0=0):
 
 
 SAFE_MAGNITUDE = 1e100   # values larger (or smaller than its inverse) are fitted rescaled
-UNIT_PARAMS = {"drift": ("slope",), "theta": ("slope",), "opt_theta": ("l0", "A", "B")}
+UNIT_PARAMS = {"drift": ("slope",), "theta": ("slope",), "opt_theta": ("l0", "A", "B"),
+               "sdiff_ar": ("c",)}
 
 
 def fit_all(values, season, t0=0, fixed=None, only=None):
@@ -306,7 +316,7 @@ def _rescaled_member(member, scale):
     params = _rescaled({member.kind: member.params}, scale)[member.kind]
     return dataclasses.replace(member, a=member.a * scale, b=member.b * scale,
                                profile=profile, fitted=tuple(f * scale for f in member.fitted),
-                               params=params)
+                               params=params, recent=tuple(v * scale for v in member.recent))
 
 
 def _fit_all(values, season, t0=0, fixed=None, only=None):
@@ -343,4 +353,8 @@ def _fit_all(values, season, t0=0, fixed=None, only=None):
         out["ets"] = _ets_member(raw, season, t0, seasonal, fixed_of("ets"))
     out.update(_naives(x, raw, anchor, season, index, mult, season_of,
                        (fixed_of("drift") or {}).get("slope")))
+    if wanted("sdiff_ar") and len(raw) >= 2:
+        fitted, params, recent = seasonal_ar.fit(raw, season, fixed_of("sdiff_ar"))
+        out["sdiff_ar"] = Member("sdiff_ar", float(raw[-1]), 0.0, 1.0, (0.0,), False, anchor,
+                                 tuple(fitted), params, recent)
     return out, seasonal

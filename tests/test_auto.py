@@ -47,7 +47,8 @@ def test_a_series_with_no_season_gets_no_seasonal_candidate():
     seasonal = [c.name for c in auto.candidates(12)]
     plain = [c.name for c in auto.candidates(1)]
     assert {"snaive", "hw"} <= set(seasonal) and not {"snaive", "hw"} & set(plain)
-    assert plain == ["ses", "holt", "damped", "theta", "opt_theta", "ets", "naive", "drift"]
+    assert plain == ["ses", "holt", "damped", "theta", "opt_theta", "ets", "naive", "drift",
+                     "sdiff_ar"]
     assert not {"snaive", "hw"} & set(auto.POOL)  # the pool: seasonal only through adjustment
     t = np.arange(120)
     values = 50 + 10 * np.sin(2 * np.pi * t / 12) + 0.01 * t
@@ -65,12 +66,12 @@ def test_auto_run_records_every_candidate_and_the_choice(tmp_path):
     report = json.loads((tmp_path / "metrics.json").read_text())
     # Holt-Winters is in the forecast's pool (the training part holds a season) but is not
     # scored: 57 points before the first origin do not pass the seasonality test.
-    assert len(report["auto"]["candidates"]) == 9 and "hw" not in report["auto"]["candidates"]
+    assert len(report["auto"]["candidates"]) == 10 and "hw" not in report["auto"]["candidates"]
     assert run.candidates[0].candidate.name == "median of " + ", ".join(auto.POOL)
     assert sorted(report["auto"]["chosen"]) == sorted(auto.POOL)
     assert len(run.members) == 1 and report["auto"]["beats_seasonal_naive_on_validation"]
     text = "\n".join(lines)
-    assert "Auto recipe: 9 candidates scored on 2 validation origins (1953-10, 1956-03)" in text
+    assert "Auto recipe: 10 candidates scored on 2 validation origins (1953-10, 1956-03)" in text
     assert text.count("  kept") == len(auto.POOL)
 
 
@@ -216,21 +217,58 @@ def test_a_network_forecast_dropped_from_any_task_leaves_the_structures_alone(ai
 
 
 @pytest.mark.parametrize("season", [1, 12])
-def test_the_forecast_is_the_median_of_ets_drift_and_optimised_theta(season):
+def test_the_forecast_is_the_median_of_ets_drift_theta_and_the_seasonal_ar(season):
     """With or without a season, the combined path is, point by point, the median of
-    the three structures' paths, each fitted on the training part alone."""
+    the four structures' paths, each fitted on the training part alone."""
     from series_predictor.structure_curves import StructureCurve
     from series_predictor.structures import fit_all
     rng = np.random.default_rng(3)
     t = np.arange(300)
     values = 100 * np.exp(np.cumsum(rng.normal(0.001, 0.01, size=300))) * (
         1 + 0.1 * np.sin(2 * np.pi * t / 12))
-    assert auto.POOL == ("ets", "drift", "opt_theta")
+    assert auto.POOL == ("ets", "drift", "opt_theta", "sdiff_ar")
+    assert auto.pool(season) == (auto.POOL, "median")
     path = StructureCurve.fit(values, 0, season, auto.POOL).at(np.arange(300, 330))
     fits = fit_all(values, season)[0]
     expected = np.median([fits[k].path(30) for k in auto.POOL], axis=0)
     np.testing.assert_allclose(path, expected, rtol=1e-12)
     assert np.ptp(np.diff(fits["drift"].path(30))) < 1e-9 or season > 1
+
+
+@pytest.mark.parametrize("season", [4, 12, 1])
+def test_quarters_take_the_mean_of_three_other_seasons_the_median_of_four(season):
+    """The combination follows the season (``auto.pool``, chosen on development series):
+    the forecast, the validation verdict and the record all use it."""
+    from series_predictor.structure_curves import StructureCurve
+    from series_predictor.structures import fit_all
+    kinds, how = auto.pool(season)
+    assert (kinds, how) == ((("ets", "drift", "opt_theta"), "mean") if season == 4
+                            else (auto.POOL, "median"))
+    rng = np.random.default_rng(5)
+    t = np.arange(160)
+    values = 100 + 0.5 * t + np.cumsum(rng.normal(0, 1, 160)) + 8 * np.sin(2 * np.pi * t / 4)
+    times = np.array([f"{1900 + i // 4}Q{i % 4 + 1}" for i in range(160)])
+    loaded = stages.LoadedSeries(values, times, list(range(2, 162)), "q.csv", "")
+    config = with_recipe("auto", season=season, seq_size=4 if season == 4 else 12)
+    choice = auto.choose(loaded, config, stages.Split(160, 128, 0),
+                         stages.Progress(quiet_log, quiet=True))
+    assert choice.record["combine"] == how
+    assert sorted(choice.record["chosen"]) == sorted(kinds)
+    final = choice.candidates[0]
+    assert final.name == f"{how} of " + ", ".join(kinds)
+    assert final.transform.combine == how and final.transform.structures == kinds
+    fits = fit_all(values[:128], season)[0]
+    reduce, other = (np.mean, np.median) if how == "mean" else (np.median, np.mean)
+    paths = np.stack([fits[k].path(32) for k in kinds])
+    path = StructureCurve.fit(values[:128], 0, season, kinds,
+                              final.transform.combine).at(np.arange(128, 160))
+    np.testing.assert_allclose(path, reduce(paths, axis=0), rtol=1e-12)
+    assert np.max(np.abs(path - other(paths, axis=0))) > 1e-3   # the two differ here
+    origins, rows = auto.screen(values, 128, 32, season, config.seq_size)
+    verdict = auto._geometric_mean([auto._ratio(
+        reduce([r["paths"][o] for r in rows if r["candidate"].name in kinds], axis=0),
+        values[:128], o, 32, season) for o in origins])
+    assert choice.record["combination_ratio"] == pytest.approx(verdict, rel=1e-12)
 
 
 def _plan_auto(path, values, **settings):

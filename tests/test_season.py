@@ -120,8 +120,8 @@ def test_a_series_with_no_season_gets_no_seasonal_candidate_and_faces_persistenc
     assert metrics["settings"]["season"] == 1
     candidates = metrics["auto"]["candidates"]
     assert set(candidates) == {"naive", "drift", "ses", "holt", "damped", "theta", "opt_theta",
-                               "ets"}
-    assert sorted(metrics["auto"]["chosen"]) == ["drift", "ets", "opt_theta"]  # auto.POOL
+                               "ets", "sdiff_ar"}   # sdiff_ar differences at lag 1 here
+    assert sorted(metrics["auto"]["chosen"]) == ["drift", "ets", "opt_theta", "sdiff_ar"]
     assert candidates["naive"]["validation_ratio"] == 1.0  # the ratios are over persistence's
     text = "\n".join(lines)
     assert "seasonal naive" not in text

@@ -7,6 +7,7 @@ import os
 
 from . import metrics
 from .intervals import coverage
+from .structures import DESCRIPTIONS
 from .tasks import is_calibration
 
 NAMES = {"lstm": "LSTM", "persistence": "persistence (last value)",
@@ -330,7 +331,8 @@ def format_choice(record, season=None):
              f"{record['horizon']} points ahead each; RMSE / {naive}'s:"]
     for name, row in record["candidates"].items():
         mark = "  kept" if name in record["chosen"] else ""
-        lines.append(f"  {name:24s} {row['validation_ratio']:6.3f}{mark}")
+        words = DESCRIPTIONS.get(name, "")
+        lines.append(f"  {name:10s}{words:40s}{row['validation_ratio']:6.3f}{mark}")
     beats = "beats" if record["beats_seasonal_naive_on_validation"] else "does not beat"
     lines.append(f"  the {record.get('combine', 'median')} of the kept ones: "
                  f"{record['combination_ratio']:.3f} (what is "

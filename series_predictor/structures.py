@@ -31,6 +31,13 @@ SEASONALITY_Z = 1.645                                   # the M4 test's 90% (two
 MIN_SEASONS_FOR_TEST = 3
 KINDS = ("ses", "holt", "damped", "theta", "opt_theta", "hw", "ets", "naive", "snaive", "drift",
          "sdiff_ar")
+DESCRIPTIONS = {   # each kind in words, for the run's messages
+    "ses": "simple exponential smoothing", "holt": "Holt's linear trend",
+    "damped": "damped trend smoothing", "theta": "Theta (smoothing + half the drift)",
+    "opt_theta": "optimised Theta models", "hw": "Holt-Winters",
+    "ets": "exponential smoothing by AICc", "naive": "persistence",
+    "snaive": "seasonal naive", "drift": "drift (first to last point)",
+    "sdiff_ar": "autoregression on seasonal differences"}
 HW_ALPHAS = np.array([0.05, 0.1, 0.2, 0.35, 0.5, 0.7])
 HW_BETAS = np.array([0.0, 0.02, 0.1, 0.25])
 HW_GAMMAS = np.array([0.01, 0.05, 0.15, 0.3])

@@ -1,6 +1,7 @@
 """--recipe auto: candidates chosen on the training part only (issue 12)."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -43,6 +44,11 @@ def test_structure_alone_of_seasonal_naive_repeats_the_last_season():
     np.testing.assert_allclose(path, values[36:48][np.arange(30) % 12])
 
 
+def test_every_structure_has_its_words():
+    from series_predictor.structures import DESCRIPTIONS, KINDS
+    assert set(DESCRIPTIONS) == set(KINDS) and all(len(w) <= 39 for w in DESCRIPTIONS.values())
+
+
 def test_a_series_with_no_season_gets_no_seasonal_candidate():
     seasonal = [c.name for c in auto.candidates(12)]
     plain = [c.name for c in auto.candidates(1)]
@@ -73,6 +79,8 @@ def test_auto_run_records_every_candidate_and_the_choice(tmp_path):
     text = "\n".join(lines)
     assert "Auto recipe: 10 candidates scored on 2 validation origins (1953-10, 1956-03)" in text
     assert text.count("  kept") == len(auto.POOL)
+    assert re.search(r"\n  sdiff_ar  autoregression on seasonal differences +0\.\d{3}  kept\n",
+                     text)   # each structure named in words
 
 
 def test_auto_refuses_a_transform_given_explicitly(tmp_path):

@@ -303,9 +303,8 @@ def _ensemble_lines(ensemble, auto=None, decimals=1):
     multi = [m["hallucination"]["rmse"] for m in kept]
     spread = ensemble["spread"]
     shown = lambda value: metrics.format_error(value, decimals)  # noqa: E731
-    how = (f"the mean over {len(auto['chosen'])} candidates of the median of their members, "
-           f"{len(kept)} of {len(ensemble['members'])} kept" if auto else
-           f"the median of {len(kept)} of {len(ensemble['members'])} members")
+    # one candidate also with --recipe auto (its structures combined): the median of members
+    how = f"the median of {len(kept)} of {len(ensemble['members'])} members"
     return [f"{forecast_name(auto)} is {how} (seeds {ensemble['seeds'][0]}..{ensemble['seeds'][-1]}): "
             f"member RMSE one-step {shown(min(one))}..{shown(max(one))}, hallucination "
             f"{shown(min(multi))}..{shown(max(multi))}; mean spread (std) "

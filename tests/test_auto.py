@@ -309,3 +309,26 @@ def test_a_training_part_too_short_for_the_networks_tail_is_refused_in_auto_s_wo
                              r"\(61 training"):
         _plan_auto(tmp_path / "s.csv", 100 + 10 * np.sin(2 * np.pi * t / 12) + t,
                    season=12, seq_size=30)
+
+
+def test_an_auto_ensemble_is_described_as_the_median_of_its_members_not_of_candidates():
+    """``--recipe auto`` trains one candidate (its structures combined), so an ensemble's
+    forecast is the median of its members (``ensemble.combine`` with one group); the
+    report once said "the mean over 4 candidates of the median of their members",
+    counting the pool's structures (``auto["chosen"]``) as candidates."""
+    from series_predictor import report
+    from series_predictor.ensemble import Envelope, combine
+    members = [(seed, {"hallucination": np.array([v, 2 * v])})
+               for seed, v in ((1, 1.0), (2, 2.0), (3, 6.0))]
+    envelope = {"hallucination": Envelope(-100.0, 100.0, 12, False)}
+    merged = combine(members, envelope, {seed: 0 for seed, _ in members})  # one candidate
+    np.testing.assert_array_equal(merged.forecasts["hallucination"], [2.0, 4.0])  # median
+    ensemble = {"seeds": [1, 2, 3], "kept": {"hallucination": [1, 2, 3],
+                                             "test one-step": [1, 2, 3]},
+                "members": [{"seed": s, "one_step": {"rmse": 1.0},
+                             "hallucination": {"rmse": 2.0}} for s in (1, 2, 3)],
+                "spread": {"one_step_std_mean": 0.1, "hallucination_std_mean": 0.2}}
+    for names, how in (auto.pool(12), auto.pool(4)):
+        record = {"chosen": list(names), "combine": how, "network": {"kept": True}}
+        line = report._ensemble_lines(ensemble, record)[0]
+        assert "is the median of 3 of 3 members" in line and "candidates" not in line, line

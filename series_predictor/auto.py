@@ -43,8 +43,9 @@ from .structure_curves import StructureCurve
 from .structures import KINDS, fit_all
 from .transforms import Transform
 
-# The structures combined, by the median, with or without a season; chosen on the
-# development series only (benchmarks/study_sets.py, benchmarks/POOL_VARIANTS.txt). On
+# The structures combined by the median, with or without a season (quarters: QUARTER_POOL,
+# by the mean); chosen on the development series only (benchmarks/study_sets.py,
+# benchmarks/POOL_VARIANTS.txt). On
 # the 35 monthly development series of other kinds the earlier pool (Holt-Winters, ETS,
 # damped, Holt, drift, seasonal naive) scored 0.815, ETS, drift and the optimised Theta
 # models 0.668, these four 0.657 (statsforecast's Comb 0.692); on the 25 development

@@ -103,7 +103,7 @@ def one_step(y, lag, c, phi):
 def path(recent, params, count):
     """``[count]`` forecasts after the values ending in ``recent`` (``lag + p`` of them;
     fewer, from a refit with given params on a shorter stretch: the first one is
-    repeated before them, differences of 0)."""
+    repeated before them, so that the differences reaching into that padding are 0)."""
     lag, c, phi = int(params["lag"]), float(params["c"]), tuple(params["phi"])
     history = list(recent)
     history = [history[0]] * (lag + len(phi) - len(history)) + history

@@ -333,7 +333,9 @@ def _fit_all(values, season, t0=0, fixed=None, only=None):
         fixed: ``StructureCurve.params()`` of an earlier fit: its seasonality verdict,
             indices, models, weights and slopes, with the states run over ``values``
             (nothing chosen or estimated again: each ``fitted[j]`` then reads only
-            ``values[:j]``; for one-step forecasts).
+            ``values[:j]``, for one-step forecasts; except ETS's and Holt-Winters' first
+            two seasons, whose initial states are the first seasons' means: auto's
+            origins have three seasons before them).
         only: the kinds wanted (None: all); the others may be left out.
 
     Returns:

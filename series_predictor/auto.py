@@ -40,7 +40,7 @@ from .intervals import by_horizon
 from .recipes import RECIPES
 from .stages import LENGTH_CAP, Candidate, minimum_fit_length, minimum_length, season_stage
 from .structure_curves import StructureCurve
-from .structures import KINDS, fit_all
+from .structures import KINDS, fit_all, weights_only
 from .transforms import Transform
 
 # The structures combined by the median, with or without a season (quarters: QUARTER_POOL,
@@ -247,19 +247,22 @@ def _intervals(final, known, season, seq_size, horizon):
     """Bands from the final combination's errors at each horizon over the band origins.
 
     The combination's models and weights are fitted once on the whole training part;
-    at each origin their states are run over the values before it (``fixed``: nothing
-    after the origin is read but those weights). Errors are ratios (log units) when
+    at each origin their states are run over the values before it, and their slopes and
+    constants estimated there (``structures.weights_only``: nothing after the origin is
+    read but those weights; the whole part's slope is far off at the start of a series
+    that grew). Errors are ratios (log units) when
     every value and every path is positive (those from the origins, and the whole
     part's over ``horizon``), so that a series that grew gets bands that grew with it;
     a path at or below 0 has no ratio, so then they are in series units.
     """
     kinds = final.transform.structures
     whole = StructureCurve.fit(known, 0, season, kinds, final.transform.combine)
+    weights = weights_only(whole.params())
     paths, actual = [], []
     for o in band_origins(len(known), season, seq_size):
         count = min(horizon, len(known) - o)
         curve = StructureCurve.fit(known[:o], 0, season, kinds, final.transform.combine,
-                                   whole.params())
+                                   weights)
         paths.append(curve.at(np.arange(o, o + count)))
         actual.append(known[o:o + count])
     ahead = whole.at(np.arange(len(known), len(known) + horizon))

@@ -71,7 +71,7 @@ def fit(values, season, fixed=None):
     Args:
         season: points per season (1: none).
         fixed: ``params`` of an earlier fit: its lag, constant and weights (nothing
-            chosen; the one-step forecasts then read only the values before each point).
+            chosen; without ``c``, the constant for those weights on ``values``; the one-step forecasts then read only the values before each point).
 
     Returns:
         ``(fitted [n], params {"lag", "c", "phi"}, recent)``: the in-sample one-step
@@ -83,10 +83,23 @@ def fit(values, season, fixed=None):
         lag = lag_for(len(y), season)
         c, phi = _choose(y[lag:] - y[:-lag])
     else:
-        lag, c, phi = int(fixed["lag"]), float(fixed["c"]), tuple(fixed["phi"])
+        lag, phi = int(fixed["lag"]), tuple(fixed["phi"])
+        c = float(fixed["c"]) if "c" in fixed else constant(y, lag, phi)
     fitted = one_step(y, lag, c, phi)
     params = {"lag": lag, "c": c, "phi": list(phi)}
     return fitted, params, tuple(float(v) for v in y[-(lag + len(phi)):])
+
+
+def constant(y, lag, phi):
+    """The least-squares ``c`` of ``z_t = c + sum phi_i z_{t-i}`` on ``y``'s differences at
+    ``lag`` for given ``phi`` (the mean of the differences before there are ``p + 1``;
+    0 without one)."""
+    z = y[lag:] - y[:-lag]
+    p = len(phi)
+    if len(z) <= p:
+        return float(np.mean(z)) if len(z) else 0.0
+    rest = z[p:] - sum(phi[i] * z[p - 1 - i:len(z) - 1 - i] for i in range(p))
+    return float(np.mean(rest))
 
 
 def one_step(y, lag, c, phi):

@@ -196,7 +196,8 @@ def _smoothers(x, anchor, profile, mult, season_of, fixed=None):
     ses = out["ses"]
     a = ses.params["alpha"]
     n = len(x)
-    slope = (float(fixed["theta"]["slope"]) if fixed is not None and "theta" in fixed
+    given = (fixed or {}).get("theta", {}).get("slope")
+    slope = (float(given) if given is not None
              else float(np.polyfit(np.arange(n), x, 1)[0]) if n > 1 else 0.0)
     shift = 0.5 * slope * (1 / a - (1 - a) ** n / a - 1)
     out["theta"] = Member("theta", ses.a + shift, 0.5 * slope, 1.0, profile, mult, anchor,
@@ -285,6 +286,25 @@ def adjustment(values, season, t0=0):
 SAFE_MAGNITUDE = 1e100   # values larger (or smaller than its inverse) are fitted rescaled
 UNIT_PARAMS = {"drift": ("slope",), "theta": ("slope",), "opt_theta": ("l0", "A", "B"),
                "sdiff_ar": ("c",)}
+
+
+# The quantities in the values' units that a fit estimates over its whole stretch (not
+# initial states): a line's slope, a constant. ``weights_only`` leaves them out, so that
+# a refit on an earlier, shorter stretch estimates them there.
+STRETCH_PARAMS = {"drift": ("slope",), "theta": ("slope",), "opt_theta": ("A", "B"),
+                  "sdiff_ar": ("c",)}
+
+
+def weights_only(params):
+    """``StructureCurve.params()`` without ``STRETCH_PARAMS``: the verdict, indices,
+    models and weights, for a refit whose slopes and constants follow its own values
+    (those of a series that grew 1000-fold, fitted at its end, are 1000 times too large
+    at its start)."""
+    out = dict(params)
+    for kind, names in STRETCH_PARAMS.items():
+        if kind in out:
+            out[kind] = {k: v for k, v in out[kind].items() if k not in names}
+    return out
 
 
 def fit_all(values, season, t0=0, fixed=None, only=None):

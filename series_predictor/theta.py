@@ -97,7 +97,8 @@ def fit(y, fixed=None):
 
     Args:
         fixed: params of an earlier fit: its type, alpha, theta and ``l_0`` are kept
-            (and, for a static type, its line), the states run over ``y``.
+            (and, for a static type, its line when given: ``structures.weights_only``
+            leaves it out), the states run over ``y``.
 
     Returns:
         ``(a, b, fitted [n], params)``: the path ``a + b k`` for ``k >= 1`` steps past
@@ -105,7 +106,8 @@ def fit(y, fixed=None):
     """
     y = np.asarray(y, dtype=np.float64)
     scale = power_of_two(y)
-    unit = None if fixed is None else dict(fixed, **{k: fixed[k] / scale for k in SCALED})
+    unit = None if fixed is None else dict(fixed, **{k: fixed[k] / scale for k in SCALED
+                                                     if k in fixed})
     a, b, fitted, params = _fit_unit(y / scale, unit)
     params.update({k: params[k] * scale for k in SCALED})
     return a * scale, b * scale, fitted * scale, params
@@ -122,7 +124,8 @@ def _fit_unit(y, fixed):
         params = dict(fixed)
     dynamic = params["type"].startswith("D")
     a, b = _lines(y, dynamic)
-    if fixed is not None and not dynamic:
+    given_line = fixed is not None and "A" in fixed
+    if given_line and not dynamic:
         a, b = np.full(len(y), params["A"]), np.full(len(y), params["B"])
     alpha, weight = np.array([params["alpha"]]), 1.0 - 1.0 / params["theta"]
     errors, dl0, level = _errors(y, alpha, weight, a, b)
@@ -130,6 +133,6 @@ def _fit_unit(y, fixed):
     fitted = y - (errors[0] - params["l0"] * dl0[0])
     last = float(level[0]) + q ** n * params["l0"]
     step = weight * (q ** n * a[-1] + (1 - q ** (n + 1)) / params["alpha"] * b[-1])
-    if fixed is None or dynamic:
+    if not given_line or dynamic:
         params.update(A=float(a[-1]), B=float(b[-1]))
     return last + step - weight * b[-1], weight * b[-1], fitted, params

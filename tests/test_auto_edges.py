@@ -208,3 +208,33 @@ def test_values_near_the_largest_float_are_tested_and_fitted_as_the_same_values_
     for kind in auto.POOL:   # exact: the same fit on the same values over 2**1023
         assert huge[kind].a == plain[kind].a * 2.0 ** 1023
         assert huge[kind].fitted[12:] == tuple(v * 2.0 ** 1023 for v in plain[kind].fitted[12:])
+
+
+def test_bands_of_a_series_growing_5_percent_a_step_are_ratios_near_one():
+    # 1.05^t over 300 points: the structures at the early band origins used the whole
+    # part's drift slope (485), autoregression constant (489) and Theta line, fitted
+    # where the values are near 2e6, on values near 2 (old code: paths 246 times the
+    # truth, an 80% band from 0.045 to 22 times the one-step forecast)
+    growth = 1.05 ** np.arange(300.0)
+    choice = choose(growth, season=1, n_test=60)
+    assert choice.intervals is not None and choice.intervals.log
+    assert choice.intervals.steps[0] < 0.1     # a one-step ratio within 10%
+    point = StructureCurve.fit(growth[:240], 0, 1, auto.POOL).at(np.arange(240, 252))
+    low, high = choice.intervals.bands(point)[0.8]
+    assert high[0] / low[0] < 1.3       # old code: 480
+    truth = growth[240:252]             # the structures lag it: the bands must hold it
+    assert np.all(low < truth) and np.all(truth < high) and np.all(high / low < 5)
+
+
+def test_a_refit_with_weights_only_estimates_the_stretch_quantities_again():
+    growth = 1.05 ** np.arange(240.0)
+    whole = StructureCurve.fit(growth, 0, 1, auto.POOL)
+    weights = structures.weights_only(whole.params())
+    for kind, names in structures.STRETCH_PARAMS.items():
+        assert not set(names) & set(weights.get(kind, {}))
+    early = StructureCurve.fit(growth[:30], 0, 1, auto.POOL, fixed=weights)
+    for member in early.members:   # each one-step forecast within 10% of 1.05^30
+        assert abs(member.path(1)[0] / growth[30] - 1) < 0.1, member.kind
+    assert early.params()["ets"] == whole.params()["ets"]
+    assert early.params()["sdiff_ar"]["phi"] == whole.params()["sdiff_ar"]["phi"]
+    assert early.params()["opt_theta"]["theta"] == whole.params()["opt_theta"]["theta"]

@@ -266,9 +266,11 @@ class Forecaster:
         The same numbers as ``--backtest k`` with these settings.
 
         Raises:
-            SettingError: a loaded run (it kept only the series' last values), or a
-                ``k`` the series has no room for.
+            SettingError: a loaded run (it kept only the series' last values), a ``k``
+                below 1, or one the series has no room for.
         """
+        if isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k < 1:
+            raise SettingError(f"backtest needs at least 1 origin; found k={k}")
         if self._run is None:
             raise SettingError("backtest needs the whole series, and a run folder keeps only "
                                "its last values: call series_predictor.fit(y, ...).backtest(k)")

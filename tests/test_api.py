@@ -217,6 +217,13 @@ def test_backtest_gives_the_command_lines(cli_run, fitted):
 
 
 @pytest.mark.slow
+def test_backtest_of_no_origin_is_refused_in_one_line(fitted):
+    # old code: an empty BacktestResult whose printing raised IndexError
+    with pytest.raises(SettingError, match="at least 1 origin; found k=0"):
+        fitted.backtest(0)
+
+
+@pytest.mark.slow
 def test_save_load_forecast_again(fitted, tmp_path):
     folder = fitted.save(tmp_path / "kept")
     again = sp.load_run(folder)

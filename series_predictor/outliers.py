@@ -7,7 +7,9 @@ the standard deviation for normal steps). Value ``i`` is a spike when the step i
 and the step out of it have opposite signs and both exceed ``SPIKE_SCALES * s``. With
 ``SPIKE_SCALES = 20`` a normal step is that large with probability below 1e-80, so an
 ordinary series (the airline passengers: largest step 4.3 s) is never flagged; a
-steady exponential growth has steps of one sign and is never flagged either.
+steady exponential growth has steps of one sign and is never flagged either, and in a
+positive series a spike must be one in the logarithm too (a season on an exponential
+growth is not).
 """
 
 import numpy as np
@@ -16,20 +18,31 @@ SPIKE_SCALES = 20.0
 
 
 def spikes(values):
-    """Indices of lone spikes in ``values`` (``[n]`` float64), at most 5, in order."""
+    """Indices of lone spikes in ``values`` (``[n]`` float64), at most 5, in order. A
+    positive series' spike must be one in its logarithm too: the peaks of a season on
+    an exponential growth are large steps in and out against the early ones, not in
+    ratio."""
     values = np.asarray(values, dtype=np.float64)
     if len(values) < 5:
         return []
+    big = _lone(values)
+    if np.any(big) and np.all(values > 0):
+        big &= _lone(np.log(values))
+    return [int(i) + 1 for i in np.flatnonzero(big)[:5]]
+
+
+def _lone(values):
+    """``[n - 2]``: whether each inner value's steps in and out have opposite signs and
+    both exceed ``SPIKE_SCALES`` robust scales of the steps (all False without a scale)."""
     steps = np.diff(values)
     scale = 1.4826 * np.median(np.abs(steps - np.median(steps)))
     if not np.isfinite(scale) or scale <= 0:
         scale = np.mean(np.abs(steps - np.median(steps)))
-    if not np.isfinite(scale) or scale <= 0:
-        return []
     into, out_of = steps[:-1], steps[1:]
-    big = (np.sign(into) == -np.sign(out_of)) & (np.minimum(np.abs(into), np.abs(out_of))
-                                                 > SPIKE_SCALES * scale)
-    return [int(i) + 1 for i in np.flatnonzero(big)[:5]]
+    if not np.isfinite(scale) or scale <= 0:
+        return np.zeros(len(into), dtype=bool)
+    return (np.sign(into) == -np.sign(out_of)) & (np.minimum(np.abs(into), np.abs(out_of))
+                                                  > SPIKE_SCALES * scale)
 
 
 def spike_warnings(loaded):

@@ -40,6 +40,20 @@ def test_the_airline_series_and_steady_growth_have_no_spike(airline_csv):
     assert np.max(np.abs(steps)) / scale < SPIKE_SCALES / 4  # far from the threshold
 
 
+def test_seasonal_exponential_growth_has_no_spike_but_a_spike_in_it_is_named():
+    # 1.05^t with a 10% season: the last seasons' peaks were steps of 40 robust scales
+    # (the scale of the early, tiny steps) in and out (old code: 4 spikes named)
+    t = np.arange(300)
+    growth = 1.05 ** t * (1 + 0.1 * np.sin(2 * np.pi * t / 12))
+    assert spikes(growth) == []
+    typo = growth.copy()
+    typo[150] *= 10
+    assert spikes(typo) == [150]
+    near_100 = 100 + 10 * np.sin(2 * np.pi * t / 12)
+    near_100[100] = 1100.0
+    assert spikes(near_100) == [100]
+
+
 def test_semi_monthly_dates_are_refused_before_training(tmp_path):
     dates = [f"2023-{m:02d}-{d:02d}" for m in range(1, 13) for d in (1, 15)] + \
             [f"2024-{m:02d}-{d:02d}" for m in (1, 2) for d in (1, 15)]

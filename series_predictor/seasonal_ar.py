@@ -71,7 +71,8 @@ def fit(values, season, fixed=None):
     Args:
         season: points per season (1: none).
         fixed: ``params`` of an earlier fit: its lag, constant and weights (nothing
-            chosen; without ``c``, the constant for those weights on ``values``; the one-step forecasts then read only the values before each point).
+            chosen; without ``c``, the constant for those weights on ``values``; the
+            one-step forecasts then read only the values before each point).
 
     Returns:
         ``(fitted [n], params {"lag", "c", "phi"}, recent)``: the in-sample one-step

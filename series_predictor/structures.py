@@ -288,11 +288,12 @@ UNIT_PARAMS = {"drift": ("slope",), "theta": ("slope",), "opt_theta": ("l0", "A"
                "sdiff_ar": ("c",)}
 
 
-# The quantities in the values' units that a fit estimates over its whole stretch (not
-# initial states): a line's slope, a constant. ``weights_only`` leaves them out, so that
-# a refit on an earlier, shorter stretch estimates them there.
-STRETCH_PARAMS = {"drift": ("slope",), "theta": ("slope",), "opt_theta": ("A", "B"),
-                  "sdiff_ar": ("c",)}
+# The quantities in the values' units that a fit estimates over its whole stretch: a
+# line's slope, a constant (all of UNIT_PARAMS but the optimised Theta models' initial
+# level l0, a state at the series' start). ``weights_only`` leaves them out, so that a
+# refit on an earlier, shorter stretch estimates them there.
+STRETCH_PARAMS = {kind: tuple(n for n in names if n != "l0")
+                  for kind, names in UNIT_PARAMS.items()}
 
 
 def weights_only(params):

@@ -343,9 +343,10 @@ def format_backtest(report, units, name=None):
     """The backtest as a plain-text table; ``name`` labels the forecast's row (default:
     "LSTM", or what an auto run's origins forecast, from ``report["network_kept"]``)."""
     name = name or backtest_name(report, "network_kept" in report)
-    lines = [f"Backtest: {len(report['origins'])} origins ({report['origins'][0]} .. "
-             f"{report['origins'][-1]}, {report['stride']} apart), {report['horizon']} points "
-             f"ahead each, errors in {units}:",
+    origins = report["origins"]
+    where = (f"{len(origins)} origins ({origins[0]} .. {origins[-1]}, {report['stride']} "
+             f"apart)" if len(origins) > 1 else f"1 origin ({origins[0]})")
+    lines = [f"Backtest: {where}, {report['horizon']} points ahead each, errors in {units}:",
              f"{'':28s} {'mean RMSE':>10s} {'mean MAE':>10s} {'MASE':>7s}"]
     decimals = metrics.decimals_for([row[k] for row in report["overall"].values()
                                      for k in ("rmse", "mae")])
@@ -375,7 +376,8 @@ def backtest_verdict(report):
     shown = metrics.judged_against(report.get("stride"))  # the stride is the season
     better = [m.replace("_", " ") for m in shown if m in overall
               and (own is None or _below(overall[m]["rmse"], own))]
-    where = f"over the {len(report['origins'])} origins (mean RMSE)"
+    count = len(report["origins"])
+    where = f"over the {count} origins (mean RMSE)" if count > 1 else "at its 1 origin (RMSE)"
     if not better:
         return f"The forecast beats every baseline {where}."
     names = better[0] if len(better) == 1 else ", ".join(better[:-1]) + " and " + better[-1]

@@ -147,6 +147,20 @@ def test_backtest_result_reads_as_a_table():
     assert "2     15.00  12.00  0.75" in str(result)
 
 
+def test_a_backtest_of_one_origin_reads_in_the_singular():
+    # old code: "Backtest: 1 origins (1958-08 .. 1958-08, 12 apart)", "over the 1 origins"
+    report = {"origins": ["1958-08"], "horizon": 2, "stride": 12,
+              "overall": {"lstm": {"rmse": 10.0, "mae": 8.0, "mase": 0.5},
+                          "persistence": {"rmse": 20.0, "mae": 16.0, "mase": 1.0}},
+              "by_horizon": {"lstm": {"rmse": [5.0, 15.0], "mae": [4.0, 12.0],
+                                      "mase": [0.25, 0.75], "origins_scored": 1},
+                             "persistence": None}}
+    text = str(BacktestResult(report, "passengers"))
+    assert text.startswith("Backtest: 1 origin (1958-08), 2 points ahead each")
+    assert "The forecast beats every baseline at its 1 origin (RMSE)." in text
+    assert "origins" not in text.split("\n")[0]
+
+
 # ------------------------------------------------------------------ slow: against the CLI
 @pytest.fixture(scope="module")
 def cli_run(tmp_path_factory):

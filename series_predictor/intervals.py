@@ -155,10 +155,10 @@ def by_horizon(paths, actual_by_origin, log=False):
     The root mean square error at each step ahead (from the origins that reach it;
     made non-decreasing), times each level's Student-t quantile for as many degrees of
     freedom as that step has errors (a new error over a spread measured on n errors
-    is t-distributed with n degrees of freedom when they are normal; the normal
-    quantile, as before, left the 95% band holding 92.8% of the test points on 114
-    development series, this 95.8%: benchmarks/POOL_STUDY_NORMAL_BANDS.txt and
-    POOL_STUDY.txt); past the last step with
+    is t-distributed with n degrees of freedom when they are normal; chosen when the
+    normal quantile left the 95% band holding 92.8% of the test points on 114
+    development series; today 97.5%, the normal one 96.1%: docs/recipes.md,
+    benchmarks/POOL_STUDY.txt and POOL_STUDY_NORMAL_BANDS.txt); past the last step with
     ``MIN_PER_STEP`` errors the spread grows like sqrt(k).
 
     Args:

@@ -32,7 +32,7 @@ import dataclasses
 import numpy as np
 
 from . import metrics
-from .errors import SeriesTooShortError
+from .errors import SeriesTooShortError, too_few
 from .data_loader import Normalization
 from .ets import RESOLUTION  # an RMSE below this fraction of the values' size is rounding
 from .forecasting import Preprocessing
@@ -142,7 +142,7 @@ def check_series(loaded, config):
                             least_training=minimum_training(config.season, config.seq_size))
     if n < needed:
         raise SeriesTooShortError(
-            f"{loaded.path}: {n} points are too few for --recipe auto with "
+            f"{loaded.path}: {too_few(n)} for --recipe auto with "
             f"seq_size={config.seq_size}, percent_train={config.percent_train}, "
             f"season={config.season}"
             + (f"; at least {needed} points are needed ("

@@ -13,7 +13,7 @@ import numpy as np
 from . import data_loader, lstm_numpy
 from .season import season_stage  # noqa: F401 - a stage of the chapter
 from .ensemble import Envelope, combine
-from .errors import DataFormatError, SeriesTooShortError, TrainingDiverged
+from .errors import DataFormatError, SeriesTooShortError, TrainingDiverged, too_few
 from .forecasting import Preprocessing
 from .intervals import calibrate
 from .transforms import Transform
@@ -157,7 +157,7 @@ def split_stage(loaded, config, order, test_windows=True):
                             config.validation, test_windows)
     if n < needed:
         raise SeriesTooShortError(
-            f"{loaded.path}: {n} points are too few for seq_size={config.seq_size}, "
+            f"{loaded.path}: {too_few(n)} for seq_size={config.seq_size}, "
             f"percent_train={config.percent_train}, season={config.season}"
             + (f", differencing order {order}" if order else "")
             + (f", validation={config.validation}" if config.validation else "")

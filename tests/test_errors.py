@@ -8,7 +8,8 @@ import pytest
 from series_predictor import dummy
 from series_predictor.chapter import ChapterConfig, run_chapter
 from series_predictor.errors import (CheckpointError, CheckpointNotFoundError, InputShapeError,
-                                     NotTrainedError, OutputDirError, SettingError)
+                                     NotTrainedError, OutputDirError, SeriesTooShortError,
+                                     SettingError)
 from simple_regression import SeriesPredictor
 
 GOOD_X = dummy.TRAIN_X
@@ -245,3 +246,12 @@ def test_a_learning_rate_too_small_for_float32_is_refused_on_the_command_line(tm
 def test_hallucinating_from_values_beyond_float32_names_the_value(predictor):
     with pytest.raises(InputShapeError, match=r"found 1e\+39"):
         predictor.hallucinate([1e39, 1.0, 1.0, 1.0], 3)
+
+
+@pytest.mark.parametrize("recipe, start", [("auto", "1 point is too few for --recipe auto"),
+                                           ("book", "1 point is too few for seq_size=5")])
+def test_a_one_point_series_is_refused_in_the_singular(recipe, start):
+    import series_predictor as sp
+    with pytest.raises(SeriesTooShortError) as caught:
+        sp.fit([5.0], recipe=recipe)
+    assert start in str(caught.value) and "1 points" not in str(caught.value)

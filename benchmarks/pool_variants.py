@@ -26,6 +26,7 @@ sys.path.insert(0, HERE)
 
 from pool_study import _groups, _naive, _rmse  # noqa: E402
 from series_predictor import auto  # noqa: E402
+from series_predictor.structure_curves import reducer  # noqa: E402
 from series_predictor.structures import KINDS, fit_all  # noqa: E402
 
 EARLIER = ("hw", "ets", "damped", "holt", "drift", "snaive")   # auto's pool until 2026-12-05
@@ -129,7 +130,7 @@ def main():
         label = f"{reduce.__name__} of {', '.join(kinds)}"
         print(f"{label[:44]:44s}" + "".join(_cell(c) for c in cells) + _pooled(groups, cells))
     pools = [auto.pool(development[g][0]) for g in groups]
-    cells = [_ratios(paths[g], kinds, np.mean if how == "mean" else np.median)
+    cells = [_ratios(paths[g], kinds, reducer(how))
              for g, (kinds, how) in zip(groups, pools)]
     print(f"{'auto: auto.pool(season)':44s}" + "".join(_cell(c) for c in cells)
           + _pooled(groups, cells))

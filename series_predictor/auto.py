@@ -39,7 +39,7 @@ from .forecasting import Preprocessing
 from .intervals import by_horizon
 from .recipes import RECIPES
 from .stages import LENGTH_CAP, Candidate, minimum_fit_length, minimum_length, season_stage
-from .structure_curves import StructureCurve
+from .structure_curves import StructureCurve, reducer
 from .structures import KINDS, fit_all, weights_only
 from .transforms import Transform
 
@@ -371,7 +371,7 @@ def choose(loaded, config, split, progress):
     names, how = pool(config.season)
     kept = [row for row in rows if row["candidate"].name in names]
     final = _structure(f"{how} of " + ", ".join(names), names, config.season, how)
-    reduce = np.mean if how == "mean" else np.median
+    reduce = reducer(how)
     paths = {o: reduce([r["paths"][o] for r in kept], axis=0) for o in origins} \
         if kept else {o: np.full(split.n_test, known[o - 1]) for o in origins}
     combination = _geometric_mean(

@@ -133,7 +133,7 @@ def _parameters(model, m):
     return 2 + (trend != "N") * 2 + (trend == "Ad") + (season != "N") * m
 
 
-def _aicc(sse, n, k, floor):
+def aicc(sse, n, k, floor):
     """AICc of each row; an ``sse`` below ``floor`` (rounding) counts as ``floor``, so
     that exact fits tie (log 0 would leave them out) and the fewest parameters win."""
     sse = np.where(np.isfinite(sse), np.maximum(sse, floor), sse)
@@ -168,8 +168,8 @@ def fit(values, season, t0=0, seasonal=True, fixed=None):
     sse, level, slope, states, fitted = run_grid(y, m, t0, model, alpha, beta, gamma, phi)
     k = np.array([_parameters(mod, m) for mod in model])
     floor = len(y) * (RESOLUTION * float(np.max(np.abs(y), initial=0.0))) ** 2
-    aicc = _aicc(sse, len(y), k, floor or np.finfo(float).tiny)
-    best = int(np.argmin(aicc)) if np.any(np.isfinite(aicc)) else int(np.argmin(sse))
+    scores = aicc(sse, len(y), k, floor or np.finfo(float).tiny)
+    best = int(np.argmin(scores)) if np.any(np.isfinite(scores)) else int(np.argmin(sse))
     trend, kind = str(model[best]).split(",")
     return EtsFit(str(model[best]), float(level[best]), float(slope[best]),
                   float(phi[best]) if trend != "N" else 1.0,
@@ -177,4 +177,4 @@ def fit(values, season, t0=0, seasonal=True, fixed=None):
                   kind != "A", tuple(float(v) for v in fitted[best]),
                   {"alpha": float(alpha[best]), "beta": float(beta[best]),
                    "gamma": float(gamma[best]), "phi": float(phi[best]),
-                   "model": str(model[best])}, float(aicc[best]))
+                   "model": str(model[best])}, float(scores[best]))

@@ -18,7 +18,7 @@ series do. Chosen on the development series (docs/recipes.md). NumPy only.
 
 import numpy as np
 
-from .ets import RESOLUTION   # a mean square below this fraction of the size is rounding
+from .ets import RESOLUTION, aicc   # an RMS below RESOLUTION of the size is rounding
 
 MAX_ORDER = 2        # the largest p tried (3 and 5 scored worse on the development series)
 MAX_ROOT = 0.99      # a root of 1 - phi_1 x^-1 - ... this large or larger: not stationary
@@ -37,21 +37,12 @@ def _stationary(phi):
                                         < MAX_ROOT))
 
 
-def _aicc(residuals, k, floor):
-    """AICc of a fit with ``k`` parameters; a mean square below ``floor`` (rounding) counts
-    as ``floor``, so that exact fits tie and the fewest terms win."""
-    n = len(residuals)
-    mse = max(float(np.mean(np.square(residuals))), floor)
-    if not np.isfinite(mse):
-        return np.inf
-    return n * np.log(mse) + 2 * k + 2 * k * (k + 1) / max(n - k - 1, 1)
-
-
 def _choose(z):
     """``(c, phi)`` of the AICc-best stationary order on ``z`` (``[n]`` differences)."""
     top = min(MAX_ORDER, max(len(z) - 3, 0) // 2)
     target = z[top:]
-    floor = (RESOLUTION * float(np.max(np.abs(z), initial=0.0))) ** 2 or np.finfo(float).tiny
+    floor = len(target) * (RESOLUTION * float(np.max(np.abs(z), initial=0.0))) ** 2 \
+        or np.finfo(float).tiny   # on the sum of squares: exact fits tie, the fewest terms win
     best = (np.inf, float(np.mean(z)) if len(z) else 0.0, ())
     for p in range(top + 1):
         design = np.column_stack([np.ones(len(target))]
@@ -59,7 +50,8 @@ def _choose(z):
         coef = np.linalg.lstsq(design, target, rcond=None)[0]
         if not (np.all(np.isfinite(coef)) and _stationary(coef[1:])):
             continue
-        score = _aicc(target - design @ coef, p + 2, floor)
+        residuals = target - design @ coef
+        score = aicc(np.array([residuals @ residuals]), len(target), p + 2, floor)[0]
         if score < best[0]:
             best = (score, float(coef[0]), tuple(float(v) for v in coef[1:]))
     return best[1], best[2]

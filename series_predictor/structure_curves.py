@@ -10,9 +10,14 @@ import numpy as np
 from .structures import Member, adjustment, fit_all
 
 
+def reducer(how):
+    """``np.median`` for "median", else ``np.mean``: how several paths are combined."""
+    return np.median if how == "median" else np.mean
+
+
 def combined(members, how="median"):
     """``(path(count) -> [count], fitted [n])`` of several members, by median or mean."""
-    reduce = np.median if how == "median" else np.mean
+    reduce = reducer(how)
 
     def path(count):
         return reduce(np.stack([m.path(count) for m in members]), axis=0)

@@ -284,7 +284,7 @@ def adjustment(values, season, t0=0):
 
 
 SAFE_MAGNITUDE = 1e100   # values larger (or smaller than its inverse) are fitted rescaled
-UNIT_PARAMS = {"drift": ("slope",), "theta": ("slope",), "opt_theta": ("l0", "A", "B"),
+UNIT_PARAMS = {"drift": ("slope",), "theta": ("slope",), "opt_theta": theta.SCALED,
                "sdiff_ar": ("c",)}
 
 
@@ -353,7 +353,8 @@ def _fit_all(values, season, t0=0, fixed=None, only=None):
     Args:
         fixed: ``StructureCurve.params()`` of an earlier fit: its seasonality verdict,
             indices, models, weights and slopes, with the states run over ``values``
-            (nothing chosen or estimated again: each ``fitted[j]`` then reads only
+            (a slope or constant left out, ``weights_only``, is estimated on ``values``;
+            nothing else is chosen or estimated again: each ``fitted[j]`` then reads only
             ``values[:j]``, for one-step forecasts; except ETS's and Holt-Winters' first
             two seasons, whose initial states are the first seasons' means: auto's
             origins have three seasons before them).

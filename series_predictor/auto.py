@@ -41,7 +41,7 @@ from .recipes import RECIPES
 from .stages import LENGTH_CAP, Candidate, minimum_fit_length, minimum_length, season_stage
 from .structure_curves import StructureCurve, reducer
 from .structures import KINDS, fit_all, weights_only
-from .transforms import Transform
+from .transforms import Transform, floor_at_zero
 
 # The structures combined by the median, with or without a season (quarters: QUARTER_POOL,
 # by the mean); chosen on the development series only (benchmarks/study_sets.py,
@@ -73,7 +73,7 @@ def pool(season):
 
 def _structure(name, kinds, season, how="median"):
     return Candidate(name, Transform(curve="structure", season=season, structures=tuple(kinds),
-                                     combine=how), DECAY, target="zero")
+                                     combine=how, floored=True), DECAY, target="zero")
 
 
 def candidates(season):
@@ -210,7 +210,8 @@ def screen(values, n_train, horizon, season, seq_size):
         kind = candidate.transform.structures[0]
         if any(kind not in fits[o] for o in origins):
             continue  # a structure some stretch does not support (Holt-Winters: no season)
-        paths = {o: fits[o][kind].path(horizon) for o in origins}
+        paths = {o: floor_at_zero(fits[o][kind].path(horizon), np.min(known[:o]))
+                 for o in origins}
         ratios = [_ratio(paths[o], known, o, horizon, season) for o in origins]
         rows.append({"candidate": candidate, "score": _geometric_mean(ratios),
                      "per_origin": ratios, "paths": paths})
@@ -267,7 +268,7 @@ def _intervals(final, known, season, seq_size, horizon):
         actual.append(known[o:o + count])
     ahead = whole.at(np.arange(len(known), len(known) + horizon))
     log = bool(np.all(known > 0)) and all(np.all(p > 0) for p in paths + [ahead])
-    return by_horizon(paths, actual, log=log)
+    return by_horizon(paths, actual, log=log, floor=0.0 if np.all(known >= 0) else None)
 
 
 def _record(rows, kept, origins, times, horizon, combination, how):

@@ -35,6 +35,8 @@ class IntervalModel:
         counts: with ``steps``, how many errors each step's spread was measured on: the
             degrees of freedom of its Student-t quantile (None in older records: the
             normal quantiles ``scale``).
+        floor: no band goes below it around a point at or above it (0.0 for a series
+            never below 0: a count's band stops at 0); None: no floor.
     """
 
     scale: dict
@@ -43,6 +45,7 @@ class IntervalModel:
     steps: tuple = None
     units: tuple = None
     counts: tuple = None
+    floor: float = None
 
     def _widths(self, name, count, steps=None):
         """``[count]`` half-widths of the band ``name`` ("0.8"): ``q * sqrt(k)``, or,
@@ -64,7 +67,8 @@ class IntervalModel:
 
     def bands(self, point):
         """``{level: (low [k], high [k])}`` in series units around ``point`` ``[k]``
-        (under ``log``, a point at or below 0 gets ``units``' band when there is one)."""
+        (under ``log``, a point at or below 0 gets ``units``' band when there is one;
+        a point at or above ``floor`` has no band below it)."""
         point = np.asarray(point, dtype=np.float64)
         level = _log_of(point) if self.log else point
         plain = self.log and self.units is not None and point <= 0
@@ -77,6 +81,8 @@ class IntervalModel:
             if np.any(plain):
                 width = self._widths(name, len(point), self.units)
                 low, high = np.where(plain, point - width, low), np.where(plain, point + width, high)
+            if self.floor is not None:
+                low = np.where(point >= self.floor, np.maximum(low, self.floor), low)
             out[float(name)] = (low, high)
         return out
 
@@ -87,11 +93,13 @@ class IntervalModel:
     def from_dict(cls, description):
         steps = description.get("steps")
         units, counts = description.get("units"), description.get("counts")
+        floor = description.get("floor")
         return cls(scale=dict(description["scale"]), log=bool(description["log"]),
                    samples=int(description["samples"]),
                    steps=None if steps is None else tuple(steps),
                    units=None if units is None else tuple(units),
-                   counts=None if counts is None else tuple(int(c) for c in counts))
+                   counts=None if counts is None else tuple(int(c) for c in counts),
+                   floor=None if floor is None else float(floor))
 
 
 def calibrate(paths, actual_by_origin, log=False):
@@ -149,7 +157,7 @@ def _log_of(values):
     return np.log(np.maximum(np.asarray(values, float), np.finfo(float).tiny))
 
 
-def by_horizon(paths, actual_by_origin, log=False):
+def by_horizon(paths, actual_by_origin, log=False, floor=None):
     """Bands from the spread of errors at each horizon over several origins.
 
     The root mean square error at each step ahead (from the origins that reach it;
@@ -166,6 +174,7 @@ def by_horizon(paths, actual_by_origin, log=False):
         actual_by_origin: list of ``[k_i]`` true values.
         log: errors in log units (ratios; every value and forecast positive), else in
             series units.
+        floor: the bands' floor (``IntervalModel.floor``).
 
     Returns:
         IntervalModel with ``steps`` (and, under ``log``, ``units``: the spread in series
@@ -176,7 +185,7 @@ def by_horizon(paths, actual_by_origin, log=False):
         return None
     units = _spread(paths, actual_by_origin, _plain)[0] if log else None
     return IntervalModel(scale=dict(Z), log=bool(log), samples=samples, steps=steps,
-                         units=units, counts=counts)
+                         units=units, counts=counts, floor=floor)
 
 
 def _plain(values):

@@ -80,6 +80,9 @@ class Transform:
         window, phi, season: the trend's fitting window (None: all), its damping
             per step past the data, and the season length.
         base: the fitted BaseCurve (None until ``fitted``, or without a curve).
+        floored: a forecast from values none of which is below 0 is never below 0
+            (counts, sales, prices; ``--recipe auto``): a structure's straight line
+            through an exponential decay would cross it. False: the book's, no floor.
     """
 
     log: bool = False
@@ -91,6 +94,7 @@ class Transform:
     base: BaseCurve = None
     structures: tuple = ()
     combine: str = "median"
+    floored: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "lags", check_lags(self.lags))
@@ -139,6 +143,8 @@ class Transform:
     def to_dict(self):
         """A JSON-ready description; ``Transform.from_dict`` rebuilds the transform."""
         out = {"log": self.log, "lags": list(self.lags)}
+        if self.floored:
+            out["floored"] = True
         if self.curve == "structure":
             out.update(curve=self.curve, season=self.season, structures=list(self.structures),
                        combine=self.combine,
@@ -156,12 +162,14 @@ class Transform:
                        curve="structure", season=description["season"],
                        structures=tuple(description["structures"]),
                        combine=description["combine"],
-                       base=None if base is None else StructureCurve.from_dict(base))
+                       base=None if base is None else StructureCurve.from_dict(base),
+                       floored=bool(description.get("floored", False)))
         return cls(log=bool(description["log"]), lags=tuple(description["lags"]),
                    curve=description.get("curve"), season=description.get("season", 12),
                    window=description.get("window"), phi=description.get("phi", 1.0),
                    base=None if base is None else BaseCurve(
-                       tuple(base["profile"]), base["slope"], base["anchor"], base["phi"]))
+                       tuple(base["profile"]), base["slope"], base["anchor"], base["phi"]),
+                   floored=bool(description.get("floored", False)))
 
     def describe(self):
         parts = ["log"] if self.log else []
@@ -175,6 +183,8 @@ class Transform:
             parts.append(f"minus the {self.combine} of {', '.join(self.structures)} (M4 "
                          "structures: their one-step fit in the data, their path past it)")
         parts += [f"difference at lag {lag}" for lag in self.lags]
+        if self.floored:
+            parts.append("never below 0 after values that never were")
         return ", then ".join(parts) if parts else "none"
 
     # ------------------------------------------------------------- forward
@@ -254,11 +264,25 @@ class Transform:
         poly = self.polynomial
         out = np.array([zi - sum(poly[k] * known[start + i - k] for k in range(1, len(poly)))
                         for i, zi in enumerate(np.asarray(z, dtype=np.float64))])
-        return self.unlevel(out + self._base_at(t0 + start, len(z)))
+        before = np.minimum.accumulate(np.r_[np.inf, np.asarray(values, float)])
+        return self._floor(self.unlevel(out + self._base_at(t0 + start, len(z))),
+                           before[start:start + len(z)])
 
     def invert_path(self, values, start, z, t0=0):
         """Values at times ``start..start+len(z)-1`` from predicted ``z``, knowing only
         ``values[:start]``: later points use the earlier predicted levels."""
         self._check_start(start)
         level = np.concatenate([self._detrended(values[:start], t0), np.empty(len(z))])
-        return self.unlevel(self._undo(level, start, z, t0))
+        lowest = float(np.min(values[:start], initial=np.inf))
+        return self._floor(self.unlevel(self._undo(level, start, z, t0)), lowest)
+
+    def _floor(self, forecast, lowest):
+        """``floor_at_zero`` when ``floored``; ``forecast`` as it is otherwise."""
+        return floor_at_zero(forecast, lowest) if self.floored else forecast
+
+
+def floor_at_zero(forecast, lowest):
+    """``forecast`` ``[k]`` at least 0 where the lowest value known before it
+    (``lowest``: a number, or ``[k]``) is not below 0; as it is elsewhere."""
+    forecast = np.asarray(forecast, dtype=np.float64)
+    return np.where(np.asarray(lowest) >= 0, np.maximum(forecast, 0.0), forecast)

@@ -238,3 +238,61 @@ def test_a_refit_with_weights_only_estimates_the_stretch_quantities_again():
     assert early.params()["ets"] == whole.params()["ets"]
     assert early.params()["sdiff_ar"]["phi"] == whole.params()["sdiff_ar"]["phi"]
     assert early.params()["opt_theta"]["theta"] == whole.params()["opt_theta"]["theta"]
+
+
+DECAY = 1000 * 0.95 ** T + 5.0   # a decay toward 5: straight lines through it cross 0
+
+
+def _auto_path(values, n_known, count, floored):
+    """The auto structures' path past ``values[:n_known]`` through their transform."""
+    transform = dataclasses.replace(auto._structure("pool", auto.POOL, 12).transform,
+                                    floored=floored).fitted(values[:n_known])
+    return transform.invert_path(values, n_known, np.zeros(count))
+
+
+def test_a_series_never_below_zero_is_never_forecast_below_zero():
+    unfloored = _auto_path(DECAY, 60, 84, floored=False)
+    floored = _auto_path(DECAY, 60, 84, floored=True)
+    assert unfloored.min() < -50  # the bug: a decay forecast far below 0
+    assert floored.min() == 0.0
+    np.testing.assert_array_equal(floored[unfloored >= 0], unfloored[unfloored >= 0])
+    assert auto._structure("pool", auto.POOL, 12).transform.floored  # auto floors
+
+
+def test_a_series_that_went_below_zero_keeps_its_negative_forecasts():
+    shifted = DECAY - 200.0   # the same decay, below 0 from the start of its tail
+    path = _auto_path(shifted, 60, 84, floored=True)
+    np.testing.assert_allclose(path, _auto_path(shifted, 60, 84, floored=False))
+    assert path.min() < -200
+
+
+def test_one_step_forecasts_are_floored_only_after_values_never_below_zero():
+    values = np.r_[DECAY[:60], -1.0, DECAY[61:]]   # one negative value, at time 60
+    transform = dataclasses.replace(auto._structure("pool", auto.POOL, 12).transform,
+                                    floored=True).fitted(DECAY[:50])
+    z = np.full(20, -500.0)   # forecasts far below 0, from times 50..69
+    out = transform.invert_one_step(values, 50, z)
+    assert np.all(out[:11] == 0.0)   # times 50..60: every value before them >= 0
+    assert np.all(out[11:] < -400)   # times 61..: the -1 at time 60 is known
+
+
+def test_bands_of_counts_with_zeros_stop_at_zero():
+    rng = np.random.default_rng(0)
+    counts = rng.poisson(0.6 + 0.6 * (np.sin(2 * np.pi * T / 12) > 0)).astype(float)
+    choice = choose(counts)
+    assert choice.intervals.floor == 0.0 and not choice.intervals.log
+    point = StructureCurve.fit(counts[:120], 0, 12, auto.POOL).at(np.arange(120, 144))
+    unfloored = dataclasses.replace(choice.intervals, floor=None).bands(point)
+    assert min(low.min() for low, _ in unfloored.values()) < -0.5  # the bug it fixes
+    for (low, high), (low0, high0) in zip(choice.intervals.bands(point).values(),
+                                          unfloored.values()):
+        np.testing.assert_array_equal(low, np.maximum(low0, 0.0))
+        np.testing.assert_array_equal(high, high0)
+    described = choice.intervals.from_dict(choice.intervals.to_dict())
+    assert described.floor == 0.0   # a kept run folder's bands stop at 0 too
+
+
+def test_a_series_with_a_negative_value_gets_no_band_floor():
+    values = SEASONAL - 150.0   # below 0 at its start
+    assert values[:120].min() < 0
+    assert choose(values).intervals.floor is None

@@ -55,7 +55,7 @@ def test_a_series_with_no_season_gets_no_seasonal_candidate():
     assert {"snaive", "hw"} <= set(seasonal) and not {"snaive", "hw"} & set(plain)
     assert plain == ["ses", "holt", "damped", "theta", "opt_theta", "ets", "naive", "drift",
                      "sdiff_ar"]
-    assert not {"snaive", "hw"} & set(auto.POOL)  # the pool: seasonal only through adjustment
+    assert not {"snaive", "hw"} & set(auto.pool(1)[0])  # no season: no seasonal structure
     t = np.arange(120)
     values = 50 + 10 * np.sin(2 * np.pi * t / 12) + 0.01 * t
     path = auto.structure_path(next(c for c in auto.candidates(1) if c.name == "ses"),
@@ -225,33 +225,34 @@ def test_a_network_forecast_dropped_from_any_task_leaves_the_structures_alone(ai
 
 
 @pytest.mark.parametrize("season", [1, 12])
-def test_the_forecast_is_the_median_of_ets_drift_theta_and_the_seasonal_ar(season):
-    """With or without a season, the combined path is, point by point, the median of
-    the four structures' paths, each fitted on the training part alone."""
+def test_the_forecast_is_the_median_of_ets_drift_theta_the_seasonal_ar_and_seasonal_naive(season):
+    """The combined path is, point by point, the median of the five structures' paths
+    (without a season, of the four others), each fitted on the training part alone."""
     from series_predictor.structure_curves import StructureCurve
     from series_predictor.structures import fit_all
     rng = np.random.default_rng(3)
     t = np.arange(300)
     values = 100 * np.exp(np.cumsum(rng.normal(0.001, 0.01, size=300))) * (
         1 + 0.1 * np.sin(2 * np.pi * t / 12))
-    assert auto.POOL == ("ets", "drift", "opt_theta", "sdiff_ar")
-    assert auto.pool(season) == (auto.POOL, "median")
-    path = StructureCurve.fit(values, 0, season, auto.POOL).at(np.arange(300, 330))
+    kinds = ("ets", "drift", "opt_theta", "sdiff_ar") + (("snaive",) if season > 1 else ())
+    assert auto.pool(season) == (kinds, "median")
+    path = StructureCurve.fit(values, 0, season, kinds).at(np.arange(300, 330))
     fits = fit_all(values, season)[0]
-    expected = np.median([fits[k].path(30) for k in auto.POOL], axis=0)
+    expected = np.median([fits[k].path(30) for k in kinds], axis=0)
     np.testing.assert_allclose(path, expected, rtol=1e-12)
     assert np.ptp(np.diff(fits["drift"].path(30))) < 1e-9 or season > 1
 
 
 @pytest.mark.parametrize("season", [4, 12, 1])
-def test_quarters_take_the_mean_of_three_other_seasons_the_median_of_four(season):
+def test_quarters_take_the_mean_of_three_other_seasons_the_median_of_five(season):
     """The combination follows the season (``auto.pool``, chosen on development series):
     the forecast, the validation verdict and the record all use it."""
     from series_predictor.structure_curves import StructureCurve
     from series_predictor.structures import fit_all
     kinds, how = auto.pool(season)
     assert (kinds, how) == ((("ets", "drift", "opt_theta"), "mean") if season == 4
-                            else (auto.POOL, "median"))
+                            else (auto.POOL, "median") if season == 12
+                            else (auto.UNSEASONAL_POOL, "median"))
     rng = np.random.default_rng(5)
     t = np.arange(160)
     values = 100 + 0.5 * t + np.cumsum(rng.normal(0, 1, 160)) + 8 * np.sin(2 * np.pi * t / 4)

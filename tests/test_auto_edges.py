@@ -219,7 +219,7 @@ def test_bands_of_a_series_growing_5_percent_a_step_are_ratios_near_one():
     choice = choose(growth, season=1, n_test=60)
     assert choice.intervals is not None and choice.intervals.log
     assert choice.intervals.steps[0] < 0.1     # a one-step ratio within 10%
-    point = StructureCurve.fit(growth[:240], 0, 1, auto.POOL).at(np.arange(240, 252))
+    point = StructureCurve.fit(growth[:240], 0, 1, auto.UNSEASONAL_POOL).at(np.arange(240, 252))
     low, high = choice.intervals.bands(point)[0.8]
     assert high[0] / low[0] < 1.3       # old code: 480
     truth = growth[240:252]             # the structures lag it: the bands must hold it
@@ -228,11 +228,11 @@ def test_bands_of_a_series_growing_5_percent_a_step_are_ratios_near_one():
 
 def test_a_refit_with_weights_only_estimates_the_stretch_quantities_again():
     growth = 1.05 ** np.arange(240.0)
-    whole = StructureCurve.fit(growth, 0, 1, auto.POOL)
+    whole = StructureCurve.fit(growth, 0, 1, auto.UNSEASONAL_POOL)
     weights = structures.weights_only(whole.params())
     for kind, names in structures.STRETCH_PARAMS.items():
         assert not set(names) & set(weights.get(kind, {}))
-    early = StructureCurve.fit(growth[:30], 0, 1, auto.POOL, fixed=weights)
+    early = StructureCurve.fit(growth[:30], 0, 1, auto.UNSEASONAL_POOL, fixed=weights)
     for member in early.members:   # each one-step forecast within 10% of 1.05^30
         assert abs(member.path(1)[0] / growth[30] - 1) < 0.1, member.kind
     assert early.params()["ets"] == whole.params()["ets"]

@@ -14,7 +14,8 @@ trained on the windows of every series pooled together (mini-batches of
 ``batch_size``), each series' validation tail held out. Each series is forecast as
 ``--recipe auto`` forecasts it: its structures' path plus the network's hallucinated
 correction, fading by ``auto.DECAY`` per step, and the correction is kept only where
-it beats the structures alone on that series' validation tail (``auto.judge_network``).
+it beats the structures alone by 5% on that series' validation tail
+(``auto.judge_network``, ``auto.NETWORK_MARGIN``).
 
 This module plans, trains and finishes the runs; ``collection_global`` reads the
 collection and writes its outputs.

@@ -30,6 +30,7 @@ from series_predictor.structure_curves import reducer  # noqa: E402
 from series_predictor.structures import KINDS, fit_all  # noqa: E402
 
 EARLIER = ("hw", "ets", "damped", "holt", "drift", "snaive")   # auto's pool until 2026-12-05
+FOUR = ("ets", "drift", "opt_theta", "sdiff_ar")
 POOLS = [(("ets",), np.median), (("drift",), np.median),
          (EARLIER, np.median), (EARLIER + ("opt_theta",), np.median),
          (("theta", "drift"), np.mean), (("opt_theta",), np.median),
@@ -39,6 +40,8 @@ POOLS = [(("ets",), np.median), (("drift",), np.median),
          (("hw", "ets", "drift", "opt_theta"), np.median),
          (("ets", "drift", "opt_theta"), np.mean), (("holt", "drift", "opt_theta"), np.median),
          (("ets", "drift", "opt_theta"), np.median), (("sdiff_ar",), np.median),
+         (FOUR, np.mean), (FOUR, np.median),   # auto's pool at commit 335577c
+         (FOUR + ("damped",), np.median), (FOUR + ("hw",), np.median),
          (auto.POOL, np.mean), (auto.POOL, np.median)]
 MANY_KINDS = ("other kinds", "more other kinds")
 QUARTERLY = ("quarterly", "more quarterly")

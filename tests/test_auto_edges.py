@@ -296,3 +296,27 @@ def test_a_series_with_a_negative_value_gets_no_band_floor():
     values = SEASONAL - 150.0   # below 0 at its start
     assert values[:120].min() < 0
     assert choose(values).intervals.floor is None
+
+
+def test_a_forecast_from_the_last_values_only_is_floored_as_the_whole_series_is():
+    """A kept run folder forecasts from the series' last values: the lowest value before
+    them (``lowest``) decides the floor, as the whole series does in the run."""
+    values = np.r_[-1.0, DECAY[1:60]]   # below 0 once, at the start
+    transform = dataclasses.replace(auto._structure("pool", auto.POOL, 12).transform,
+                                    floored=True).fitted(DECAY[:60])
+    whole = transform.invert_path(values, 60, np.zeros(84))
+    assert whole.min() < -50          # no floor: a negative value is known
+    tail = transform.invert_path(values[-30:], 30, np.zeros(84), t0=30)
+    assert tail.min() == 0.0          # the last 30 alone never went below 0
+    np.testing.assert_array_equal(
+        transform.invert_path(values[-30:], 30, np.zeros(84), t0=30, lowest=-1.0), whole)
+
+
+def test_a_band_floor_is_not_applied_once_a_value_below_it_is_known():
+    from series_predictor.intervals import IntervalModel
+    model = IntervalModel({"0.95": 1.96}, False, 10, steps=(2.0, 3.0), floor=0.0)
+    point = np.array([1.0, 1.0])
+    assert model.bands(point)[0.95][0].min() == 0.0
+    assert model.bands(point, lowest=0.0)[0.95][0].min() == 0.0
+    np.testing.assert_allclose(model.bands(point, lowest=-1.0)[0.95][0],
+                               1.0 - 1.96 * np.array([2.0, 3.0]))

@@ -330,8 +330,8 @@ def judge_network(run, progress):
     """Keep the network's correction only where it helps on the validation tail.
 
     The networks trained on the points before the tail; their hallucination over it is
-    compared with the structures' alone (RMSE). When it is not ``NETWORK_MARGIN`` of
-    theirs or less (5% smaller), or when any of
+    compared with the structures' alone (RMSE). When it is not below ``NETWORK_MARGIN``
+    of theirs (more than 5% smaller), or when any of
     its forecasts was dropped (it diverged or left the plausible range: the structures
     have a forecast for every task, so the run goes on), every forecast of ``run``
     becomes the structures' alone, and the candidates' decay 0 (so that the run folder

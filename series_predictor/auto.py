@@ -353,7 +353,7 @@ def judge_network(run, progress):
     run.auto["network"] = {"validation_points": len(actual), "rmse_structures": without,
                            "rmse_with_network": with_net, "kept": kept,
                            "ratio": None if with_net is None else with_net / max(without, 1e-300),
-                           "dropped_tasks": dropped}
+                           "dropped_tasks": dropped, "margin": NETWORK_MARGIN}
     progress.step("Auto recipe: the network's correction " + (
         f"kept (validation RMSE {with_net:.4g} against {without:.4g} for the structures alone)"
         if kept else "left out (" + _why_left_out(with_net, without, dropped, run) + ")"))

@@ -173,6 +173,7 @@ def test_a_network_that_hurts_on_validation_is_left_out(airline, offset, share, 
     np.testing.assert_allclose(run.combined.forecasts["hallucination"], expected["hallucination"])
     assert run.auto["network"]["ratio"] == pytest.approx(share) or offset
     assert any("it must be 5% smaller" in line for line in lines) is (not kept)
+    assert run.auto["network"]["margin"] == auto.NETWORK_MARGIN  # metrics.json says the rule
     # the run folder's preprocessing forecasts what the run reported
     future = run.candidates[0].future
     wild = lambda window, steps: np.full(steps, 50.0)  # noqa: E731 - a "network"

@@ -286,6 +286,8 @@ class Transform:
 
 def floor_at_zero(forecast, lowest):
     """``forecast`` ``[k]`` at least 0 where the lowest value known before it
-    (``lowest``: a number, or ``[k]``) is not below 0; as it is elsewhere."""
+    (``lowest``: a number, or ``[k]``) is not below 0; as it is elsewhere, and where it
+    is not finite (a diverged forecast, -inf or NaN, stays one for the ensemble to drop)."""
     forecast = np.asarray(forecast, dtype=np.float64)
-    return np.where(np.asarray(lowest) >= 0, np.maximum(forecast, 0.0), forecast)
+    return np.where((np.asarray(lowest) >= 0) & np.isfinite(forecast),
+                    np.maximum(forecast, 0.0), forecast)

@@ -337,3 +337,14 @@ def test_the_recorded_validation_verdict_is_the_floored_forecasts(season, n, n_t
         auto.structure_path(final, known, o, n_test), known, o, n_test, season)
         for o in origins])
     assert choice.record["combination_ratio"] == pytest.approx(verdict, rel=1e-9)
+
+
+def test_a_diverged_forecast_is_not_floored_into_a_plausible_one():
+    """-inf is a diverged member, for the ensemble to drop (it once became 0, inside the
+    plausible range of counts); NaN stays NaN; finite values below 0 become 0."""
+    from series_predictor.ensemble import Envelope
+    from series_predictor.transforms import floor_at_zero
+    out = floor_at_zero([-np.inf, np.nan, -1.0, 2.0], 0.0)
+    assert out[0] == -np.inf and np.isnan(out[1]) and list(out[2:]) == [0.0, 2.0]
+    counts = Envelope.fit(np.r_[np.zeros(10), np.ones(10)], 12)
+    assert counts.first_escape(floor_at_zero([1.0, -np.inf], 0.0)) == 1

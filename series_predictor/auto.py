@@ -69,9 +69,8 @@ VALIDATION_SHARE = 5    # the network's validation tail: at most a fifth of the 
 # The network is kept only when its validation RMSE is below this share of the
 # structures' alone. On the 35 monthly development series of whole runs (commit f7a9d78)
 # the networks kept for any improvement (21) made the test error larger on average
-# (factor 1.013), and so did those kept for 0.5%, 1% or 2% (9, 6, 2 of them: 1.034,
-# 1.013, 1.023); none improved validation by 3% or more. A smaller validation error
-# was noise (docs/recipes.md).
+# (1.013), and so did those kept for 0.5%, 1% or 2% (9, 6, 2: 1.034, 1.013, 1.023);
+# none improved validation by 3% or more: noise (docs/recipes.md).
 NETWORK_MARGIN = 0.95
 MAX_FULL_BATCH = 200    # more training windows than this: mini-batches of BATCH
 BATCH = 64
@@ -211,10 +210,10 @@ def _geometric_mean(ratios):
 def screen(values, n_train, horizon, season, seq_size):
     """Score every structure on the validation origins -> (origins, [row]), best first.
 
-    Each row: ``{"candidate", "score", "per_origin": [RMSE ratio], "paths": {origin: [h]}}``.
-    Every structure is fitted once per origin, on the values before it; only
-    ``values[:n_train]`` is read.
-    """
+    Each row: ``{"candidate", "score", "per_origin": [RMSE ratio], "paths": {origin: [h]},
+    "unfloored"}``: its floored forecasts, and before the floor (a combination floors its
+    own). Every structure is fitted once per origin on the values before it (of
+    ``values[:n_train]``)."""
     known = np.asarray(values[:n_train], dtype=np.float64)
     origins = validation_origins(n_train, horizon, season, seq_size)
     fits = {o: fit_all(known[:o], season)[0] for o in origins}
@@ -223,11 +222,11 @@ def screen(values, n_train, horizon, season, seq_size):
         kind = candidate.transform.structures[0]
         if any(kind not in fits[o] for o in origins):
             continue  # a structure some stretch does not support (Holt-Winters: no season)
-        paths = {o: floor_at_zero(fits[o][kind].path(horizon), np.min(known[:o]))
-                 for o in origins}
+        unfloored = {o: fits[o][kind].path(horizon) for o in origins}
+        paths = {o: floor_at_zero(unfloored[o], np.min(known[:o])) for o in origins}
         ratios = [_ratio(paths[o], known, o, horizon, season) for o in origins]
         rows.append({"candidate": candidate, "score": _geometric_mean(ratios),
-                     "per_origin": ratios, "paths": paths})
+                     "per_origin": ratios, "paths": paths, "unfloored": unfloored})
     return origins, sorted(rows, key=lambda row: row["score"])
 
 
@@ -331,8 +330,8 @@ def judge_network(run, progress):
     """Keep the network's correction only where it helps on the validation tail.
 
     The networks trained on the points before the tail; their hallucination over it is
-    compared with the structures' alone (RMSE). When it is not ``NETWORK_MARGIN`` of
-    theirs or less (5% smaller), or when any of
+    compared with the structures' alone (RMSE). When it is not below ``NETWORK_MARGIN``
+    of theirs (more than 5% smaller), or when any of
     its forecasts was dropped (it diverged or left the plausible range: the structures
     have a forecast for every task, so the run goes on), every forecast of ``run``
     becomes the structures' alone, and the candidates' decay 0 (so that the run folder
@@ -354,7 +353,7 @@ def judge_network(run, progress):
     run.auto["network"] = {"validation_points": len(actual), "rmse_structures": without,
                            "rmse_with_network": with_net, "kept": kept,
                            "ratio": None if with_net is None else with_net / max(without, 1e-300),
-                           "dropped_tasks": dropped}
+                           "dropped_tasks": dropped, "margin": NETWORK_MARGIN}
     progress.step("Auto recipe: the network's correction " + (
         f"kept (validation RMSE {with_net:.4g} against {without:.4g} for the structures alone)"
         if kept else "left out (" + _why_left_out(with_net, without, dropped, run) + ")"))
@@ -387,9 +386,9 @@ def choose(loaded, config, split, progress):
     names, how = pool(config.season)
     kept = [row for row in rows if row["candidate"].name in names]
     final = _structure(f"{how} of " + ", ".join(names), names, config.season, how)
-    reduce = reducer(how)
-    paths = {o: reduce([r["paths"][o] for r in kept], axis=0) for o in origins} \
-        if kept else {o: np.full(split.n_test, known[o - 1]) for o in origins}
+    paths = {o: floor_at_zero(reducer(how)([r["unfloored"][o] for r in kept], axis=0),
+                              np.min(known[:o])) for o in origins} \
+        if kept else {o: np.full(split.n_test, known[o - 1]) for o in origins}  # as forecast
     combination = _geometric_mean(
         [_ratio(paths[o], known, o, split.n_test, config.season) for o in origins])
     record = _record(rows, kept, origins, loaded.times, split.n_test, combination, how)

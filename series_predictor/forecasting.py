@@ -73,12 +73,14 @@ class Preprocessing:
         predicted = self.normalization.invert(predict(windows[:, :, None])[:, -1])
         return self.transform.invert_one_step(values, start, predicted, t0)
 
-    def path(self, hallucinate, values, start, count, t0=0):
+    def path(self, hallucinate, values, start, count, t0=0, lowest=None):
         """``count`` points from ``values[start]``'s time on, each fed back as the next input.
 
         Args:
             hallucinate: ``([seq_size], steps) -> [steps]`` (``SeriesPredictor.hallucinate``).
             values: series values from time ``t0``; only ``values[:start]`` are read.
+            lowest: the lowest value of the series before ``start`` when ``values`` are
+                its last ones only (``Transform.invert_path``); None: ``values[:start]``'s.
 
         Returns:
             ``[count]`` forecasts in the series' units.
@@ -86,7 +88,7 @@ class Preprocessing:
         known = np.asarray(values[:start], dtype=np.float64)
         predicted = self.normalization.invert(
             hallucinate(self.window_before(known, start, t0), count))
-        return self.transform.invert_path(known, start, self._faded(predicted), t0)
+        return self.transform.invert_path(known, start, self._faded(predicted), t0, lowest)
 
     def target_path(self, count):
         """``[count]`` where the transformed series heads along a path: its training mean

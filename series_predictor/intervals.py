@@ -65,10 +65,12 @@ class IntervalModel:
         inside = steps[at]
         return q * np.where(k <= last, inside, inside * np.sqrt(k / last))
 
-    def bands(self, point):
+    def bands(self, point, lowest=None):
         """``{level: (low [k], high [k])}`` in series units around ``point`` ``[k]``
         (under ``log``, a point at or below 0 gets ``units``' band when there is one;
-        a point at or above ``floor`` has no band below it)."""
+        a point at or above ``floor`` has no band below it, unless ``lowest``, the
+        lowest value known before the forecast when it knows more than the training
+        part, is below ``floor``)."""
         point = np.asarray(point, dtype=np.float64)
         level = _log_of(point) if self.log else point
         plain = self.log and self.units is not None and point <= 0
@@ -81,7 +83,7 @@ class IntervalModel:
             if np.any(plain):
                 width = self._widths(name, len(point), self.units)
                 low, high = np.where(plain, point - width, low), np.where(plain, point + width, high)
-            if self.floor is not None:
+            if self.floor is not None and not (lowest is not None and lowest < self.floor):
                 low = np.where(point >= self.floor, np.maximum(low, self.floor), low)
             out[float(name)] = (low, high)
         return out

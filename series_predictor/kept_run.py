@@ -52,6 +52,12 @@ class KeptRun:
         times = np.array(tail["times"], dtype=tail["time_unit"])
         return np.array(tail["values"], dtype=np.float64), times
 
+    def _lowest(self, values):
+        """The lowest value of the whole series (a folder older than the record: of
+        ``values``, the tail's)."""
+        lowest = self.manifest["tail"].get("lowest")
+        return float(np.min(values)) if lowest is None else float(lowest)
+
     def _member_paths(self, values, horizon):
         """``[(seed, {"forecast": [horizon]})]``: each kept member's path past the data."""
         candidates = [Preprocessing.from_dict(c["preprocessing"])
@@ -65,7 +71,8 @@ class KeptRun:
                                     member["model_args"])
             weights = read_weights(prefix, member["model_args"]["hidden_dim"])
             paths.append((member["seed"], {"forecast": candidates[member["candidate"]].path(
-                hallucinator(weights), values, len(values), horizon, t0)}))
+                hallucinator(weights), values, len(values), horizon, t0,
+                self._lowest(values))}))
         return paths
 
     def forecast(self, horizon=None):
@@ -97,7 +104,7 @@ class KeptRun:
                 f"range (first: {reasons[0] if reasons else 'no member'}); choose a shorter "
                 "--horizon")
         intervals = self.manifest["intervals"]
-        bands = (IntervalModel.from_dict(intervals).bands(point)
+        bands = (IntervalModel.from_dict(intervals).bands(point, self._lowest(values))
                  if intervals is not None and point is not None else {})
         members = {seed: paths["forecast"] for seed, paths in member_paths
                    if seed in combined.kept["forecast"]}

@@ -65,6 +65,10 @@ def _check_tail(path, tail, n_points):
     if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
         _fail(path, "a tail value", next(v for v in values if not isinstance(v, numbers.Real)
                                          or isinstance(v, bool)), "expected a number")
+    lowest = tail.get("lowest")   # absent in folders written before it was recorded
+    if lowest is not None and not (isinstance(lowest, numbers.Real)
+                                   and not isinstance(lowest, bool) and math.isfinite(lowest)):
+        _fail(path, "tail lowest", lowest, "expected the series' lowest value, a number")
 
 
 def check_values(path, manifest):

@@ -27,7 +27,8 @@ def forecast_table(run):
     """The run's forecast past the data (the "forecast" task) as a ForecastTable."""
     combined, times = run.combined, run.times["forecast"]
     point = combined.forecasts["forecast"]
-    bands = run.intervals.bands(point) if run.intervals is not None and point is not None else {}
+    bands = (run.intervals.bands(point, float(np.min(run.loaded.values)))
+             if run.intervals is not None and point is not None else {})
     members = {m.seed: m.forecasts["forecast"] for m in run.members
                if m.seed in combined.kept["forecast"]}
     return ForecastTable(times, point, bands, members, dict(combined.dropped), run.loaded.units,
@@ -183,7 +184,10 @@ def manifest_content(run):
         "tail": {"values": loaded.values[-tail:].tolist(),
                  "times": [t.item() if not hasattr(t, "dtype") or t.dtype.kind != "M"
                            else str(t) for t in loaded.times[-tail:]],
-                 "time_unit": str(loaded.times.dtype)},
+                 "time_unit": str(loaded.times.dtype),
+                 # the whole series' lowest value: a floor at 0 (--recipe auto) is for a
+                 # series never below 0, not a tail never below 0
+                 "lowest": float(np.min(loaded.values))},
         "candidates": [{"name": p.candidate.name, "preprocessing": p.future.to_dict()}
                        for p in run.candidates],
         "members": [{"seed": m.seed, "candidate": m.candidate,

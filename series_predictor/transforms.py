@@ -268,12 +268,15 @@ class Transform:
         return self._floor(self.unlevel(out + self._base_at(t0 + start, len(z))),
                            before[start:start + len(z)])
 
-    def invert_path(self, values, start, z, t0=0):
+    def invert_path(self, values, start, z, t0=0, lowest=None):
         """Values at times ``start..start+len(z)-1`` from predicted ``z``, knowing only
-        ``values[:start]``: later points use the earlier predicted levels."""
+        ``values[:start]``: later points use the earlier predicted levels. ``lowest``: the
+        lowest value known before ``values[0]`` too (a kept run folder's values are the
+        series' last ones), for ``floored``; None: ``values[:start]``'s."""
         self._check_start(start)
         level = np.concatenate([self._detrended(values[:start], t0), np.empty(len(z))])
-        lowest = float(np.min(values[:start], initial=np.inf))
+        known = float(np.min(values[:start], initial=np.inf))
+        lowest = known if lowest is None else min(known, float(lowest))
         return self._floor(self.unlevel(self._undo(level, start, z, t0)), lowest)
 
     def _floor(self, forecast, lowest):
@@ -283,6 +286,8 @@ class Transform:
 
 def floor_at_zero(forecast, lowest):
     """``forecast`` ``[k]`` at least 0 where the lowest value known before it
-    (``lowest``: a number, or ``[k]``) is not below 0; as it is elsewhere."""
+    (``lowest``: a number, or ``[k]``) is not below 0; as it is elsewhere, and where it
+    is not finite (a diverged forecast, -inf or NaN, stays one for the ensemble to drop)."""
     forecast = np.asarray(forecast, dtype=np.float64)
-    return np.where(np.asarray(lowest) >= 0, np.maximum(forecast, 0.0), forecast)
+    return np.where((np.asarray(lowest) >= 0) & np.isfinite(forecast),
+                    np.maximum(forecast, 0.0), forecast)

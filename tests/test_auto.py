@@ -173,6 +173,7 @@ def test_a_network_that_hurts_on_validation_is_left_out(airline, offset, share, 
     np.testing.assert_allclose(run.combined.forecasts["hallucination"], expected["hallucination"])
     assert run.auto["network"]["ratio"] == pytest.approx(share) or offset
     assert any("it must be 5% smaller" in line for line in lines) is (not kept)
+    assert run.auto["network"]["margin"] == auto.NETWORK_MARGIN  # metrics.json says the rule
     # the run folder's preprocessing forecasts what the run reported
     future = run.candidates[0].future
     wild = lambda window, steps: np.full(steps, 50.0)  # noqa: E731 - a "network"
@@ -339,3 +340,49 @@ def test_an_auto_ensemble_is_described_as_the_median_of_its_members_not_of_candi
         record = {"chosen": list(names), "combine": how, "network": {"kept": True}}
         line = report._ensemble_lines(ensemble, record)[0]
         assert "is the median of 3 of 3 members" in line and "candidates" not in line, line
+
+
+def _kept_and_written(values, tmp_path):
+    """``sp.fit(values)`` (auto, monthly, a short training) -> (the kept run folder's
+    forecast table as CSV text, the run's own forecast.csv)."""
+    import series_predictor as sp
+    times = np.arange("2000-01", "2100-01", dtype="datetime64[M]")[:len(values)]
+    model = sp.fit(values, times=times, iterations=10, report_every=10, season=12,
+                   out=str(tmp_path / "run"))
+    return model.forecast().to_csv(), (tmp_path / "run" / "forecast.csv").read_text()
+
+
+def _column(text, name):
+    rows = [line.split(",") for line in text.strip().split("\n")]
+    return np.array([float(row[rows[0].index(name)]) for row in rows[1:]])
+
+
+@pytest.mark.slow
+def test_a_kept_run_is_not_floored_after_a_negative_value_before_its_tail(tmp_path):
+    """A falling series below 0 once, at its start: the run's forecast past the data goes
+    below 0 (no floor), and so does the kept run folder's (``sp.fit(y).forecast()``,
+    ``series-predictor forecast RUN``), whose values are the series' last 60 only (it
+    once floored them at 0: forecast.csv -20.6, the folder 0)."""
+    values = 600 - 5.0 * np.arange(120) + np.random.default_rng(0).normal(0, 3, 120)
+    values[5] = -1.0
+    kept, written = _kept_and_written(values, tmp_path)
+    assert _column(written, "forecast").min() < -10
+    np.testing.assert_allclose(_column(kept, "forecast"), _column(written, "forecast"),
+                               rtol=1e-9)
+    assert kept == written
+
+
+@pytest.mark.slow
+def test_bands_past_the_data_are_not_floored_after_a_negative_test_value(tmp_path):
+    """Counts (bands in series units, stopped at 0 for a training part never below 0)
+    with a -1 in the test period, before the kept run's tail: the bands past the data,
+    which know the -1, go below 0 around points above it, in forecast.csv and from the
+    kept run folder alike (they once stopped at 0 in both)."""
+    t = np.arange(400)
+    values = np.maximum(1.0 + 0.8 * (np.sin(2 * np.pi * t / 12) > 0)
+                        + np.random.default_rng(0).normal(0, 0.7, 400), 0).round()
+    values[330] = -1.0   # training part: 320 points; the run folder keeps the last 60
+    kept, written = _kept_and_written(values, tmp_path)
+    point, low = _column(written, "forecast"), _column(written, "lower_95")
+    assert np.any((point >= 0) & (low < 0))
+    assert kept == written

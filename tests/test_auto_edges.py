@@ -296,3 +296,55 @@ def test_a_series_with_a_negative_value_gets_no_band_floor():
     values = SEASONAL - 150.0   # below 0 at its start
     assert values[:120].min() < 0
     assert choose(values).intervals.floor is None
+
+
+def test_a_forecast_from_the_last_values_only_is_floored_as_the_whole_series_is():
+    """A kept run folder forecasts from the series' last values: the lowest value before
+    them (``lowest``) decides the floor, as the whole series does in the run."""
+    values = np.r_[-1.0, DECAY[1:60]]   # below 0 once, at the start
+    transform = dataclasses.replace(auto._structure("pool", auto.POOL, 12).transform,
+                                    floored=True).fitted(DECAY[:60])
+    whole = transform.invert_path(values, 60, np.zeros(84))
+    assert whole.min() < -50          # no floor: a negative value is known
+    tail = transform.invert_path(values[-30:], 30, np.zeros(84), t0=30)
+    assert tail.min() == 0.0          # the last 30 alone never went below 0
+    np.testing.assert_array_equal(
+        transform.invert_path(values[-30:], 30, np.zeros(84), t0=30, lowest=-1.0), whole)
+
+
+def test_a_band_floor_is_not_applied_once_a_value_below_it_is_known():
+    from series_predictor.intervals import IntervalModel
+    model = IntervalModel({"0.95": 1.96}, False, 10, steps=(2.0, 3.0), floor=0.0)
+    point = np.array([1.0, 1.0])
+    assert model.bands(point)[0.95][0].min() == 0.0
+    assert model.bands(point, lowest=0.0)[0.95][0].min() == 0.0
+    np.testing.assert_allclose(model.bands(point, lowest=-1.0)[0.95][0],
+                               1.0 - 1.96 * np.array([2.0, 3.0]))
+
+
+@pytest.mark.parametrize("season, n, n_test", [(1, 100, 20), (4, 80, 16), (12, 144, 24)])
+def test_the_recorded_validation_verdict_is_the_floored_forecasts(season, n, n_test):
+    """A decay toward 5 whose structures cross 0 from the validation origins: the record's
+    combination ratio is that of the forecast the run makes (the median of four, or the
+    mean of three, floored at 0), not the combination of each floored path (once 0.687
+    "beats persistence" without a season, where the forecast scored 1.217)."""
+    t = np.arange(n)
+    values = np.abs(1000 * 0.9 ** t + 5 + np.random.default_rng(season).normal(0, 1, n))
+    choice = choose(values, season=season, n_test=n_test)
+    known, final = values[:n - n_test], choice.candidates[0]
+    origins = auto.validation_origins(n - n_test, n_test, season, choice.config.seq_size)
+    verdict = auto._geometric_mean([auto._ratio(
+        auto.structure_path(final, known, o, n_test), known, o, n_test, season)
+        for o in origins])
+    assert choice.record["combination_ratio"] == pytest.approx(verdict, rel=1e-9)
+
+
+def test_a_diverged_forecast_is_not_floored_into_a_plausible_one():
+    """-inf is a diverged member, for the ensemble to drop (it once became 0, inside the
+    plausible range of counts); NaN stays NaN; finite values below 0 become 0."""
+    from series_predictor.ensemble import Envelope
+    from series_predictor.transforms import floor_at_zero
+    out = floor_at_zero([-np.inf, np.nan, -1.0, 2.0], 0.0)
+    assert out[0] == -np.inf and np.isnan(out[1]) and list(out[2:]) == [0.0, 2.0]
+    counts = Envelope.fit(np.r_[np.zeros(10), np.ones(10)], 12)
+    assert counts.first_escape(floor_at_zero([1.0, -np.inf], 0.0)) == 1

@@ -283,6 +283,8 @@ def test_the_auto_verdict_judges_the_combination_not_the_best_candidate(monkeypa
                  "paths": {o: known[o:o + 29].copy() for o in origins}}]
         rows += [{"candidate": c, "score": 3.0, "per_origin": [3.0, 3.0],
                   "paths": {o: known[o:o + 29] + 1000.0 for o in origins}} for c in plain[1:]]
+        for row in rows:   # never below 0: the paths before the floor are the same
+            row["unfloored"] = row["paths"]
         return origins, rows
 
     monkeypatch.setattr(auto, "screen", screen)

@@ -260,6 +260,7 @@ FORGERIES = {
     "dropped key": lambda m: m["dropped"].update(abc={}),
     "checkpoint name": lambda m: m["members"][0].update(checkpoint="../model.ckpt-1"),
     "envelope": lambda m: m["envelope"].update(low=float("nan")),
+    "lowest value": lambda m: m["tail"].update(lowest="0"),
 }
 
 

@@ -122,7 +122,22 @@ def is_complete(config):
             os.path.join(config.out, MANIFEST))
     except OSError:
         return False
-    return same and fresh
+    return same and fresh and same_method(config.recipe, metrics)
+
+
+def same_method(recipe, metrics):
+    """Whether a run's ``metrics`` (a dict) were made by this version's ``--recipe auto``
+    (or ``global``): the structures of ``auto.pool`` at its season, combined the same
+    way, the network judged by the same margin. A folder an earlier version wrote
+    (another pool, no margin) is run again, not mixed into this one's table."""
+    if recipe not in ("auto", "global"):
+        return True
+    from .auto import NETWORK_MARGIN, pool
+    record = metrics.get("auto") or {}
+    kinds, how = pool((metrics.get("settings") or {}).get("season") or 1)
+    return (sorted(record.get("chosen") or ()) == sorted(kinds)
+            and record.get("combine") == how
+            and (record.get("network") or {}).get("margin") == NETWORK_MARGIN)
 
 
 def _chosen_by_recipe(config):

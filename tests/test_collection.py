@@ -244,3 +244,22 @@ def test_the_output_folder_cannot_be_the_folder_of_input_series(tmp_path):
         f"{_month(i)},{v}\n" for i, v in enumerate(_seasonal(0))))
     with pytest.raises(SettingError, match="is the folder of input series"):
         collection.fit_collection(str(tmp_path), out=str(tmp_path), **TINY)
+
+
+def test_a_run_folder_of_an_earlier_auto_is_run_again_not_mixed_in():
+    """A collection resumed after the recipe changed: a series folder whose auto record
+    names another pool, combination or network margin is not this version's run."""
+    from series_predictor import auto
+    now = {"settings": {"season": 12}, "auto": {
+        "chosen": list(reversed(auto.POOL)), "combine": "median",
+        "network": {"kept": False, "margin": auto.NETWORK_MARGIN}}}
+    assert collection.same_method("auto", now) and collection.same_method("global", now)
+    four = dict(now, auto=dict(now["auto"], chosen=["ets", "drift", "opt_theta", "sdiff_ar"]))
+    no_margin = dict(now, auto=dict(now["auto"], network={"kept": True}))
+    mean = dict(now, auto=dict(now["auto"], combine="mean"))
+    for earlier in (four, no_margin, mean, {"settings": {"season": 12}}):
+        assert not collection.same_method("auto", earlier)
+    quarters = {"settings": {"season": 4}, "auto": dict(
+        now["auto"], chosen=list(auto.QUARTER_POOL), combine="mean")}
+    assert collection.same_method("auto", quarters)
+    assert collection.same_method("book", {})   # other recipes: the settings decide

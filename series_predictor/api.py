@@ -63,6 +63,19 @@ def _as_times(times):
 
 
 def _as_values(y):
+    """``[n]`` float64 of ``y``; masked entries of a NumPy masked array count as missing
+    (NaN), and complex numbers are refused (a cast would drop their imaginary part)."""
+    if np.iscomplexobj(y):
+        raise DataFormatError("y must be real numbers; found complex ones (give the real "
+                              "part, y.real, or the magnitude, abs(y))")
+    if np.ma.isMaskedArray(y):
+        masked = np.flatnonzero(np.ma.getmaskarray(y))
+        if masked.size:
+            raise DataFormatError(f"y must be finite; found a masked value at position "
+                                  f"{masked[0]} (fill or drop missing values first)")
+        y = np.ma.getdata(y)
+    if _pandas_series(y) is not None:
+        y = y.to_numpy(dtype=np.float64, na_value=np.nan)
     try:
         values = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError):
@@ -77,6 +90,21 @@ def _as_values(y):
     return values
 
 
+def _check_no_gap(times):
+    """Dates ``[n]`` (datetime64) miss no period, by the rules a CSV's dates follow
+    (``time_axis._check_time_gaps``): a missing month, week or day is refused, naming
+    it, as ``--data`` refuses it (the run would take its neighbours for consecutive)."""
+    import collections
+
+    from .time_axis import _check_time_gaps
+    row = collections.namedtuple("Position", "line")
+    try:
+        _check_time_gaps("y", [row(i) for i in range(len(times))], [str(t) for t in times],
+                         times)
+    except DataFormatError as exc:  # the rule speaks of a file's lines: here, positions
+        raise DataFormatError(str(exc).replace("y, lines ", "y, positions ", 1)) from None
+
+
 def series_from(y, times=None, units=None):
     """A list, array or pandas Series (and optional ``times``) -> ``stages.LoadedSeries``.
 
@@ -88,11 +116,12 @@ def series_from(y, times=None, units=None):
 
     Raises:
         DataFormatError, SettingError: not numbers, not 1-D, not finite, times of
-            another length or not increasing; values beyond 1e300.
+            another length or not increasing, dates that miss a period (a month,
+            a week or a day, as in a CSV file); values beyond 1e300.
     """
     from .stages import MAX_MAGNITUDE, LoadedSeries
     series = _pandas_series(y)
-    values = _as_values(y.to_numpy(dtype=np.float64, na_value=np.nan) if series is not None else y)
+    values = _as_values(y)
     if times is None:
         times = _index_times(series.index) if series is not None else np.arange(len(values))
     else:
@@ -104,6 +133,8 @@ def series_from(y, times=None, units=None):
         where = int(np.argmin(times[1:] > times[:-1]))
         raise SettingError(f"times must increase; position {where + 1} ({times[where + 1]}) "
                            f"is not after {times[where]}")
+    if times.dtype.kind == "M":
+        _check_no_gap(times)
     huge = np.flatnonzero(np.abs(values) > MAX_MAGNITUDE)
     if huge.size:
         raise DataFormatError(f"y at position {huge[0]} is beyond {MAX_MAGNITUDE:g} in "

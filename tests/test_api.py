@@ -99,6 +99,33 @@ def test_a_pandas_index_gives_the_times():
     assert series_from([3, 4], times=["2001-01", "2001-02"]).times.dtype == "datetime64[M]"
 
 
+def test_masked_complex_and_gappy_series_refused_in_one_line():
+    """A masked array's masked entries are missing values (np.asarray kept the hidden
+    number under the mask), complex values are not cast to their real part, and dates
+    that miss a month, a quarter or a day are refused as a CSV's are (the run took the
+    neighbours for consecutive, so the season slipped by one after the gap)."""
+    pd = pytest.importorskip("pandas")
+    from series_predictor.api import series_from
+    masked = np.ma.masked_array(np.arange(30.0), mask=[0, 1] + [0] * 28)
+    with pytest.raises(DataFormatError, match="masked value at position 1"):
+        series_from(masked)
+    assert series_from(np.ma.masked_array(np.arange(3.0))).values.tolist() == [0, 1, 2]
+    for complex_y in (np.arange(30.0) + 1j, pd.Series(np.arange(30.0) + 1j)):
+        with pytest.raises(DataFormatError, match="real numbers; found complex"):
+            series_from(complex_y)
+    months = pd.date_range("2000-01", periods=30, freq="MS")
+    with pytest.raises(DataFormatError, match="positions 4 and 5: .*'2000-06-01' is missing"):
+        series_from(pd.Series(np.arange(30.0), index=months).drop(months[5]))
+    quarters = pd.Series(np.arange(8.0), index=pd.period_range("2000Q1", periods=8, freq="Q"))
+    with pytest.raises(DataFormatError, match="'2001-04-01' is missing"):
+        series_from(quarters.drop(pd.Period("2001Q2")))
+    with pytest.raises(DataFormatError, match="'2000-03' is missing"):
+        series_from([1.0, 2.0, 3.0], times=["2000-01", "2000-02", "2000-04"])
+    weekdays = pd.Series(np.arange(30.0), index=pd.date_range("2000-01-03", periods=30,
+                                                               freq="B"))
+    assert len(series_from(weekdays.drop(weekdays.index[7])).values) == 29  # a holiday
+
+
 def test_too_short_refused_before_training():
     with pytest.raises(ValueError, match="too few"):
         sp.fit(np.arange(10.0) + 1, recipe="book")

@@ -117,6 +117,43 @@ def test_python_inputs_dict_and_long_dataframe():
     assert (y.id, y.values) == ("y", [3.5])
 
 
+def test_python_inputs_keep_their_dates_and_refuse_what_is_not_a_series(tmp_path):
+    """A dict of pandas Series keeps the dates of a PeriodIndex and of a tz-aware index
+    (both were dropped: the series ran on positions), an hourly series keeps its
+    midnights (a bare '2000-01-01' among date-times made its own series.csv refused), a
+    masked entry is missing (not the number under the mask), and values that are not
+    one series of real numbers, or a DataFrame row with no id, are refused in one line."""
+    pandas = pytest.importorskip("pandas")
+    import numpy as np
+    from series_predictor.data_loader import read_series
+
+    def times(item):
+        path = _write(tmp_path / "series.csv", item.csv_text())
+        return [str(t) for t in read_series(path, item.column).times()]
+
+    monthly = pandas.Series(np.arange(30.0), index=pandas.period_range("2000-01", periods=30,
+                                                                       freq="M"))
+    utc = pandas.Series(np.arange(30.0), index=pandas.date_range("2000-01-01", periods=30,
+                                                                 tz="UTC"))
+    hourly = pandas.Series(np.arange(30.0), index=pandas.date_range("2000-01-01", periods=30,
+                                                                    freq="h"))
+    got = cio.from_python({"m": monthly, "u": utc, "h": hourly})
+    assert [times(item)[:2] for item in got] == [
+        ["2000-01", "2000-02"], ["2000-01-01", "2000-01-02"],
+        ["2000-01-01T00:00:00", "2000-01-01T01:00:00"]]
+    frame = pandas.DataFrame({"id": ["a"] * 30, "date": hourly.index.tz_localize("UTC"),
+                              "value": np.arange(30.0)})
+    assert times(cio.from_python(frame)[0])[:1] == ["2000-01-01T00:00:00"]
+    masked = np.ma.masked_array([1.0, 2.0, 3.0], mask=[0, 1, 0])
+    assert cio.from_python({"a": masked})[0].values == [1.0, "", 3.0]
+    for bad, match in [(np.ones((3, 2)), "1-D"), (5.0, "1-D"), (np.arange(3) + 1j, "complex")]:
+        with pytest.raises(DataFormatError, match=f"series 'a': .*{match}"):
+            cio.from_python({"a": bad})
+    with pytest.raises(DataFormatError, match="row 1 has no id"):
+        cio.from_python(pandas.DataFrame({"id": ["a", None], "date": ["2000-01", "2000-02"],
+                                          "value": [1.0, 2.0]}))
+
+
 def test_collection_options_on_one_series_are_refused(capsys, airline_csv):
     assert main(["--data", airline_csv, "--workers", "2"], prog="sp") == 1
     assert "--workers applies to a collection" in capsys.readouterr().err

@@ -149,6 +149,9 @@ def _config(y, times, season, recipe, seed, settings):
     given = dict(settings, recipe=recipe, seed=seed)
     if season is not None:
         given["season"] = season
+    if "data" in settings:  # the values would come from y, the record from data
+        raise SettingError("give the series as y (values, or a CSV path), not as data=; "
+                           f"found data={settings['data']!r}")
     if isinstance(y, (str, os.PathLike)):
         given["data"] = os.fspath(y)
         if times is not None:

@@ -193,7 +193,7 @@ def manifest_content(run):
     return {
         "settings": json_ready(dataclasses.asdict(run.config)),
         "units": loaded.units,
-        "source": os.path.abspath(loaded.path) if os.path.isfile(loaded.path) else loaded.path,
+        "source": report.source_of(loaded),
         "n_points": split.n,
         "tail": {"values": loaded.values[-tail:].tolist(),
                  "times": [t.item() if not hasattr(t, "dtype") or t.dtype.kind != "M"

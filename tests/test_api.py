@@ -126,6 +126,25 @@ def test_masked_complex_and_gappy_series_refused_in_one_line():
     assert len(series_from(weekdays.drop(weekdays.index[7])).values) == 29  # a holiday
 
 
+def test_data_setting_beside_values_is_refused():
+    """fit(values, data="x.csv") trained on the values and recorded x.csv as the run's
+    data in metrics.json and run.json."""
+    with pytest.raises(SettingError, match="give the series as y .* not as data="):
+        sp.fit(np.arange(60.0), data="x.csv")
+
+
+@pytest.mark.slow
+def test_a_fit_of_values_records_no_path_in_the_working_folder(tmp_path, monkeypatch):
+    """metrics.json's "data" of fit(values) was os.path.abspath("y (line = position)"):
+    a file in the working folder that does not exist. It is the label now, as run.json's
+    "source" already was."""
+    monkeypatch.chdir(tmp_path)
+    y = 100 + 10 * np.sin(np.arange(60) * 2 * np.pi / 12) + np.arange(60)
+    model = sp.fit(y, recipe="book", iterations=2, report_every=1, hidden_dim=4)
+    assert model.metrics["data"] == model.manifest["source"] == "y (line = position)"
+    assert os.listdir(tmp_path) == []
+
+
 def test_too_short_refused_before_training():
     with pytest.raises(ValueError, match="too few"):
         sp.fit(np.arange(10.0) + 1, recipe="book")

@@ -23,6 +23,7 @@ case) are refused, naming them.
 import csv
 import io
 import dataclasses
+import itertools
 import os
 import re
 
@@ -106,11 +107,23 @@ def assign_folders(series):
     return series
 
 
+def _delimiter(first_line):
+    """``(delimiter, whether first_line is an Excel 'sep=X' line)``, as the single-series
+    reader takes it (``csv_text._SEP_LINE``): a table saved with ``sep=;`` first was
+    read with commas, so a wide one ran as one series and a long one was refused."""
+    from .csv_text import _SEP_LINE
+    declared = _SEP_LINE.match(first_line)
+    return (declared.group(1), True) if declared else (",", False)
+
+
 def _header(path, encoding):
     """The first row of CSV ``path`` and the first row after it (or [])."""
     try:
         with open(path, encoding=encoding or "utf-8-sig", newline="") as handle:
-            rows = csv.reader(handle)
+            first = handle.readline()
+            delimiter, declared = _delimiter(first)
+            lines = itertools.chain([] if declared else [first], handle)
+            rows = csv.reader(lines, delimiter=delimiter)
             return next(rows, []), next(rows, [])
     except (OSError, UnicodeDecodeError, csv.Error):
         return [], []  # the single-series reader then says what is wrong
@@ -149,7 +162,10 @@ def _rows(path, encoding):
     from .safe_io import read_data_file  # regular files only, at most 1 GiB; gzip read
     try:
         text = read_data_file(path, DataFormatError).decode(encoding or "utf-8-sig")
-        return [row for row in csv.reader(io.StringIO(text, newline=""))
+        delimiter, declared = _delimiter(text)
+        if declared:
+            text = text[len(text.splitlines(True)[0]):]
+        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
                 if any(c.strip() for c in row)]
     except FileNotFoundError:
         raise DataFormatError(f"no such file: {path!r}") from None

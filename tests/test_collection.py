@@ -154,6 +154,26 @@ def test_python_inputs_keep_their_dates_and_refuse_what_is_not_a_series(tmp_path
                                           "value": [1.0, 2.0]}))
 
 
+def test_a_table_with_an_excel_sep_line_is_read_by_its_delimiter(tmp_path):
+    """'sep=;' first (the single-series reader's own advice for a ';' file): a wide table
+    was taken for one series, its first column only (the others dropped without a
+    word), and a long one was refused as a single series."""
+    rows = [(_month(i), i, 2 * i) for i in range(12)]
+    wide = _write(tmp_path / "wide.csv", "sep=;\ndate;north;south\n"
+                  + "".join(f"{d};{a};{b}\n" for d, a, b in rows))
+    assert cio.detect_layout(wide) == "wide"
+    got = cio.read_collection(wide, "wide")
+    assert [(s.id, s.values[-1], len(s.dates)) for s in got] == [("north", "11", 12),
+                                                                 ("south", "22", 12)]
+    long = _write(tmp_path / "long.csv", "\ufeffsep=;\nid;date;value\n"
+                  + "".join(f"{k};{d};{a}\n" for d, a, _ in rows for k in ("x", "y")))
+    assert cio.detect_layout(long) == "long"
+    assert [(s.id, len(s.values)) for s in cio.read_collection(long, "long")] == [("x", 12),
+                                                                                  ("y", 12)]
+    single = _write(tmp_path / "one.csv", "sep=;\ndate;value\n2000-01;1\n2000-02;2\n")
+    assert cio.detect_layout(single) == "single"
+
+
 def test_collection_options_on_one_series_are_refused(capsys, airline_csv):
     assert main(["--data", airline_csv, "--workers", "2"], prog="sp") == 1
     assert "--workers applies to a collection" in capsys.readouterr().err

@@ -65,6 +65,17 @@ def test_a_longer_horizon_extends_the_same_forecast(copied_run):
 
 
 @pytest.mark.slow
+def test_a_horizon_past_the_last_date_is_a_setting_error_not_a_broken_folder(copied_run):
+    """A SettingError is a TypeError too, so forecast(100000) from a kept monthly run
+    said "run.json does not describe a run this version can read": the folder was
+    fine, the horizon was not."""
+    from series_predictor.errors import SettingError
+    with pytest.raises(SettingError, match="would pass 9999-12-31") as caught:
+        load_run(copied_run).forecast(100_000)
+    assert not isinstance(caught.value, RunFolderError) and "run.json" not in str(caught.value)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("victim, change", [
     ("forecast.csv", lambda p: p.write_text(p.read_text().replace("1961-01", "1961-02"))),
     ("metrics.json", lambda p: p.write_text(p.read_text() + " ")),

@@ -126,6 +126,9 @@ def series_from(y, times=None, units=None):
         times = _index_times(series.index) if series is not None else np.arange(len(values))
     else:
         times = _as_times(times)
+    if times.dtype.kind == "M" and np.any(np.isnat(times)):
+        raise SettingError("times must all be dates; found NaT (a missing date) at position "
+                           f"{int(np.argmax(np.isnat(times)))}")
     if times.shape != values.shape:
         raise SettingError(f"times must have one entry per value ({len(values)}); "
                            f"found {len(times)}")

@@ -119,6 +119,9 @@ def test_masked_complex_and_gappy_series_refused_in_one_line():
     quarters = pd.Series(np.arange(8.0), index=pd.period_range("2000Q1", periods=8, freq="Q"))
     with pytest.raises(DataFormatError, match="'2001-04-01' is missing"):
         series_from(quarters.drop(pd.Period("2001Q2")))
+    with pytest.raises(SettingError, match="NaT \\(a missing date\\) at position 1"):
+        series_from(pd.Series([1.0, 2.0, 3.0], index=pd.DatetimeIndex(
+            ["2000-01-01", None, "2000-03-01"])))
     with pytest.raises(DataFormatError, match="'2000-03' is missing"):
         series_from([1.0, 2.0, 3.0], times=["2000-01", "2000-02", "2000-04"])
     weekdays = pd.Series(np.arange(30.0), index=pd.date_range("2000-01-03", periods=30,

@@ -38,12 +38,26 @@ def _index_times(index):
         unit = "M" if index.freqstr.startswith("M") else "D"
         return index.to_timestamp().values.astype(f"datetime64[{unit}]")
     if isinstance(index, pd.DatetimeIndex):
-        values = index.tz_localize(None).values if index.tz is not None else index.values
+        values = _naive_times(index)
         for unit in ("D", "s"):  # the coarsest unit that keeps every time
             if np.all(values == values.astype(f"datetime64[{unit}]")):
                 return values.astype(f"datetime64[{unit}]")
         return values
     return _as_times(index.to_numpy())
+
+
+def _naive_times(index):
+    """``[n]`` datetime64[ns] of a pandas DatetimeIndex: a tz-aware one by its wall-clock
+    times when they all fall at one time of day (daily or coarser data: its dates), else
+    by its UTC times (hourly data: a daylight-saving change repeats or skips a wall-clock
+    hour, which was refused as 'not after' or taken for consecutive)."""
+    if index.tz is None:
+        return index.values
+    wall = index.tz_localize(None).values
+    clocks = wall - wall.astype("datetime64[D]")
+    if len(wall) == 0 or np.all(clocks == clocks[0]):
+        return wall
+    return index.tz_convert("UTC").tz_localize(None).values
 
 
 def _as_times(times):

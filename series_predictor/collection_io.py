@@ -300,9 +300,14 @@ def from_python(data):
         raise DataFormatError("a long DataFrame needs id, date and value columns (e.g. "
                               f"'id', 'date', 'value'); found {', '.join(columns)}")
     id_col, date_col, value_col = (data.columns[i] for i in picks)
+    dates = data[date_col]
+    if getattr(getattr(dates, "dt", None), "tz", None) is not None:  # as fit reads them
+        import pandas as pd
+
+        from .api import _naive_times
+        dates = pd.DatetimeIndex(_naive_times(pd.DatetimeIndex(dates)))
     series = {}
-    for row, (key, date, value) in enumerate(zip(data[id_col], data[date_col],
-                                                 data[value_col])):
+    for row, (key, date, value) in enumerate(zip(data[id_col], dates, data[value_col])):
         if key is None or key != key:  # None or NaN: not the id "None" or "nan"
             raise DataFormatError(f"the DataFrame's row {row} has no id (column "
                                   f"{id_col!r} is missing there)")

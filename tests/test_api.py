@@ -148,6 +148,24 @@ def test_a_fit_of_values_records_no_path_in_the_working_folder(tmp_path, monkeyp
     assert os.listdir(tmp_path) == []
 
 
+def test_a_tz_aware_hourly_index_across_a_clock_change_is_read_in_utc():
+    """Wall-clock times repeat an hour when the clocks go back (refused: "02:00 is not
+    after 02:00", about a valid index) and skip one when they go forward (taken for
+    consecutive hours); hourly tz-aware times are read in UTC now. Daily ones keep
+    their wall-clock dates."""
+    pd = pytest.importorskip("pandas")
+    from series_predictor.api import series_from
+    for start in ("2021-10-30", "2021-03-27"):  # the clocks go back, then forward
+        index = pd.date_range(start, periods=72, freq="h", tz="Europe/Paris")
+        times = series_from(pd.Series(np.arange(72.0), index=index)).times
+        assert np.all(np.diff(times) == np.timedelta64(1, "h"))
+        assert str(times[0]) == str(index[0].tz_convert("UTC").tz_localize(None))[:19] \
+            .replace(" ", "T")
+    daily = pd.date_range("2021-03-20 09:00", periods=30, freq="D", tz="Europe/Paris")
+    times = series_from(pd.Series(np.arange(30.0), index=daily)).times
+    assert str(times[0]) == "2021-03-20T09:00:00" and str(times[-1]) == "2021-04-18T09:00:00"
+
+
 def test_too_short_refused_before_training():
     with pytest.raises(ValueError, match="too few"):
         sp.fit(np.arange(10.0) + 1, recipe="book")

@@ -144,6 +144,12 @@ def test_python_inputs_keep_their_dates_and_refuse_what_is_not_a_series(tmp_path
     frame = pandas.DataFrame({"id": ["a"] * 30, "date": hourly.index.tz_localize("UTC"),
                               "value": np.arange(30.0)})
     assert times(cio.from_python(frame)[0])[:1] == ["2000-01-01T00:00:00"]
+    paris = pandas.date_range("2021-10-30", periods=72, freq="h", tz="Europe/Paris")
+    for dst in (cio.from_python({"a": pandas.Series(np.arange(72.0), index=paris)})[0],
+                cio.from_python(pandas.DataFrame({"id": ["a"] * 72, "date": paris,
+                                                  "value": np.arange(72.0)}))[0]):
+        assert len(set(dst.dates)) == 72 and dst.dates[26:28] == ["2021-10-31T00:00:00",
+                                                                   "2021-10-31T01:00:00"]
     masked = np.ma.masked_array([1.0, 2.0, 3.0], mask=[0, 1, 0])
     assert cio.from_python({"a": masked})[0].values == [1.0, "", 3.0]
     for bad, match in [(np.ones((3, 2)), "1-D"), (5.0, "1-D"), (np.arange(3) + 1j, "complex")]:

@@ -259,3 +259,17 @@ def test_load_run_refuses_what_is_not_a_path(path):
 @pytest.mark.slow
 def test_load_run_takes_a_bytes_path(copied_run):
     assert load_run(os.fsencode(str(copied_run))).forecast().to_csv() == csv_of(copied_run)
+
+
+def test_a_collections_folder_is_not_a_run_but_names_one_of_its_series(tmp_path):
+    """load_run(OUT) of a collection said only "not a finished run folder"; it now says
+    the folder holds a collection and names a series' folder to open."""
+    (tmp_path / ".collection").mkdir()
+    (tmp_path / "north").mkdir()
+    (tmp_path / "north" / "run.json").write_text("{}")
+    with pytest.raises(RunFolderError, match="it holds a collection: open one series' "
+                                             "folder in it, e.g. '.*north'"):
+        load_run(tmp_path)
+    (tmp_path / "plain").mkdir()
+    with pytest.raises(RunFolderError, match="not a finished run folder$"):
+        load_run(tmp_path / "plain")

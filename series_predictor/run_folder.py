@@ -171,12 +171,14 @@ def write_manifest(folder, content, files):
     return manifest
 
 
+COLLECTION_STATE = ".collection"  # a collection's OUT/.collection/ (collection_claim.STATE)
+
+
 def _collection_hint(folder):
     """'; it holds a collection: ...' naming one of its series' run folders, when
     ``folder`` is a collection's OUT (a ``.collection`` folder and series folders
     with a run.json each); else ''."""
-    from .collection_claim import STATE
-    if not os.path.isdir(os.path.join(folder, STATE)):
+    if not os.path.isdir(os.path.join(folder, COLLECTION_STATE)):
         return ""
     series = sorted(name for name in os.listdir(folder)
                     if os.path.isfile(os.path.join(folder, name, MANIFEST)))

@@ -23,57 +23,13 @@ import numpy as np
 from .config import ChapterConfig, check_config
 from .errors import DataFormatError, SettingError
 from .forecast_table import BacktestResult, ForecastTable
+from .pandas_times import as_times as _as_times, index_times as _index_times
 
 
 def _pandas_series(y):
     """The pandas Series ``y`` is, or None (pandas is never imported here)."""
     module = type(y).__module__ or ""
     return y if module.startswith("pandas") and type(y).__name__ == "Series" else None
-
-
-def _index_times(index):
-    """A pandas index -> ``[n]`` datetime64 (months for a monthly PeriodIndex) or numbers."""
-    import pandas as pd
-    if isinstance(index, pd.PeriodIndex):
-        unit = "M" if index.freqstr.startswith("M") else "D"
-        return index.to_timestamp().values.astype(f"datetime64[{unit}]")
-    if isinstance(index, pd.DatetimeIndex):
-        values = _naive_times(index)
-        for unit in ("D", "s"):  # the coarsest unit that keeps every time
-            if np.all(values == values.astype(f"datetime64[{unit}]")):
-                return values.astype(f"datetime64[{unit}]")
-        return values
-    return _as_times(index.to_numpy())
-
-
-def _naive_times(index):
-    """``[n]`` datetime64[ns] of a pandas DatetimeIndex: a tz-aware one by its wall-clock
-    times when they all fall at one time of day (daily or coarser data: its dates), else
-    by its UTC times (hourly data: a daylight-saving change repeats or skips a wall-clock
-    hour, which was refused as 'not after' or taken for consecutive)."""
-    if index.tz is None:
-        return index.values
-    wall = index.tz_localize(None).values
-    clocks = wall - wall.astype("datetime64[D]")
-    if len(wall) == 0 or np.all(clocks == clocks[0]):
-        return wall
-    return index.tz_convert("UTC").tz_localize(None).values
-
-
-def _as_times(times):
-    """Times given as dates, date texts (ISO, or any form a CSV's labels are read in:
-    ``1990Q1``, ``Jan 1949``, ``2020-W05``) or numbers -> ``[n]`` datetime64 or numbers."""
-    from .time_labels import label_dates
-    times = np.asarray(times)
-    if times.dtype.kind in "US" or times.dtype == object:
-        axis = label_dates(tuple(str(t) for t in times))
-        if axis is None:
-            raise SettingError("times must be dates (e.g. '1949-01', '1990Q1', 'Jan 1949') or "
-                               f"numbers; found {str(times[0])!r}")
-        return axis
-    if times.dtype.kind not in "Mif" or times.dtype.kind == "f" and not np.all(np.isfinite(times)):
-        raise SettingError(f"times must be dates or finite numbers; found dtype {times.dtype}")
-    return times
 
 
 def _as_values(y):
@@ -171,6 +127,7 @@ def _config(y, times, season, recipe, seed, settings):
                            f"found data={settings['data']!r}")
     if isinstance(y, (str, os.PathLike)):
         given["data"] = os.fspath(y)
+        _check_one_series(given["data"], settings)
         if times is not None:
             raise SettingError("times are read from the CSV file's first column; give times "
                                "only with values (a list, an array or a pandas Series)")
@@ -181,6 +138,19 @@ def _config(y, times, season, recipe, seed, settings):
         raise SettingError("fit got unknown settings: " + ", ".join(
             sorted(set(given) - known)) + "; see ChapterConfig for the settings") from None
     return config
+
+
+def _check_one_series(path, settings):
+    """Refuse a CSV path that the command line reads as a collection (a long or wide
+    table, a folder): ``fit`` read a wide table's first value column alone, without a
+    word, and a long table failed on its date column."""
+    from .collection_io import detect_layout
+    layout = detect_layout(path, settings.get("encoding"), column_typed="column" in settings)
+    if layout != "single":
+        what = "a folder of series" if layout == "folder" else f"a {layout} table of series"
+        raise SettingError(f"{path!r} is {what}, and fit takes one series: use "
+                           f"series_predictor.collection.fit_collection({path!r}, out=...)"
+                           + (", or pick one column with column=N" if layout == "wide" else ""))
 
 
 class _Log:

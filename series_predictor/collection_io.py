@@ -255,15 +255,15 @@ def _value(value):
 
 
 def _index_dates(values):
-    """The date texts of a pandas Series' index, as ``fit`` reads it (``api._index_times``:
+    """The date texts of a pandas Series' index, as ``fit`` reads it (``pandas_times.index_times``:
     a tz-aware index by its wall-clock times, a PeriodIndex by its periods' starts), or
     None when ``values`` has no such index (they were lost before: a PeriodIndex or a
     tz-aware index left the series undated, its times read as positions)."""
     index = getattr(values, "index", None)
     if index is None or not (hasattr(index, "to_pydatetime") or hasattr(index, "to_timestamp")):
         return None
-    from .api import _index_times
-    return _dates_of_one_form([_date_text(t) for t in _index_times(index)])
+    from .pandas_times import index_times
+    return _dates_of_one_form([_date_text(t) for t in index_times(index)])
 
 
 def _dict_values(key, values):
@@ -304,8 +304,8 @@ def from_python(data):
     if getattr(getattr(dates, "dt", None), "tz", None) is not None:  # as fit reads them
         import pandas as pd
 
-        from .api import _naive_times
-        dates = pd.DatetimeIndex(_naive_times(pd.DatetimeIndex(dates)))
+        from .pandas_times import naive_times
+        dates = pd.DatetimeIndex(naive_times(pd.DatetimeIndex(dates)))
     series = {}
     for row, (key, date, value) in enumerate(zip(data[id_col], dates, data[value_col])):
         if key is None or key != key:  # None or NaN: not the id "None" or "nan"

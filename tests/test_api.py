@@ -166,6 +166,24 @@ def test_a_tz_aware_hourly_index_across_a_clock_change_is_read_in_utc():
     assert str(times[0]) == "2021-03-20T09:00:00" and str(times[-1]) == "2021-04-18T09:00:00"
 
 
+def test_a_csv_of_several_series_is_refused_naming_fit_collection(tmp_path):
+    """The command line reads a wide table as a collection; fit read its first value
+    column alone, without a word (and failed on a long table's date column)."""
+    wide = tmp_path / "wide.csv"
+    wide.write_text("date,north,south\n" + "".join(
+        f"{2000 + k // 12}-{k % 12 + 1:02d},{100 + k},{200 + k}\n" for k in range(60)))
+    with pytest.raises(SettingError, match="is a wide table of series, and fit takes one "
+                                           "series: use .*fit_collection.*column=N"):
+        sp.fit(wide, recipe="book")
+    long = tmp_path / "long.csv"
+    long.write_text("id,date,value\n" + "".join(f"{i},2000-{k:02d},{k}\n" for i in "ab"
+                                                 for k in range(1, 13)))
+    with pytest.raises(SettingError, match="is a long table of series"):
+        sp.fit(str(long), recipe="book")
+    with pytest.raises(SettingError, match="is a folder of series"):
+        sp.fit(tmp_path, recipe="book")
+
+
 def test_too_short_refused_before_training():
     with pytest.raises(ValueError, match="too few"):
         sp.fit(np.arange(10.0) + 1, recipe="book")

@@ -52,7 +52,9 @@ def _as_values(y):
         raise DataFormatError(f"y must be numbers; found {type(y).__name__} that is not "
                               "(give a list, an array, a pandas Series or a CSV path)") from None
     if values.ndim != 1:
-        raise DataFormatError(f"y must be one series (1-D); found shape {values.shape}")
+        columns = list(getattr(y, "columns", []))[:3]  # a pandas DataFrame: name a column
+        hint = f" (give one column of the DataFrame, e.g. y[{columns[0]!r}])" if columns else ""
+        raise DataFormatError(f"y must be one series (1-D); found shape {values.shape}{hint}")
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         raise DataFormatError(f"y must be finite; found {values[bad[0]]} at position {bad[0]} "

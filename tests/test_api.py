@@ -106,6 +106,10 @@ def test_masked_complex_and_gappy_series_refused_in_one_line():
     neighbours for consecutive, so the season slipped by one after the gap)."""
     pd = pytest.importorskip("pandas")
     from series_predictor.api import series_from
+    frame = pd.DataFrame({"north": np.arange(30.0), "south": np.arange(30.0)})
+    with pytest.raises(DataFormatError, match=r"shape \(30, 2\) \(give one column of the "
+                                              r"DataFrame, e.g. y\['north'\]\)"):
+        series_from(frame)
     masked = np.ma.masked_array(np.arange(30.0), mask=[0, 1] + [0] * 28)
     with pytest.raises(DataFormatError, match="masked value at position 1"):
         series_from(masked)

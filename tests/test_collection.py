@@ -326,3 +326,23 @@ def test_a_run_folder_of_an_earlier_auto_is_run_again_not_mixed_in():
         now["auto"], chosen=list(auto.QUARTER_POOL), combine="mean")}
     assert collection.same_method("auto", quarters)
     assert collection.same_method("book", {})   # other recipes: the settings decide
+
+
+@pytest.mark.slow
+def test_an_input_replaced_by_an_older_file_is_run_again(tmp_path):
+    """A series file replaced by another version that kept its old mtime (mv from a
+    backup, cp -p, tar x) was 'complete from an earlier run, kept': the run's
+    numbers were those of the file it replaced. Its change time counts too now."""
+    from series_predictor.chapter import ChapterConfig, run_chapter
+    from series_predictor.config import check_config
+    data = _write(tmp_path / "north.csv", "month,value\n" + "".join(
+        f"{_month(i)},{v}\n" for i, v in enumerate(_seasonal(0))))
+    config = check_config(ChapterConfig(data=data, out=str(tmp_path / "out"), quiet=True,
+                                        **TINY))
+    run_chapter(config, log=lambda *_: None)
+    assert collection.is_complete(config)
+    other = _write(tmp_path / "other.csv", "month,value\n" + "".join(
+        f"{_month(i)},{v}\n" for i, v in enumerate(_seasonal(1))))
+    os.utime(other, (1e9, 1e9))  # 2001: older than the run
+    os.replace(other, data)
+    assert os.path.getmtime(data) == 1e9 and not collection.is_complete(config)

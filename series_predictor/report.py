@@ -155,6 +155,8 @@ def evaluate(run):
         report["auto"] = run.auto
     report["verdict"] = verdict(report)
     report["warnings"] = warnings(report, config, combined)
+    from .outliers import spike_warnings  # said before training; kept for collections
+    report["data_warnings"] = spike_warnings(loaded)
     return report
 
 

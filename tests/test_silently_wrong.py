@@ -101,3 +101,23 @@ def test_a_jump_in_the_last_value_is_named_in_a_warning(tmp_path, airline_csv):
     demand = np.where(rng.random(96) < 0.15, rng.integers(1, 5, 96), 0).astype(float)
     demand[-1] = 4.0
     assert not last_jump(demand)
+
+
+def test_a_spike_warning_reaches_metrics_json_and_a_collections_summary(tmp_path):
+    """A collection's workers run with their log discarded, so a lone spike's warning
+    reached no screen and no file (a series with a 1e6 typo just showed a ratio of
+    4354). metrics.json keeps it ("data_warnings") and the summary prints it."""
+    from series_predictor import collection_report
+    from series_predictor.collection_result import SeriesResult
+    values = 100 + 10 * np.sin(np.arange(60) / 2)
+    values[30] = 1e6
+    data = write_series(tmp_path / "spiky.csv", monthly(60), values)
+    run = run_chapter(ChapterConfig(data=data, out=str(tmp_path / "out"), iterations=2,
+                                    report_every=1, hidden_dim=4), log=lambda *_: None)
+    named = run.metrics["data_warnings"]
+    assert len(named) == 1 and "line 32: 1e+06 is a lone spike" in named[0]
+    entry = collection_report._entry(SeriesResult("spiky", "spiky", "done", None, 1.0),
+                                     run.metrics)
+    summary = collection_report._summary({"spiky": entry})
+    text = collection_report.format_summary({"spiky": entry}, summary)
+    assert f"Warning: spiky: {named[0]}" in text.splitlines()

@@ -23,6 +23,7 @@ import numpy as np
 from .config import ChapterConfig, check_config
 from .errors import DataFormatError, SettingError
 from .forecast_table import BacktestResult, ForecastTable
+from .pandas_times import as_times as _as_times, index_times as _index_times
 
 
 def _pandas_series(y):
@@ -31,50 +32,49 @@ def _pandas_series(y):
     return y if module.startswith("pandas") and type(y).__name__ == "Series" else None
 
 
-def _index_times(index):
-    """A pandas index -> ``[n]`` datetime64 (months for a monthly PeriodIndex) or numbers."""
-    import pandas as pd
-    if isinstance(index, pd.PeriodIndex):
-        unit = "M" if index.freqstr.startswith("M") else "D"
-        return index.to_timestamp().values.astype(f"datetime64[{unit}]")
-    if isinstance(index, pd.DatetimeIndex):
-        values = index.tz_localize(None).values if index.tz is not None else index.values
-        for unit in ("D", "s"):  # the coarsest unit that keeps every time
-            if np.all(values == values.astype(f"datetime64[{unit}]")):
-                return values.astype(f"datetime64[{unit}]")
-        return values
-    return _as_times(index.to_numpy())
-
-
-def _as_times(times):
-    """Times given as dates, date texts (ISO, or any form a CSV's labels are read in:
-    ``1990Q1``, ``Jan 1949``, ``2020-W05``) or numbers -> ``[n]`` datetime64 or numbers."""
-    from .time_labels import label_dates
-    times = np.asarray(times)
-    if times.dtype.kind in "US" or times.dtype == object:
-        axis = label_dates(tuple(str(t) for t in times))
-        if axis is None:
-            raise SettingError("times must be dates (e.g. '1949-01', '1990Q1', 'Jan 1949') or "
-                               f"numbers; found {str(times[0])!r}")
-        return axis
-    if times.dtype.kind not in "Mif" or times.dtype.kind == "f" and not np.all(np.isfinite(times)):
-        raise SettingError(f"times must be dates or finite numbers; found dtype {times.dtype}")
-    return times
-
-
 def _as_values(y):
+    """``[n]`` float64 of ``y``; masked entries of a NumPy masked array count as missing
+    (NaN), and complex numbers are refused (a cast would drop their imaginary part)."""
+    if np.iscomplexobj(y):
+        raise DataFormatError("y must be real numbers; found complex ones (give the real "
+                              "part, y.real, or the magnitude, abs(y))")
+    if np.ma.isMaskedArray(y):
+        masked = np.flatnonzero(np.ma.getmaskarray(y))
+        if masked.size:
+            raise DataFormatError(f"y must be finite; found a masked value at position "
+                                  f"{masked[0]} (fill or drop missing values first)")
+        y = np.ma.getdata(y)
+    if _pandas_series(y) is not None:
+        y = y.to_numpy(dtype=np.float64, na_value=np.nan)
     try:
         values = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError):
         raise DataFormatError(f"y must be numbers; found {type(y).__name__} that is not "
                               "(give a list, an array, a pandas Series or a CSV path)") from None
     if values.ndim != 1:
-        raise DataFormatError(f"y must be one series (1-D); found shape {values.shape}")
+        columns = list(getattr(y, "columns", []))[:3]  # a pandas DataFrame: name a column
+        hint = f" (give one column of the DataFrame, e.g. y[{columns[0]!r}])" if columns else ""
+        raise DataFormatError(f"y must be one series (1-D); found shape {values.shape}{hint}")
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         raise DataFormatError(f"y must be finite; found {values[bad[0]]} at position {bad[0]} "
                               "(fill or drop missing values first)")
     return values
+
+
+def _check_no_gap(times):
+    """Dates ``[n]`` (datetime64) miss no period, by the rules a CSV's dates follow
+    (``time_axis._check_time_gaps``): a missing month, week or day is refused, naming
+    it, as ``--data`` refuses it (the run would take its neighbours for consecutive)."""
+    import collections
+
+    from .time_axis import _check_time_gaps
+    row = collections.namedtuple("Position", "line")
+    try:
+        _check_time_gaps("y", [row(i) for i in range(len(times))], [str(t) for t in times],
+                         times)
+    except DataFormatError as exc:  # the rule speaks of a file's lines: here, positions
+        raise DataFormatError(str(exc).replace("y, lines ", "y, positions ", 1)) from None
 
 
 def series_from(y, times=None, units=None):
@@ -88,15 +88,19 @@ def series_from(y, times=None, units=None):
 
     Raises:
         DataFormatError, SettingError: not numbers, not 1-D, not finite, times of
-            another length or not increasing; values beyond 1e300.
+            another length or not increasing, dates that miss a period (a month,
+            a week or a day, as in a CSV file); values beyond 1e300.
     """
     from .stages import MAX_MAGNITUDE, LoadedSeries
     series = _pandas_series(y)
-    values = _as_values(y.to_numpy(dtype=np.float64, na_value=np.nan) if series is not None else y)
+    values = _as_values(y)
     if times is None:
         times = _index_times(series.index) if series is not None else np.arange(len(values))
     else:
         times = _as_times(times)
+    if times.dtype.kind == "M" and np.any(np.isnat(times)):
+        raise SettingError("times must all be dates; found NaT (a missing date) at position "
+                           f"{int(np.argmax(np.isnat(times)))}")
     if times.shape != values.shape:
         raise SettingError(f"times must have one entry per value ({len(values)}); "
                            f"found {len(times)}")
@@ -104,6 +108,8 @@ def series_from(y, times=None, units=None):
         where = int(np.argmin(times[1:] > times[:-1]))
         raise SettingError(f"times must increase; position {where + 1} ({times[where + 1]}) "
                            f"is not after {times[where]}")
+    if times.dtype.kind == "M":
+        _check_no_gap(times)
     huge = np.flatnonzero(np.abs(values) > MAX_MAGNITUDE)
     if huge.size:
         raise DataFormatError(f"y at position {huge[0]} is beyond {MAX_MAGNITUDE:g} in "
@@ -118,8 +124,12 @@ def _config(y, times, season, recipe, seed, settings):
     given = dict(settings, recipe=recipe, seed=seed)
     if season is not None:
         given["season"] = season
+    if "data" in settings:  # the values would come from y, the record from data
+        raise SettingError("give the series as y (values, or a CSV path), not as data=; "
+                           f"found data={settings['data']!r}")
     if isinstance(y, (str, os.PathLike)):
         given["data"] = os.fspath(y)
+        _check_one_series(given["data"], settings)
         if times is not None:
             raise SettingError("times are read from the CSV file's first column; give times "
                                "only with values (a list, an array or a pandas Series)")
@@ -130,6 +140,19 @@ def _config(y, times, season, recipe, seed, settings):
         raise SettingError("fit got unknown settings: " + ", ".join(
             sorted(set(given) - known)) + "; see ChapterConfig for the settings") from None
     return config
+
+
+def _check_one_series(path, settings):
+    """Refuse a CSV path that the command line reads as a collection (a long or wide
+    table, a folder): ``fit`` read a wide table's first value column alone, without a
+    word, and a long table failed on its date column."""
+    from .collection_io import detect_layout
+    layout = detect_layout(path, settings.get("encoding"), column_typed="column" in settings)
+    if layout != "single":
+        what = "a folder of series" if layout == "folder" else f"a {layout} table of series"
+        raise SettingError(f"{path!r} is {what}, and fit takes one series: use "
+                           f"series_predictor.collection.fit_collection({path!r}, out=...)"
+                           + (", or pick one column with column=N" if layout == "wide" else ""))
 
 
 class _Log:

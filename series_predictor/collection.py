@@ -117,8 +117,9 @@ def is_complete(config):
         expected["season"] = recorded.get("season")
     expected.update({name: recorded.get(name) for name in _chosen_by_recipe(config)})
     same = recorded == expected
-    try:
-        fresh = os.path.getmtime(config.data) <= os.path.getmtime(
+    try:  # ctime too: a file moved or copied in with its old mtime (mv, cp -p) is new
+        given = os.stat(config.data)
+        fresh = max(given.st_mtime, given.st_ctime) <= os.path.getmtime(
             os.path.join(config.out, MANIFEST))
     except OSError:
         return False

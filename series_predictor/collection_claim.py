@@ -16,8 +16,9 @@ import stat
 
 from . import ownership
 from .errors import OutputDirError
+from .run_folder import COLLECTION_STATE
 
-STATE = ".collection"
+STATE = COLLECTION_STATE
 
 
 def _lstat(path):

@@ -23,6 +23,7 @@ case) are refused, naming them.
 import csv
 import io
 import dataclasses
+import itertools
 import os
 import re
 
@@ -106,11 +107,23 @@ def assign_folders(series):
     return series
 
 
+def _delimiter(first_line):
+    """``(delimiter, whether first_line is an Excel 'sep=X' line)``, as the single-series
+    reader takes it (``csv_text._SEP_LINE``): a table saved with ``sep=;`` first was
+    read with commas, so a wide one ran as one series and a long one was refused."""
+    from .csv_text import _SEP_LINE
+    declared = _SEP_LINE.match(first_line)
+    return (declared.group(1), True) if declared else (",", False)
+
+
 def _header(path, encoding):
     """The first row of CSV ``path`` and the first row after it (or [])."""
     try:
         with open(path, encoding=encoding or "utf-8-sig", newline="") as handle:
-            rows = csv.reader(handle)
+            first = handle.readline()
+            delimiter, declared = _delimiter(first)
+            lines = itertools.chain([] if declared else [first], handle)
+            rows = csv.reader(lines, delimiter=delimiter)
             return next(rows, []), next(rows, [])
     except (OSError, UnicodeDecodeError, csv.Error):
         return [], []  # the single-series reader then says what is wrong
@@ -149,7 +162,10 @@ def _rows(path, encoding):
     from .safe_io import read_data_file  # regular files only, at most 1 GiB; gzip read
     try:
         text = read_data_file(path, DataFormatError).decode(encoding or "utf-8-sig")
-        return [row for row in csv.reader(io.StringIO(text, newline=""))
+        delimiter, declared = _delimiter(text)
+        if declared:
+            text = text[len(text.splitlines(True)[0]):]
+        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
                 if any(c.strip() for c in row)]
     except FileNotFoundError:
         raise DataFormatError(f"no such file: {path!r}") from None
@@ -215,9 +231,20 @@ def read_collection(path, layout, encoding=None):
 
 
 def _date_text(value):
-    """A date as the per-series CSV writes it: ISO, without a midnight time."""
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return text[:10] if text.endswith("T00:00:00") else text
+    """A date as the per-series CSV writes it: ISO (``_dates_of_one_form`` drops a
+    midnight time that every date of the series has)."""
+    if getattr(value, "tzinfo", None) is not None:  # its wall-clock time, as fit reads it
+        value = value.replace(tzinfo=None)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _dates_of_one_form(texts):
+    """``texts`` without their ``T00:00:00`` when every one has it: dates. An hourly
+    series keeps its midnights (``2000-01-01T00:00:00``: a bare ``2000-01-01`` among
+    date-times was refused as a label of another form)."""
+    if texts and all(isinstance(t, str) and t.endswith("T00:00:00") for t in texts):
+        return [t[:10] for t in texts]
+    return texts
 
 
 def _value(value):
@@ -227,16 +254,42 @@ def _value(value):
     return "" if value is None else float(value)
 
 
+def _index_dates(values):
+    """The date texts of a pandas Series' index, as ``fit`` reads it (``pandas_times.index_times``:
+    a tz-aware index by its wall-clock times, a PeriodIndex by its periods' starts), or
+    None when ``values`` has no such index (they were lost before: a PeriodIndex or a
+    tz-aware index left the series undated, its times read as positions)."""
+    index = getattr(values, "index", None)
+    if index is None or not (hasattr(index, "to_pydatetime") or hasattr(index, "to_timestamp")):
+        return None
+    from .pandas_times import index_times
+    return _dates_of_one_form([_date_text(t) for t in index_times(index)])
+
+
+def _dict_values(key, values):
+    """``[n]`` values of one series of a dict: a masked entry (NumPy masked array) is
+    missing (None); not one series of real numbers: DataFormatError naming ``key``."""
+    import numpy as np
+    if np.ndim(values) != 1 or isinstance(values, (str, bytes, dict)):
+        raise DataFormatError(f"series {key!r}: its values must be one sequence of numbers "
+                              f"(1-D); found {type(values).__name__} of shape "
+                              f"{np.shape(values)}")
+    if np.iscomplexobj(values):
+        raise DataFormatError(f"series {key!r}: its values must be real numbers; found "
+                              "complex ones")
+    if np.ma.isMaskedArray(values):
+        values = [None if hidden else v for v, hidden
+                  in zip(np.ma.getdata(values).tolist(), np.ma.getmaskarray(values))]
+    return [_value(v) for v in values]
+
+
 def from_python(data):
     """``[SeriesInput]`` of a dict ``{id: values}`` (values: a sequence, or a pandas Series
     whose index holds the dates) or of a long pandas DataFrame (id, date, value columns)."""
     if isinstance(data, dict):
-        series = []
-        for key, values in data.items():
-            index = getattr(values, "index", None)
-            dated = index is not None and hasattr(index, "to_pydatetime")
-            series.append(SeriesInput(str(key), dates=[_date_text(d) for d in index]
-                                      if dated else None, values=[_value(v) for v in values]))
+        series = [SeriesInput(str(key), dates=_index_dates(values),
+                              values=_dict_values(key, values))
+                  for key, values in data.items()]
         return assign_folders(series)
     columns = [str(c) for c in getattr(data, "columns", ())]
     if not columns:
@@ -247,9 +300,20 @@ def from_python(data):
         raise DataFormatError("a long DataFrame needs id, date and value columns (e.g. "
                               f"'id', 'date', 'value'); found {', '.join(columns)}")
     id_col, date_col, value_col = (data.columns[i] for i in picks)
+    dates = data[date_col]
+    if getattr(getattr(dates, "dt", None), "tz", None) is not None:  # as fit reads them
+        import pandas as pd
+
+        from .pandas_times import naive_times
+        dates = pd.DatetimeIndex(naive_times(pd.DatetimeIndex(dates)))
     series = {}
-    for key, date, value in zip(data[id_col], data[date_col], data[value_col]):
+    for row, (key, date, value) in enumerate(zip(data[id_col], dates, data[value_col])):
+        if key is None or key != key:  # None or NaN: not the id "None" or "nan"
+            raise DataFormatError(f"the DataFrame's row {row} has no id (column "
+                                  f"{id_col!r} is missing there)")
         item = series.setdefault(str(key), SeriesInput(str(key), dates=[], values=[]))
         item.dates.append(_date_text(date))
         item.values.append(_value(value))
+    for item in series.values():
+        item.dates = _dates_of_one_form(item.dates)
     return assign_folders(list(series.values()))

@@ -48,7 +48,8 @@ def _entry(result, metrics):
     return dict(entry, units=metrics.get("units"), test_period=metrics.get("test_period"),
                 one_step=metrics.get("one_step"), hallucination=metrics.get("hallucination"),
                 ratio_one_step=ratio(metrics, "one_step"), ratio_hallucination=ratio(metrics),
-                network_kept=((metrics.get("auto") or {}).get("network") or {}).get("kept"))
+                network_kept=((metrics.get("auto") or {}).get("network") or {}).get("kept"),
+                data_warnings=metrics.get("data_warnings") or [])
 
 
 def _geomean(values):
@@ -108,6 +109,8 @@ def format_summary(entries, summary):
                     "below seasonal naive" if mean is not None else ""))
     for series_id in summary["failed"]:
         lines.append(f"FAILED {series_id}: {entries[series_id]['error']}")
+    for series_id, entry in entries.items():  # a worker's own warnings reach no screen
+        lines += [f"Warning: {series_id}: {text}" for text in entry.get("data_warnings", ())]
     return "\n".join(lines)
 
 

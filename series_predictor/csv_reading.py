@@ -190,7 +190,26 @@ def _no_numbers_error(path, rows, series_idx, delimiter):
             return DataFormatError(f"{message}; {_unclosed_quote(row)}")
     if len(rows) > 1 and _cell(rows[1], series_idx) is not None:
         message += f"; line {rows[1].line}: {_parse_number(rows[1].cells[series_idx])[1]}"
+        message += _numbers_elsewhere(rows, series_idx, max(widths))
     return DataFormatError(message)
+
+
+def _numbers_elsewhere(rows, series_idx, width):
+    """A hint naming a later column that holds numbers on every line after the first,
+    and a first column counting 0, 1, 2, ... (pandas' ``to_csv`` writes its index
+    first: ``,date,value``), whose numbers would be taken for the times; or ''."""
+    numeric = [k for k in range(series_idx + 1, width)
+               if all(_is_number(_cell(row, k)) for row in rows[1:])]
+    if not numeric:
+        return ""
+    hint = (f"; column {numeric[0]} holds numbers on every line after the first: are the "
+            f"values there? (--column {numeric[0]})")
+    counts = [_cell(row, 0) for row in rows[1:]]
+    if [c.strip() for c in counts] == [str(k) for k in range(len(counts))] \
+            or [c.strip() for c in counts] == [str(k + 1) for k in range(len(counts))]:
+        hint += ("; column 0 counts the rows (pandas' index?) and the times are read from "
+                 "column 0: save the file with to_csv(index=False)")
+    return hint
 
 
 def _refuse_row(path, row, series_idx, delimiter, shape, note=None):

@@ -15,7 +15,7 @@ import numpy as np
 from . import data_loader
 from .config import MAX_HORIZON
 from .ensemble import Envelope, combine
-from .errors import RunFolderError, SettingError
+from .errors import RunFolderError, SeriesPredictorError, SettingError
 from .forecasting import Preprocessing
 from .intervals import IntervalModel
 from .lstm_numpy import hallucinator, read_weights
@@ -85,6 +85,8 @@ class KeptRun:
                                      "horizon", MAX_HORIZON)
         try:
             return self._forecast(horizon)
+        except SeriesPredictorError:  # SettingError is a TypeError too: not the manifest's
+            raise
         except (KeyError, TypeError, IndexError, AttributeError) as exc:
             raise RunFolderError(f"{os.path.join(self.folder, MANIFEST)!r} does not describe "
                                  f"a run this version can read ({type(exc).__name__}: {exc})") \

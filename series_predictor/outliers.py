@@ -1,5 +1,7 @@
 """Name a lone spike (one value far off its neighbours, like 1e9 in a series near 100)
-before it silently skews the normalization, the training and every forecast.
+before it silently skews the normalization, the training and every forecast; and a
+last value far off the one before it (``last_jump``), which has no step out to show
+whether it is a spike.
 
 The rule, robust to trends and seasons: take the first differences ``d`` of the series
 and their robust scale ``s = 1.4826 * median(|d - median(d)|)`` (the MAD, which equals
@@ -31,13 +33,44 @@ def spikes(values):
     return [int(i) + 1 for i in np.flatnonzero(big)[:5]]
 
 
+def last_jump(values):
+    """Whether the last value of ``values`` (``[n]`` float64) is a step departing from
+    the median step by over ``SPIKE_SCALES`` robust scales (in the logarithm too for a
+    positive series): a spike with no step out yet, which ``spikes`` cannot see, or the
+    first value of a new level; the forecast starts from it either way."""
+    values = np.asarray(values, dtype=np.float64)
+    if len(values) < 5:
+        return False
+    if np.all(values > 0) and not _last_big(np.log(values)):
+        return False
+    return _last_big(values)
+
+
+def _last_big(values):
+    """Whether the last step departs from the median step by over ``SPIKE_SCALES``
+    robust scales (a scale of rounding noise, as a straight line in the logarithm of
+    an exponential growth has, counts as a billionth of the median step)."""
+    steps = np.diff(values)
+    median = np.median(steps)
+    scale = max(_scale(steps), 1e-9 * np.median(np.abs(steps)))
+    return bool(np.isfinite(scale) and scale > 0
+                and abs(steps[-1] - median) > SPIKE_SCALES * scale)
+
+
+def _scale(steps):
+    """The robust scale of ``steps`` (1.4826 MAD; their mean absolute deviation from the
+    median when the MAD is 0)."""
+    scale = 1.4826 * np.median(np.abs(steps - np.median(steps)))
+    if not np.isfinite(scale) or scale <= 0:
+        scale = np.mean(np.abs(steps - np.median(steps)))
+    return scale
+
+
 def _lone(values):
     """``[n - 2]``: whether each inner value's steps in and out have opposite signs and
     both exceed ``SPIKE_SCALES`` robust scales of the steps (all False without a scale)."""
     steps = np.diff(values)
-    scale = 1.4826 * np.median(np.abs(steps - np.median(steps)))
-    if not np.isfinite(scale) or scale <= 0:
-        scale = np.mean(np.abs(steps - np.median(steps)))
+    scale = _scale(steps)
     into, out_of = steps[:-1], steps[1:]
     if not np.isfinite(scale) or scale <= 0:
         return np.zeros(len(into), dtype=bool)
@@ -51,7 +84,18 @@ def spike_warnings(loaded):
     return [f"{loaded.path}, line {loaded.lines[i]}: {loaded.values[i]:g} is a lone spike "
             f"(its steps in and out are over {SPIKE_SCALES:g} robust scales of the series' "
             "steps); if it is a typo, fix it: it skews the normalization and every forecast"
-            for i in spikes(loaded.values)]
+            for i in spikes(loaded.values)] + _last_jump_warning(loaded)
+
+
+def _last_jump_warning(loaded):
+    """The line naming a last value that ``last_jump`` finds, in a list (or empty)."""
+    values = loaded.values
+    if not last_jump(values):
+        return []
+    return [f"{loaded.path}, line {loaded.lines[-1]}: the last value {values[-1]:g} is a "
+            f"jump from {values[-2]:g} of over {SPIKE_SCALES:g} robust scales of the series' "
+            "steps; if it is a typo, fix it: the forecast starts from it. If the level "
+            "really changed, one value cannot show it: check the forecast against the next"]
 
 
 def check_semi_monthly(loaded):

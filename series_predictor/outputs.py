@@ -43,6 +43,19 @@ def _title_suffix(run, task):
     return "" if total == 1 else f" (median of {kept} of {total} members)"
 
 
+def _path_names(run):
+    """``(predictions.png's legend name, hallucinations.png's, the latter's title
+    words)``: the book's, or for ``--recipe auto`` the forecast's name
+    (``report.forecast_name``: the structures alone when the network was left out,
+    whose path no network fed back)."""
+    if not run.auto:
+        return ("predicted (one step ahead)", "hallucinated (own predictions fed back)",
+                "steps fed back from the end of training")
+    name = report.forecast_name(run.auto)
+    return (f"{name} (one step ahead)", f"{name} (from the end of training)",
+            "steps from the end of training")
+
+
 def _no_forecast(loaded, path):
     return figure_workers.job("plot_series", loaded.times, loaded.values, units=loaded.units,
                               path=path, title="No LSTM forecast: every member diverged")
@@ -61,6 +74,7 @@ def figure_jobs(folder, run):
     loaded, split, combined = run.loaded, run.prepared.split, run.combined
     paths = {name: os.path.join(folder, name) for name in PNG_FILES}
     one_step, path = combined.forecasts["test one-step"], combined.forecasts["hallucination"]
+    one_step_label, path_label, path_words = _path_names(run)
     jobs = []
     if one_step is None:
         jobs.append(_no_forecast(loaded, paths["predictions.png"]))
@@ -71,7 +85,7 @@ def figure_jobs(folder, run):
             baseline=naive_baseline(loaded.values, split.n_train, split.n_test,
                                     run.config.season, one_step=True),
             title="One-step predictions over the test period"
-                  + _title_suffix(run, "test one-step")))
+                  + _title_suffix(run, "test one-step"), label=one_step_label))
     if path is None:
         jobs.append(_no_forecast(loaded, paths["hallucinations.png"]))
     else:
@@ -81,8 +95,8 @@ def figure_jobs(folder, run):
             units=loaded.units, path=paths["hallucinations.png"],
             bands=run.intervals.bands(path) if run.intervals is not None else None,
             baseline=baseline_path(run, split.n_train, len(path)), note=band_note(run),
-            title=f"Hallucination: {len(path)} steps fed back from the end of training"
-                  + _title_suffix(run, "hallucination")))
+            label=path_label, title=f"Hallucination: {len(path)} {path_words}"
+                                    + _title_suffix(run, "hallucination")))
     jobs += [forecast_figure(run, paths["forecast.png"]), loss_figure(run, paths["loss.png"])]
     if run.metrics.get("backtest"):
         paths["backtest.png"] = os.path.join(folder, "backtest.png")
@@ -179,7 +193,7 @@ def manifest_content(run):
     return {
         "settings": json_ready(dataclasses.asdict(run.config)),
         "units": loaded.units,
-        "source": os.path.abspath(loaded.path) if os.path.isfile(loaded.path) else loaded.path,
+        "source": report.source_of(loaded),
         "n_points": split.n,
         "tail": {"values": loaded.values[-tail:].tolist(),
                  "times": [t.item() if not hasattr(t, "dtype") or t.dtype.kind != "M"

@@ -139,7 +139,7 @@ def _baseline(ax, times, baseline):
 
 def plot_predictions(times, values, n_train, predictions, *, units="value",
                      title="One-step predictions over the test period", baseline=None,
-                     path=None):
+                     label="predicted (one step ahead)", path=None):
     """The series and the one-step predictions of ``values[n_train:]``.
 
     Args:
@@ -150,19 +150,19 @@ def plot_predictions(times, values, n_train, predictions, *, units="value",
             and is drawn at that time.
         baseline: optional ``(label, [n - n_train] path)``: the one-step naive forecasts
             the table compares with.
+        label: the legend's name of ``predictions``.
     """
     fig, ax = _axes(title, units, _is_date(times))
     _series(ax, times, values, n_train)
     _baseline(ax, times[n_train:], baseline)
-    ax.plot(times[n_train:], predictions, color="tab:red", marker=".",
-            label="predicted (one step ahead)")
+    ax.plot(times[n_train:], predictions, color="tab:red", marker=".", label=label)
     _legend(ax)
     return _save(fig, path)
 
 
 def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
                         units="value", title=None, bands=None, baseline=None, note=None,
-                        path=None):
+                        label="hallucinated (own predictions fed back)", path=None):
     """The series and the model fed its own predictions from the end of training.
 
     Args:
@@ -171,6 +171,7 @@ def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
         bands: optional ``{level: (low [h], high [h])}`` prediction intervals.
         baseline: optional ``(label, [h] path)``: the naive forecast the table compares with.
         note: optional sentence under the legend (e.g. why there are no bands).
+        label: the legend's name of ``hallucinated``.
     """
     if title is None:
         title = f"Hallucination: {len(hallucinated)} steps fed back from the end of training"
@@ -178,8 +179,7 @@ def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
     _series(ax, times, values, n_train)
     _bands(ax, future_times, bands)
     _baseline(ax, future_times, baseline)
-    ax.plot(future_times, hallucinated, color="tab:red", marker=".",
-            label="hallucinated (own predictions fed back)")
+    ax.plot(future_times, hallucinated, color="tab:red", marker=".", label=label)
     _legend(ax, note)
     return _save(fig, path)
 

@@ -115,6 +115,13 @@ def _interval_report(intervals, combined, values, split, calibrated_on):
                 intervals.bands(path), values[split.n_train:]).items()}}
 
 
+def source_of(loaded):
+    """The absolute path of the file ``loaded`` was read from, or its label when the
+    values came from Python (``fit(values)``: ``"y (line = position)"``, which once
+    became a path in the working folder, ``/cwd/y (line = position)``)."""
+    return os.path.abspath(loaded.path) if os.path.isfile(loaded.path) else loaded.path
+
+
 def evaluate(run):
     """The whole evaluation of a finished run (a ``chapter.ChapterResult``-like object
     with ``loaded``, ``prepared``, ``members``, ``combined``, ``intervals``, ``config``)."""
@@ -122,7 +129,7 @@ def evaluate(run):
     values, times, combined = loaded.values, loaded.times, run.combined
     lead = next((m for m in run.members if m.history is not None), None)
     report = {
-        "data": os.path.abspath(loaded.path), "column": config.column, "units": loaded.units,
+        "data": source_of(loaded), "column": config.column, "units": loaded.units,
         "n_points": split.n, "n_train": split.n_train, "n_test": split.n_test,
         "test_period": [str(times[split.n_train]), str(times[-1])],
         "settings": dataclasses.asdict(config),
@@ -148,6 +155,8 @@ def evaluate(run):
         report["auto"] = run.auto
     report["verdict"] = verdict(report)
     report["warnings"] = warnings(report, config, combined)
+    from .outliers import spike_warnings  # said before training; kept for collections
+    report["data_warnings"] = spike_warnings(loaded)
     return report
 
 

@@ -171,6 +171,21 @@ def write_manifest(folder, content, files):
     return manifest
 
 
+COLLECTION_STATE = ".collection"  # a collection's OUT/.collection/ (collection_claim.STATE)
+
+
+def _collection_hint(folder):
+    """'; it holds a collection: ...' naming one of its series' run folders, when
+    ``folder`` is a collection's OUT (a ``.collection`` folder and series folders
+    with a run.json each); else ''."""
+    if not os.path.isdir(os.path.join(folder, COLLECTION_STATE)):
+        return ""
+    series = sorted(name for name in os.listdir(folder)
+                    if os.path.isfile(os.path.join(folder, name, MANIFEST)))
+    example = f", e.g. {os.path.join(folder, series[0])!r}" if series else ""
+    return f"; it holds a collection: open one series' folder in it{example}"
+
+
 def read_manifest(folder):
     """The checked manifest of a kept run folder.
 
@@ -187,7 +202,7 @@ def read_manifest(folder):
                                            follow=False).decode("utf-8"))
     except FileNotFoundError:
         raise RunFolderError(f"{path!r} is missing: {folder!r} is not a finished run "
-                             "folder") from None
+                             "folder" + _collection_hint(folder)) from None
     except (OSError, ValueError) as exc:
         raise RunFolderError(f"{path!r} cannot be read: {exc}") from None
     except RecursionError:

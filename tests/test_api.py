@@ -99,6 +99,95 @@ def test_a_pandas_index_gives_the_times():
     assert series_from([3, 4], times=["2001-01", "2001-02"]).times.dtype == "datetime64[M]"
 
 
+def test_masked_complex_and_gappy_series_refused_in_one_line():
+    """A masked array's masked entries are missing values (np.asarray kept the hidden
+    number under the mask), complex values are not cast to their real part, and dates
+    that miss a month, a quarter or a day are refused as a CSV's are (the run took the
+    neighbours for consecutive, so the season slipped by one after the gap)."""
+    pd = pytest.importorskip("pandas")
+    from series_predictor.api import series_from
+    frame = pd.DataFrame({"north": np.arange(30.0), "south": np.arange(30.0)})
+    with pytest.raises(DataFormatError, match=r"shape \(30, 2\) \(give one column of the "
+                                              r"DataFrame, e.g. y\['north'\]\)"):
+        series_from(frame)
+    masked = np.ma.masked_array(np.arange(30.0), mask=[0, 1] + [0] * 28)
+    with pytest.raises(DataFormatError, match="masked value at position 1"):
+        series_from(masked)
+    assert series_from(np.ma.masked_array(np.arange(3.0))).values.tolist() == [0, 1, 2]
+    for complex_y in (np.arange(30.0) + 1j, pd.Series(np.arange(30.0) + 1j)):
+        with pytest.raises(DataFormatError, match="real numbers; found complex"):
+            series_from(complex_y)
+    months = pd.date_range("2000-01", periods=30, freq="MS")
+    with pytest.raises(DataFormatError, match="positions 4 and 5: .*'2000-06-01' is missing"):
+        series_from(pd.Series(np.arange(30.0), index=months).drop(months[5]))
+    quarters = pd.Series(np.arange(8.0), index=pd.period_range("2000Q1", periods=8, freq="Q"))
+    with pytest.raises(DataFormatError, match="'2001-04-01' is missing"):
+        series_from(quarters.drop(pd.Period("2001Q2")))
+    with pytest.raises(SettingError, match="NaT \\(a missing date\\) at position 1"):
+        series_from(pd.Series([1.0, 2.0, 3.0], index=pd.DatetimeIndex(
+            ["2000-01-01", None, "2000-03-01"])))
+    with pytest.raises(DataFormatError, match="'2000-03' is missing"):
+        series_from([1.0, 2.0, 3.0], times=["2000-01", "2000-02", "2000-04"])
+    weekdays = pd.Series(np.arange(30.0), index=pd.date_range("2000-01-03", periods=30,
+                                                               freq="B"))
+    assert len(series_from(weekdays.drop(weekdays.index[7])).values) == 29  # a holiday
+
+
+def test_data_setting_beside_values_is_refused():
+    """fit(values, data="x.csv") trained on the values and recorded x.csv as the run's
+    data in metrics.json and run.json."""
+    with pytest.raises(SettingError, match="give the series as y .* not as data="):
+        sp.fit(np.arange(60.0), data="x.csv")
+
+
+@pytest.mark.slow
+def test_a_fit_of_values_records_no_path_in_the_working_folder(tmp_path, monkeypatch):
+    """metrics.json's "data" of fit(values) was os.path.abspath("y (line = position)"):
+    a file in the working folder that does not exist. It is the label now, as run.json's
+    "source" already was."""
+    monkeypatch.chdir(tmp_path)
+    y = 100 + 10 * np.sin(np.arange(60) * 2 * np.pi / 12) + np.arange(60)
+    model = sp.fit(y, recipe="book", iterations=2, report_every=1, hidden_dim=4)
+    assert model.metrics["data"] == model.manifest["source"] == "y (line = position)"
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_tz_aware_hourly_index_across_a_clock_change_is_read_in_utc():
+    """Wall-clock times repeat an hour when the clocks go back (refused: "02:00 is not
+    after 02:00", about a valid index) and skip one when they go forward (taken for
+    consecutive hours); hourly tz-aware times are read in UTC now. Daily ones keep
+    their wall-clock dates."""
+    pd = pytest.importorskip("pandas")
+    from series_predictor.api import series_from
+    for start in ("2021-10-30", "2021-03-27"):  # the clocks go back, then forward
+        index = pd.date_range(start, periods=72, freq="h", tz="Europe/Paris")
+        times = series_from(pd.Series(np.arange(72.0), index=index)).times
+        assert np.all(np.diff(times) == np.timedelta64(1, "h"))
+        assert str(times[0]) == str(index[0].tz_convert("UTC").tz_localize(None))[:19] \
+            .replace(" ", "T")
+    daily = pd.date_range("2021-03-20 09:00", periods=30, freq="D", tz="Europe/Paris")
+    times = series_from(pd.Series(np.arange(30.0), index=daily)).times
+    assert str(times[0]) == "2021-03-20T09:00:00" and str(times[-1]) == "2021-04-18T09:00:00"
+
+
+def test_a_csv_of_several_series_is_refused_naming_fit_collection(tmp_path):
+    """The command line reads a wide table as a collection; fit read its first value
+    column alone, without a word (and failed on a long table's date column)."""
+    wide = tmp_path / "wide.csv"
+    wide.write_text("date,north,south\n" + "".join(
+        f"{2000 + k // 12}-{k % 12 + 1:02d},{100 + k},{200 + k}\n" for k in range(60)))
+    with pytest.raises(SettingError, match="is a wide table of series, and fit takes one "
+                                           "series: use .*fit_collection.*column=N"):
+        sp.fit(wide, recipe="book")
+    long = tmp_path / "long.csv"
+    long.write_text("id,date,value\n" + "".join(f"{i},2000-{k:02d},{k}\n" for i in "ab"
+                                                 for k in range(1, 13)))
+    with pytest.raises(SettingError, match="is a long table of series"):
+        sp.fit(str(long), recipe="book")
+    with pytest.raises(SettingError, match="is a folder of series"):
+        sp.fit(tmp_path, recipe="book")
+
+
 def test_too_short_refused_before_training():
     with pytest.raises(ValueError, match="too few"):
         sp.fit(np.arange(10.0) + 1, recipe="book")

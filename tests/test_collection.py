@@ -117,6 +117,69 @@ def test_python_inputs_dict_and_long_dataframe():
     assert (y.id, y.values) == ("y", [3.5])
 
 
+def test_python_inputs_keep_their_dates_and_refuse_what_is_not_a_series(tmp_path):
+    """A dict of pandas Series keeps the dates of a PeriodIndex and of a tz-aware index
+    (both were dropped: the series ran on positions), an hourly series keeps its
+    midnights (a bare '2000-01-01' among date-times made its own series.csv refused), a
+    masked entry is missing (not the number under the mask), and values that are not
+    one series of real numbers, or a DataFrame row with no id, are refused in one line."""
+    pandas = pytest.importorskip("pandas")
+    import numpy as np
+    from series_predictor.data_loader import read_series
+
+    def times(item):
+        path = _write(tmp_path / "series.csv", item.csv_text())
+        return [str(t) for t in read_series(path, item.column).times()]
+
+    monthly = pandas.Series(np.arange(30.0), index=pandas.period_range("2000-01", periods=30,
+                                                                       freq="M"))
+    utc = pandas.Series(np.arange(30.0), index=pandas.date_range("2000-01-01", periods=30,
+                                                                 tz="UTC"))
+    hourly = pandas.Series(np.arange(30.0), index=pandas.date_range("2000-01-01", periods=30,
+                                                                    freq="h"))
+    got = cio.from_python({"m": monthly, "u": utc, "h": hourly})
+    assert [times(item)[:2] for item in got] == [
+        ["2000-01", "2000-02"], ["2000-01-01", "2000-01-02"],
+        ["2000-01-01T00:00:00", "2000-01-01T01:00:00"]]
+    frame = pandas.DataFrame({"id": ["a"] * 30, "date": hourly.index.tz_localize("UTC"),
+                              "value": np.arange(30.0)})
+    assert times(cio.from_python(frame)[0])[:1] == ["2000-01-01T00:00:00"]
+    paris = pandas.date_range("2021-10-30", periods=72, freq="h", tz="Europe/Paris")
+    for dst in (cio.from_python({"a": pandas.Series(np.arange(72.0), index=paris)})[0],
+                cio.from_python(pandas.DataFrame({"id": ["a"] * 72, "date": paris,
+                                                  "value": np.arange(72.0)}))[0]):
+        assert len(set(dst.dates)) == 72 and dst.dates[26:28] == ["2021-10-31T00:00:00",
+                                                                   "2021-10-31T01:00:00"]
+    masked = np.ma.masked_array([1.0, 2.0, 3.0], mask=[0, 1, 0])
+    assert cio.from_python({"a": masked})[0].values == [1.0, "", 3.0]
+    for bad, match in [(np.ones((3, 2)), "1-D"), (5.0, "1-D"), (np.arange(3) + 1j, "complex")]:
+        with pytest.raises(DataFormatError, match=f"series 'a': .*{match}"):
+            cio.from_python({"a": bad})
+    with pytest.raises(DataFormatError, match="row 1 has no id"):
+        cio.from_python(pandas.DataFrame({"id": ["a", None], "date": ["2000-01", "2000-02"],
+                                          "value": [1.0, 2.0]}))
+
+
+def test_a_table_with_an_excel_sep_line_is_read_by_its_delimiter(tmp_path):
+    """'sep=;' first (the single-series reader's own advice for a ';' file): a wide table
+    was taken for one series, its first column only (the others dropped without a
+    word), and a long one was refused as a single series."""
+    rows = [(_month(i), i, 2 * i) for i in range(12)]
+    wide = _write(tmp_path / "wide.csv", "sep=;\ndate;north;south\n"
+                  + "".join(f"{d};{a};{b}\n" for d, a, b in rows))
+    assert cio.detect_layout(wide) == "wide"
+    got = cio.read_collection(wide, "wide")
+    assert [(s.id, s.values[-1], len(s.dates)) for s in got] == [("north", "11", 12),
+                                                                 ("south", "22", 12)]
+    long = _write(tmp_path / "long.csv", "\ufeffsep=;\nid;date;value\n"
+                  + "".join(f"{k};{d};{a}\n" for d, a, _ in rows for k in ("x", "y")))
+    assert cio.detect_layout(long) == "long"
+    assert [(s.id, len(s.values)) for s in cio.read_collection(long, "long")] == [("x", 12),
+                                                                                  ("y", 12)]
+    single = _write(tmp_path / "one.csv", "sep=;\ndate;value\n2000-01;1\n2000-02;2\n")
+    assert cio.detect_layout(single) == "single"
+
+
 def test_collection_options_on_one_series_are_refused(capsys, airline_csv):
     assert main(["--data", airline_csv, "--workers", "2"], prog="sp") == 1
     assert "--workers applies to a collection" in capsys.readouterr().err
@@ -263,3 +326,23 @@ def test_a_run_folder_of_an_earlier_auto_is_run_again_not_mixed_in():
         now["auto"], chosen=list(auto.QUARTER_POOL), combine="mean")}
     assert collection.same_method("auto", quarters)
     assert collection.same_method("book", {})   # other recipes: the settings decide
+
+
+@pytest.mark.slow
+def test_an_input_replaced_by_an_older_file_is_run_again(tmp_path):
+    """A series file replaced by another version that kept its old mtime (mv from a
+    backup, cp -p, tar x) was 'complete from an earlier run, kept': the run's
+    numbers were those of the file it replaced. Its change time counts too now."""
+    from series_predictor.chapter import ChapterConfig, run_chapter
+    from series_predictor.config import check_config
+    data = _write(tmp_path / "north.csv", "month,value\n" + "".join(
+        f"{_month(i)},{v}\n" for i, v in enumerate(_seasonal(0))))
+    config = check_config(ChapterConfig(data=data, out=str(tmp_path / "out"), quiet=True,
+                                        **TINY))
+    run_chapter(config, log=lambda *_: None)
+    assert collection.is_complete(config)
+    other = _write(tmp_path / "other.csv", "month,value\n" + "".join(
+        f"{_month(i)},{v}\n" for i, v in enumerate(_seasonal(1))))
+    os.utime(other, (1e9, 1e9))  # 2001: older than the run
+    os.replace(other, data)
+    assert os.path.getmtime(data) == 1e9 and not collection.is_complete(config)

@@ -374,3 +374,23 @@ def test_fred_and_yahoo_missing_markers_say_how_to_proceed(tmp_path, token):
     path.write_text("DATE,DGS10\n2024-01-02,3.9\n2024-01-03," + token + "\n2024-01-04,3.99\n")
     with pytest.raises(DataFormatError, match=r"line 3, column 1: missing value .*delete its row"):
         read_series(str(path), 1)
+
+
+def test_a_csv_with_pandas_index_first_is_refused_naming_the_value_column(tmp_path):
+    """pandas' to_csv writes its index first (',date,value'): column 1 then holds the
+    dates and the error only said "not a number: '1949-01'". It now names the column of
+    numbers and says the first column, counting rows, would be read as the times."""
+    from series_predictor.data_loader import read_series
+    path = tmp_path / "frame.csv"
+    path.write_text(",date,value\n" + "".join(f"{k},{1949 + k // 12}-{k % 12 + 1:02d},{100 + k}\n"
+                                             for k in range(30)))
+    with pytest.raises(DataFormatError) as caught:
+        read_series(str(path))
+    message = str(caught.value)
+    assert "not a number: '1949-01'" in message and "(--column 2)" in message
+    assert "column 0 counts the rows (pandas' index?)" in message
+    path.write_text("month,value,flag\n" + "".join(f"2000-{k:02d},${k},{k % 2}\n"
+                                                   for k in range(1, 13)))
+    with pytest.raises(DataFormatError) as caught:
+        read_series(str(path))
+    assert "(--column 2)" in str(caught.value) and "counts the rows" not in str(caught.value)

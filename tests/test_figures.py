@@ -529,3 +529,34 @@ def test_a_kept_runs_plot_draws_its_bands(ensemble_run, tmp_path):
     assert not fig.legends[0].get_title().get_text()
     assert (tmp_path / "f.png").stat().st_size > 1000
     assert overflowing_text(fig) == [] and points_under_legend(fig) == []
+
+
+def test_an_auto_runs_path_figures_name_what_they_draw(book_run):
+    """An auto run whose network was left out drew the structures' path under the
+    legend "hallucinated (own predictions fed back)" and the title "... steps fed back
+    from the end of training": no network fed anything back. Its legends now name the
+    forecast as the report's table does ("auto: structures"); the book's stay."""
+    def drawn(run):
+        made = {}
+        original = plots._save
+        plots._save = lambda fig, path: made.setdefault(str(path).rsplit("/", 1)[-1], fig)
+        try:
+            outputs.write_figures("/nonexistent-folder", run)
+        finally:
+            plots._save = original
+        return {name: (made[name].axes[0].get_title(),
+                       sorted(k for k in _lines(made[name]) if not k.startswith("_")))
+                for name in ("predictions.png", "hallucinations.png")}
+
+    book = drawn(book_run)
+    assert book["hallucinations.png"] == (
+        "Hallucination: 29 steps fed back from the end of training",
+        ["actual", "hallucinated (own predictions fed back)", "seasonal naive (lag 12)",
+         "training data"])
+    assert "predicted (one step ahead)" in book["predictions.png"][1]
+    for kept, name in [(False, "auto: structures"), (True, "auto: structures + LSTM")]:
+        auto = drawn(dataclasses.replace(book_run, auto={"network": {"kept": kept}}))
+        title, labels = auto["hallucinations.png"]
+        assert title == "Hallucination: 29 steps from the end of training"
+        assert f"{name} (from the end of training)" in labels
+        assert f"{name} (one step ahead)" in auto["predictions.png"][1]

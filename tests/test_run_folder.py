@@ -65,6 +65,17 @@ def test_a_longer_horizon_extends_the_same_forecast(copied_run):
 
 
 @pytest.mark.slow
+def test_a_horizon_past_the_last_date_is_a_setting_error_not_a_broken_folder(copied_run):
+    """A SettingError is a TypeError too, so forecast(100000) from a kept monthly run
+    said "run.json does not describe a run this version can read": the folder was
+    fine, the horizon was not."""
+    from series_predictor.errors import SettingError
+    with pytest.raises(SettingError, match="would pass 9999-12-31") as caught:
+        load_run(copied_run).forecast(100_000)
+    assert not isinstance(caught.value, RunFolderError) and "run.json" not in str(caught.value)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("victim, change", [
     ("forecast.csv", lambda p: p.write_text(p.read_text().replace("1961-01", "1961-02"))),
     ("metrics.json", lambda p: p.write_text(p.read_text() + " ")),
@@ -248,3 +259,17 @@ def test_load_run_refuses_what_is_not_a_path(path):
 @pytest.mark.slow
 def test_load_run_takes_a_bytes_path(copied_run):
     assert load_run(os.fsencode(str(copied_run))).forecast().to_csv() == csv_of(copied_run)
+
+
+def test_a_collections_folder_is_not_a_run_but_names_one_of_its_series(tmp_path):
+    """load_run(OUT) of a collection said only "not a finished run folder"; it now says
+    the folder holds a collection and names a series' folder to open."""
+    (tmp_path / ".collection").mkdir()
+    (tmp_path / "north").mkdir()
+    (tmp_path / "north" / "run.json").write_text("{}")
+    with pytest.raises(RunFolderError, match="it holds a collection: open one series' "
+                                             "folder in it, e.g. '.*north'"):
+        load_run(tmp_path)
+    (tmp_path / "plain").mkdir()
+    with pytest.raises(RunFolderError, match="not a finished run folder$"):
+        load_run(tmp_path / "plain")

@@ -1,0 +1,54 @@
+"""The times of a series given from Python: a pandas index (``index_times``) or
+``times`` given beside the values (``as_times``) -> ``[n]`` datetime64 or numbers.
+``fit`` (``api``) and ``fit_collection`` (``collection_io``) read them alike.
+pandas is imported only when an index is read.
+"""
+
+import numpy as np
+
+from .errors import SettingError
+
+
+def index_times(index):
+    """A pandas index -> ``[n]`` datetime64 (months for a monthly PeriodIndex) or numbers."""
+    import pandas as pd
+    if isinstance(index, pd.PeriodIndex):
+        unit = "M" if index.freqstr.startswith("M") else "D"
+        return index.to_timestamp().values.astype(f"datetime64[{unit}]")
+    if isinstance(index, pd.DatetimeIndex):
+        values = naive_times(index)
+        for unit in ("D", "s"):  # the coarsest unit that keeps every time
+            if np.all(values == values.astype(f"datetime64[{unit}]")):
+                return values.astype(f"datetime64[{unit}]")
+        return values
+    return as_times(index.to_numpy())
+
+
+def naive_times(index):
+    """``[n]`` datetime64[ns] of a pandas DatetimeIndex: a tz-aware one by its wall-clock
+    times when they all fall at one time of day (daily or coarser data: its dates), else
+    by its UTC times (hourly data: a daylight-saving change repeats or skips a wall-clock
+    hour, which was refused as 'not after' or taken for consecutive)."""
+    if index.tz is None:
+        return index.values
+    wall = index.tz_localize(None).values
+    clocks = wall - wall.astype("datetime64[D]")
+    if len(wall) == 0 or np.all(clocks == clocks[0]):
+        return wall
+    return index.tz_convert("UTC").tz_localize(None).values
+
+
+def as_times(times):
+    """Times given as dates, date texts (ISO, or any form a CSV's labels are read in:
+    ``1990Q1``, ``Jan 1949``, ``2020-W05``) or numbers -> ``[n]`` datetime64 or numbers."""
+    from .time_labels import label_dates
+    times = np.asarray(times)
+    if times.dtype.kind in "US" or times.dtype == object:
+        axis = label_dates(tuple(str(t) for t in times))
+        if axis is None:
+            raise SettingError("times must be dates (e.g. '1949-01', '1990Q1', 'Jan 1949') or "
+                               f"numbers; found {str(times[0])!r}")
+        return axis
+    if times.dtype.kind not in "Mif" or times.dtype.kind == "f" and not np.all(np.isfinite(times)):
+        raise SettingError(f"times must be dates or finite numbers; found dtype {times.dtype}")
+    return times

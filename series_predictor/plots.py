@@ -65,10 +65,13 @@ def _save(fig, path):
     if path is None:
         return fig
     path = os.fspath(path)
-    from .safe_io import check_replaceable
+    from .safe_io import check_replaceable, write_error
     check_replaceable(path, "figure path")  # a link, FIFO or device is never replaced
     extension = os.path.splitext(path)[1].lstrip(".").lower() or "png"
-    write_atomic(path, lambda stream: fig.savefig(stream, dpi=100, format=extension))
+    try:
+        write_atomic(path, lambda stream: fig.savefig(stream, dpi=100, format=extension))
+    except OSError as exc:   # a missing folder, no permission: one line naming the path
+        raise write_error(path, exc) from None
     return fig
 
 

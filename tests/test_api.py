@@ -12,7 +12,7 @@ import pytest
 import series_predictor as sp
 from series_predictor.cli import build_parser, config_from_args
 from series_predictor.config import ChapterConfig, check_config
-from series_predictor.errors import DataFormatError, RunFolderError, SettingError
+from series_predictor.errors import DataFormatError, OutputDirError, RunFolderError, SettingError
 from series_predictor.forecast_table import BacktestResult, ForecastTable
 from series_predictor.recipes import RECIPES
 
@@ -346,6 +346,10 @@ def test_save_load_forecast_again(fitted, tmp_path):
         not bands and figure.legends[0].get_title().get_text().startswith("No 80%/95% bands"))
     np.testing.assert_array_equal(lines["forecast"].get_ydata(),
                                   fitted.plot(12).axes[0].lines[2].get_ydata())
+    missing = tmp_path / "no such folder" / "x.png"   # was a raw FileNotFoundError
+    with pytest.raises(OutputDirError, match="cannot write .*no such folder.*x.png"):
+        again.plot(12, path=missing)
+    assert not missing.parent.exists()
 
 
 @pytest.mark.slow

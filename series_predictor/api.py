@@ -127,6 +127,11 @@ def _config(y, times, season, recipe, seed, settings):
     if "data" in settings:  # the values would come from y, the record from data
         raise SettingError("give the series as y (values, or a CSV path), not as data=; "
                            f"found data={settings['data']!r}")
+    read_only = sorted(set(settings) & {"column", "encoding"})
+    if read_only and not isinstance(y, (str, os.PathLike)):  # they read a CSV file only
+        raise SettingError(f"{' and '.join(read_only)} choose how a CSV file is read; y "
+                           "holds the values themselves (give a CSV path as y, or leave "
+                           f"{' and '.join(read_only)} out)")
     if isinstance(y, (str, os.PathLike)):
         given["data"] = os.fspath(y)
         _check_one_series(given["data"], settings)

@@ -140,6 +140,15 @@ def test_data_setting_beside_values_is_refused():
         sp.fit(np.arange(60.0), data="x.csv")
 
 
+@pytest.mark.parametrize("settings", [{"column": 2}, {"encoding": "latin-1"},
+                                      {"column": 2, "encoding": "utf-16"}])
+def test_csv_reading_settings_beside_values_are_refused(settings):
+    """fit(values, column=2) ignored column (the values are given) and recorded it in
+    the run's settings as if it had chosen them."""
+    with pytest.raises(SettingError, match="choose how a CSV file is read; y holds the"):
+        sp.fit(np.arange(60.0), **settings)
+
+
 @pytest.mark.slow
 def test_a_fit_of_values_records_no_path_in_the_working_folder(tmp_path, monkeypatch):
     """metrics.json's "data" of fit(values) was os.path.abspath("y (line = position)"):

@@ -370,16 +370,23 @@ def test_the_backtest_table_says_what_the_forecast_loses_to():
 
 
 # ------------------------------------------------- the second pass (issue 20, figures2)
-def test_the_predictions_figure_shows_the_one_step_baseline(book_run):
-    """predictions.png once drew no baseline: seasonal naive one step ahead is the value
-    a season before each test point."""
+def _figures_of(run):
+    """``{file name: Figure}`` that ``outputs.write_figures`` draws for ``run``, none
+    written (``plots._save`` replaced while it runs)."""
     made = {}
     original = plots._save
     plots._save = lambda fig, path: made.setdefault(str(path).rsplit("/", 1)[-1], fig)
     try:
-        outputs.write_figures("/nonexistent-folder", book_run)
+        outputs.write_figures("/nonexistent-folder", run)
     finally:
         plots._save = original
+    return made
+
+
+def test_the_predictions_figure_shows_the_one_step_baseline(book_run):
+    """predictions.png once drew no baseline: seasonal naive one step ahead is the value
+    a season before each test point."""
+    made = _figures_of(book_run)
     fig, values = made["predictions.png"], book_run.loaded.values
     baseline = _lines(fig)["seasonal naive (lag 12)"]
     np.testing.assert_array_equal(baseline.get_ydata(), values[115 - 12:144 - 12])
@@ -537,13 +544,7 @@ def test_an_auto_runs_path_figures_name_what_they_draw(book_run):
     from the end of training": no network fed anything back. Its legends now name the
     forecast as the report's table does ("auto: structures"); the book's stay."""
     def drawn(run):
-        made = {}
-        original = plots._save
-        plots._save = lambda fig, path: made.setdefault(str(path).rsplit("/", 1)[-1], fig)
-        try:
-            outputs.write_figures("/nonexistent-folder", run)
-        finally:
-            plots._save = original
+        made = _figures_of(run)
         return {name: (made[name].axes[0].get_title(),
                        sorted(k for k in _lines(made[name]) if not k.startswith("_")))
                 for name in ("predictions.png", "hallucinations.png")}

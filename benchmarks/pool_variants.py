@@ -31,6 +31,7 @@ from series_predictor.structures import KINDS, fit_all  # noqa: E402
 
 EARLIER = ("hw", "ets", "damped", "holt", "drift", "snaive")   # auto's pool until 2026-12-05
 FOUR = ("ets", "drift", "opt_theta", "sdiff_ar")
+FIVE = FOUR + ("snaive",)
 POOLS = [(("ets",), np.median), (("drift",), np.median),
          (EARLIER, np.median), (EARLIER + ("opt_theta",), np.median),
          (("theta", "drift"), np.mean), (("opt_theta",), np.median),
@@ -42,9 +43,13 @@ POOLS = [(("ets",), np.median), (("drift",), np.median),
          (("ets", "drift", "opt_theta"), np.median), (("sdiff_ar",), np.median),
          (FOUR, np.mean), (FOUR, np.median),   # auto's pool at commit 335577c
          (FOUR + ("damped",), np.median), (FOUR + ("hw",), np.median),
-         (auto.POOL, np.mean), (auto.POOL, np.median)]
+         (FIVE, np.mean), (FIVE, np.median),   # auto's pool at commit e6b28a9
+         (("airline",), np.median), (FIVE + ("airline",), np.median)] + [
+    (tuple("airline" if k == gone else k for k in FIVE), np.median)   # one member swapped
+    for gone in FIVE] + [(auto.POOL, np.mean)]
 MANY_KINDS = ("other kinds", "more other kinds")
 QUARTERLY = ("quarterly", "more quarterly")
+MONTHLY = MANY_KINDS + ("employment", "first twelve")
 
 
 def _development(folder):
@@ -73,18 +78,22 @@ def _geomean(ratios):
 
 
 def _ratios(rows, kinds, reduce):
+    """One ratio per row that has at least one of ``kinds`` (the airline model alone
+    has none without a season)."""
     return [_rmse(reduce([paths[k] for k in kinds if k in paths], axis=0), actual) / base
-            for paths, actual, base, _ in rows]
+            for paths, actual, base, _ in rows if any(k in paths for k in kinds)]
 
 
 def _cell(ratios):
+    if not ratios:
+        return f"{'-':>13s}"
     return f"{_geomean(ratios):7.3f} {sum(r < 1 for r in ratios):2d}/{len(ratios):<2d}"
 
 
 def _pooled(groups, cells):
-    """The many kinds' and all quarterly series' cells."""
+    """The many kinds', all quarterly and all monthly series' cells."""
     return "".join("  " + _cell([r for g in pooled for r in cells[groups.index(g)]])
-                   for pooled in (MANY_KINDS, QUARTERLY))
+                   for pooled in (MANY_KINDS, QUARTERLY, MONTHLY))
 
 
 def _search(paths):
@@ -121,21 +130,21 @@ def main():
     development = _development(data_dir)
     paths = _paths(development)
     groups = list(paths)
-    print(f"{'pool':44s}" + "".join(f"{g[:12]:>13s}" for g in groups)
-          + "   many kinds  all quarterly")
+    print(f"{'pool':58s}" + "".join(f"{g[:12]:>13s}" for g in groups)
+          + "   many kinds  all quarterly  all monthly")
     for name in ("AutoARIMA", "AutoETS", "AutoTheta", "Comb"):
         cells = [[references[n][name] for *_, n in paths[g] if name in references.get(n, {})]
                  for g in groups]
-        print(f"{'statsforecast ' + name:44s}" + "".join(
+        print(f"{'statsforecast ' + name:58s}" + "".join(
             _cell(c) if c else f"{'-':>13s}" for c in cells) + _pooled(groups, cells))
     for kinds, reduce in POOLS:
         cells = [_ratios(paths[g], kinds, reduce) for g in groups]
         label = f"{reduce.__name__} of {', '.join(kinds)}"
-        print(f"{label[:44]:44s}" + "".join(_cell(c) for c in cells) + _pooled(groups, cells))
+        print(f"{label[:58]:58s}" + "".join(_cell(c) for c in cells) + _pooled(groups, cells))
     pools = [auto.pool(development[g][0]) for g in groups]
     cells = [_ratios(paths[g], kinds, reducer(how))
              for g, (kinds, how) in zip(groups, pools)]
-    print(f"{'auto: auto.pool(season)':44s}" + "".join(_cell(c) for c in cells)
+    print(f"{'auto: auto.pool(season)':58s}" + "".join(_cell(c) for c in cells)
           + _pooled(groups, cells))
     print(_search(paths))
 

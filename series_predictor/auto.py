@@ -8,9 +8,10 @@ are fitted on the seasonally adjusted series when the M4 90% autocorrelation tes
 finds the season (``--season`` inferred from the labels; none for trading days, years).
 
 1. The forecast is the median, point by point, of the ``POOL`` structures: exponential
-   smoothing chosen by AICc, drift, the optimised Theta models, an autoregression on
-   the seasonal differences and seasonal naive (without a season, the first four); for
-   quarters, the mean of the first three (``pool``). A fixed
+   smoothing chosen by AICc, the airline model (ARIMA (0,1,1)(0,1,1)), the optimised
+   Theta models, an autoregression on the seasonal differences and seasonal naive
+   (without a season: ETS, drift, Theta and the autoregression); for quarters, the
+   mean of ETS, drift and Theta (``pool``). A fixed
    combination, not a choice: on the development series a choice on validation origins
    lost to combining (docs/recipes.md), the M4 finding that combining beats selecting.
    That combination is the base curve the LSTM works on: the networks learn its
@@ -41,20 +42,16 @@ from .intervals import by_horizon
 from .recipes import RECIPES
 from .stages import LENGTH_CAP, Candidate, minimum_fit_length, minimum_length, season_stage
 from .structure_curves import StructureCurve, reducer
-from .structures import KINDS, fit_all, weights_only
+from .structures import KINDS, SEASON_KINDS, fit_all, weights_only
 from .transforms import Transform, floor_at_zero
 
 # The structures combined by the median with a season (quarters: QUARTER_POOL, by the
 # mean; no season: UNSEASONAL_POOL); chosen on the development series only
-# (benchmarks/study_sets.py, benchmarks/POOL_VARIANTS.txt). On the 35 monthly development
-# series of other kinds the earlier pool (Holt-Winters, ETS, damped, Holt, drift,
-# seasonal naive) scored 0.815, ETS, drift and the optimised Theta models 0.668, with
-# the seasonal autoregression 0.657, with seasonal naive too 0.645 (statsforecast's
-# Comb 0.692); on the 25 development employment series 0.696, 1.091, 0.940 and 0.922
-# (Comb 0.960). Seasonal naive in the median pulls the forecast toward the reference
-# where the trend members disagree: 27 of the 35 below it, against 25 without.
-POOL = ("ets", "drift", "opt_theta", "sdiff_ar", "snaive")
-UNSEASONAL_POOL = POOL[:4]   # seasonal naive needs a season
+# (benchmarks/POOL_VARIANTS.txt, docs/recipes.md). On the 35 monthly development series
+# of other kinds it scores 0.628 (statsforecast's Comb 0.692), on the 25 employment ones
+# 0.893 (Comb 0.960); 55 of the 72 monthly development series below seasonal naive.
+POOL = ("ets", "airline", "opt_theta", "sdiff_ar", "snaive")
+UNSEASONAL_POOL = ("ets", "drift", "opt_theta", "sdiff_ar")   # airline, snaive need a season
 # Quarters: the mean of three. On the 26 quarterly development series it scored 0.609,
 # the median of the four 0.635, their mean 0.644, the median of the three 0.655 (Comb
 # 0.644); a per-series choice between median and mean on the validation origins lost to
@@ -92,7 +89,7 @@ def candidates(season):
     """One candidate per structure of ``structures.KINDS`` (no seasonal one without a
     season). Structures need no log, so a zero or negative value anywhere is no bar."""
     return [_structure(kind, (kind,), season) for kind in KINDS
-            if not (kind in ("snaive", "hw") and season <= 1)]
+            if not (kind in SEASON_KINDS and season <= 1)]
 
 
 def window_for(config):

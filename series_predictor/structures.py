@@ -11,17 +11,17 @@ in-sample one-step squared error over a grid of ``(alpha, beta, phi)``: SES
 (``beta = 0``), Holt (``phi = 1``) and damped Holt. Theta is SES plus half the
 slope of a straight line fitted to the adjusted series; the optimised Theta models
 (``theta.py``) choose the line's weight and make it dynamic. An autoregression on the
-seasonal differences of the raw values (``seasonal_ar.py``) lets the season move. Every
-fitted structure is a ``Member``: a path ``(a + b g(k)) * index`` (or ``+ index``) ``k``
-steps past its origin (the autoregression's: its own recursion), and its in-sample
-one-step forecasts. NumPy only, no SciPy.
+seasonal differences of the raw values (``seasonal_ar.py``) and the airline model
+(``airline.py``) let the season move. Every fitted structure is a ``Member``: a path
+``(a + b g(k)) * index`` (or ``+ index``) ``k`` steps past its origin (those two: their
+own recursions), and its in-sample one-step forecasts. NumPy only, no SciPy.
 """
 
 import dataclasses
 
 import numpy as np
 
-from . import ets, seasonal_ar, theta
+from . import airline, ets, seasonal_ar, theta
 from .metrics import power_of_two
 
 ALPHAS = np.array([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0])
@@ -30,14 +30,16 @@ PHIS = np.array([0.8, 0.85, 0.9, 0.94, 0.97, 0.99])
 SEASONALITY_Z = 1.645                                   # the M4 test's 90% (two-sided)
 MIN_SEASONS_FOR_TEST = 3
 KINDS = ("ses", "holt", "damped", "theta", "opt_theta", "hw", "ets", "naive", "snaive", "drift",
-         "sdiff_ar")
+         "sdiff_ar", "airline")
+SEASON_KINDS = ("snaive", "hw", "airline")   # fitted only with a season
 DESCRIPTIONS = {   # each kind in words, for the run's messages
     "ses": "simple exponential smoothing", "holt": "Holt's linear trend",
     "damped": "damped trend smoothing", "theta": "Theta (smoothing + half the drift)",
     "opt_theta": "optimised Theta models", "hw": "Holt-Winters",
     "ets": "exponential smoothing by AICc", "naive": "persistence",
     "snaive": "seasonal naive", "drift": "drift (first to last point)",
-    "sdiff_ar": "autoregression on seasonal differences"}
+    "sdiff_ar": "autoregression on seasonal differences",
+    "airline": "airline model, ARIMA (0,1,1)(0,1,1)"}
 HW_ALPHAS = np.array([0.05, 0.1, 0.2, 0.35, 0.5, 0.7])
 HW_BETAS = np.array([0.0, 0.02, 0.1, 0.25])
 HW_GAMMAS = np.array([0.01, 0.05, 0.15, 0.3])
@@ -48,15 +50,15 @@ HW_PHIS = np.array([0.9, 0.97, 1.0])
 class Member:
     """A fitted structure: from origin ``anchor + 1`` on, step ``k >= 1`` (absolute time
     ``t = anchor + k``) is ``(a + b * g(k)) * profile[t % m]`` (``+`` when not
-    ``multiplicative``), ``g(k) = sum_{i<=k} phi^i``; for ``sdiff_ar``,
-    ``seasonal_ar.path`` from ``recent``.
+    ``multiplicative``), ``g(k) = sum_{i<=k} phi^i``; for ``sdiff_ar`` and ``airline``,
+    ``seasonal_ar.path`` and ``airline.path`` from ``recent``.
 
     Attributes:
         kind: one of ``KINDS``.
         fitted: ``[n]`` in-sample one-step forecasts of the values it was fitted on.
         params: the fitted ``{"alpha", "beta", "phi"}`` (or {}).
-        recent: ``sdiff_ar``'s last values (oldest first; empty for the others and in
-            records older than 2026-12-05).
+        recent: ``sdiff_ar``'s last values, ``airline``'s last values and errors
+            (oldest first; empty for the others and in records older than 2026-12-05).
     """
 
     kind: str
@@ -74,6 +76,8 @@ class Member:
         """``[count]`` forecasts past ``anchor``."""
         if self.kind == "sdiff_ar":
             return seasonal_ar.path(self.recent, self.params, count)
+        if self.kind == "airline":
+            return airline.path(self.recent, self.params, count)
         k = np.arange(1, count + 1, dtype=np.float64)
         g = k if self.phi == 1.0 else self.phi * (1 - self.phi ** k) / (1 - self.phi)
         profile = np.asarray(self.profile, dtype=np.float64)
@@ -363,7 +367,7 @@ def _fit_all(values, season, t0=0, fixed=None, only=None):
     Returns:
         ``({kind: Member}, seasonal)``: seasonal tells whether the test found a season
         (without one, no seasonal index is applied; ``snaive`` is there whenever
-        ``season > 1`` and the values hold a season).
+        ``season > 1`` and the values hold a season, ``airline`` ``airline.supports``).
     """
     raw = np.asarray(values, dtype=np.float64)
     anchor = t0 + len(raw) - 1
@@ -388,4 +392,9 @@ def _fit_all(values, season, t0=0, fixed=None, only=None):
         fitted, params, recent = seasonal_ar.fit(raw, season, fixed_of("sdiff_ar"))
         out["sdiff_ar"] = Member("sdiff_ar", float(raw[-1]), 0.0, 1.0, (0.0,), False, anchor,
                                  tuple(fitted), params, recent)
+    if wanted("airline") and airline.supports(len(raw), season) and (  # chosen here, with
+            fixed is None or "airline" in fixed):           # fixed, it would read ahead
+        fitted, params, recent = airline.fit(raw, season, fixed_of("airline"))
+        out["airline"] = Member("airline", float(raw[-1]), 0.0, 1.0, (0.0,), False, anchor,
+                                tuple(fitted), params, recent)
     return out, seasonal

@@ -52,10 +52,12 @@ def test_every_structure_has_its_words():
 def test_a_series_with_no_season_gets_no_seasonal_candidate():
     seasonal = [c.name for c in auto.candidates(12)]
     plain = [c.name for c in auto.candidates(1)]
-    assert {"snaive", "hw"} <= set(seasonal) and not {"snaive", "hw"} & set(plain)
+    assert {"snaive", "hw", "airline"} <= set(seasonal)
+    assert not {"snaive", "hw", "airline"} & set(plain)
     assert plain == ["ses", "holt", "damped", "theta", "opt_theta", "ets", "naive", "drift",
                      "sdiff_ar"]
-    assert not {"snaive", "hw"} & set(auto.pool(1)[0])  # no season: no seasonal structure
+    # no season: no seasonal structure
+    assert not {"snaive", "hw", "airline"} & set(auto.pool(1)[0])
     t = np.arange(120)
     values = 50 + 10 * np.sin(2 * np.pi * t / 12) + 0.01 * t
     path = auto.structure_path(next(c for c in auto.candidates(1) if c.name == "ses"),
@@ -72,15 +74,17 @@ def test_auto_run_records_every_candidate_and_the_choice(tmp_path):
     report = json.loads((tmp_path / "metrics.json").read_text())
     # Holt-Winters is in the forecast's pool (the training part holds a season) but is not
     # scored: 57 points before the first origin do not pass the seasonality test.
-    assert len(report["auto"]["candidates"]) == 10 and "hw" not in report["auto"]["candidates"]
+    assert len(report["auto"]["candidates"]) == 11 and "hw" not in report["auto"]["candidates"]
     assert run.candidates[0].candidate.name == "median of " + ", ".join(auto.POOL)
     assert sorted(report["auto"]["chosen"]) == sorted(auto.POOL)
     assert len(run.members) == 1 and report["auto"]["beats_seasonal_naive_on_validation"]
     text = "\n".join(lines)
-    assert "Auto recipe: 10 candidates scored on 2 validation origins (1953-10, 1956-03)" in text
+    assert "Auto recipe: 11 candidates scored on 2 validation origins (1953-10, 1956-03)" in text
     assert text.count("  kept") == len(auto.POOL)
     assert re.search(r"\n  sdiff_ar  autoregression on seasonal differences +0\.\d{3}  kept\n",
                      text)   # each structure named in words
+    assert re.search(r"\n  airline   airline model, ARIMA \(0,1,1\)\(0,1,1\) +0\.\d{3}  kept\n",
+                     text)
 
 
 def test_auto_refuses_a_transform_given_explicitly(tmp_path):
@@ -232,16 +236,18 @@ def test_a_network_forecast_dropped_from_any_task_leaves_the_structures_alone(ai
 
 
 @pytest.mark.parametrize("season", [1, 12])
-def test_the_forecast_is_the_median_of_ets_drift_theta_the_seasonal_ar_and_seasonal_naive(season):
+def test_the_forecast_is_the_median_of_ets_airline_theta_the_seasonal_ar_and_seasonal_naive(season):
     """The combined path is, point by point, the median of the five structures' paths
-    (without a season, of the four others), each fitted on the training part alone."""
+    (without a season, of ETS, drift, Theta and the autoregression), each fitted on the
+    training part alone."""
     from series_predictor.structure_curves import StructureCurve
     from series_predictor.structures import fit_all
     rng = np.random.default_rng(3)
     t = np.arange(300)
     values = 100 * np.exp(np.cumsum(rng.normal(0.001, 0.01, size=300))) * (
         1 + 0.1 * np.sin(2 * np.pi * t / 12))
-    kinds = ("ets", "drift", "opt_theta", "sdiff_ar") + (("snaive",) if season > 1 else ())
+    kinds = (("ets", "airline", "opt_theta", "sdiff_ar", "snaive") if season > 1
+             else ("ets", "drift", "opt_theta", "sdiff_ar"))
     assert auto.pool(season) == (kinds, "median")
     path = StructureCurve.fit(values, 0, season, kinds).at(np.arange(300, 330))
     fits = fit_all(values, season)[0]

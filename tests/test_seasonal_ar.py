@@ -1,8 +1,9 @@
 """The autoregression on seasonal differences (``seasonal_ar.py``, the ``sdiff_ar`` structure)."""
 
 import numpy as np
+import pytest
 
-from series_predictor import seasonal_ar
+from series_predictor import airline, seasonal_ar
 from series_predictor.structures import Member, fit_all
 
 
@@ -60,14 +61,16 @@ def test_an_explosive_stretch_gets_a_stationary_polynomial():
     assert np.all(np.isfinite(path)) and np.ptp(steps[-100:]) < 1e-6 * max(1, abs(steps[-1]))
 
 
-def test_with_given_params_a_one_step_forecast_reads_only_earlier_values():
+@pytest.mark.parametrize("module", [seasonal_ar, airline])
+def test_with_given_params_a_one_step_forecast_reads_only_earlier_values(module):
+    """For this structure and the airline model (``airline.py``), which share the form."""
     y = _simulated(300)
-    _, params, _ = seasonal_ar.fit(y, 12)
+    _, params, _ = module.fit(y, 12)
     for j in (5, 13, 40, 299):
         changed = y.copy()
         changed[j:] += 1e3
-        before = seasonal_ar.fit(y, 12, fixed=params)[0]
-        after = seasonal_ar.fit(changed, 12, fixed=params)[0]
+        before = module.fit(y, 12, fixed=params)[0]
+        after = module.fit(changed, 12, fixed=params)[0]
         np.testing.assert_array_equal(before[:j + 1], after[:j + 1])
 
 

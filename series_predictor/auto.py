@@ -16,7 +16,7 @@ finds the season (``--season`` inferred from the labels; none for trading days, 
    lost to combining (docs/recipes.md), the M4 finding that combining beats selecting.
    That combination is the base curve the LSTM works on: the networks learn its
    in-sample one-step errors, and a hallucinated correction fades by ``DECAY`` per step
-   (kept only where it cuts the validation error by 5%: ``NETWORK_MARGIN``).
+   (kept only where it cuts the validation error by 10%: ``NETWORK_MARGIN``).
 2. Validation origins inside the training part, one horizon apart, ending one
    horizon before the test period: every structure, refitted on the values before
    each origin, is scored (RMSE / seasonal naive's, persistence's without a season)
@@ -67,8 +67,9 @@ VALIDATION_SHARE = 5    # the network's validation tail: at most a fifth of the 
 # structures' alone. On the 35 monthly development series of whole runs (commit f7a9d78)
 # the networks kept for any improvement (21) made the test error larger on average
 # (1.013), and so did those kept for 0.5%, 1% or 2% (9, 6, 2: 1.034, 1.013, 1.023);
-# none improved validation by 3% or more: noise (docs/recipes.md).
-NETWORK_MARGIN = 0.95
+# with the airline model (commit cc99742) the two kept for 5% (cuts of 7.3% and 6.1%)
+# made it 1.69 and 1.11 times the structures': the verdict is noise (docs/recipes.md).
+NETWORK_MARGIN = 0.90
 MAX_FULL_BATCH = 200    # more training windows than this: mini-batches of BATCH
 BATCH = 64
 
@@ -328,7 +329,7 @@ def judge_network(run, progress):
 
     The networks trained on the points before the tail; their hallucination over it is
     compared with the structures' alone (RMSE). When it is not below ``NETWORK_MARGIN``
-    of theirs (more than 5% smaller), or when any of
+    of theirs (more than 10% smaller), or when any of
     its forecasts was dropped (it diverged or left the plausible range: the structures
     have a forecast for every task, so the run goes on), every forecast of ``run``
     becomes the structures' alone, and the candidates' decay 0 (so that the run folder

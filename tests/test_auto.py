@@ -157,10 +157,11 @@ def _planned_auto_run(airline):
 
 
 @pytest.mark.parametrize("offset, share, kept", [
-    (500.0, 1.0, False), (0.0, 0.0, True), (0.0, 0.98, False), (0.0, 0.9, True)])
+    (500.0, 1.0, False), (0.0, 0.0, True), (0.0, 0.98, False), (0.0, 0.93, False),
+    (0.0, 0.85, True)])
 def test_a_network_that_hurts_on_validation_is_left_out(airline, offset, share, kept):
-    """Hurts (an offset), perfect, 2% better (noise on the development series: left out)
-    or 10% better than the structures alone on the validation tail."""
+    """Hurts (an offset), perfect, 2% or 7% better (noise on the development series:
+    left out) or 15% better than the structures alone on the validation tail."""
     from series_predictor.ensemble import Combined
     run = _planned_auto_run(airline)
     split = run.prepared.split
@@ -176,7 +177,7 @@ def test_a_network_that_hurts_on_validation_is_left_out(airline, offset, share, 
     expected = planted if kept else alone
     np.testing.assert_allclose(run.combined.forecasts["hallucination"], expected["hallucination"])
     assert run.auto["network"]["ratio"] == pytest.approx(share) or offset
-    assert any("it must be 5% smaller" in line for line in lines) is (not kept)
+    assert any("it must be 10% smaller" in line for line in lines) is (not kept)
     assert run.auto["network"]["margin"] == auto.NETWORK_MARGIN  # metrics.json says the rule
     # the run folder's preprocessing forecasts what the run reported
     future = run.candidates[0].future

@@ -37,6 +37,14 @@ def supports(count, season):
     return season > 1 and count >= MIN_SEASONS * season + MIN_POINTS
 
 
+def runs(count, params):
+    """Whether ``count`` values can be run with an earlier fit's ``params`` (None: there
+    were none; then not, since weights chosen on these values would read ahead of each
+    one-step forecast): its lag and one point more. Nothing is chosen, so fewer than
+    ``supports`` asks for will do (auto's first band origin for days holds 21 of 24)."""
+    return params is not None and count >= int(params["lag"]) + 2
+
+
 def _errors(y, lag, theta, big_theta):
     """One-step errors for every weight pair at once.
 

@@ -181,8 +181,8 @@ def by_horizon(paths, actual_by_origin, log=False, floor=None):
     freedom as that step has errors (a new error over a spread measured on n errors
     is t-distributed with n degrees of freedom when they are normal; chosen when the
     normal quantile left the 95% band holding 92.8% of the test points on 114
-    development series; today 97.5%, the normal one 96.1%: docs/recipes.md,
-    benchmarks/POOL_STUDY.txt and POOL_STUDY_NORMAL_BANDS.txt); past the last step with
+    development series; at commit 1c14469, with the shape, 95.1%, the normal one 92.8%:
+    docs/recipes.md, POOL_STUDY.txt and POOL_STUDY_NORMAL_BANDS.txt); past the last step with
     ``MIN_PER_STEP`` errors the spread grows like sqrt(k). Each band's quantile is then
     scaled by the errors' own shape (``_shape``: their quantile over their step's
     spread, pooled, over the normal one), so that heavy tails give a narrower 80% band

@@ -37,6 +37,19 @@ def supports(count, season):
     return season > 1 and count >= MIN_SEASONS * season + MIN_POINTS
 
 
+def runs(count, season, fixed=None):
+    """Whether ``fit(values, season, fixed)`` runs on ``count`` values: without ``fixed``,
+    ``supports``; with an earlier fit's params (``structures._fit_all``'s ``fixed``, the
+    airline model's None there: then not, since weights chosen on these values would
+    read ahead of each one-step forecast), its lag and one point more. Nothing is chosen
+    then, so fewer than ``supports`` asks for will do (auto's first band origin for days
+    holds 21 points of 24)."""
+    if fixed is None:
+        return supports(count, season)
+    params = fixed.get("airline")
+    return params is not None and count >= int(params["lag"]) + 2
+
+
 def _errors(y, lag, theta, big_theta):
     """One-step errors for every weight pair at once.
 

@@ -39,6 +39,8 @@ class IntervalModel:
             never below 0: a count's band stops at 0); None: no floor.
         shape: ``{"0.8": f80, "0.95": f95}``, each band's quantile times it (the errors'
             shape, ``by_horizon``); None (older records, few errors): 1.
+        units_shape: with ``units``, the shape of the errors in series units, for the
+            bands ``units`` gives (None: ``shape``, as records older than it read).
     """
 
     scale: dict
@@ -49,15 +51,18 @@ class IntervalModel:
     counts: tuple = None
     floor: float = None
     shape: dict = None
+    units_shape: dict = None
 
-    def _widths(self, name, count, steps=None):
+    def _widths(self, name, count, units=False):
         """``[count]`` half-widths of the band ``name`` ("0.8"): ``q * sqrt(k)``, or,
-        with ``steps`` (the error spread at each horizon; ``self.steps`` when not given),
+        with ``steps`` (the error spread at each horizon; ``units`` when asked),
         ``q_k * steps[k]``, growing like sqrt(k) past the last one; ``q_k`` the Student-t
-        quantile for ``counts[k]`` errors when there are counts, else ``scale[name]``."""
+        quantile for ``counts[k]`` errors when there are counts, else ``scale[name]``,
+        times the shape of those errors when there is one."""
         q = self.scale[name]
         k = np.arange(1, count + 1)
-        steps = self.steps if steps is None else steps
+        steps = self.units if units else self.steps
+        shape = self.shape if not units or self.units_shape is None else self.units_shape
         if steps is None:
             return q * np.sqrt(k)
         steps = np.asarray(steps, dtype=np.float64)
@@ -65,8 +70,8 @@ class IntervalModel:
         at = np.minimum(k, last) - 1
         if self.counts is not None:
             q = np.array([t_quantile(name, c) for c in self.counts])[at]
-        if self.shape is not None:
-            q = q * self.shape[name]
+        if shape is not None:
+            q = q * shape[name]
         inside = steps[at]
         return q * np.where(k <= last, inside, inside * np.sqrt(k / last))
 
@@ -86,7 +91,7 @@ class IntervalModel:
             if self.log:
                 low, high = np.exp(low), np.exp(high)
             if np.any(plain):
-                width = self._widths(name, len(point), self.units)
+                width = self._widths(name, len(point), units=True)
                 low, high = np.where(plain, point - width, low), np.where(plain, point + width, high)
             if self.floor is not None and not (lowest is not None and lowest < self.floor):
                 low = np.where(point >= self.floor, np.maximum(low, self.floor), low)
@@ -101,13 +106,15 @@ class IntervalModel:
         steps = description.get("steps")
         units, counts = description.get("units"), description.get("counts")
         floor, shape = description.get("floor"), description.get("shape")
+        units_shape = description.get("units_shape")
         return cls(scale=dict(description["scale"]), log=bool(description["log"]),
                    samples=int(description["samples"]),
                    steps=None if steps is None else tuple(steps),
                    units=None if units is None else tuple(units),
                    counts=None if counts is None else tuple(int(c) for c in counts),
                    floor=None if floor is None else float(floor),
-                   shape=None if shape is None else dict(shape))
+                   shape=None if shape is None else dict(shape),
+                   units_shape=None if units_shape is None else dict(units_shape))
 
 
 def calibrate(paths, actual_by_origin, log=False):
@@ -174,8 +181,8 @@ def by_horizon(paths, actual_by_origin, log=False, floor=None):
     freedom as that step has errors (a new error over a spread measured on n errors
     is t-distributed with n degrees of freedom when they are normal; chosen when the
     normal quantile left the 95% band holding 92.8% of the test points on 114
-    development series; today 97.5%, the normal one 96.1%: docs/recipes.md,
-    benchmarks/POOL_STUDY.txt and POOL_STUDY_NORMAL_BANDS.txt); past the last step with
+    development series; at commit 1c14469, with the shape, 95.1%, the normal one 92.8%:
+    docs/recipes.md, POOL_STUDY.txt and POOL_STUDY_NORMAL_BANDS.txt); past the last step with
     ``MIN_PER_STEP`` errors the spread grows like sqrt(k). Each band's quantile is then
     scaled by the errors' own shape (``_shape``: their quantile over their step's
     spread, pooled, over the normal one), so that heavy tails give a narrower 80% band
@@ -190,8 +197,8 @@ def by_horizon(paths, actual_by_origin, log=False, floor=None):
         floor: the bands' floor (``IntervalModel.floor``).
 
     Returns:
-        IntervalModel with ``steps`` (and, under ``log``, ``units``: the spread in series
-        units), or None without enough errors.
+        IntervalModel with ``steps`` (and, under ``log``, ``units`` and ``units_shape``:
+        the spread and shape in series units), or None without enough errors.
     """
     level = _log_of if log else _plain
     steps, samples, counts = _spread(paths, actual_by_origin, level)
@@ -200,7 +207,9 @@ def by_horizon(paths, actual_by_origin, log=False, floor=None):
     units = _spread(paths, actual_by_origin, _plain)[0] if log else None
     return IntervalModel(scale=dict(Z), log=bool(log), samples=samples, steps=steps,
                          units=units, counts=counts, floor=floor,
-                         shape=_shape(paths, actual_by_origin, level, steps))
+                         shape=_shape(paths, actual_by_origin, level, steps),
+                         units_shape=None if units is None else
+                         _shape(paths, actual_by_origin, _plain, units))
 
 
 def _shape(paths, actual_by_origin, level, steps):

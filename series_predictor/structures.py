@@ -367,7 +367,7 @@ def _fit_all(values, season, t0=0, fixed=None, only=None):
     Returns:
         ``({kind: Member}, seasonal)``: seasonal tells whether the test found a season
         (without one, no seasonal index is applied; ``snaive`` is there whenever
-        ``season > 1`` and the values hold a season, ``airline`` ``airline.supports``).
+        ``season > 1`` and the values hold a season, ``airline`` by ``airline.runs``).
     """
     raw = np.asarray(values, dtype=np.float64)
     anchor = t0 + len(raw) - 1
@@ -392,8 +392,7 @@ def _fit_all(values, season, t0=0, fixed=None, only=None):
         fitted, params, recent = seasonal_ar.fit(raw, season, fixed_of("sdiff_ar"))
         out["sdiff_ar"] = Member("sdiff_ar", float(raw[-1]), 0.0, 1.0, (0.0,), False, anchor,
                                  tuple(fitted), params, recent)
-    if wanted("airline") and airline.supports(len(raw), season) and (  # chosen here, with
-            fixed is None or "airline" in fixed):           # fixed, it would read ahead
+    if wanted("airline") and airline.runs(len(raw), season, fixed):
         fitted, params, recent = airline.fit(raw, season, fixed_of("airline"))
         out["airline"] = Member("airline", float(raw[-1]), 0.0, 1.0, (0.0,), False, anchor,
                                 tuple(fitted), params, recent)

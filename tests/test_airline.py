@@ -86,3 +86,34 @@ def test_huge_values_are_fitted_rescaled_and_the_member_round_trips():
 def test_a_constant_series_is_forecast_flat():
     member = fit_all(np.full(60, 7.0), 12)[0]["airline"]
     np.testing.assert_allclose(member.path(30), 7.0)
+
+
+def _daily(n=80, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return 100 + 0.5 * t + 10 * np.sin(2 * np.pi * t / 7) + rng.normal(0, 1, n)
+
+
+def test_every_band_origin_of_days_combines_the_whole_pool():
+    """auto's first band origin for days holds 3 seasons of 7 (21 points), fewer than
+    ``airline.supports``'s 24: with the whole part's weights given, nothing is chosen
+    there, so the model runs on it, and each band origin's curve is the median of the
+    same five members as the forecast's (before: four at the first origin)."""
+    from series_predictor import auto
+    from series_predictor.structures import weights_only
+    y = _daily()
+    whole = StructureCurve.fit(y[:60], 0, 7, auto.POOL, "median")
+    weights = weights_only(whole.params())
+    assert [m.kind for m in whole.members] == list(auto.POOL)
+    origins = auto.band_origins(60, 7, 7)
+    assert origins[0] == 21
+    for o in origins:
+        curve = StructureCurve.fit(y[:o], 0, 7, auto.POOL, "median", weights)
+        assert [m.kind for m in curve.members] == list(auto.POOL), o
+    first = StructureCurve.fit(y[:21], 0, 7, auto.POOL, "median", weights).members[1]
+    assert first.params == whole.params()["airline"]
+    # It is the recursion with those weights, each fitted point from the values before it.
+    fitted, _, recent = airline.fit(y[:21], 7, fixed=whole.params()["airline"])
+    np.testing.assert_array_equal(first.fitted, fitted)
+    np.testing.assert_array_equal(first.path(5), airline.path(recent, first.params, 5))
+    assert np.all(np.isfinite(first.path(30)))

@@ -4,6 +4,7 @@ import json
 import math
 import os
 
+import numpy as np
 import pytest
 
 from series_predictor import collection, collection_io as cio
@@ -346,3 +347,23 @@ def test_an_input_replaced_by_an_older_file_is_run_again(tmp_path):
     os.utime(other, (1e9, 1e9))  # 2001: older than the run
     os.replace(other, data)
     assert os.path.getmtime(data) == 1e9 and not collection.is_complete(config)
+
+
+def test_a_short_daily_auto_run_without_the_airline_model_is_this_versions():
+    """A daily series whose validation origin holds fewer than ``airline.supports``'s 24
+    points (30 training points, a horizon of 7: origin 23) is screened without the
+    airline model, so its record's kept structures are the pool's other four: that is
+    this version's method, and a resumed collection must keep the folder, not run the
+    series again every time."""
+    from series_predictor import auto
+    y = 100 + 0.5 * np.arange(40) + 10 * np.sin(2 * np.pi * np.arange(40) / 7)
+    origins, rows = auto.screen(y, 30, 7, 7, 7)
+    assert origins == [23] and "airline" not in [r["candidate"].name for r in rows]
+    kept = [r for r in rows if r["candidate"].name in auto.POOL]
+    record = auto._record(rows, kept, origins, np.arange(40), 7, 0.9, "median")
+    record["network"] = {"kept": False, "margin": auto.NETWORK_MARGIN}
+    assert sorted(record["chosen"]) == sorted(set(auto.POOL) - {"airline"})
+    assert collection.same_method("auto", {"settings": {"season": 7}, "auto": record})
+    # A pool member that was screened but not kept still marks another method.
+    other = dict(record, chosen=[k for k in record["chosen"] if k != "ets"])
+    assert not collection.same_method("auto", {"settings": {"season": 7}, "auto": other})

@@ -155,3 +155,23 @@ def test_the_bands_follow_the_errors_shape_not_a_normal_one():
     assert few.shape is None and few.steps is not None   # 48 errors: too few for a shape
     again = IntervalModel.from_dict(heavy.to_dict())
     np.testing.assert_array_equal(again.bands(np.ones(5))[0.8][1], heavy.bands(np.ones(5))[0.8][1])
+
+
+def test_under_log_a_point_at_or_below_zero_gets_the_shape_of_its_errors_in_series_units():
+    """The band of a point <= 0 under log is measured in series units (``units``): the
+    quantile scaling it by must be that of the errors in series units too, not of the
+    log ratios (errors of 10% at levels 1 to 1000: the ratios are normal, the errors in
+    units heavy-tailed, held by the level-1000 origins). It is then the band a model of
+    series-unit errors gives."""
+    rng = np.random.default_rng(3)
+    levels = np.repeat([1.0, 10.0, 100.0, 1000.0], 15)
+    paths = [np.full(4, level) for level in levels]
+    actual = [p * np.exp(rng.normal(0, 0.1, 4)) for p in paths]
+    ratios, units = by_horizon(paths, actual, log=True), by_horizon(paths, actual)
+    assert ratios.shape is not None and units.shape is not None
+    assert abs(ratios.shape["0.8"] - units.shape["0.8"]) > 0.1
+    point = np.array([0.0, -5.0, 0.0, -1.0])
+    for level in (0.8, 0.95):
+        np.testing.assert_allclose(ratios.bands(point)[level], units.bands(point)[level])
+    again = IntervalModel.from_dict(ratios.to_dict())
+    np.testing.assert_array_equal(again.bands(point)[0.8], ratios.bands(point)[0.8])

@@ -46,9 +46,12 @@ def test_bands_follow_the_error_spread_at_each_horizon():
     model = intervals.by_horizon(paths, actual)
     np.testing.assert_allclose(model.steps, [1, 2, 3, 4, 5, 6])
     low, high = model.bands(np.zeros(8))[0.8]
-    t10 = 1.372  # the 80% band's Student-t quantile for 10 errors at each step
-    np.testing.assert_allclose(high[:6], t10 * np.arange(1, 7))
-    np.testing.assert_allclose(high[7], t10 * 6 * np.sqrt(8 / 6))
+    # Every error is its step's spread: their pooled quantile over it is 1 (the shape,
+    # over the normal 1.2816), and the 80% band's Student-t quantile for 10 errors 1.372.
+    assert model.shape["0.8"] == pytest.approx(1 / 1.2816)
+    q = 1.372 * model.shape["0.8"]
+    np.testing.assert_allclose(high[:6], q * np.arange(1, 7))
+    np.testing.assert_allclose(high[7], q * 6 * np.sqrt(8 / 6))
     assert intervals.IntervalModel.from_dict(model.to_dict()) == model
 
 

@@ -117,24 +117,25 @@ def fit(values, season, fixed=None):
         lag, theta, big_theta = int(fixed["lag"]), float(fixed["theta"]), float(fixed["Theta"])
     e = _errors(y, lag, np.array([theta]), np.array([big_theta]))[:, 0]
     fitted = np.r_[y[0], y[:-1]]                   # persistence before the differences
-    t = np.arange(lag + 1, len(y))
-    fitted[t] = (y[t - 1] + y[t - lag] - y[t - lag - 1] + theta * e[t - 1]
-                 + big_theta * e[t - lag] + theta * big_theta * e[t - lag - 1])
+    fitted[lag + 1:] = _next(y, e, np.arange(lag + 1, len(y)), lag, theta, big_theta)
     params = {"lag": lag, "theta": theta, "Theta": big_theta}
     recent = np.r_[y[-(lag + 1):], e[-(lag + 1):]]
     return fitted, params, tuple(float(v) for v in recent)
 
 
+def _next(y, e, t, lag, theta, big_theta):
+    """The one-step forecast of ``y`` at ``t`` (an index or ``[k]`` of them, each past
+    ``lag``) from the values ``y`` and errors ``e`` before it."""
+    return (y[t - 1] + y[t - lag] - y[t - lag - 1] + theta * e[t - 1]
+            + big_theta * e[t - lag] + theta * big_theta * e[t - lag - 1])
+
+
 def path(recent, params, count):
-    """``[count]`` forecasts after the values and errors in ``recent`` (``fit``'s)."""
+    """``[count]`` forecasts after the values and errors in ``recent`` (``fit``'s): the
+    one-step forecast run on, each fed back, with the future errors 0."""
     lag, theta, big_theta = int(params["lag"]), float(params["theta"]), float(params["Theta"])
-    history = list(recent[:lag + 1])
-    errors = list(recent[lag + 1:]) + [0.0] * count
-    out = []
-    for k in range(count):
-        e_at = lag + 1 + k          # errors[e_at] is the step's own (0); history likewise
-        step = (history[-1] + history[-lag] - history[-lag - 1] + theta * errors[e_at - 1]
-                + big_theta * errors[e_at - lag] + theta * big_theta * errors[e_at - lag - 1])
-        history.append(step)
-        out.append(step)
-    return np.asarray(out, dtype=np.float64)
+    y = np.r_[np.asarray(recent[:lag + 1], dtype=np.float64), np.zeros(count)]
+    e = np.r_[np.asarray(recent[lag + 1:], dtype=np.float64), np.zeros(count)]
+    for t in range(lag + 1, lag + 1 + count):
+        y[t] = _next(y, e, t, lag, theta, big_theta)
+    return y[lag + 1:]

@@ -200,28 +200,34 @@ def by_horizon(paths, actual_by_origin, log=False, floor=None):
         IntervalModel with ``steps`` (and, under ``log``, ``units`` and ``units_shape``:
         the spread and shape in series units), or None without enough errors.
     """
-    level = _log_of if log else _plain
-    steps, samples, counts = _spread(paths, actual_by_origin, level)
+    errors = _errors(paths, actual_by_origin, _log_of if log else _plain)
+    steps, samples, counts = _spread(errors)
     if steps is None:
         return None
-    units = _spread(paths, actual_by_origin, _plain)[0] if log else None
+    plain = _errors(paths, actual_by_origin, _plain) if log else None
+    units = _spread(plain)[0] if log else None
     return IntervalModel(scale=dict(Z), log=bool(log), samples=samples, steps=steps,
-                         units=units, counts=counts, floor=floor,
-                         shape=_shape(paths, actual_by_origin, level, steps),
-                         units_shape=None if units is None else
-                         _shape(paths, actual_by_origin, _plain, units))
+                         units=units, counts=counts, floor=floor, shape=_shape(errors, steps),
+                         units_shape=None if units is None else _shape(plain, units))
 
 
-def _shape(paths, actual_by_origin, level, steps):
-    """``{band: factor}``: each band's quantile of the errors over their step's spread,
-    pooled over steps and origins, over the normal quantile (1 for normal errors; below
-    1 for the 80% band and above for the 95% one when the tails are heavy); None with
-    fewer than ``MIN_SHAPE_SCORES`` errors (the quantiles of a few say nothing)."""
+def _errors(paths, actual_by_origin, level):
+    """``[[k_i]]``: each origin's errors ``level(actual) - level(path)`` (``level``: the
+    log or the values themselves), over the length of its truth."""
+    return [level(np.asarray(a, float)) - level(np.asarray(p, float)[:len(a)])
+            for p, a in zip(paths, actual_by_origin)]
+
+
+def _shape(errors, steps):
+    """``{band: factor}``: each band's quantile of the ``errors`` (``_errors``) over their
+    step's spread ``steps``, pooled over steps and origins, over the normal quantile (1
+    for normal errors; below 1 for the 80% band and above for the 95% one when the tails
+    are heavy); None with fewer than ``MIN_SHAPE_SCORES`` errors (the quantiles of a few
+    say nothing)."""
     spread = np.asarray(steps, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        scores = np.concatenate([
-            np.abs(level(a[:len(spread)]) - level(np.asarray(p, float)[:len(a)][:len(spread)]))
-            / spread[:min(len(a), len(spread))] for p, a in zip(paths, actual_by_origin)])
+        scores = np.concatenate([np.abs(e[:len(spread)]) / spread[:min(len(e), len(spread))]
+                                 for e in errors])
     scores = scores[np.isfinite(scores)]
     if scores.size < MIN_SHAPE_SCORES:
         return None
@@ -232,13 +238,11 @@ def _plain(values):
     return np.asarray(values, float)
 
 
-def _spread(paths, actual_by_origin, level):
-    """``(steps, samples, counts)``: the non-decreasing RMS error at each step ahead in
-    the units ``level`` gives, up to the last step with ``MIN_PER_STEP`` errors
-    ((None, 0, None) without one, or when one is not finite), how many errors there are,
-    and how many at each of those steps."""
-    errors = [level(a) - level(np.asarray(p, float)[:len(a)])
-              for p, a in zip(paths, actual_by_origin)]
+def _spread(errors):
+    """``(steps, samples, counts)``: the non-decreasing RMS of ``errors`` (``_errors``) at
+    each step ahead, up to the last step with ``MIN_PER_STEP`` errors ((None, 0, None)
+    without one, or when one is not finite), how many errors there are, and how many at
+    each of those steps."""
     longest = max((len(e) for e in errors), default=0)
     spread, counts = [], []
     for k in range(longest):

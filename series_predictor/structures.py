@@ -388,12 +388,10 @@ def _fit_all(values, season, t0=0, fixed=None, only=None):
         out["ets"] = _ets_member(raw, season, t0, seasonal, fixed_of("ets"))
     out.update(_naives(x, raw, anchor, season, index, mult, season_of,
                        (fixed_of("drift") or {}).get("slope")))
-    if wanted("sdiff_ar") and len(raw) >= 2:
-        fitted, params, recent = seasonal_ar.fit(raw, season, fixed_of("sdiff_ar"))
-        out["sdiff_ar"] = Member("sdiff_ar", float(raw[-1]), 0.0, 1.0, (0.0,), False, anchor,
-                                 tuple(fitted), params, recent)
-    if wanted("airline") and airline.runs(len(raw), season, fixed):
-        fitted, params, recent = airline.fit(raw, season, fixed_of("airline"))
-        out["airline"] = Member("airline", float(raw[-1]), 0.0, 1.0, (0.0,), False, anchor,
-                                tuple(fitted), params, recent)
+    for kind, module, runs in (("sdiff_ar", seasonal_ar, len(raw) >= 2),
+                               ("airline", airline, airline.runs(len(raw), season, fixed))):
+        if wanted(kind) and runs:   # their own recursions, from ``recent``
+            fitted, params, recent = module.fit(raw, season, fixed_of(kind))
+            out[kind] = Member(kind, float(raw[-1]), 0.0, 1.0, (0.0,), False, anchor,
+                               tuple(fitted), params, recent)
     return out, seasonal

@@ -64,7 +64,7 @@ def main():
     timed(side_by_side.MemberGroup, "__init__", "build the member group")
     timed(side_by_side_training, "train_group", "train (side by side)")
     timed(stages, "forecast_member", "members' forecasts")
-    timed(fitting.auto, "judge_network", "auto.judge_network")
+    timed(fitting.network_verdict, "judge_network", "network_verdict.judge_network")
     timed(chapter, "evaluate", "evaluate")
     timed(chapter, "write_outputs", "write the outputs (figures included)")
     timed(outputs, "write_figures", "draw and write the figures")

@@ -58,7 +58,7 @@ def seasonal_naive_rmse(values):
 def structures_alone(series):
     """{id: hallucination of auto's structures alone}, planned as ``--recipe auto`` plans
     (the season inferred from the months), from the training part only."""
-    from series_predictor import auto, fitting, stages
+    from series_predictor import fitting, network_verdict, stages
     from series_predictor.config import check_config, with_recipe
     config = check_config(with_recipe("auto", out="unused"))
     quiet = stages.Progress(print, True)
@@ -67,7 +67,7 @@ def structures_alone(series):
         loaded = stages.LoadedSeries(values, dates, tuple(range(2, len(values) + 2)),
                                      series_id, "value")
         run = fitting.plan_chapter(loaded, config, quiet)
-        out[series_id] = auto.structure_forecasts(run)["hallucination"][:len(values)
+        out[series_id] = network_verdict.structure_forecasts(run)["hallucination"][:len(values)
                                                                        - split_of(values)]
     return out
 

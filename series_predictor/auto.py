@@ -16,7 +16,7 @@ finds the season (``--season`` inferred from the labels; none for trading days, 
    lost to combining (docs/recipes.md), the M4 finding that combining beats selecting.
    That combination is the base curve the LSTM works on: the networks learn its
    in-sample one-step errors, and a hallucinated correction fades by ``DECAY`` per step
-   (kept only where it cuts the validation error by 10%: ``NETWORK_MARGIN``).
+   (kept only where it cuts the validation error by 10%: ``network_verdict``).
 2. Validation origins inside the training part, one horizon apart, ending one
    horizon before the test period: every structure, refitted on the values before
    each origin, is scored (RMSE / seasonal naive's, persistence's without a season)
@@ -63,13 +63,6 @@ MIN_FIT_POINTS = 12     # points an origin needs before it without a season
 DECAY = 0.9             # per step, the hallucinated correction's fading
 BAND_ORIGINS = 12       # origins the bands are calibrated on
 VALIDATION_SHARE = 5    # the network's validation tail: at most a fifth of the training part
-# The network is kept only when its validation RMSE is below this share of the
-# structures' alone. On the 35 monthly development series of whole runs (commit f7a9d78)
-# the networks kept for any improvement (21) made the test error larger on average
-# (1.013), and so did those kept for 0.5%, 1% or 2% (9, 6, 2: 1.034, 1.013, 1.023);
-# with the airline model (commit cc99742) the two kept for 5% (cuts of 7.3% and 6.1%)
-# made it 1.69 and 1.11 times the structures': the verdict is noise (docs/recipes.md).
-NETWORK_MARGIN = 0.90
 MAX_FULL_BATCH = 200    # more training windows than this: mini-batches of BATCH
 BATCH = 64
 
@@ -79,6 +72,17 @@ def pool(season):
     if season == 4:
         return QUARTER_POOL, "mean"
     return (POOL if season > 1 else UNSEASONAL_POOL), "median"
+
+
+def screened_pool(season, rows):
+    """``pool(season)`` less the structures ``screen`` could not fit at every validation
+    origin (``rows``: its rows), so that what is forecast is what validation judged
+    (a short daily series: the airline model and the autoregression need 2 seasons and
+    10 points, an origin may hold 21) -> (kinds, how, [left out])."""
+    names, how = pool(season)
+    screened = {row["candidate"].name for row in rows}
+    kept = tuple(name for name in names if name in screened)
+    return (kept, how, [n for n in names if n not in screened]) if kept else (names, how, [])
 
 
 def _structure(name, kinds, season, how="median"):
@@ -310,65 +314,6 @@ def _settings(config, split):
         else dataclasses.replace(config, batch_size=BATCH)
 
 
-def structure_forecasts(run):
-    """{task name: ``[count]``} of the structures alone (no network), each from the
-    values before its origin."""
-    from .stages import task_preprocessing
-    values, out = run.loaded.values, {}
-    for task in run.tasks:
-        transform = task_preprocessing(run.prepared, values, task).transform
-        zeros = np.zeros(task.count)
-        out[task.name] = (transform.invert_one_step(values, task.start, zeros)
-                          if task.kind == "one_step"
-                          else transform.invert_path(values, task.start, zeros))
-    return out
-
-
-def judge_network(run, progress):
-    """Keep the network's correction only where it helps on the validation tail.
-
-    The networks trained on the points before the tail; their hallucination over it is
-    compared with the structures' alone (RMSE). When it is not below ``NETWORK_MARGIN``
-    of theirs (more than 10% smaller), or when any of
-    its forecasts was dropped (it diverged or left the plausible range: the structures
-    have a forecast for every task, so the run goes on), every forecast of ``run``
-    becomes the structures' alone, and the candidates' decay 0 (so that the run folder
-    forecasts the same). Records ``run.auto["network"]``.
-    """
-    split, values = run.prepared.split, run.loaded.values
-    actual = values[split.fit_end:split.n_train]
-    alone = structure_forecasts(run)
-    network = run.combined.forecasts.get("validation hallucination")
-    without = metrics.rmse(alone["validation hallucination"], actual)
-    with_net = None if network is None else metrics.rmse(network, actual)
-    dropped = [name for name in alone if run.combined.forecasts.get(name) is None]
-    kept = with_net is not None and with_net < NETWORK_MARGIN * without and not dropped
-    if not kept:  # decay 0: a kept run folder forecasts with the structures alone too
-        run.combined.forecasts.update(alone)
-        run.candidates = [dataclasses.replace(
-            p, preprocessing=dataclasses.replace(p.preprocessing, decay=0.0),
-            future=dataclasses.replace(p.future, decay=0.0)) for p in run.candidates]
-    run.auto["network"] = {"validation_points": len(actual), "rmse_structures": without,
-                           "rmse_with_network": with_net, "kept": kept,
-                           "ratio": None if with_net is None else with_net / max(without, 1e-300),
-                           "dropped_tasks": dropped, "margin": NETWORK_MARGIN}
-    progress.step("Auto recipe: the network's correction " + (
-        f"kept (validation RMSE {with_net:.4g} against {without:.4g} for the structures alone)"
-        if kept else "left out (" + _why_left_out(with_net, without, dropped, run) + ")"))
-
-
-def _why_left_out(with_net, without, dropped, run):
-    """Why the network's correction is not used, in a few words."""
-    if dropped and with_net is not None:
-        reasons = [why for by_task in run.combined.dropped.values() for why in by_task.values()]
-        return (f"its {dropped[0]} forecast was dropped: "
-                + (reasons[0] if reasons else "it left the plausible range"))
-    if with_net is None:
-        return "no network forecast"
-    return (f"validation RMSE {with_net:.4g} against {without:.4g} for the structures "
-            f"alone; it must be {1 - NETWORK_MARGIN:.0%} smaller")
-
-
 def choose(loaded, config, split, progress):
     """Combine the structures for ``loaded`` from the points before ``split.n_train`` only.
 
@@ -381,7 +326,7 @@ def choose(loaded, config, split, progress):
     check_length(split.n_train, config.season, config.seq_size, loaded.path)
     known = np.asarray(loaded.values[:split.n_train], dtype=np.float64)
     origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size)
-    names, how = pool(config.season)
+    names, how, unscreened = screened_pool(config.season, rows)
     kept = [row for row in rows if row["candidate"].name in names]
     final = _structure(f"{how} of " + ", ".join(names), names, config.season, how)
     paths = {o: floor_at_zero(reducer(how)([r["unfloored"][o] for r in kept], axis=0),
@@ -392,7 +337,9 @@ def choose(loaded, config, split, progress):
     record = _record(rows, kept, origins, loaded.times, split.n_test, combination, how)
     progress.step(f"Auto recipe: the {how} of {', '.join(names)} (validation, RMSE / "
                   f"{metrics.reference(config.season)[1]}'s: "
-                  f"{record['combination_ratio']:.3f})")
+                  f"{record['combination_ratio']:.3f})" + (
+                      f"; left out: {', '.join(unscreened)}, which a validation origin "
+                      "holds too few points to fit" if unscreened else ""))
     return AutoChoice([final], _settings(config, split),
                       _intervals(final, known, config.season, config.seq_size, split.n_test),
                       record)

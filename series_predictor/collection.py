@@ -136,7 +136,8 @@ def same_method(recipe, metrics):
     screened ones (the record's candidates) are looked for."""
     if recipe not in ("auto", "global"):
         return True
-    from .auto import NETWORK_MARGIN, pool
+    from .auto import pool
+    from .network_verdict import NETWORK_MARGIN
     record = metrics.get("auto") or {}
     kinds, how = pool((metrics.get("settings") or {}).get("season") or 1)
     screened = record.get("candidates")

@@ -9,7 +9,7 @@ truncated series the same way. Neither formats nor writes anything here.
 import dataclasses
 import os
 
-from . import auto, stages
+from . import auto, network_verdict, stages
 from .config import ChapterConfig
 from .run_folder import member_folder
 
@@ -139,7 +139,7 @@ def fit_run(run, out, progress):
                                          run.log_levels)
     run.combined = stages.combine_stage(run.members, run.envelopes)
     if run.auto is not None:  # bands from the structures' errors; the network judged
-        auto.judge_network(run, progress)
+        network_verdict.judge_network(run, progress)
         return run
     run.intervals = stages.interval_stage(run.combined, loaded, run.tasks, run.prepared.split,
                                           run.log_levels) or run.intervals

@@ -15,7 +15,7 @@ trained on the windows of every series pooled together (mini-batches of
 ``--recipe auto`` forecasts it: its structures' path plus the network's hallucinated
 correction, fading by ``auto.DECAY`` per step, and the correction is kept only where
 it beats the structures alone by 5% on that series' validation tail
-(``auto.judge_network``, ``auto.NETWORK_MARGIN``).
+(``network_verdict.judge_network``, ``network_verdict.NETWORK_MARGIN``).
 
 This module plans, trains and finishes the runs; ``collection_global`` reads the
 collection and writes its outputs.
@@ -107,7 +107,7 @@ def finish_series(run, predictor, history, out, progress):
         TrainingDiverged: no forecast at all (cannot happen once the structures alone
             stand in, kept for safety as a single run does).
     """
-    from . import auto
+    from . import network_verdict
     from .chapter import _require_forecasts
     from .outputs import write_outputs
     from .report import evaluate
@@ -123,7 +123,7 @@ def finish_series(run, predictor, history, out, progress):
         run.envelopes = stages.envelopes_for(run.loaded.values, run.tasks, run.config.season,
                                              run.log_levels)
         run.combined = stages.combine_stage(run.members, run.envelopes)
-        auto.judge_network(run, progress)
+        network_verdict.judge_network(run, progress)
         _require_forecasts(run)
         run.metrics = evaluate(run)
         run.metrics["global_network"] = {

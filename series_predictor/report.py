@@ -14,7 +14,7 @@ NAMES = {"lstm": "LSTM", "persistence": "persistence (last value)",
          "seasonal_naive": "seasonal naive (lag {season})",
          "climatology": "climatology (season means)"}
 AUTO_NAME = "auto: structures + LSTM"  # --recipe auto with the network's correction kept
-AUTO_STRUCTURES = "auto: structures"     # ... with the network left out (auto.judge_network)
+AUTO_STRUCTURES = "auto: structures"     # ... with the network left out (network_verdict.judge_network)
 
 
 def row_name(key, season):

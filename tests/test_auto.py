@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import quiet_log
-from series_predictor import auto, stages
+from series_predictor import auto, network_verdict, stages
 from series_predictor.chapter import ChapterConfig, run_chapter
 from series_predictor.config import with_recipe
 
@@ -165,20 +165,20 @@ def test_a_network_that_hurts_on_validation_is_left_out(airline, offset, share, 
     from series_predictor.ensemble import Combined
     run = _planned_auto_run(airline)
     split = run.prepared.split
-    alone = auto.structure_forecasts(run)
+    alone = network_verdict.structure_forecasts(run)
     planted = {name: path + 1.0 for name, path in alone.items()}  # "network" forecasts
     truth = airline.values[split.fit_end:split.n_train]
     planted["validation hallucination"] = (  # its error a share of the structures'
         truth + offset + share * (alone["validation hallucination"] - truth))
     run.combined = Combined(dict(planted), {}, {}, {})
     lines = []
-    auto.judge_network(run, stages.Progress(lines.append))
+    network_verdict.judge_network(run, stages.Progress(lines.append))
     assert run.auto["network"]["kept"] is kept
     expected = planted if kept else alone
     np.testing.assert_allclose(run.combined.forecasts["hallucination"], expected["hallucination"])
     assert run.auto["network"]["ratio"] == pytest.approx(share) or offset
     assert any("it must be 10% smaller" in line for line in lines) is (not kept)
-    assert run.auto["network"]["margin"] == auto.NETWORK_MARGIN  # metrics.json says the rule
+    assert run.auto["network"]["margin"] == network_verdict.NETWORK_MARGIN  # metrics.json says the rule
     # the run folder's preprocessing forecasts what the run reported
     future = run.candidates[0].future
     wild = lambda window, steps: np.full(steps, 50.0)  # noqa: E731 - a "network"
@@ -220,14 +220,14 @@ def test_a_network_forecast_dropped_from_any_task_leaves_the_structures_alone(ai
     from series_predictor.ensemble import Combined
     run = _planned_auto_run(airline)
     split = run.prepared.split
-    alone = auto.structure_forecasts(run)
+    alone = network_verdict.structure_forecasts(run)
     planted = {name: path + 1.0 for name, path in alone.items()}
     planted["validation hallucination"] = airline.values[split.fit_end:split.n_train]  # perfect
     planted["test one-step"] = None
     why = "its test one-step forecast left the plausible range -24554..71279 at step 5"
     run.combined = Combined(planted, {}, {}, {0: {"test one-step": why}})
     lines = []
-    auto.judge_network(run, stages.Progress(lines.append))
+    network_verdict.judge_network(run, stages.Progress(lines.append))
     assert run.auto["network"]["kept"] is False
     assert run.auto["network"]["dropped_tasks"] == ["test one-step"]
     for name, path in alone.items():
@@ -393,3 +393,28 @@ def test_bands_past_the_data_are_not_floored_after_a_negative_test_value(tmp_pat
     point, low = _column(written, "forecast"), _column(written, "lower_95")
     assert np.any((point >= 0) & (low < 0))
     assert kept == written
+
+
+def test_a_pool_structure_no_validation_origin_could_fit_is_not_forecast_either():
+    """40 daily points, 30 training, 10 to test: the one validation origin holds 21 points,
+    too few for the airline model (2 weeks and 10 points). Validation judged the median of the
+    other four, so that is what is forecast, and the run says so (the forecast was once
+    the median of all five, the record the median of four)."""
+    y = 100 + 0.5 * np.arange(40) + 10 * np.sin(2 * np.pi * np.arange(40) / 7)
+    config = with_recipe("auto", season=7, seq_size=7)
+    lines = []
+    choice = auto.choose(stages.LoadedSeries(y, np.arange(40), list(range(2, 42)), "d.csv",
+                                             None), config, stages.Split(40, 30, 0),
+                         stages.Progress(lines.append))
+    assert choice.record["origins"] == ["21"]
+    forecast = choice.candidates[0].transform.structures
+    assert "airline" not in forecast and len(forecast) == len(auto.POOL) - 1
+    assert sorted(forecast) == sorted(choice.record["chosen"])
+    assert any("left out: airline, which a validation origin holds too few points to fit"
+               in line for line in lines)
+    # 50 training points: origins at 30 and 40 both fit it, and all five are forecast
+    longer = 100 + 0.5 * np.arange(60) + 10 * np.sin(2 * np.pi * np.arange(60) / 7)
+    choice = auto.choose(stages.LoadedSeries(longer, np.arange(60), list(range(2, 62)), "d.csv",
+                                             None), config, stages.Split(60, 50, 0),
+                         stages.Progress(lines.append))
+    assert sorted(choice.candidates[0].transform.structures) == sorted(auto.POOL)

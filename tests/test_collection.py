@@ -313,10 +313,10 @@ def test_the_output_folder_cannot_be_the_folder_of_input_series(tmp_path):
 def test_a_run_folder_of_an_earlier_auto_is_run_again_not_mixed_in():
     """A collection resumed after the recipe changed: a series folder whose auto record
     names another pool, combination or network margin is not this version's run."""
-    from series_predictor import auto
+    from series_predictor import auto, network_verdict
     now = {"settings": {"season": 12}, "auto": {
         "chosen": list(reversed(auto.POOL)), "combine": "median",
-        "network": {"kept": False, "margin": auto.NETWORK_MARGIN}}}
+        "network": {"kept": False, "margin": network_verdict.NETWORK_MARGIN}}}
     assert collection.same_method("auto", now) and collection.same_method("global", now)
     four = dict(now, auto=dict(now["auto"], chosen=["ets", "drift", "opt_theta", "sdiff_ar"]))
     no_margin = dict(now, auto=dict(now["auto"], network={"kept": True}))
@@ -355,13 +355,13 @@ def test_a_short_daily_auto_run_without_the_airline_model_is_this_versions():
     airline model, so its record's kept structures are the pool's other four: that is
     this version's method, and a resumed collection must keep the folder, not run the
     series again every time."""
-    from series_predictor import auto
+    from series_predictor import auto, network_verdict
     y = 100 + 0.5 * np.arange(40) + 10 * np.sin(2 * np.pi * np.arange(40) / 7)
     origins, rows = auto.screen(y, 30, 7, 7, 7)
     assert origins == [23] and "airline" not in [r["candidate"].name for r in rows]
     kept = [r for r in rows if r["candidate"].name in auto.POOL]
     record = auto._record(rows, kept, origins, np.arange(40), 7, 0.9, "median")
-    record["network"] = {"kept": False, "margin": auto.NETWORK_MARGIN}
+    record["network"] = {"kept": False, "margin": network_verdict.NETWORK_MARGIN}
     assert sorted(record["chosen"]) == sorted(set(auto.POOL) - {"airline"})
     assert collection.same_method("auto", {"settings": {"season": 7}, "auto": record})
     # A pool member that was screened but not kept still marks another method.

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 
 from conftest import quiet_log
-from series_predictor import auto, stages, transforms
+from series_predictor import auto, network_verdict, stages, transforms
 from series_predictor.chapter import ChapterConfig
 from series_predictor.config import with_recipe
 from series_predictor.fitting import plan_chapter
@@ -26,8 +26,8 @@ def test_each_one_step_tasks_refits_run_once_and_give_the_same_forecast(monkeypa
     monkeypatch.setattr(transforms.Transform, "one_step_fitted", counted)
     one_step = [t for t in run.tasks if t.kind == "one_step"]
     assert one_step and run.prepared.preprocessing.transform.curve == "structure"
-    first = auto.structure_forecasts(run)
-    again = auto.structure_forecasts(run)  # as judge_network does after the members
+    first = network_verdict.structure_forecasts(run)
+    again = network_verdict.structure_forecasts(run)  # as judge_network does after the members
     assert sorted(calls) == sorted((t.start, t.count) for t in one_step)
     for name in first:
         np.testing.assert_array_equal(first[name], again[name])

@@ -25,6 +25,9 @@ from .structure_curves import RollingCurve, StructureCurve
 from .validation import check_lags
 
 CURVES = ("climatology", "trend", "structure")
+# A forecast this many times the largest known magnitude below 0 diverged: the floor
+# at 0 leaves it for the ensemble's envelope to drop (``floor_at_zero``).
+DIVERGED = 1e3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -266,7 +269,7 @@ class Transform:
                         for i, zi in enumerate(np.asarray(z, dtype=np.float64))])
         before = np.minimum.accumulate(np.r_[np.inf, np.asarray(values, float)])
         return self._floor(self.unlevel(out + self._base_at(t0 + start, len(z))),
-                           before[start:start + len(z)])
+                           before[start:start + len(z)], values[:start])
 
     def invert_path(self, values, start, z, t0=0, lowest=None):
         """Values at times ``start..start+len(z)-1`` from predicted ``z``, knowing only
@@ -277,17 +280,26 @@ class Transform:
         level = np.concatenate([self._detrended(values[:start], t0), np.empty(len(z))])
         known = float(np.min(values[:start], initial=np.inf))
         lowest = known if lowest is None else min(known, float(lowest))
-        return self._floor(self.unlevel(self._undo(level, start, z, t0)), lowest)
+        return self._floor(self.unlevel(self._undo(level, start, z, t0)), lowest,
+                           values[:start])
 
-    def _floor(self, forecast, lowest):
-        """``floor_at_zero`` when ``floored``; ``forecast`` as it is otherwise."""
-        return floor_at_zero(forecast, lowest) if self.floored else forecast
+    def _floor(self, forecast, lowest, known):
+        """``floor_at_zero`` when ``floored`` (its scale: the largest magnitude of
+        ``known``, the values before the forecast); ``forecast`` as it is otherwise."""
+        if not self.floored:
+            return forecast
+        return floor_at_zero(forecast, lowest, float(np.max(np.abs(known), initial=0.0)))
 
 
-def floor_at_zero(forecast, lowest):
+def floor_at_zero(forecast, lowest, scale=None):
     """``forecast`` ``[k]`` at least 0 where the lowest value known before it
     (``lowest``: a number, or ``[k]``) is not below 0; as it is elsewhere, and where it
-    is not finite (a diverged forecast, -inf or NaN, stays one for the ensemble to drop)."""
+    is not finite (a diverged forecast, -inf or NaN, stays one for the ensemble to drop).
+    ``scale``: the largest magnitude known before it; a value more than ``DIVERGED``
+    times that below 0 is a diverged forecast too, kept as it is (floored, -1e30 became
+    0, inside the plausible range of counts)."""
     forecast = np.asarray(forecast, dtype=np.float64)
-    return np.where((np.asarray(lowest) >= 0) & np.isfinite(forecast),
-                    np.maximum(forecast, 0.0), forecast)
+    with np.errstate(invalid="ignore"):
+        sane = np.isfinite(forecast) & (True if scale is None
+                                        else forecast >= -DIVERGED * float(scale))
+    return np.where((np.asarray(lowest) >= 0) & sane, np.maximum(forecast, 0.0), forecast)

@@ -348,3 +348,22 @@ def test_a_diverged_forecast_is_not_floored_into_a_plausible_one():
     assert out[0] == -np.inf and np.isnan(out[1]) and list(out[2:]) == [0.0, 2.0]
     counts = Envelope.fit(np.r_[np.zeros(10), np.ones(10)], 12)
     assert counts.first_escape(floor_at_zero([1.0, -np.inf], 0.0)) == 1
+
+
+def test_a_large_finite_divergence_is_not_floored_into_a_plausible_one():
+    """A network that diverged to -1e30 on a series of counts: the floor at 0 once made
+    that 0, inside the plausible range, and the ensemble kept it. Values more than
+    DIVERGED times the largest known magnitude below 0 stay as they are (and the
+    envelope drops them); a merely negative forecast is still floored."""
+    from series_predictor.ensemble import Envelope
+    from series_predictor.transforms import DIVERGED, Transform, floor_at_zero
+    assert list(floor_at_zero([-1e30, -5.0, 3.0], 0.0, scale=10.0)) == [-1e30, 0.0, 3.0]
+    assert floor_at_zero([-DIVERGED * 10.0 * 0.99], 0.0, scale=10.0)[0] == 0.0
+    known = 20 + 10 * np.sin(2 * np.pi * np.arange(48) / 12) + np.arange(48) * 0.1
+    transform = Transform(curve="structure", season=12, structures=("snaive",),
+                          combine="median", floored=True).fitted(known)
+    path = transform.invert_path(known, 48, np.array([0.0, -1e30, -100.0]))
+    assert path[0] > 0 and path[1] < -1e29 and path[2] == 0.0
+    assert Envelope.fit(known, 12).first_escape(path) == 1
+    steps = transform.invert_one_step(np.r_[known, 25.0, 25.0], 48, np.array([-1e30, -100.0]))
+    assert steps[0] < -1e29 and steps[1] == 0.0

@@ -15,8 +15,8 @@ import tempfile
 import numpy as np
 
 from . import metrics, stages
-from .auto import minimum_training
-from .errors import SeriesTooShortError
+from .auto import minimum_training, network_tail
+from .errors import DataFormatError, SeriesTooShortError
 from .fitting import fit_run, plan_chapter
 from .intervals import coverage
 
@@ -130,7 +130,22 @@ def plan_origins(run):
                                         config.validation)
     if config.recipe == "auto":  # every origin chooses its own candidates
         minimum = max(minimum, minimum_training(config.season, config.seq_size))
-    return origins(run.prepared.split, config.backtest, config.season, minimum)
+    points = origins(run.prepared.split, config.backtest, config.season, minimum)
+    _refuse_constant_origins(run, points)
+    return points
+
+
+def _refuse_constant_origins(run, points):
+    """An origin whose training part (before its validation tail) is one repeated value
+    would train on nothing: refused with the run's own words, before any training."""
+    config, horizon = run.config, run.prepared.split.n_test
+    why = [stages.constant_fit_part(run.loaded, stages.Split(
+        origin + horizon, origin, network_tail(origin, horizon, config.seq_size)
+        if config.recipe == "auto" else config.validation),
+        f"backtest origin {k + 1} of {len(points)}, ") for k, origin in enumerate(points)]
+    if why[0]:  # the parts grow with the origin: the first is constant if any is
+        usable = sum(w is None for w in why)
+        raise DataFormatError(why[0] + f"; use fewer origins (at most {usable})")
 
 
 def backtest_config(config):

@@ -109,6 +109,7 @@ def plan_chapter(loaded, config, progress, split=None, future=True):
         split = stages.split_stage(loaded, config, 0, test_windows=False)
     choice = auto.choose(loaded, config, split, progress)
     split = stages.Split(split.n, split.n_train, choice.config.validation)
+    stages.refuse_constant_fit_part(loaded, split)  # the network's part, before its tail
     run = plan_run(loaded, choice.config, split, future, choice.candidates)
     run.intervals, run.auto = choice.intervals, choice.record
     return run

@@ -1,10 +1,12 @@
 """Mistakes that used to fail late, after training, now fail before it (issue 11)."""
 
 import os
+import re
 import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from conftest import ROOT, monthly_csv
@@ -180,5 +182,38 @@ def test_a_constant_training_part_is_refused_before_training(tmp_path, extra):
                             capture_output=True, text=True)
     assert result.returncode == 1 and "step 0" not in result.stdout
     assert result.stderr.count("\n") == 1
-    assert "training part (lines 2.." in result.stderr and "every value is 5" in result.stderr
+    assert re.search(r"training part( before the validation tail)? \(lines 2\.\.", result.stderr)
+    assert "every value is 5" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def _flat_then_moving(path, flat=150, n=200):
+    """``flat`` months of 50, then a walk: only late parts of the series vary."""
+    walk = 50 + np.cumsum(np.random.default_rng(0).normal(0, 1, n - flat))
+    values = np.r_[np.full(flat, 50.0), walk]
+    rows = ["month,value"] + [f"{1900 + i // 12}-{1 + i % 12:02d},{v:.3f}"
+                              for i, v in enumerate(values)]
+    path.write_text("\n".join(rows) + "\n")
+    return str(path)
+
+
+@pytest.mark.parametrize("recipe, message", [
+    (None, r"c\.csv, backtest origin 1 of 3, training part \(lines 2\.\.137\): every value is "
+           r"50, so there is nothing to learn; use fewer origins \(at most 1\)$"),
+    ("auto", r"c\.csv, training part before the validation tail \(lines 2\.\.129\): every "
+             r"value is 50, so there is nothing to learn; the values first change at line 152,"
+             r" inside the validation tail of the last 32 training points$")])
+def test_a_part_with_nothing_to_learn_is_refused_before_training(tmp_path, recipe, message):
+    """A backtest origin whose training part is one value (the book's run: its first two
+    origins) trained the whole run, then failed with 'every member diverged'; auto's
+    network part before its validation tail being one value failed with a normalization
+    message naming the structures' residuals. Both are now refused before training."""
+    from series_predictor.chapter import ChapterConfig, run_chapter
+    from series_predictor.config import with_recipe
+    from series_predictor.errors import DataFormatError
+    data, out, log = _flat_then_moving(tmp_path / "c.csv"), str(tmp_path / "out"), []
+    config = (with_recipe(recipe, data=data, out=out) if recipe
+              else ChapterConfig(data=data, out=out, backtest=3, iterations=50))
+    with pytest.raises(DataFormatError, match=message):
+        run_chapter(config, log=log.append)
+    assert not any("Training" in line for line in log) and not os.path.exists(out)

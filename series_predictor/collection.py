@@ -243,11 +243,11 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     if unknown:
         raise SettingError(f"per_series names series not in the collection: "
                            f"{', '.join(sorted(unknown))}")
-    from .collection_claim import claim
-    claim(base.out, items, base.force)
-    write_inputs(items, base.out)
     configs = {item.id: series_config(base, item, base.out, (per_series or {}).get(item.id))
                for item in items}
+    from .collection_claim import claim
+    claim(base.out, items, base.force, configs)
+    write_inputs(items, base.out)
     progress = Progress(len(items), log, base.quiet)
     if base.recipe == "global":  # one network for every series, in this process
         from .collection_global import claim_network_folder, run_global

@@ -43,26 +43,39 @@ def _check_folder(path, what, owned, force):
         raise ownership._clash(path, "is a folder")
 
 
-def _check_series(out, item, force, series_csv):
-    """The series folder ``OUT/ID``: no link; no user's file with an output's name."""
+def planned_members(config):
+    """The member folders a series' run with ``config`` writes (``checkpoint``, or
+    ``checkpoint-SEED`` for each of an ensemble's seeds; every recipe plans one
+    candidate, ``fitting.plan_chapter``)."""
+    from .run_folder import member_folder
+    from .stages import member_seeds
+    return tuple(member_folder(seed, config.ensemble) for _, seed in member_seeds(config, 1))
+
+
+def _check_series(out, item, force, series_csv, members=()):
+    """The series folder ``OUT/ID``: no link; no user's file with an output's name or a
+    member folder's (``members``)."""
     from .run_folder import MANIFEST, OUTPUTS
     folder = os.path.join(out, item.folder)
     _check_folder(folder, f"the folder of series {item.id!r}", None, force)
     if _lstat(folder) is None:
         return
-    ownership.plan(folder, (MANIFEST,) + OUTPUTS, (), force)
+    ownership.plan(folder, (MANIFEST,) + OUTPUTS, members, force)
     if item.path is None:
         owned = ownership.owned_names(folder)
         ownership._check_name(folder, series_csv, False, owned, force)
 
 
-def claim(out, items, force=False):
+def claim(out, items, force=False, configs=None):
     """Check ``OUT`` and every series folder, then record the collection's names.
 
     Args:
         out: the collection's folder (created when missing).
         items: ``[SeriesInput]`` (``collection_io``).
         force: replace a user's file (or link) that has an output's name.
+        configs: ``{id: ChapterConfig}`` of the series, whose member folders are
+            checked too (a user's ``OUT/ID/checkpoint-N/``: at the start, not when
+            that series' turn comes).
 
     Raises:
         OutputDirError: the first clash, naming it; nothing has been written.
@@ -76,7 +89,9 @@ def claim(out, items, force=False):
         ownership._check_name(out, name, False, owned, force)
     _check_folder(os.path.join(out, STATE), "the collection's state folder", owned, force)
     for item in items:
-        _check_series(out, item, force, SERIES_CSV)
+        config = (configs or {}).get(item.id)
+        _check_series(out, item, force, SERIES_CSV,
+                      planned_members(config) if config is not None else ())
     ownership.record_owned(out, OUTPUTS + (STATE,))
     if owned:  # OUT was this package's: a killed run's temporaries are its own too
         ownership.remove_own_temporaries(out)

@@ -82,6 +82,22 @@ def test_a_users_file_in_a_series_folder_is_refused_before_any_series_runs(tmp_p
     assert not (out / "a" / "series.csv").exists()
 
 
+@pytest.mark.parametrize("ensemble, name", [(1, "checkpoint"), (3, "checkpoint-2")])
+def test_a_users_member_folder_in_a_series_folder_is_refused_at_the_start(tmp_path, ensemble,
+                                                                         name):
+    """A user's ``OUT/b/checkpoint-2/`` (an ensemble of 3 writes checkpoint-0..2 there) was
+    refused only when series b's turn came, after series a had trained; now at the start,
+    before any series runs, and kept byte for byte."""
+    out = tmp_path / "out"
+    (out / "b" / name).mkdir(parents=True)
+    (out / "b" / name / "notes.txt").write_text("the user's notes\n")
+    good = {"a": [float(v) for v in range(60)], "b": [float(v % 7) for v in range(60)]}
+    with pytest.raises(OutputDirError, match=f"{name}"):
+        _fit(out, good, ensemble=ensemble)
+    assert not (out / "a").exists() and not (out / "b" / "series.csv").exists()
+    assert (out / "b" / name / "notes.txt").read_text() == "the user's notes\n"
+
+
 def test_a_state_folder_link_is_refused(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

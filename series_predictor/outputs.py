@@ -101,9 +101,10 @@ def figure_jobs(folder, run):
     if run.metrics.get("backtest"):
         paths["backtest.png"] = os.path.join(folder, "backtest.png")
         name = report.backtest_name(run.metrics["backtest"], run.auto)
+        names = {key: report.row_name(key, run.config.season) for key in report.NAMES}
         jobs.append(figure_workers.job("plot_backtest", run.metrics["backtest"],
                                        units=loaded.units, path=paths["backtest.png"],
-                                       names={"lstm": name}))
+                                       names=dict(names, lstm=name)))
     return paths, jobs
 
 

@@ -259,16 +259,21 @@ def plot_loss(steps, train_rmse, monitor_rmse=None, *, units="value", monitor_st
 
 
 def plot_backtest(report, *, units="value", names=None, path=None):
-    """Mean absolute error against steps ahead, per method, from a backtest report.
+    """Mean absolute error against steps ahead, per method, from a backtest report:
+    the forecast and the baselines the run is judged against at its season (the
+    report's "stride"; without a season, seasonal naive at lag 1 is persistence and is
+    not drawn over it).
 
     ``names``: method -> legend label (default: the method with spaces, "lstm" as "LSTM").
     """
+    from .metrics import judged_against
     names = {"lstm": "LSTM", **(names or {})}
+    shown = ("lstm", *judged_against(report.get("stride")))
     fig = Figure(figsize=(8, 4.5), layout="constrained")
     ax = fig.add_subplot()
     _set_title(ax, f"Backtest: {len(report['origins'])} origins, error by steps ahead")
     for method, rows in report["by_horizon"].items():
-        if rows is not None:
+        if rows is not None and method in shown:
             steps = np.arange(1, len(rows["mae"]) + 1)
             ax.plot(steps, rows["mae"], marker=".",
                     label=names.get(method, method.replace("_", " ")),

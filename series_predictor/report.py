@@ -353,8 +353,10 @@ def format_backtest(report, units, name=None):
     "LSTM", or what an auto run's origins forecast, from ``report["network_kept"]``)."""
     name = name or backtest_name(report, "network_kept" in report)
     origins = report["origins"]
-    where = (f"{len(origins)} origins ({origins[0]} .. {origins[-1]}, {report['stride']} "
-             f"apart)" if len(origins) > 1 else f"1 origin ({origins[0]})")
+    stride = report["stride"]
+    where = (f"{len(origins)} origins ({origins[0]} .. {origins[-1]}, {stride} "
+             f"point{'s' if stride != 1 else ''} apart)" if len(origins) > 1
+             else f"1 origin ({origins[0]})")
     lines = [f"Backtest: {where}, {report['horizon']} points ahead each, errors in {units}:",
              f"{'':28s} {'mean RMSE':>10s} {'mean MAE':>10s} {'MASE':>7s}"]
     decimals = metrics.decimals_for([row[k] for row in report["overall"].values()
@@ -366,7 +368,7 @@ def format_backtest(report, units, name=None):
         cells = [metrics.format_error(row["rmse"], decimals),
                  metrics.format_error(row["mae"], decimals),
                  metrics.format_error(row["mase"], 2)]
-        label = name if method == "lstm" else method.replace("_", " ")
+        label = name if method == "lstm" else row_name(method, report.get("stride"))
         lines.append(f"{label:28s} {cells[0]:>10s} {cells[1]:>10s} "
                      f"{cells[2]:>7s}")
     lines.append(backtest_verdict(report))

@@ -6,8 +6,8 @@ import dataclasses
 import os
 
 from . import metrics
+from .choice_text import format_choice
 from .intervals import coverage
-from .structures import DESCRIPTIONS
 from .tasks import is_calibration
 
 NAMES = {"lstm": "LSTM", "persistence": "persistence (last value)",
@@ -258,17 +258,26 @@ def warnings(report, config, combined):
     return out
 
 
-def _number(value, width, decimals):
-    return f"{metrics.format_error(value, decimals):>{width}s}"
+COLUMNS = (("one_step", "rmse", "one-step RMSE", 14), ("one_step", "mae", "MAE", 8),
+           ("hallucination", "rmse", "hallucination RMSE", 19),
+           ("hallucination", "mae", "MAE", 8))  # (period key, score, heading, width)
 
 
-def _rows(period, names, season, decimals, auto=None):
+def _widths(periods, decimals):
+    """Each of ``COLUMNS``' widths, widened to its longest cell in ``periods`` (an error
+    in scientific notation, 1.293e-08, takes 9 characters; the columns once ran together)."""
+    return [max([width] + [len(metrics.format_error(row[score], decimals))
+                           for period in periods for row in period[kind].values()])
+            for kind, score, _, width in COLUMNS]
+
+
+def _rows(period, names, season, decimals, auto=None, widths=None):
+    widths = widths or [column[3] for column in COLUMNS]
     for key in names:
-        one, multi = period["one_step"][key], period["hallucination"][key]
         label = forecast_name(auto) if key == "lstm" else row_name(key, season)
-        yield (f"{label:28s} {_number(one['rmse'], 14, decimals)} "
-               f"{_number(one['mae'], 8, decimals)} {_number(multi['rmse'], 19, decimals)} "
-               f"{_number(multi['mae'], 8, decimals)}")
+        yield f"{label:28s} " + " ".join(
+            f"{metrics.format_error(period[kind][key][score], decimals):>{width}s}"
+            for (kind, score, _, _), width in zip(COLUMNS, widths))
 
 
 def format_report(report):
@@ -277,11 +286,14 @@ def format_report(report):
     decimals = metrics.decimals_for([report[p][m][s] for p in ("one_step", "hallucination")
                              for m in NAMES for s in ("rmse", "mae")])
     start, end = report["test_period"]
+    widths = _widths([report] + ([report["validation"]] if report.get("validation") else []),
+                     decimals)
     lines = [f"Test period {start} .. {end} ({report['n_test']} points), "
              f"errors in {report['units']}:",
-             f"{'':28s} {'one-step RMSE':>14s} {'MAE':>8s} {'hallucination RMSE':>19s} {'MAE':>8s}",
+             f"{'':28s} " + " ".join(f"{column[2]:>{width}s}"
+                                     for column, width in zip(COLUMNS, widths)),
              *_rows(report, ("lstm", *metrics.judged_against(season)), season, decimals,
-                    report.get("auto"))]
+                    report.get("auto"), widths)]
     if report.get("verdict"):
         lines.append(report["verdict"])
     if report.get("validation"):
@@ -289,7 +301,7 @@ def format_report(report):
         chose = "; chose early stopping" if report["settings"]["patience"] else ""
         lines.append(f"Validation tail {start_v} .. {end_v} (carved from training{chose}):")
         lines += _rows(report["validation"], ("lstm", metrics.reference(season)[0]), season,
-                       decimals, report.get("auto"))
+                       decimals, report.get("auto"), widths)
     if report.get("auto"):
         lines.append(format_choice(report["auto"], season))
     lines += _ensemble_lines(report.get("ensemble"), report.get("auto"), decimals)
@@ -327,25 +339,6 @@ def _interval_lines(intervals):
                       for level, share in intervals["test_coverage"].items())
     return [f"Prediction intervals ({intervals['calibrated_on']}): over the test period "
             f"the {cover} of the points"]
-
-
-def format_choice(record, season=None):
-    """The auto recipe's choice as plain text; its ratios are over seasonal naive's,
-    persistence's for a run without a season (``metrics.reference``)."""
-    naive = metrics.reference(season)[1]
-    lines = [f"Auto recipe: {len(record['candidates'])} candidates scored on "
-             f"{len(record['origins'])} validation origin"
-             f"{'s' if len(record['origins']) != 1 else ''} ({', '.join(record['origins'])}), "
-             f"{record['horizon']} points ahead each; RMSE / {naive}'s:"]
-    for name, row in record["candidates"].items():
-        mark = "  kept" if name in record["chosen"] else ""
-        words = DESCRIPTIONS.get(name, "")
-        lines.append(f"  {name:10s}{words:40s}{row['validation_ratio']:6.3f}{mark}")
-    beats = "beats" if record["beats_seasonal_naive_on_validation"] else "does not beat"
-    lines.append(f"  the {record.get('combine', 'median')} of the kept ones: "
-                 f"{record['combination_ratio']:.3f} (what is "
-                 f"forecast: it {beats} {naive} on validation)")
-    return "\n".join(lines)
 
 
 def format_backtest(report, units, name=None):

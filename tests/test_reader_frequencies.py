@@ -58,3 +58,37 @@ def test_a_runs_backtest_figure_names_seasonal_naive_with_its_lag(book_run):
     assert _labels(fig) == ["LSTM", "persistence (last value)", "seasonal naive (lag 12)",
                             "climatology (season means)"]
     assert outputs.forecast_name(run) == "LSTM"
+
+
+def _table_report(scale):
+    """A run's evaluation whose errors are about ``scale`` (tiny or huge units)."""
+    errors = {"lstm": 1.293, "persistence": 3.832, "seasonal_naive": 5.995,
+              "climatology": 24.64}
+    period = {kind: {m: {"rmse": v * scale, "mae": v * scale * 0.81} for m, v in errors.items()}
+              for kind in ("one_step", "hallucination")}
+    return {"settings": {"season": 12, "patience": None}, "test_period": ["2016-05", "2017-12"],
+            "n_test": 20, "units": "conc", **period, "validation": period,
+            "validation_period": ["2015-02", "2016-04"], "verdict": "", "warnings": []}
+
+
+def _right_edges(line):
+    import re
+    return [m.end() for m in re.finditer(r"\S+", line[28:])]
+
+
+def test_the_table_keeps_its_columns_for_tiny_and_huge_errors():
+    """Errors of 1e-8 or 1e7 (scientific notation, 9 characters) once overflowed the
+    8-character MAE columns: "3.832e-08 3.22e-08" ran under the wrong headings."""
+    for scale in (1e-8, 1e7, 1.0, 1000.0):
+        lines = report.format_report(_table_report(scale)).splitlines()
+        table = [lines[1], *lines[2:6], *lines[7:9]]
+        header = [m.end() for m in __import__("re").finditer(r"RMSE|MAE", table[0][28:])]
+        assert all(_right_edges(line) == header for line in table[1:]), (scale, table)
+        assert "1.293e-08" in lines[2] if scale == 1e-8 else True
+
+
+def test_the_book_sized_table_keeps_its_widths():
+    lines = report.format_report(_table_report(10.0)).splitlines()
+    assert lines[1] == f"{'':28s} {'one-step RMSE':>14s} {'MAE':>8s} " \
+                      f"{'hallucination RMSE':>19s} {'MAE':>8s}"
+    assert lines[2] == f"{'LSTM':28s} {'12.9':>14s} {'10.5':>8s} {'12.9':>19s} {'10.5':>8s}"

@@ -95,7 +95,8 @@ def infer(times, labels=None):
     if not np.issubdtype(times.dtype, np.datetime64):
         what = f"no calendar dates (labels like {labels[0]!r})" if labels else \
             "no dates (row numbers)"
-        return Season(NONE, f"{what}: no season known; set --season N if the data has one")
+        return Season(NONE, f"{what}: no season known; give one (--season N, or "
+                              "fit(..., season=N)) if the data has one")
     found = _from_dates(times)
     if labels and labels[0] != str(times[0]).replace("T", " "):
         what, _, why = found.reason.partition(":")  # name the form the labels are in
@@ -126,6 +127,6 @@ def season_stage(loaded, config, progress=None):
     ``loaded``'s time labels (``resolve``); says which and why -> ChapterConfig."""
     found = resolve(config.season, loaded.times, loaded.labels,
                     train_size(len(loaded.values), config.percent_train))
-    if progress is not None:
-        progress.step(f"Season: {found.describe()}")
+    if progress is not None:  # a result, printed with --quiet too: it picks the baseline
+        progress.result(f"Season: {found.describe()}")
     return dataclasses.replace(config, season=found.length)

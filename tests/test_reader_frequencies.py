@@ -92,3 +92,25 @@ def test_the_book_sized_table_keeps_its_widths():
     assert lines[1] == f"{'':28s} {'one-step RMSE':>14s} {'MAE':>8s} " \
                       f"{'hallucination RMSE':>19s} {'MAE':>8s}"
     assert lines[2] == f"{'LSTM':28s} {'12.9':>14s} {'10.5':>8s} {'12.9':>19s} {'10.5':>8s}"
+
+
+def test_the_season_and_why_is_printed_with_quiet_too(tmp_path):
+    """--quiet ("results and warnings") once dropped the season line, so a quarterly run
+    printed "seasonal naive (lag 4)" with no word of where the 4 came from."""
+    from series_predictor import stages
+    from series_predictor.chapter import ChapterConfig
+    path = tmp_path / "q.csv"
+    path.write_text("quarter,sales\n" + "".join(
+        f"{1990 + i // 4} Q{i % 4 + 1},{100 + i + 10 * (i % 4)}\n" for i in range(40)))
+    config = ChapterConfig(data=str(path), quiet=True)
+    lines = []
+    settled = stages.season_stage(stages.read_stage(config), config,
+                                  stages.Progress(lines.append, quiet=True))
+    assert settled.season == 4
+    assert lines == ["Season: season 4 (quarterly dates (1990 Q1 ...): 4 quarters a year)"]
+
+
+def test_the_advice_for_a_series_without_dates_fits_python_too():
+    from series_predictor import season
+    reason = season.infer(np.arange(40)).reason
+    assert "--season N, or fit(..., season=N)" in reason

@@ -11,6 +11,7 @@ import os
 import textwrap
 
 import numpy as np
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
@@ -80,6 +81,10 @@ def _axes(title, units, time_is_date, size=(9, 4.5)):
     ax = fig.add_subplot()
     _set_title(ax, title)
     ax.set_xlabel("date" if time_is_date else "time step")
+    if time_is_date:  # short labels (a year once, then months; a day once, then hours)
+        locator = AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     _set_ylabel(ax, units)
     ax.grid(alpha=0.3)
     ax.margins(x=0)  # the time axis ends at the data: dates up to 9999-12-31 can be drawn

@@ -114,3 +114,70 @@ def test_the_advice_for_a_series_without_dates_fits_python_too():
     from series_predictor import season
     reason = season.infer(np.arange(40)).reason
     assert "--season N, or fit(..., season=N)" in reason
+
+
+# -------------------------------------------------------------- dates on the time axis
+def _axis_cases():
+    """``{name: [n] times}``: every label form the loader turns into dates."""
+    weeks = np.datetime64("2015-01-05") + np.arange(0, 300 * 7, 7).astype("timedelta64[D]")
+    return {
+        "trading days": np.busday_offset("2022-01-03", np.arange(300),
+                                         roll="forward").astype("datetime64[D]"),
+        "hours": np.arange("2023-05-01T00", "2023-05-15T00", dtype="datetime64[h]"),
+        "5 minutes": np.arange("2023-05-01T00:00", "2023-05-01T06:00", 5,
+                               dtype="datetime64[m]"),
+        "days": np.arange("2021-03-01", "2021-09-17", dtype="datetime64[D]"),
+        "weeks": weeks,
+        "months": np.arange("1949-01", "1961-01", dtype="datetime64[M]"),
+        "quarters": np.arange("1990-01", "2002-01", 3, dtype="datetime64[M]"),
+        "years": np.arange("1950", "2020", dtype="datetime64[Y]"),
+    }
+
+
+def _x_labels(fig):
+    """``(labels, boxes, offset)`` of the x axis' visible tick labels, left to right."""
+    from test_figures import _visible_ticks, drawn
+    renderer, ax = drawn(fig), fig.axes[0]
+    ticks = sorted(_visible_ticks(ax.xaxis), key=lambda t: t.get_loc())
+    return ([t.label1.get_text() for t in ticks],
+            [t.label1.get_window_extent(renderer) for t in ticks], ax.xaxis.get_offset_text())
+
+
+def _x_dates(fig):
+    """The x axis' visible ticks as datetimes, left to right."""
+    from matplotlib.dates import num2date
+    from test_figures import _visible_ticks
+    return [num2date(t.get_loc()) for t in
+            sorted(_visible_ticks(fig.axes[0].xaxis), key=lambda t: t.get_loc())]
+
+
+def _date_figures(times):
+    n, h = len(times), 20
+    values = 100 + 10 * np.sin(np.arange(n) / 5.0)
+    future = times[-1] + (times[-h:] - times[-h - 1])
+    start = int(n * 0.8)
+    return {"forecast": plots.plot_forecast(times, values, future, values[-h:]),
+            "hallucinations": plots.plot_hallucinations(times, values, start, times[start:],
+                                                        values[start:]),
+            "predictions": plots.plot_predictions(times, values, start, values[start:])}
+
+
+def test_date_ticks_are_apart_and_say_the_year_and_the_time_of_day():
+    """forecast.png of 80 trading days once labelled 2022-11-15, 2022-12-01, ... 2 pixels
+    apart (touching); hourly figures read "05-12 00" (no year, no minutes) and 5-minute
+    ones "05-01 03" for 03:00."""
+    import re
+    for name, times in _axis_cases().items():
+        for figure, fig in _date_figures(times).items():
+            labels, boxes, offset = _x_labels(fig)
+            gaps = [b.x0 - a.x1 for a, b in zip(boxes, boxes[1:])]
+            assert len(labels) >= 3 and min(gaps) >= 12, (name, figure, labels, gaps)
+            shown = " ".join(labels + [offset.get_text()])
+            assert re.search(r"\b(1[89]|20)\d\d\b", shown), (name, figure, shown)  # a year
+            for label, when in zip(labels, _x_dates(fig)):  # a tick inside a day
+                if (when.hour, when.minute) != (0, 0):      # says its time of day
+                    assert re.fullmatch(r"\d\d:\d\d", label), (name, figure, labels)
+            assert overflowing_text(fig) == [], (name, figure)
+            if offset.get_text():
+                box = offset.get_window_extent(fig.canvas.get_renderer())
+                assert 0 <= box.x0 and box.x1 <= fig.bbox.width and box.y0 >= 0

@@ -245,7 +245,7 @@ def warnings(report, config, combined):
                    "optimistic; pass --validation N to keep the test period unseen")
     auto, (_, naive) = report.get("auto"), metrics.reference(config.season)
     if auto and not auto["beats_seasonal_naive_on_validation"]:
-        out.append(f"the {auto.get('combine', 'median')} of the auto recipe's kept "
+        out.append(f"the {auto.get('combine', 'median')} of the auto recipe's combined "
                    "structures (what its forecast "
                    f"is made of) does not beat {naive} on the validation origins (RMSE "
                    f"ratio {auto['combination_ratio']:.3f}); expect the forecast to lose to "

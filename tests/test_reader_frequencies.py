@@ -181,3 +181,35 @@ def test_date_ticks_are_apart_and_say_the_year_and_the_time_of_day():
             if offset.get_text():
                 box = offset.get_window_extent(fig.canvas.get_renderer())
                 assert 0 <= box.x0 and box.x1 <= fig.bbox.width and box.y0 >= 0
+
+
+def _choice_record(names, chosen):
+    return {"origins": ["2022-03-28", "2022-06-20"], "horizon": 60, "combine": "median",
+            "candidates": {n: {"validation_ratio": 0.5 + 0.1 * k} for k, n in enumerate(names)},
+            "chosen": chosen, "beats_seasonal_naive_on_validation": False,
+            "combination_ratio": 1.114}
+
+
+def test_the_choice_of_a_run_without_a_season_says_no_seasonal_word():
+    """Daily prices: "sdiff_ar  autoregression on seasonal differences" was printed for a
+    series judged to have no season (its autoregression differences at lag 1)."""
+    from series_predictor.choice_text import format_choice
+    text = format_choice(_choice_record(["theta", "ets", "sdiff_ar", "drift"],
+                                        ["ets", "sdiff_ar", "drift"]), season=1)
+    assert "seasonal" not in text and "RMSE / persistence's:" in text
+    assert "  sdiff_ar  autoregression on first differences" in text
+    monthly = format_choice(_choice_record(["airline", "sdiff_ar"], ["sdiff_ar"]), season=12)
+    assert "  sdiff_ar  autoregression on seasonal differences" in monthly
+
+
+def test_the_choice_marks_the_fixed_set_as_combined_not_kept():
+    """Quarters: the two best-scored structures (airline 0.207, sdiff_ar 0.208) sat unmarked
+    above three marked "kept", which read as a choice that passed them over; the
+    combined set is fixed for the season."""
+    from series_predictor.choice_text import format_choice
+    lines = format_choice(_choice_record(["airline", "ets", "drift"], ["ets", "drift"]),
+                          season=4).splitlines()
+    assert lines[1].rstrip().endswith("0.500") and lines[2].endswith("0.600  combined")
+    assert "kept" not in "\n".join(lines)
+    assert lines[-1].startswith("  the median of the combined ones (a fixed set, not "
+                                "picked by these scores): 1.114")

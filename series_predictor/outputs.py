@@ -183,8 +183,19 @@ def loss_figure(run, path):
         monitor.append(history.final_monitor_loss)
     return figure_workers.job("plot_loss", steps, np.sqrt(np.asarray(train)) * scale,
                               np.sqrt(np.asarray(monitor)) * scale,
-                              monitor_steps=monitor_steps, units=units,
+                              monitor_steps=monitor_steps, units=units, title=loss_title(run),
                               monitor_label=run.prepared.monitor_name, path=path)
+
+
+def loss_title(run):
+    """loss.png's title: for ``--recipe auto``, what its network learned (the structures'
+    one-step errors, not the series) and whether the forecast kept it; an auto run once
+    showed a plain "Training progress" of a network its forecast had left out."""
+    if not run.auto:
+        return "Training progress"
+    network = run.auto.get("network") or {}
+    return ("Training progress of the network on the structures' one-step errors"
+            + (" (left out of the forecast)" if network.get("kept") is False else ""))
 
 
 def manifest_content(run):

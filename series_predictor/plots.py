@@ -31,8 +31,11 @@ def _literal(text):
 
 
 def _set_title(ax, title):
-    """A literal title, wrapped at TITLE_WIDTH characters so that none is cut off."""
-    ax.set_title(_literal(textwrap.fill(str(title), TITLE_WIDTH)))
+    """A literal title, wrapped at TITLE_WIDTH characters, fewer on a narrow figure (the
+    7-inch loss.png shows about 68), so that none is cut off."""
+    inches = ax.get_figure().get_figwidth()
+    fits = int(inches * 72 / (ax.title.get_fontsize() * CHAR_WIDTH))
+    ax.set_title(_literal(textwrap.fill(str(title), min(TITLE_WIDTH, fits))))
 
 
 def _set_ylabel(ax, text):

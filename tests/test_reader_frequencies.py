@@ -213,3 +213,18 @@ def test_the_choice_marks_the_fixed_set_as_combined_not_kept():
     assert "kept" not in "\n".join(lines)
     assert lines[-1].startswith("  the median of the combined ones (a fixed set, not "
                                 "picked by these scores): 1.114")
+
+
+def test_an_auto_runs_loss_figure_says_what_the_network_learned_and_if_it_was_kept(book_run):
+    """An auto run whose network was left out drew its training under the plain title
+    "Training progress", as if the forecast's own errors were plotted."""
+    titles = {}
+    for kept in (None, False, True):
+        run = book_run if kept is None else dataclasses.replace(
+            book_run, auto={"network": {"kept": kept}})
+        fig = _figures_of(run)["loss.png"]
+        titles[kept] = fig.axes[0].get_title().replace("\n", " ")
+        assert overflowing_text(fig) == []
+    assert titles[None] == "Training progress"
+    assert titles[True] == "Training progress of the network on the structures' one-step errors"
+    assert titles[False] == titles[True] + " (left out of the forecast)"

@@ -129,4 +129,27 @@ def season_stage(loaded, config, progress=None):
                     train_size(len(loaded.values), config.percent_train))
     if progress is not None:  # a result, printed with --quiet too: it picks the baseline
         progress.result(f"Season: {found.describe()}")
-    return dataclasses.replace(config, season=found.length)
+    config = dataclasses.replace(config, season=found.length)
+    warning = diff_warning(config)
+    if progress is not None and warning:
+        progress.warn(warning)
+    return config
+
+
+def diff_warning(config):
+    """A sentence when ``config.diff`` (``--diff``, or ``--recipe seasonal``'s 1,12)
+    differences at a lag above 1 that is not the run's settled ``config.season``, else
+    None: the seasonal recipe's lag 12 fits months only, and a quarterly or daily
+    series was differenced at it without a word."""
+    lags = [lag for lag in config.diff or () if lag > 1 and lag != config.season]
+    if not lags:
+        return None
+    from .recipes import RECIPES
+    given = ",".join(str(lag) for lag in config.diff)
+    whose = (f"--recipe seasonal's --diff {given}" if config.recipe == "seasonal"
+             and tuple(config.diff) == tuple(RECIPES["seasonal"]["diff"]) else f"--diff {given}")
+    fits = (1,) if config.season <= NONE else (1, config.season)
+    what = "this series has no season" if config.season <= NONE else \
+        f"this series' season is {config.season}"
+    return (f"{whose} differences at lag {', '.join(map(str, lags))}, but {what}: pass "
+            f"--diff {','.join(map(str, fits))} (diff={fits} in Python), or use --recipe auto")

@@ -228,3 +228,45 @@ def test_an_auto_runs_loss_figure_says_what_the_network_learned_and_if_it_was_ke
     assert titles[None] == "Training progress"
     assert titles[True] == "Training progress of the network on the structures' one-step errors"
     assert titles[False] == titles[True] + " (left out of the forecast)"
+
+
+def _quarterly_csv(path, n=60):
+    path.write_text("quarter,sales\n" + "".join(
+        f"{1990 + i // 4}Q{i % 4 + 1},{100 + i + 10 * (i % 4)}\n" for i in range(n)))
+    return str(path)
+
+
+def test_the_seasonal_recipe_on_quarters_is_told_its_lag_12_does_not_fit(tmp_path, monkeypatch):
+    """--recipe seasonal (--diff 1,12) on a quarterly series differenced at lag 12, three
+    years, without a word; the warning comes before any training."""
+    from series_predictor import chapter
+    from series_predictor.config import with_recipe
+
+    class Planned(Exception):
+        pass
+
+    def stop(*_):
+        raise Planned
+    monkeypatch.setattr(chapter, "plan_chapter", stop)
+    lines = []
+    config = with_recipe("seasonal", data=_quarterly_csv(tmp_path / "q.csv"),
+                         out=str(tmp_path / "out"), quiet=True)
+    try:
+        chapter.run_chapter(config, log=lines.append)
+    except Planned:
+        pass
+    assert lines[0].startswith("Season: season 4 (quarterly dates (1990Q1 ...)")
+    assert lines[1] == ("Warning: --recipe seasonal's --diff 1,12 differences at lag 12, but "
+                        "this series' season is 4: pass --diff 1,4 (diff=(1, 4) in Python), "
+                        "or use --recipe auto")
+
+
+def test_the_diff_warning_fits_the_settings():
+    from series_predictor import season
+    from series_predictor.chapter import ChapterConfig
+    assert season.diff_warning(ChapterConfig(diff=(1, 12), season=12)) is None
+    assert season.diff_warning(ChapterConfig(diff=(4,), season=4)) is None
+    assert season.diff_warning(ChapterConfig(season=1)) is None       # the book's run
+    prices = season.diff_warning(ChapterConfig(diff=(1, 5), season=1))
+    assert prices == ("--diff 1,5 differences at lag 5, but this series has no season: pass "
+                      "--diff 1 (diff=(1,) in Python), or use --recipe auto")

@@ -270,3 +270,45 @@ def test_the_diff_warning_fits_the_settings():
     prices = season.diff_warning(ChapterConfig(diff=(1, 5), season=1))
     assert prices == ("--diff 1,5 differences at lag 5, but this series has no season: pass "
                       "--diff 1 (diff=(1,) in Python), or use --recipe auto")
+
+
+def _collection_entries():
+    from series_predictor import collection_report
+    from series_predictor.collection_result import SeriesResult
+    entries = {}
+    for name, season, own, naive in [("gas_quarterly", 4, 130.7, 114.4),
+                                     ("djia_prices", 1, 728.4, 761.6)]:
+        scores = {m: {"rmse": v, "mae": v} for m, v in
+                  [("lstm", own), ("persistence", naive), ("seasonal_naive", naive),
+                   ("climatology", 2 * naive)]}
+        metrics = {"settings": {"season": season}, "units": "value",
+                   "one_step": scores, "hallucination": scores}
+        entries[name] = collection_report._entry(
+            SeriesResult(name, name, "done", None, 1.0), metrics)
+    return entries, collection_report
+
+
+def test_a_collections_summary_names_each_series_baseline():
+    """A collection of quarters and market prices: the summary's header said "LSTM RMSE"
+    and "seasonal naive RMSE" for every series, and "below seasonal naive" at the end,
+    though a series without a season is compared with persistence."""
+    entries, collection_report = _collection_entries()
+    summary = collection_report._summary(entries)
+    lines = collection_report.format_summary(entries, summary).splitlines()
+    assert lines[0].startswith("Hallucination RMSE")
+    assert lines[1].split() == ["series", "forecast", "RMSE", "naive", "RMSE", "ratio",
+                                "naive", "baseline"]
+    assert lines[2].startswith("djia_prices") and lines[2].endswith("  persistence (no season)")
+    assert lines[3].startswith("gas_quarterly") and lines[3].endswith("seasonal naive (lag 4)")
+    assert "0.956" in lines[2] and "1.142" in lines[3]
+    assert lines[4].endswith("1 below their naive baseline")
+
+
+def test_a_collections_summary_figure_says_what_the_ratio_is_over(tmp_path, monkeypatch):
+    entries, collection_report = _collection_entries()
+    made = {}
+    monkeypatch.setattr(plots, "_save", lambda fig, path: made.setdefault("fig", fig))
+    collection_report.draw_summary(entries, collection_report._summary(entries), None)
+    fig = made["fig"]
+    assert "persistence without one" in fig.axes[0].get_xlabel()
+    assert overflowing_text(fig) == []

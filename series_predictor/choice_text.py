@@ -34,5 +34,5 @@ def format_choice(record, season=None):
     lines.append(f"  the {record.get('combine', 'median')} of the combined ones (a fixed set, "
                  f"not picked by these scores): "
                  f"{record['combination_ratio']:.3f} (what is "
-                 f"forecast: it {beats} {naive} on validation)")
+                 f"forecast: it {beats} {naive} at these origins)")
     return "\n".join(lines)

@@ -312,3 +312,13 @@ def test_a_collections_summary_figure_says_what_the_ratio_is_over(tmp_path, monk
     fig = made["fig"]
     assert "persistence without one" in fig.axes[0].get_xlabel()
     assert overflowing_text(fig) == []
+
+
+def test_the_choice_says_which_validation_it_judged_beside_the_tails_warning():
+    """UK gas: "(what is forecast: it beats seasonal naive on validation)" then "Warning:
+    on the validation tail the forecast loses to seasonal naive (one-step)": two
+    validations, told apart only by the reader. The choice names its origins."""
+    from series_predictor.choice_text import format_choice
+    record = dict(_choice_record(["ets"], ["ets"]), beats_seasonal_naive_on_validation=True)
+    last = format_choice(record, season=4).splitlines()[-1]
+    assert last.endswith("(what is forecast: it beats seasonal naive at these origins)")

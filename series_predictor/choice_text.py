@@ -5,6 +5,7 @@ Text from the run's record (metrics.json "auto"); report.py prints it.
 
 from . import metrics
 from .structures import DESCRIPTIONS
+from .time_axis import shown_time
 
 
 def describe(kind, season=None):
@@ -24,7 +25,7 @@ def format_choice(record, season=None):
     naive = metrics.reference(season)[1]
     lines = [f"Auto recipe: {len(record['candidates'])} candidates scored on "
              f"{len(record['origins'])} validation origin"
-             f"{'s' if len(record['origins']) != 1 else ''} ({', '.join(record['origins'])}), "
+             f"{'s' if len(record['origins']) != 1 else ''} ({', '.join(map(shown_time, record['origins']))}), "
              f"{record['horizon']} points ahead each; RMSE / {naive}'s:"]
     for name, row in record["candidates"].items():
         mark = "  combined" if name in record["chosen"] else ""

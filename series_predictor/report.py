@@ -9,6 +9,7 @@ from . import metrics
 from .choice_text import format_choice
 from .intervals import coverage
 from .tasks import is_calibration
+from .time_axis import shown_time
 
 NAMES = {"lstm": "LSTM", "persistence": "persistence (last value)",
          "seasonal_naive": "seasonal naive (lag {season})",
@@ -285,7 +286,7 @@ def format_report(report):
     season = report["settings"]["season"]
     decimals = metrics.decimals_for([report[p][m][s] for p in ("one_step", "hallucination")
                              for m in NAMES for s in ("rmse", "mae")])
-    start, end = report["test_period"]
+    start, end = map(shown_time, report["test_period"])
     widths = _widths([report] + ([report["validation"]] if report.get("validation") else []),
                      decimals)
     lines = [f"Test period {start} .. {end} ({report['n_test']} points), "
@@ -297,7 +298,7 @@ def format_report(report):
     if report.get("verdict"):
         lines.append(report["verdict"])
     if report.get("validation"):
-        start_v, end_v = report["validation_period"]
+        start_v, end_v = map(shown_time, report["validation_period"])
         chose = "; chose early stopping" if report["settings"]["patience"] else ""
         lines.append(f"Validation tail {start_v} .. {end_v} (carved from training{chose}):")
         lines += _rows(report["validation"], ("lstm", metrics.reference(season)[0]), season,
@@ -345,7 +346,7 @@ def format_backtest(report, units, name=None):
     """The backtest as a plain-text table; ``name`` labels the forecast's row (default:
     "LSTM", or what an auto run's origins forecast, from ``report["network_kept"]``)."""
     name = name or backtest_name(report, "network_kept" in report)
-    origins = report["origins"]
+    origins = [shown_time(origin) for origin in report["origins"]]
     stride = report["stride"]
     where = (f"{len(origins)} origins ({origins[0]} .. {origins[-1]}, {stride} "
              f"point{'s' if stride != 1 else ''} apart)" if len(origins) > 1

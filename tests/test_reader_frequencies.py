@@ -322,3 +322,27 @@ def test_the_choice_says_which_validation_it_judged_beside_the_tails_warning():
     record = dict(_choice_record(["ets"], ["ets"]), beats_seasonal_naive_on_validation=True)
     last = format_choice(record, season=4).splitlines()[-1]
     assert last.endswith("(what is forecast: it beats seasonal naive at these origins)")
+
+
+def test_hourly_times_are_printed_with_a_space_not_isos_t():
+    """Hourly runs printed "Test period 2023-05-12T04:00 .. 2023-05-14T23:00", origins
+    "2023-05-06T12:00" and forecast rows "2023-05-15T00:00:00"; the CSV keeps ISO 8601."""
+    from series_predictor.choice_text import format_choice
+    from series_predictor.forecast_table import ForecastTable
+    record = dict(_table_report(1.0), test_period=["2023-05-12T04:00", "2023-05-14T23:00"],
+                  validation_period=["2023-05-09T23:00", "2023-05-12T03:00"])
+    lines = report.format_report(record).splitlines()
+    assert lines[0].startswith("Test period 2023-05-12 04:00 .. 2023-05-14 23:00 (20 points)")
+    assert lines[6].startswith("Validation tail 2023-05-09 23:00 .. 2023-05-12 03:00")
+    choice = dict(_choice_record(["ets"], ["ets"]), origins=["2023-05-06T12:00"])
+    assert "(2023-05-06 12:00)" in format_choice(choice, season=24).splitlines()[0]
+    backtest_record = dict(_backtest_record(24), origins=["2023-05-11T04:00", "2023-05-12T04:00"])
+    assert "(2023-05-11 04:00 .. 2023-05-12 04:00, 24 points apart)" in \
+        report.format_backtest(backtest_record, "MW")
+    times = np.arange("2023-05-15T00", "2023-05-15T02", dtype="datetime64[h]").astype(
+        "datetime64[s]")
+    table = ForecastTable(times, np.array([49.99, 54.18]), {}, {}, {}, "MW")
+    assert str(table).splitlines()[2].startswith("2023-05-15 00:00:00  ")
+    assert "2023-05-15T00:00:00" in table.to_csv()
+    assert str(ForecastTable(np.array([108, 109]), np.array([1.0, 2.0]), {}, {}, {})) \
+        .splitlines()[2].startswith("108")

@@ -79,12 +79,13 @@ def _save(fig, path):
     return fig
 
 
-def _axes(title, units, time_is_date, size=(9, 4.5)):
+def _axes(title, units, time_label, size=(9, 4.5)):
+    """``time_label``: the x axis' words (``_time_label``)."""
     fig = Figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
     _set_title(ax, title)
-    ax.set_xlabel("date" if time_is_date else "time step")
-    if time_is_date:  # short labels (a year once, then months; a day once, then hours)
+    ax.set_xlabel(time_label)
+    if time_label != "time step":  # short labels (a year once, then months; a day once, then hours)
         locator = AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
@@ -94,8 +95,15 @@ def _axes(title, units, time_is_date, size=(9, 4.5)):
     return fig, ax
 
 
-def _is_date(times):
-    return np.issubdtype(np.asarray(times).dtype, np.datetime64)
+def _time_label(times):
+    """The x axis' words: "date", "date and time" for times within a day (hours,
+    minutes: they once read "date"), or "time step" for row numbers."""
+    times = np.asarray(times)
+    if not np.issubdtype(times.dtype, np.datetime64):
+        return "time step"
+    within_day = np.datetime_data(times.dtype)[0] in ("h", "m", "s", "ms", "us", "ns") \
+        and np.any(times != times.astype("datetime64[D]"))
+    return "date and time" if within_day else "date"
 
 
 def plot_results(train_x, predictions, actual, filename=None):
@@ -163,7 +171,7 @@ def plot_predictions(times, values, n_train, predictions, *, units="value",
             the table compares with.
         label: the legend's name of ``predictions``.
     """
-    fig, ax = _axes(title, units, _is_date(times))
+    fig, ax = _axes(title, units, _time_label(times))
     _series(ax, times, values, n_train)
     _baseline(ax, times[n_train:], baseline)
     ax.plot(times[n_train:], predictions, color="tab:red", marker=".", label=label)
@@ -186,7 +194,7 @@ def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
     """
     if title is None:
         title = f"Hallucination: {len(hallucinated)} steps fed back from the end of training"
-    fig, ax = _axes(title, units, _is_date(times))
+    fig, ax = _axes(title, units, _time_label(times))
     _series(ax, times, values, n_train)
     _bands(ax, future_times, bands)
     _baseline(ax, future_times, baseline)
@@ -208,7 +216,7 @@ def plot_forecast(times, values, future_times, forecast, *, units="value", bands
     if title is None:
         title = f"Forecast: {len(forecast)} points past the end of the data"
     history = history or min(len(values), max(4 * len(forecast), 24))
-    fig, ax = _axes(title, units, _is_date(times))
+    fig, ax = _axes(title, units, _time_label(times))
     ax.plot(times[-history:], values[-history:], color="tab:blue", label="data")
     _bands(ax, future_times, bands)
     _baseline(ax, future_times, baseline)
@@ -295,6 +303,6 @@ def plot_backtest(report, *, units="value", names=None, path=None):
 
 def plot_series(times, values, *, units="value", title="The series", path=None):
     """The whole series in its own units."""
-    fig, ax = _axes(title, units, _is_date(times))
+    fig, ax = _axes(title, units, _time_label(times))
     ax.plot(times, values, color="tab:blue")
     return _save(fig, path)

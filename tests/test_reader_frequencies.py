@@ -346,3 +346,17 @@ def test_hourly_times_are_printed_with_a_space_not_isos_t():
     assert "2023-05-15T00:00:00" in table.to_csv()
     assert str(ForecastTable(np.array([108, 109]), np.array([1.0, 2.0]), {}, {}, {})) \
         .splitlines()[2].startswith("108")
+
+
+def test_the_time_axis_says_date_and_time_for_hours():
+    """Hourly and 5-minute figures labelled their axis "date" under ticks of 12:00."""
+    expected = {"hours": "date and time", "5 minutes": "date and time", "days": "date",
+                "trading days": "date", "weeks": "date", "months": "date", "quarters": "date",
+                "years": "date"}
+    for name, times in _axis_cases().items():
+        for figure, fig in _date_figures(times).items():
+            assert fig.axes[0].get_xlabel() == expected[name], (name, figure)
+    midnights = np.arange("2023-05-01", "2023-05-20", dtype="datetime64[D]").astype(
+        "datetime64[s]")   # daily dates read as date-times at 00:00
+    assert plots.plot_series(midnights, np.arange(19.0)).axes[0].get_xlabel() == "date"
+    assert plots.plot_series(np.arange(19), np.arange(19.0)).axes[0].get_xlabel() == "time step"

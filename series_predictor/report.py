@@ -7,7 +7,7 @@ import os
 
 from . import metrics
 from .choice_text import format_choice
-from .intervals import coverage
+from .interval_report import interval_lines, interval_report, too_narrow
 from .tasks import is_calibration
 from .time_axis import shown_time
 
@@ -104,18 +104,6 @@ def _mean(array):
     return None if array is None else float(array.mean())
 
 
-def _interval_report(intervals, combined, values, split, calibrated_on):
-    if intervals is None or combined.forecasts["hallucination"] is None:
-        return None
-    path = combined.forecasts["hallucination"][:split.n_test]
-    return {"method": "conformal: quantiles of |error| / sqrt(steps ahead), pooled",
-            "calibrated_on": calibrated_on,
-            "levels": [float(level) for level in intervals.scale],
-            **intervals.to_dict(),
-            "test_coverage": {str(k): v for k, v in coverage(
-                intervals.bands(path), values[split.n_train:]).items()}}
-
-
 def source_of(loaded):
     """The absolute path of the file ``loaded`` was read from, or its label when the
     values came from Python (``fit(values)``: ``"y (line = position)"``, which once
@@ -148,7 +136,7 @@ def evaluate(run):
             combined.forecasts["validation hallucination"], config.season)
     if len(run.members) > 1:
         report["ensemble"] = _ensemble_report(run.members, combined, values, split)
-    report["intervals"] = _interval_report(
+    report["intervals"] = interval_report(
         run.intervals, combined, values, split,
         "the structures' errors at origins inside the training part" if run.auto else
         "paths hallucinated from inside the validation tail")
@@ -306,7 +294,7 @@ def format_report(report):
     if report.get("auto"):
         lines.append(format_choice(report["auto"], season))
     lines += _ensemble_lines(report.get("ensemble"), report.get("auto"), decimals)
-    lines += _interval_lines(report.get("intervals"))
+    lines += interval_lines(report.get("intervals"))
     if report.get("backtest"):
         lines.append(format_backtest(report["backtest"], report["units"],
                                      backtest_name(report["backtest"], report.get("auto"))))
@@ -331,15 +319,6 @@ def _ensemble_lines(ensemble, auto=None, decimals=1):
             f"member RMSE one-step {shown(min(one))}..{shown(max(one))}, hallucination "
             f"{shown(min(multi))}..{shown(max(multi))}; mean spread (std) "
             f"{shown(spread['one_step_std_mean'])} and {shown(spread['hallucination_std_mean'])}"]
-
-
-def _interval_lines(intervals):
-    if not intervals:
-        return []
-    cover = ", ".join(f"{float(level):.0%} band holds {share:.0%}"
-                      for level, share in intervals["test_coverage"].items())
-    return [f"Prediction intervals ({intervals['calibrated_on']}): over the test period "
-            f"the {cover} of the points"]
 
 
 def format_backtest(report, units, name=None):
@@ -369,7 +348,8 @@ def format_backtest(report, units, name=None):
     cover = report.get("interval_coverage")
     if cover:
         lines.append("Interval coverage over the origins: " + ", ".join(
-            f"{float(level):.0%} band holds {share:.0%}" for level, share in cover.items()))
+            f"{float(level):.0%} band holds {share:.0%}" for level, share in cover.items())
+            + too_narrow(cover))
     return "\n".join(lines)
 
 

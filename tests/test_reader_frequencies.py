@@ -360,3 +360,23 @@ def test_the_time_axis_says_date_and_time_for_hours():
         "datetime64[s]")   # daily dates read as date-times at 00:00
     assert plots.plot_series(midnights, np.arange(19.0)).axes[0].get_xlabel() == "date"
     assert plots.plot_series(np.arange(19), np.arange(19.0)).axes[0].get_xlabel() == "time step"
+
+
+def test_bands_far_below_their_level_are_called_too_narrow():
+    """Market prices: "the 80% band holds 2%, 95% band holds 38% of the points", said
+    only as numbers beside runs whose bands held 82% and 100%."""
+    def line(shares):
+        record = dict(_table_report(1.0), intervals={
+            "calibrated_on": "the structures' errors at origins inside the training part",
+            "test_coverage": shares})
+        return next(l for l in report.format_report(record).splitlines()
+                    if l.startswith("Prediction intervals"))
+    assert line({"0.8": 0.02, "0.95": 0.38}).endswith(
+        "the 80% band holds 2%, 95% band holds 38% of the points; the 80% and 95% bands are "
+        "too narrow here")
+    assert line({"0.8": 0.5, "0.95": 0.9}).endswith("; the 80% band is too narrow here")
+    assert line({"0.8": 0.82, "0.95": 1.0}).endswith("95% band holds 100% of the points")
+    backtest_record = dict(_backtest_record(1), interval_coverage={"0.8": 0.02, "0.95": 0.53})
+    assert report.format_backtest(backtest_record, "Close").splitlines()[-1] == (
+        "Interval coverage over the origins: 80% band holds 2%, 95% band holds 53%; the 80% "
+        "and 95% bands are too narrow here")

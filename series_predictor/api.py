@@ -325,6 +325,7 @@ class Forecaster:
                                           self._kept.manifest["settings"].get("season"))
         return plots.plot_forecast(times, values, table.times, table.point, units=self.units,
                                    bands=table.bands, baseline=baseline,
+                                   label=outputs.forecast_label(self.metrics.get("auto")),
                                    note=table.note or None, path=path)
 
     def save(self, path):

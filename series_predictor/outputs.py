@@ -118,9 +118,16 @@ def forecast_figure(run, path):
         "plot_forecast", run.loaded.times, values, forecast.times, forecast.point,
         units=run.loaded.units, bands=forecast.bands,
         baseline=baseline_path(run, len(values), len(forecast.point)),
-        note=band_note(run), path=path,
+        note=band_note(run), path=path, label=forecast_label(run.auto),
         title=f"Forecast: {len(forecast.point)} points past the end of the data"
               + _title_suffix(run, "forecast"))
+
+
+def forecast_label(auto):
+    """forecast.png's legend name of the forecast: "forecast" (the book's), or for
+    ``--recipe auto`` (``auto``: its record) what was forecast, as the hallucination's
+    legend and the table's rows name it ("auto: structures (forecast)")."""
+    return f"{report.forecast_name(auto)} (forecast)" if auto else "forecast"
 
 
 def forecast_name(run):

@@ -204,7 +204,8 @@ def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
 
 
 def plot_forecast(times, values, future_times, forecast, *, units="value", bands=None,
-                  baseline=None, note=None, history=None, title=None, path=None):
+                  baseline=None, note=None, history=None, title=None, label="forecast",
+                  path=None):
     """The end of the series and the forecast past it, with its intervals.
 
     Args:
@@ -212,6 +213,7 @@ def plot_forecast(times, values, future_times, forecast, *, units="value", bands
         baseline: optional ``(label, [h] path)``: the naive forecast the table compares with.
         note: optional sentence under the legend (e.g. why there are no bands).
         history: how many of the last values to draw (default: all, at most 4x h).
+        label: the legend's name of ``forecast``.
     """
     if title is None:
         title = f"Forecast: {len(forecast)} points past the end of the data"
@@ -220,7 +222,7 @@ def plot_forecast(times, values, future_times, forecast, *, units="value", bands
     ax.plot(times[-history:], values[-history:], color="tab:blue", label="data")
     _bands(ax, future_times, bands)
     _baseline(ax, future_times, baseline)
-    ax.plot(future_times, forecast, color="tab:red", marker=".", label="forecast")
+    ax.plot(future_times, forecast, color="tab:red", marker=".", label=label)
     _legend(ax, note)
     return _save(fig, path)
 

@@ -380,3 +380,16 @@ def test_bands_far_below_their_level_are_called_too_narrow():
     assert report.format_backtest(backtest_record, "Close").splitlines()[-1] == (
         "Interval coverage over the origins: 80% band holds 2%, 95% band holds 53%; the 80% "
         "and 95% bands are too narrow here")
+
+
+def test_an_auto_runs_forecast_figure_names_what_was_forecast(book_run):
+    """forecast.png of an auto run called its line "forecast" while its hallucination
+    figure and table said "auto: structures"; the book's stays "forecast"."""
+    from test_figures import _lines
+    assert "forecast" in _lines(_figures_of(book_run)["forecast.png"])
+    for kept, name in [(False, "auto: structures"), (True, "auto: structures + LSTM")]:
+        run = dataclasses.replace(book_run, auto={"network": {"kept": kept}})
+        fig = _figures_of(run)["forecast.png"]
+        assert f"{name} (forecast)" in _lines(fig)
+        assert overflowing_text(fig) == [] and points_under_legend(fig) == []
+    assert outputs.forecast_label(None) == "forecast"

@@ -347,7 +347,8 @@ def format_backtest(report, units, name=None):
     lines.append(backtest_verdict(report))
     cover = report.get("interval_coverage")
     if cover:
-        lines.append("Interval coverage over the origins: " + ", ".join(
+        lines.append(f"Interval coverage {'over the' if len(origins) > 1 else 'at its'} "
+                     f"{len(origins)} origin{'s' if len(origins) > 1 else ''}: " + ", ".join(
             f"{float(level):.0%} band holds {share:.0%}" for level, share in cover.items())
             + too_narrow(cover))
     return "\n".join(lines)

@@ -378,7 +378,7 @@ def test_bands_far_below_their_level_are_called_too_narrow():
     assert line({"0.8": 0.82, "0.95": 1.0}).endswith("95% band holds 100% of the points")
     backtest_record = dict(_backtest_record(1), interval_coverage={"0.8": 0.02, "0.95": 0.53})
     assert report.format_backtest(backtest_record, "Close").splitlines()[-1] == (
-        "Interval coverage over the origins: 80% band holds 2%, 95% band holds 53%; the 80% "
+        "Interval coverage over the 2 origins: 80% band holds 2%, 95% band holds 53%; the 80% "
         "and 95% bands are too narrow here")
 
 
@@ -393,3 +393,10 @@ def test_an_auto_runs_forecast_figure_names_what_was_forecast(book_run):
         assert f"{name} (forecast)" in _lines(fig)
         assert overflowing_text(fig) == [] and points_under_legend(fig) == []
     assert outputs.forecast_label(None) == "forecast"
+
+
+def test_the_coverage_line_counts_its_origins():
+    """A backtest of 1 origin said "Interval coverage over the origins"."""
+    one = dict(_backtest_record(52, count=1), interval_coverage={"0.8": 0.93, "0.95": 1.0})
+    assert report.format_backtest(one, "visits").splitlines()[-1] == (
+        "Interval coverage at its 1 origin: 80% band holds 93%, 95% band holds 100%")

@@ -93,8 +93,10 @@ def infer(times, labels=None):
     """
     times = np.asarray(times)
     if not np.issubdtype(times.dtype, np.datetime64):
+        numbered = len(times) == 0 or np.array_equal(times, np.arange(len(times)))
         what = f"no calendar dates (labels like {labels[0]!r})" if labels else \
-            "no dates (row numbers)"
+            "no dates (row numbers)" if numbered else \
+            f"no dates (numbers: {', '.join(map(str, times[:2]))} ...)"
         return Season(NONE, f"{what}: no season known; give one (--season N, or "
                               "fit(..., season=N)) if the data has one")
     found = _from_dates(times)

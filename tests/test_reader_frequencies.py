@@ -400,3 +400,11 @@ def test_the_coverage_line_counts_its_origins():
     one = dict(_backtest_record(52, count=1), interval_coverage={"0.8": 0.93, "0.95": 1.0})
     assert report.format_backtest(one, "visits").splitlines()[-1] == (
         "Interval coverage at its 1 origin: 80% band holds 93%, 95% band holds 100%")
+
+
+def test_numeric_times_are_not_called_row_numbers():
+    """fit(values, times=[1950, ..., 2019]) said "no dates (row numbers)"."""
+    from series_predictor import season
+    years = season.infer(np.arange(1950, 2020)).reason
+    assert years.startswith("no dates (numbers: 1950, 1951 ...): no season known")
+    assert season.infer(np.arange(70)).reason.startswith("no dates (row numbers)")

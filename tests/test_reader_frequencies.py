@@ -408,3 +408,25 @@ def test_numeric_times_are_not_called_row_numbers():
     years = season.infer(np.arange(1950, 2020)).reason
     assert years.startswith("no dates (numbers: 1950, 1951 ...): no season known")
     assert season.infer(np.arange(70)).reason.startswith("no dates (row numbers)")
+
+
+def test_a_global_collection_does_not_print_each_series_season_unnamed(tmp_path, monkeypatch):
+    """With the season line a result (printed with --quiet), --recipe global's planning
+    would print "Season: ..." once per series, naming none; spawned series print none."""
+    from series_predictor import global_network
+    from series_predictor.collection import fit_collection
+
+    class Planned(Exception):
+        pass
+
+    def stop(*_args, **_kwargs):
+        raise Planned
+    monkeypatch.setattr(global_network, "train_network", stop)
+    lines, i = [], np.arange(120)
+    data = {f"s{k}": 100 + 0.1 * i + 10 * np.sin(2 * np.pi * i / 5 + k) for k in range(3)}
+    try:
+        fit_collection(data, out=str(tmp_path / "out"), recipe="global", quiet=True,
+                       log=lines.append)
+    except Planned:
+        pass
+    assert not [line for line in lines if line.startswith("Season:")], lines

@@ -158,8 +158,7 @@ def _date_figures(times):
     start = int(n * 0.8)
     return {"forecast": plots.plot_forecast(times, values, future, values[-h:]),
             "hallucinations": plots.plot_hallucinations(times, values, start, times[start:],
-                                                        values[start:]),
-            "predictions": plots.plot_predictions(times, values, start, values[start:])}
+                                                        values[start:])}
 
 
 def test_date_ticks_are_apart_and_say_the_year_and_the_time_of_day():

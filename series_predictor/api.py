@@ -180,7 +180,8 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
             or the path of a CSV file (read as ``--data`` is).
         times: ``[n]`` dates or numbers of the values (default: the Series' index, or
             ``0..n-1``); forecasts continue them.
-        season: season length (None: the run's default).
+        season: season length (None: inferred from the times, as the command line does:
+            quarters 4, months 12, weeks 52, days 7, hours 24; none without dates).
         recipe: "auto" (the default here, as ``--recipe auto``), "book" (the book's
             settings), "seasonal", or None.
         seed: the random seed; the same seed gives the same numbers.
@@ -324,6 +325,7 @@ class Forecaster:
                                           self._kept.manifest["settings"].get("season"))
         return plots.plot_forecast(times, values, table.times, table.point, units=self.units,
                                    bands=table.bands, baseline=baseline,
+                                   label=outputs.forecast_label(self.metrics.get("auto")),
                                    note=table.note or None, path=path)
 
     def save(self, path):

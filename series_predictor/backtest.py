@@ -19,6 +19,7 @@ from .auto import minimum_training, network_tail
 from .errors import DataFormatError, SeriesTooShortError
 from .fitting import fit_run, plan_chapter
 from .intervals import coverage
+from .time_axis import shown_time
 
 METHODS = ("lstm",) + metrics.BASELINES
 
@@ -167,13 +168,13 @@ def run_backtest(run, points, progress):
     loaded, split = run.loaded, run.prepared.split
     config, horizon = backtest_config(run.config), split.n_test
     reuse_last = run.config.normalize == "train"
-    results = []
+    results, when = [], lambda i: shown_time(loaded.times[i])  # noqa: E731
     for k, origin in enumerate(points):
         reused = reuse_last and k == len(points) - 1
         progress.step(f"Backtest origin {k + 1} of {len(points)}: "
                       + ("the run itself, already " if reused else "")
-                      + f"fit on {loaded.times[0]}..{loaded.times[origin - 1]}, forecast "
-                      f"{loaded.times[origin]}..{loaded.times[origin + horizon - 1]}")
+                      + f"fit on {when(0)}..{when(origin - 1)}, forecast "
+                      f"{when(origin)}..{when(origin + horizon - 1)}")
         results.append(_score_origin(run, origin, horizon, config.season) if reused
                        else fit_origin(loaded, config, origin, horizon, progress))
     return dict(summarize(results, loaded.times, horizon, config.season),

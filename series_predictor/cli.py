@@ -143,8 +143,9 @@ def _run_forecast(argv, prog):
         except OSError as exc:
             from .safe_io import write_error
             raise write_error(args.out, exc) from None
+        from .time_axis import shown_time
         _print(f"Wrote {args.out} ({len(forecast.times)} points past the data, "
-               f"{forecast.times[0]} .. {forecast.times[-1]})")
+               f"{shown_time(forecast.times[0])} .. {shown_time(forecast.times[-1])})")
 
 
 def _dispatch(argv, prog, figure_workers=0):

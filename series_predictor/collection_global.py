@@ -74,7 +74,10 @@ def run_global(items, base, configs, progress, log, keep_going, complete=False):
 
     quiet = stages.Progress(log, True)
     start = time.perf_counter()
-    runs = plan_all(items, configs, lambda _: quiet, fail)
+    # Planning's lines (each series' "Season: ...", naming no series) are not shown, as
+    # a spawned series' lines are not; the summary names each series' baseline.
+    silent = stages.Progress(lambda _line: None, True)
+    runs = plan_all(items, configs, lambda _: silent, fail)
     if not runs:
         return results
     check_windows(runs)

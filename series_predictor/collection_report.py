@@ -33,7 +33,8 @@ def _read_series(out, result):
 
 
 def ratio(metrics, part="hallucination"):
-    """The LSTM's RMSE over seasonal naive's in ``part`` (None when either is missing)."""
+    """The forecast's RMSE over seasonal naive's (at the series' season: persistence's
+    without one) in ``part`` (None when either is missing)."""
     scores = metrics.get(part) or {}
     lstm = (scores.get("lstm") or {}).get("rmse")
     naive = (scores.get("seasonal_naive") or {}).get("rmse")
@@ -48,6 +49,7 @@ def _entry(result, metrics):
     return dict(entry, units=metrics.get("units"), test_period=metrics.get("test_period"),
                 one_step=metrics.get("one_step"), hallucination=metrics.get("hallucination"),
                 ratio_one_step=ratio(metrics, "one_step"), ratio_hallucination=ratio(metrics),
+                naive=naive_name((metrics.get("settings") or {}).get("season")),
                 network_kept=((metrics.get("auto") or {}).get("network") or {}).get("kept"),
                 data_warnings=metrics.get("data_warnings") or [])
 
@@ -89,24 +91,38 @@ def _number(value):
     return "n/a" if value is None else f"{value:.4g}"
 
 
+def naive_name(season):
+    """The baseline a series' ratio is over: seasonal naive at its season, which is
+    persistence for a series without one (``seasonal_naive`` at lag 1)."""
+    if season is not None and season <= 1:
+        return "persistence (no season)"
+    return f"seasonal naive (lag {season or 12})"
+
+
 def format_summary(entries, summary):
-    """The printed summary: one line per series, sorted by the ratio, then the failures."""
+    """The printed summary: one line per series, sorted by the ratio, then the failures.
+    Each line names its baseline: a collection of quarters, months and market prices
+    compares each with its own (the header once said "seasonal naive" for all, and "LSTM"
+    for the structures of an auto run)."""
     done = sorted((e["ratio_hallucination"], i) for i, e in entries.items()
                   if e.get("ratio_hallucination") is not None)
     width = max([len(i) for i in entries] + [6])
-    lines = [f"{'series':<{width}}  LSTM RMSE  seasonal naive RMSE  ratio (hallucination)"]
+    lines = ["Hallucination RMSE over each series' test period, beside its naive baseline's:",
+             f"{'series':<{width}}  forecast RMSE  naive RMSE  ratio  naive baseline"]
     for value, series_id in done:
         scores = entries[series_id]["hallucination"]
-        lines.append(f"{series_id:<{width}}  {scores['lstm']['rmse']:9.4g}  "
-                     f"{scores['seasonal_naive']['rmse']:19.4g}  {value:.3f}")
+        lines.append(f"{series_id:<{width}}  {scores['lstm']['rmse']:13.4g}  "
+                     f"{scores['seasonal_naive']['rmse']:10.4g}  {value:5.3f}  "
+                     f"{entries[series_id].get('naive', '')}")
     for series_id, entry in entries.items():
         if entry["status"] != "failed" and entry.get("ratio_hallucination") is None:
             lstm = ((entry.get("hallucination") or {}).get("lstm") or {}).get("rmse")
-            lines.append(f"{series_id:<{width}}  {_number(lstm):>9}  {'0 or none':>19}  n/a")
+            lines.append(f"{series_id:<{width}}  {_number(lstm):>13}  {'0 or none':>10}  "
+                         f"{'n/a':>5}  {entry.get('naive', '')}")
     mean = summary["geomean_ratio_hallucination"]
     lines.append(f"{summary['finished']} of {summary['series']} series finished"
                  + (f"; geometric mean ratio {mean:.3f}, {summary['beat_seasonal_naive']} "
-                    "below seasonal naive" if mean is not None else ""))
+                    "below their naive baseline" if mean is not None else ""))
     for series_id in summary["failed"]:
         lines.append(f"FAILED {series_id}: {entries[series_id]['error']}")
     for series_id, entry in entries.items():  # a worker's own warnings reach no screen
@@ -127,7 +143,8 @@ def draw_summary(entries, summary, path):
             color=["tab:green" if v < 1 else "tab:red" for v, _ in done])
     ax.set_yticks(range(len(done)), [i for _, i in done])
     ax.axvline(1.0, color="black", linewidth=1)
-    ax.set_xlabel("hallucination RMSE / seasonal naive RMSE (below 1 beats it)")
+    ax.set_xlabel("hallucination RMSE / naive RMSE (below 1 beats it)\nnaive: seasonal "
+                  "naive at each series' season, persistence without one")
     failed = summary["failed"]
     ax.set_title(f"{len(done)} series" + (f"; failed: {', '.join(failed)}"[:120]
                                           if failed else ""))

@@ -152,7 +152,8 @@ class ForecastTable:
         if self.point is None:
             return f"No forecast: every member was left out ({self.dropped})"
         decimals = _decimals(self.point)
-        rows = [[str(t)] + [f"{float(c[i]):.{decimals}f}" for c in columns.values()]
+        from .time_axis import shown_time
+        rows = [[shown_time(t)] + [f"{float(c[i]):.{decimals}f}" for c in columns.values()]
                 for i, t in enumerate(self.times)]
         title = (f"Forecast of {self.units}, {len(self)} points"
                  + (f" ({', '.join(_percent(k) + '%' for k in sorted(self.bands))} bands)"

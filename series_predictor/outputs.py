@@ -101,9 +101,10 @@ def figure_jobs(folder, run):
     if run.metrics.get("backtest"):
         paths["backtest.png"] = os.path.join(folder, "backtest.png")
         name = report.backtest_name(run.metrics["backtest"], run.auto)
+        names = {key: report.row_name(key, run.config.season) for key in report.NAMES}
         jobs.append(figure_workers.job("plot_backtest", run.metrics["backtest"],
                                        units=loaded.units, path=paths["backtest.png"],
-                                       names={"lstm": name}))
+                                       names=dict(names, lstm=name)))
     return paths, jobs
 
 
@@ -117,9 +118,16 @@ def forecast_figure(run, path):
         "plot_forecast", run.loaded.times, values, forecast.times, forecast.point,
         units=run.loaded.units, bands=forecast.bands,
         baseline=baseline_path(run, len(values), len(forecast.point)),
-        note=band_note(run), path=path,
+        note=band_note(run), path=path, label=forecast_label(run.auto),
         title=f"Forecast: {len(forecast.point)} points past the end of the data"
               + _title_suffix(run, "forecast"))
+
+
+def forecast_label(auto):
+    """forecast.png's legend name of the forecast: "forecast" (the book's), or for
+    ``--recipe auto`` (``auto``: its record) what was forecast, as the hallucination's
+    legend and the table's rows name it ("auto: structures (forecast)")."""
+    return f"{report.forecast_name(auto)} (forecast)" if auto else "forecast"
 
 
 def forecast_name(run):
@@ -182,8 +190,19 @@ def loss_figure(run, path):
         monitor.append(history.final_monitor_loss)
     return figure_workers.job("plot_loss", steps, np.sqrt(np.asarray(train)) * scale,
                               np.sqrt(np.asarray(monitor)) * scale,
-                              monitor_steps=monitor_steps, units=units,
+                              monitor_steps=monitor_steps, units=units, title=loss_title(run),
                               monitor_label=run.prepared.monitor_name, path=path)
+
+
+def loss_title(run):
+    """loss.png's title: for ``--recipe auto``, what its network learned (the structures'
+    one-step errors, not the series) and whether the forecast kept it; an auto run once
+    showed a plain "Training progress" of a network its forecast had left out."""
+    if not run.auto:
+        return "Training progress"
+    network = run.auto.get("network") or {}
+    return ("Training progress of the network on the structures' one-step errors"
+            + (" (left out of the forecast)" if network.get("kept") is False else ""))
 
 
 def manifest_content(run):

@@ -11,6 +11,7 @@ import os
 import textwrap
 
 import numpy as np
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
@@ -30,8 +31,11 @@ def _literal(text):
 
 
 def _set_title(ax, title):
-    """A literal title, wrapped at TITLE_WIDTH characters so that none is cut off."""
-    ax.set_title(_literal(textwrap.fill(str(title), TITLE_WIDTH)))
+    """A literal title, wrapped at TITLE_WIDTH characters, fewer on a narrow figure (the
+    7-inch loss.png shows about 68), so that none is cut off."""
+    inches = ax.get_figure().get_figwidth()
+    fits = int(inches * 72 / (ax.title.get_fontsize() * CHAR_WIDTH))
+    ax.set_title(_literal(textwrap.fill(str(title), min(TITLE_WIDTH, fits))))
 
 
 def _set_ylabel(ax, text):
@@ -75,19 +79,31 @@ def _save(fig, path):
     return fig
 
 
-def _axes(title, units, time_is_date, size=(9, 4.5)):
+def _axes(title, units, time_label, size=(9, 4.5)):
+    """``time_label``: the x axis' words (``_time_label``)."""
     fig = Figure(figsize=size, layout="constrained")
     ax = fig.add_subplot()
     _set_title(ax, title)
-    ax.set_xlabel("date" if time_is_date else "time step")
+    ax.set_xlabel(time_label)
+    if time_label != "time step":  # short labels (a year once, then months; a day once, then hours)
+        locator = AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     _set_ylabel(ax, units)
     ax.grid(alpha=0.3)
     ax.margins(x=0)  # the time axis ends at the data: dates up to 9999-12-31 can be drawn
     return fig, ax
 
 
-def _is_date(times):
-    return np.issubdtype(np.asarray(times).dtype, np.datetime64)
+def _time_label(times):
+    """The x axis' words: "date", "date and time" for times within a day (hours,
+    minutes: they once read "date"), or "time step" for row numbers."""
+    times = np.asarray(times)
+    if not np.issubdtype(times.dtype, np.datetime64):
+        return "time step"
+    within_day = np.datetime_data(times.dtype)[0] in ("h", "m", "s", "ms", "us", "ns") \
+        and np.any(times != times.astype("datetime64[D]"))
+    return "date and time" if within_day else "date"
 
 
 def plot_results(train_x, predictions, actual, filename=None):
@@ -155,7 +171,7 @@ def plot_predictions(times, values, n_train, predictions, *, units="value",
             the table compares with.
         label: the legend's name of ``predictions``.
     """
-    fig, ax = _axes(title, units, _is_date(times))
+    fig, ax = _axes(title, units, _time_label(times))
     _series(ax, times, values, n_train)
     _baseline(ax, times[n_train:], baseline)
     ax.plot(times[n_train:], predictions, color="tab:red", marker=".", label=label)
@@ -178,7 +194,7 @@ def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
     """
     if title is None:
         title = f"Hallucination: {len(hallucinated)} steps fed back from the end of training"
-    fig, ax = _axes(title, units, _is_date(times))
+    fig, ax = _axes(title, units, _time_label(times))
     _series(ax, times, values, n_train)
     _bands(ax, future_times, bands)
     _baseline(ax, future_times, baseline)
@@ -188,7 +204,8 @@ def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
 
 
 def plot_forecast(times, values, future_times, forecast, *, units="value", bands=None,
-                  baseline=None, note=None, history=None, title=None, path=None):
+                  baseline=None, note=None, history=None, title=None, label="forecast",
+                  path=None):
     """The end of the series and the forecast past it, with its intervals.
 
     Args:
@@ -196,15 +213,16 @@ def plot_forecast(times, values, future_times, forecast, *, units="value", bands
         baseline: optional ``(label, [h] path)``: the naive forecast the table compares with.
         note: optional sentence under the legend (e.g. why there are no bands).
         history: how many of the last values to draw (default: all, at most 4x h).
+        label: the legend's name of ``forecast``.
     """
     if title is None:
         title = f"Forecast: {len(forecast)} points past the end of the data"
     history = history or min(len(values), max(4 * len(forecast), 24))
-    fig, ax = _axes(title, units, _is_date(times))
+    fig, ax = _axes(title, units, _time_label(times))
     ax.plot(times[-history:], values[-history:], color="tab:blue", label="data")
     _bands(ax, future_times, bands)
     _baseline(ax, future_times, baseline)
-    ax.plot(future_times, forecast, color="tab:red", marker=".", label="forecast")
+    ax.plot(future_times, forecast, color="tab:red", marker=".", label=label)
     _legend(ax, note)
     return _save(fig, path)
 
@@ -259,16 +277,21 @@ def plot_loss(steps, train_rmse, monitor_rmse=None, *, units="value", monitor_st
 
 
 def plot_backtest(report, *, units="value", names=None, path=None):
-    """Mean absolute error against steps ahead, per method, from a backtest report.
+    """Mean absolute error against steps ahead, per method, from a backtest report:
+    the forecast and the baselines the run is judged against at its season (the
+    report's "stride"; without a season, seasonal naive at lag 1 is persistence and is
+    not drawn over it).
 
     ``names``: method -> legend label (default: the method with spaces, "lstm" as "LSTM").
     """
+    from .metrics import judged_against
     names = {"lstm": "LSTM", **(names or {})}
+    shown = ("lstm", *judged_against(report.get("stride")))
     fig = Figure(figsize=(8, 4.5), layout="constrained")
     ax = fig.add_subplot()
     _set_title(ax, f"Backtest: {len(report['origins'])} origins, error by steps ahead")
     for method, rows in report["by_horizon"].items():
-        if rows is not None:
+        if rows is not None and method in shown:
             steps = np.arange(1, len(rows["mae"]) + 1)
             ax.plot(steps, rows["mae"], marker=".",
                     label=names.get(method, method.replace("_", " ")),
@@ -282,6 +305,6 @@ def plot_backtest(report, *, units="value", names=None, path=None):
 
 def plot_series(times, values, *, units="value", title="The series", path=None):
     """The whole series in its own units."""
-    fig, ax = _axes(title, units, _is_date(times))
+    fig, ax = _axes(title, units, _time_label(times))
     ax.plot(times, values, color="tab:blue")
     return _save(fig, path)

@@ -6,9 +6,10 @@ import dataclasses
 import os
 
 from . import metrics
-from .intervals import coverage
-from .structures import DESCRIPTIONS
+from .choice_text import format_choice
+from .interval_report import interval_lines, interval_report, too_narrow
 from .tasks import is_calibration
+from .time_axis import shown_time
 
 NAMES = {"lstm": "LSTM", "persistence": "persistence (last value)",
          "seasonal_naive": "seasonal naive (lag {season})",
@@ -103,18 +104,6 @@ def _mean(array):
     return None if array is None else float(array.mean())
 
 
-def _interval_report(intervals, combined, values, split, calibrated_on):
-    if intervals is None or combined.forecasts["hallucination"] is None:
-        return None
-    path = combined.forecasts["hallucination"][:split.n_test]
-    return {"method": "conformal: quantiles of |error| / sqrt(steps ahead), pooled",
-            "calibrated_on": calibrated_on,
-            "levels": [float(level) for level in intervals.scale],
-            **intervals.to_dict(),
-            "test_coverage": {str(k): v for k, v in coverage(
-                intervals.bands(path), values[split.n_train:]).items()}}
-
-
 def source_of(loaded):
     """The absolute path of the file ``loaded`` was read from, or its label when the
     values came from Python (``fit(values)``: ``"y (line = position)"``, which once
@@ -147,7 +136,7 @@ def evaluate(run):
             combined.forecasts["validation hallucination"], config.season)
     if len(run.members) > 1:
         report["ensemble"] = _ensemble_report(run.members, combined, values, split)
-    report["intervals"] = _interval_report(
+    report["intervals"] = interval_report(
         run.intervals, combined, values, split,
         "the structures' errors at origins inside the training part" if run.auto else
         "paths hallucinated from inside the validation tail")
@@ -245,7 +234,7 @@ def warnings(report, config, combined):
                    "optimistic; pass --validation N to keep the test period unseen")
     auto, (_, naive) = report.get("auto"), metrics.reference(config.season)
     if auto and not auto["beats_seasonal_naive_on_validation"]:
-        out.append(f"the {auto.get('combine', 'median')} of the auto recipe's kept "
+        out.append(f"the {auto.get('combine', 'median')} of the auto recipe's combined "
                    "structures (what its forecast "
                    f"is made of) does not beat {naive} on the validation origins (RMSE "
                    f"ratio {auto['combination_ratio']:.3f}); expect the forecast to lose to "
@@ -258,17 +247,26 @@ def warnings(report, config, combined):
     return out
 
 
-def _number(value, width, decimals):
-    return f"{metrics.format_error(value, decimals):>{width}s}"
+COLUMNS = (("one_step", "rmse", "one-step RMSE", 14), ("one_step", "mae", "MAE", 8),
+           ("hallucination", "rmse", "hallucination RMSE", 19),
+           ("hallucination", "mae", "MAE", 8))  # (period key, score, heading, width)
 
 
-def _rows(period, names, season, decimals, auto=None):
+def _widths(periods, decimals):
+    """Each of ``COLUMNS``' widths, widened to its longest cell in ``periods`` (an error
+    in scientific notation, 1.293e-08, takes 9 characters; the columns once ran together)."""
+    return [max([width] + [len(metrics.format_error(row[score], decimals))
+                           for period in periods for row in period[kind].values()])
+            for kind, score, _, width in COLUMNS]
+
+
+def _rows(period, names, season, decimals, auto=None, widths=None):
+    widths = widths or [column[3] for column in COLUMNS]
     for key in names:
-        one, multi = period["one_step"][key], period["hallucination"][key]
         label = forecast_name(auto) if key == "lstm" else row_name(key, season)
-        yield (f"{label:28s} {_number(one['rmse'], 14, decimals)} "
-               f"{_number(one['mae'], 8, decimals)} {_number(multi['rmse'], 19, decimals)} "
-               f"{_number(multi['mae'], 8, decimals)}")
+        yield f"{label:28s} " + " ".join(
+            f"{metrics.format_error(period[kind][key][score], decimals):>{width}s}"
+            for (kind, score, _, _), width in zip(COLUMNS, widths))
 
 
 def format_report(report):
@@ -276,24 +274,27 @@ def format_report(report):
     season = report["settings"]["season"]
     decimals = metrics.decimals_for([report[p][m][s] for p in ("one_step", "hallucination")
                              for m in NAMES for s in ("rmse", "mae")])
-    start, end = report["test_period"]
+    start, end = map(shown_time, report["test_period"])
+    widths = _widths([report] + ([report["validation"]] if report.get("validation") else []),
+                     decimals)
     lines = [f"Test period {start} .. {end} ({report['n_test']} points), "
              f"errors in {report['units']}:",
-             f"{'':28s} {'one-step RMSE':>14s} {'MAE':>8s} {'hallucination RMSE':>19s} {'MAE':>8s}",
+             f"{'':28s} " + " ".join(f"{column[2]:>{width}s}"
+                                     for column, width in zip(COLUMNS, widths)),
              *_rows(report, ("lstm", *metrics.judged_against(season)), season, decimals,
-                    report.get("auto"))]
+                    report.get("auto"), widths)]
     if report.get("verdict"):
         lines.append(report["verdict"])
     if report.get("validation"):
-        start_v, end_v = report["validation_period"]
+        start_v, end_v = map(shown_time, report["validation_period"])
         chose = "; chose early stopping" if report["settings"]["patience"] else ""
         lines.append(f"Validation tail {start_v} .. {end_v} (carved from training{chose}):")
         lines += _rows(report["validation"], ("lstm", metrics.reference(season)[0]), season,
-                       decimals, report.get("auto"))
+                       decimals, report.get("auto"), widths)
     if report.get("auto"):
         lines.append(format_choice(report["auto"], season))
     lines += _ensemble_lines(report.get("ensemble"), report.get("auto"), decimals)
-    lines += _interval_lines(report.get("intervals"))
+    lines += interval_lines(report.get("intervals"))
     if report.get("backtest"):
         lines.append(format_backtest(report["backtest"], report["units"],
                                      backtest_name(report["backtest"], report.get("auto"))))
@@ -320,41 +321,15 @@ def _ensemble_lines(ensemble, auto=None, decimals=1):
             f"{shown(spread['one_step_std_mean'])} and {shown(spread['hallucination_std_mean'])}"]
 
 
-def _interval_lines(intervals):
-    if not intervals:
-        return []
-    cover = ", ".join(f"{float(level):.0%} band holds {share:.0%}"
-                      for level, share in intervals["test_coverage"].items())
-    return [f"Prediction intervals ({intervals['calibrated_on']}): over the test period "
-            f"the {cover} of the points"]
-
-
-def format_choice(record, season=None):
-    """The auto recipe's choice as plain text; its ratios are over seasonal naive's,
-    persistence's for a run without a season (``metrics.reference``)."""
-    naive = metrics.reference(season)[1]
-    lines = [f"Auto recipe: {len(record['candidates'])} candidates scored on "
-             f"{len(record['origins'])} validation origin"
-             f"{'s' if len(record['origins']) != 1 else ''} ({', '.join(record['origins'])}), "
-             f"{record['horizon']} points ahead each; RMSE / {naive}'s:"]
-    for name, row in record["candidates"].items():
-        mark = "  kept" if name in record["chosen"] else ""
-        words = DESCRIPTIONS.get(name, "")
-        lines.append(f"  {name:10s}{words:40s}{row['validation_ratio']:6.3f}{mark}")
-    beats = "beats" if record["beats_seasonal_naive_on_validation"] else "does not beat"
-    lines.append(f"  the {record.get('combine', 'median')} of the kept ones: "
-                 f"{record['combination_ratio']:.3f} (what is "
-                 f"forecast: it {beats} {naive} on validation)")
-    return "\n".join(lines)
-
-
 def format_backtest(report, units, name=None):
     """The backtest as a plain-text table; ``name`` labels the forecast's row (default:
     "LSTM", or what an auto run's origins forecast, from ``report["network_kept"]``)."""
     name = name or backtest_name(report, "network_kept" in report)
-    origins = report["origins"]
-    where = (f"{len(origins)} origins ({origins[0]} .. {origins[-1]}, {report['stride']} "
-             f"apart)" if len(origins) > 1 else f"1 origin ({origins[0]})")
+    origins = [shown_time(origin) for origin in report["origins"]]
+    stride = report["stride"]
+    where = (f"{len(origins)} origins ({origins[0]} .. {origins[-1]}, {stride} "
+             f"point{'s' if stride != 1 else ''} apart)" if len(origins) > 1
+             else f"1 origin ({origins[0]})")
     lines = [f"Backtest: {where}, {report['horizon']} points ahead each, errors in {units}:",
              f"{'':28s} {'mean RMSE':>10s} {'mean MAE':>10s} {'MASE':>7s}"]
     decimals = metrics.decimals_for([row[k] for row in report["overall"].values()
@@ -366,14 +341,16 @@ def format_backtest(report, units, name=None):
         cells = [metrics.format_error(row["rmse"], decimals),
                  metrics.format_error(row["mae"], decimals),
                  metrics.format_error(row["mase"], 2)]
-        label = name if method == "lstm" else method.replace("_", " ")
+        label = name if method == "lstm" else row_name(method, report.get("stride"))
         lines.append(f"{label:28s} {cells[0]:>10s} {cells[1]:>10s} "
                      f"{cells[2]:>7s}")
     lines.append(backtest_verdict(report))
     cover = report.get("interval_coverage")
     if cover:
-        lines.append("Interval coverage over the origins: " + ", ".join(
-            f"{float(level):.0%} band holds {share:.0%}" for level, share in cover.items()))
+        lines.append(f"Interval coverage {'over the' if len(origins) > 1 else 'at its'} "
+                     f"{len(origins)} origin{'s' if len(origins) > 1 else ''}: " + ", ".join(
+            f"{float(level):.0%} band holds {share:.0%}" for level, share in cover.items())
+            + too_narrow(cover))
     return "\n".join(lines)
 
 

@@ -93,9 +93,12 @@ def infer(times, labels=None):
     """
     times = np.asarray(times)
     if not np.issubdtype(times.dtype, np.datetime64):
+        numbered = len(times) == 0 or np.array_equal(times, np.arange(len(times)))
         what = f"no calendar dates (labels like {labels[0]!r})" if labels else \
-            "no dates (row numbers)"
-        return Season(NONE, f"{what}: no season known; set --season N if the data has one")
+            "no dates (row numbers)" if numbered else \
+            f"no dates (numbers: {', '.join(map(str, times[:2]))} ...)"
+        return Season(NONE, f"{what}: no season known; give one (--season N, or "
+                              "fit(..., season=N)) if the data has one")
     found = _from_dates(times)
     if labels and labels[0] != str(times[0]).replace("T", " "):
         what, _, why = found.reason.partition(":")  # name the form the labels are in
@@ -126,6 +129,29 @@ def season_stage(loaded, config, progress=None):
     ``loaded``'s time labels (``resolve``); says which and why -> ChapterConfig."""
     found = resolve(config.season, loaded.times, loaded.labels,
                     train_size(len(loaded.values), config.percent_train))
-    if progress is not None:
-        progress.step(f"Season: {found.describe()}")
-    return dataclasses.replace(config, season=found.length)
+    if progress is not None:  # a result, printed with --quiet too: it picks the baseline
+        progress.result(f"Season: {found.describe()}")
+    config = dataclasses.replace(config, season=found.length)
+    warning = diff_warning(config)
+    if progress is not None and warning:
+        progress.warn(warning)
+    return config
+
+
+def diff_warning(config):
+    """A sentence when ``config.diff`` (``--diff``, or ``--recipe seasonal``'s 1,12)
+    differences at a lag above 1 that is not the run's settled ``config.season``, else
+    None: the seasonal recipe's lag 12 fits months only, and a quarterly or daily
+    series was differenced at it without a word."""
+    lags = [lag for lag in config.diff or () if lag > 1 and lag != config.season]
+    if not lags:
+        return None
+    from .recipes import RECIPES
+    given = ",".join(str(lag) for lag in config.diff)
+    whose = (f"--recipe seasonal's --diff {given}" if config.recipe == "seasonal"
+             and tuple(config.diff) == tuple(RECIPES["seasonal"]["diff"]) else f"--diff {given}")
+    fits = (1,) if config.season <= NONE else (1, config.season)
+    what = "this series has no season" if config.season <= NONE else \
+        f"this series' season is {config.season}"
+    return (f"{whose} differences at lag {', '.join(map(str, lags))}, but {what}: pass "
+            f"--diff {','.join(map(str, fits))} (diff={fits} in Python), or use --recipe auto")

@@ -287,3 +287,11 @@ def future_times(times, start, count):
             f"matplotlib can draw (the data end at {times[-1]}); at most {len(inside) + room} fit")
     check_int(count, "count", 0, MAX_STEPS, "more points than a run can hallucinate")
     return np.concatenate([inside, _continue(times, axis, extra)])
+
+
+def shown_time(time):
+    """A time as a reader sees it in printed text: ``2023-05-15 04:00`` for NumPy's
+    ``2023-05-15T04:00`` (dates and row numbers as they are); forecast.csv and
+    metrics.json keep ISO 8601's ``T``."""
+    return str(time).replace("T", " ")
+

@@ -349,11 +349,13 @@ def test_save_load_forecast_again(fitted, tmp_path):
     season = again.config.season or 1  # the baseline the run's table compares with
     baseline = f"seasonal naive (lag {season})" if season > 1 else "persistence (last value)"
     lines = {line.get_label(): line for line in figure.axes[0].lines}
-    assert sorted(lines) == sorted(["data", baseline, "forecast"])
+    from series_predictor.outputs import forecast_label
+    name = forecast_label(again.metrics.get("auto"))  # "auto: structures (forecast)"
+    assert sorted(lines) == sorted(["data", baseline, name])
     bands = [c.get_label() for c in figure.axes[0].collections]
     assert bands == ["95% interval", "80% interval"] or (
         not bands and figure.legends[0].get_title().get_text().startswith("No 80%/95% bands"))
-    np.testing.assert_array_equal(lines["forecast"].get_ydata(),
+    np.testing.assert_array_equal(lines[name].get_ydata(),
                                   fitted.plot(12).axes[0].lines[2].get_ydata())
     missing = tmp_path / "no such folder" / "x.png"   # was a raw FileNotFoundError
     with pytest.raises(OutputDirError, match="cannot write .*no such folder.*x.png"):

@@ -80,11 +80,11 @@ def test_auto_run_records_every_candidate_and_the_choice(tmp_path):
     assert len(run.members) == 1 and report["auto"]["beats_seasonal_naive_on_validation"]
     text = "\n".join(lines)
     assert "Auto recipe: 11 candidates scored on 2 validation origins (1953-10, 1956-03)" in text
-    assert text.count("  kept") == len(auto.POOL)
-    assert re.search(r"\n  sdiff_ar  autoregression on seasonal differences +0\.\d{3}  kept\n",
-                     text)   # each structure named in words
-    assert re.search(r"\n  airline   airline model, ARIMA \(0,1,1\)\(0,1,1\) +0\.\d{3}  kept\n",
-                     text)
+    assert text.count("  combined\n") == len(auto.POOL)
+    assert re.search(r"\n  sdiff_ar  autoregression on seasonal differences +0\.\d{3}"
+                     r"  combined\n", text)   # each structure named in words
+    assert re.search(r"\n  airline   airline model, ARIMA \(0,1,1\)\(0,1,1\) +0\.\d{3}"
+                     r"  combined\n", text)
 
 
 def test_auto_refuses_a_transform_given_explicitly(tmp_path):

@@ -264,8 +264,9 @@ def test_an_auto_runs_rows_are_named_for_what_was_forecast(book_run):
     rows = text.splitlines()
     assert rows[2].startswith("auto: structures + LSTM ")
     assert not any(row.startswith("LSTM ") for row in rows)
-    assert "the median of the kept ones: 1.040 (what is forecast: it does not beat" in text
-    assert any("median of the auto recipe's kept structures" in w and "1.040" in w
+    assert "the median of the combined ones (a fixed set, not picked by these " \
+           "scores): 1.040 (what is forecast: it does not beat" in text
+    assert any("median of the auto recipe's combined structures" in w and "1.040" in w
                for w in metrics["warnings"])
 
 

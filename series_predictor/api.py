@@ -289,7 +289,8 @@ class Forecaster:
         return self._kept.forecast(h).with_levels(level)
 
     def backtest(self, k=3):
-        """Refit at ``k`` origins one season apart (the last is this run's own split) and
+        """Refit at ``k`` origins one season apart (without a season, a test length apart,
+        or as far as the data allow; the last is this run's own split) and
         score each forecast of the test length -> BacktestResult.
 
         The same numbers as ``--backtest k`` with these settings.

@@ -1,7 +1,8 @@
 """Rolling-origin backtest (``--backtest K``): refit at K forecast origins and score
 each forecast of the test length against the naive baselines.
 
-The origins are one season apart and end at the chapter's own split: origin ``k``
+The origins are one season apart (``stride``: without a season, a test length apart,
+or as far apart as the training part allows) and end at the chapter's own split: origin ``k``
 fits on ``values[:o_k]`` only (an expanding window) and hallucinates
 ``values[o_k:o_k+H]``, ``H`` being the test length; the last origin is the
 chapter's run itself. Scores are averaged over origins: RMSE, MAE and MASE
@@ -121,6 +122,17 @@ def summarize(results, times, horizon, stride):
     return report
 
 
+def stride(split, count, season, minimum):
+    """Points between origins: the season; without one (``season <= 1``), the test
+    length, or less when the training part holds too few points for ``count`` origins that
+    far apart before ``minimum`` (at least 1). Daily prices' origins were a day apart,
+    each forecast nearly the one before it."""
+    if season > 1:
+        return season
+    room = (split.n_train - minimum) // max(count - 1, 1)
+    return max(1, min(split.n_test, room))
+
+
 def plan_origins(run):
     """The origins of ``run.config.backtest`` (checked before any training), or []."""
     config = run.config
@@ -131,7 +143,9 @@ def plan_origins(run):
                                         config.validation)
     if config.recipe == "auto":  # every origin chooses its own candidates
         minimum = max(minimum, minimum_training(config.season, config.seq_size))
-    points = origins(run.prepared.split, config.backtest, config.season, minimum)
+    points = origins(run.prepared.split, config.backtest,
+                     stride(run.prepared.split, config.backtest, config.season, minimum),
+                     minimum)
     _refuse_constant_origins(run, points)
     return points
 
@@ -177,5 +191,6 @@ def run_backtest(run, points, progress):
                       f"{when(origin)}..{when(origin + horizon - 1)}")
         results.append(_score_origin(run, origin, horizon, config.season) if reused
                        else fit_origin(loaded, config, origin, horizon, progress))
-    return dict(summarize(results, loaded.times, horizon, config.season),
+    apart = points[1] - points[0] if len(points) > 1 else config.season
+    return dict(summarize(results, loaded.times, horizon, apart),
                 normalization="each origin's fit part (no look-ahead)")

@@ -175,9 +175,10 @@ class ChapterConfig:
     ensemble: int = _option(1, "train N predictors (seeds SEED..SEED+N-1) and combine "
                             "their forecasts by the median", check=_count(MAX_ENSEMBLE),
                             parse=parse_number, group="beyond")
-    backtest: int = _option(0, "also refit at N forecast origins one season apart (an "
-                            "expanding window ending at the test split) and report the "
-                            "errors by steps ahead, with backtest.png",
+    backtest: int = _option(0, "also refit at N forecast origins one season apart (a "
+                            "test length apart without a season, or as far as the data "
+                            "allow; an expanding window ending at the test split) and "
+                            "report the errors by steps ahead, with backtest.png",
                             check=_non_negative(MAX_BACKTEST), parse=parse_number,
                             group="beyond")
     recipe: str = _option(None, "a preset of settings (see docs/recipes.md); options given "

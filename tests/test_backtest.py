@@ -21,6 +21,21 @@ def test_origins_are_a_season_apart_and_end_at_the_split():
         backtest.origins(split, 9, 12, 26)
 
 
+def test_origins_without_a_season_are_a_test_length_apart_or_as_far_as_the_data_allow():
+    """Daily prices (no season) had origins a day apart: each forecast nearly the one
+    before it. Now a test length apart (150 here), closer when the training part is
+    short, never below 1; a season keeps its own stride."""
+    prices = stages.Split(n=750, n_train=600, validation=0)
+    assert backtest.stride(prices, 3, 1, 32) == 150
+    assert backtest.origins(prices, 3, backtest.stride(prices, 3, 1, 32), 32) == [
+        300, 450, 600]
+    short = stages.Split(n=100, n_train=80, validation=0)
+    assert backtest.stride(short, 4, 1, 32) == 16      # (80 - 32) // 3 < 20
+    assert backtest.stride(short, 60, 1, 32) == 1
+    assert backtest.stride(short, 1, 1, 32) == 20
+    assert backtest.stride(prices, 3, 12, 32) == 12
+
+
 @pytest.mark.slow
 def test_too_many_origins_are_refused_before_any_training(tmp_path):
     with pytest.raises(SeriesTooShortError, match="at most"):

@@ -13,6 +13,7 @@ import dataclasses
 import numpy as np
 
 from .data_loader import train_size
+from .time_axis import _day_part
 
 NONE = 1                # "no season": seasonal naive at lag 1 is persistence
 MIN_SEASONS = 2         # full seasons the training part must hold to use a season
@@ -58,9 +59,11 @@ def _daily(days):
 
 
 def _from_dates(times):
-    unit, _ = np.datetime_data(times.dtype)
     if len(times) < 2:
         return Season(NONE, "a single date")
+    split = _day_part(times)  # date-times all at one time of day count as their dates
+    times = split[0] if split is not None else times
+    unit, _ = np.datetime_data(times.dtype)
     if unit == "Y":
         return Season(NONE, "yearly dates: no season within a year")
     if unit == "M":

@@ -258,8 +258,11 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     results, todo = _sort_out(items, configs, progress, keep_going)
     if todo:
         runner = _run_local if cluster is None else _cluster_runner(cluster)
+        by_id = {item.id: item for item in items}
         runner([(i.id, i.folder, configs[i.id], _state(base.out)) for i in todo],
-               workers, lambda result: _take(result, results, progress, keep_going))
+               workers, lambda result: _take(told_in_source(result, by_id[result.id],
+                                                            configs[result.id]),
+                                             results, progress, keep_going))
     from .collection_report import finish
     return finish(base.out, items, configs, results, log)
 
@@ -302,13 +305,19 @@ def _sort_out(items, configs, progress, keep_going):
             results[item.id] = SeriesResult(item.id, item.folder, "kept")
             progress.record(results[item.id])
             continue
-        error = precheck(config)
+        error = cio.in_source(item, config.data, precheck(config))
         if error is None:
             todo.append(item)
             continue
         result = SeriesResult(item.id, item.folder, "failed", error)
         _take(result, results, progress, keep_going)
     return results, todo
+
+
+def told_in_source(result, item, config):
+    """``result`` with its error about the series' own ``OUT/ID/series.csv`` told about
+    the user's table: its path, the series' id and its lines (``cio.in_source``)."""
+    return dataclasses.replace(result, error=cio.in_source(item, config.data, result.error))
 
 
 def _take(result, results, progress, keep_going):

@@ -51,6 +51,9 @@ class SeriesInput:
         path: a CSV to read as the run's ``--data`` (folder layout), else None.
         dates: ``[n]`` date texts, or None when the series has no dates.
         values: ``[n]`` value texts or floats (written as given; the run checks them).
+        source: the user's table the series comes from (long or wide layout), else None.
+        lines: ``[n + 1]`` the table's line of ``csv_text``'s header, then of each row.
+        columns: the table's columns of ``csv_text``'s date and value columns.
     """
 
     id: str
@@ -58,6 +61,9 @@ class SeriesInput:
     path: str = None
     dates: list = None
     values: list = None
+    source: str = None
+    lines: list = None
+    columns: tuple = None
 
     def csv_text(self):
         """The per-series CSV a run reads: ``date,value`` rows, or ``value`` alone."""
@@ -159,14 +165,21 @@ def detect_layout(path, encoding=None, column_typed=False):
 
 
 def _rows(path, encoding):
+    """``[(line, cells)]`` of the CSV's non-blank records; ``line``: where each starts
+    in the file (1-based, an Excel ``sep=`` line counted)."""
     from .safe_io import read_data_file  # regular files only, at most 1 GiB; gzip read
     try:
         text = read_data_file(path, DataFormatError).decode(encoding or "utf-8-sig")
         delimiter, declared = _delimiter(text)
         if declared:
             text = text[len(text.splitlines(True)[0]):]
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-                if any(c.strip() for c in row)]
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows, start = [], 1 + declared
+        for row in reader:
+            if any(c.strip() for c in row):
+                rows.append((start, row))
+            start = reader.line_num + 1 + declared
+        return rows
     except FileNotFoundError:
         raise DataFormatError(f"no such file: {path!r}") from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
@@ -175,7 +188,7 @@ def _rows(path, encoding):
 
 def read_long(path, encoding=None):
     """``[SeriesInput]`` of a long CSV (``id,date,value``), ids in order of appearance."""
-    header, *rows = _rows(path, encoding)
+    (header_line, header), *rows = _rows(path, encoding)
     id_col = _find(header, ID_NAMES)
     date_col = _find(header, DATE_NAMES)
     value_col = _find(header, VALUE_NAMES)
@@ -186,30 +199,72 @@ def read_long(path, encoding=None):
         raise DataFormatError(f"{path}: a long table needs id, date and value columns "
                               f"(e.g. 'id,date,value'); found {','.join(header)}")
     series = {}
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         if len(row) != len(header):
             raise DataFormatError(f"{path}, line {line}: {len(row)} fields where the header "
                                   f"has {len(header)}")
-        item = series.setdefault(row[id_col], SeriesInput(row[id_col], dates=[], values=[]))
+        item = series.setdefault(row[id_col], SeriesInput(
+            row[id_col], dates=[], values=[], source=path, lines=[header_line],
+            columns=(date_col, value_col)))
         item.dates.append(row[date_col])
         item.values.append(row[value_col])
+        item.lines.append(line)
     return assign_folders(list(series.values()))
 
 
 def read_wide(path, encoding=None):
     """``[SeriesInput]`` of a wide CSV: a date column, then one column per series.
     Empty cells at either end of a column (series of different lengths) are left out."""
-    header, *rows = _rows(path, encoding)
+    (header_line, header), *rows = _rows(path, encoding)
     series = []
     for k, name in enumerate(header[1:], start=1):
-        pairs = [(row[0], row[k] if k < len(row) else "") for row in rows]
-        while pairs and not pairs[-1][1].strip():
-            pairs.pop()
-        while pairs and not pairs[0][1].strip():
-            pairs.pop(0)
-        series.append(SeriesInput(name.strip(), dates=[d for d, _ in pairs],
-                                  values=[v for _, v in pairs]))
+        rows_k = [(line, row[0], row[k] if k < len(row) else "") for line, row in rows]
+        while rows_k and not rows_k[-1][2].strip():
+            rows_k.pop()
+        while rows_k and not rows_k[0][2].strip():
+            rows_k.pop(0)
+        series.append(SeriesInput(name.strip(), dates=[d for _, d, _ in rows_k],
+                                  values=[v for _, _, v in rows_k], source=path,
+                                  lines=[header_line] + [line for line, _, _ in rows_k],
+                                  columns=(0, k)))
     return assign_folders(series)
+
+
+_LINES = re.compile(r"\b(lines? )(\d+)((?: and |\.\.)(\d+))?(, column (\d+))?")
+
+
+def in_source(item, data, text):
+    """``text``, a message about ``data`` (the series' own ``OUT/ID/series.csv``), told
+    about what the user gave instead: the table's path, the series' id and the table's
+    lines and columns (``item.lines``, ``item.columns``); for data given from Python,
+    the series' id and the values' indices (from 0). Unchanged for a series read from
+    its own file (folder layout)."""
+    if not text or item.path is not None:
+        return text
+    names = sorted({data, os.path.abspath(data)}, key=len, reverse=True)
+    if not any(name in text for name in names):
+        return text
+    python = item.lines is None
+
+    def line(number):
+        k = int(number) - 1
+        if python:
+            return str(k - 1) if k >= 1 else number
+        return str(item.lines[k]) if 0 <= k < len(item.lines) else number
+
+    def swap(match):
+        word = ("indices " if match[1] == "lines " else "index ") if python else match[1]
+        told = word + line(match[2])
+        if match[3]:
+            told += match[3][:-len(match[4])] + line(match[4])
+        if match[5] and not python:
+            k = int(match[6])
+            told += f", column {item.columns[k] if k < len(item.columns) else k}"
+        return told
+    where = f"series {item.id!r}" if python else f"{item.source} (series {item.id!r})"
+    for name in names:
+        text = text.replace(name, where)
+    return _LINES.sub(swap, text)
 
 
 def read_folder(path):

@@ -1,0 +1,95 @@
+"""A collection's per-series errors name what the user gave: the table's path, the
+series' id, and the table's own line and column (a long or wide table), or the
+value's index (a dict from Python), never the package's ``OUT/ID/series.csv``."""
+
+import pytest
+
+from series_predictor import collection
+from series_predictor import collection_io as cio
+
+TINY = dict(recipe="book", iterations=20, report_every=10, hidden_dim=8, horizon=6)
+
+
+def _months(n):
+    return [f"{2015 + i // 12}-{i % 12 + 1:02d}" for i in range(n)]
+
+
+def _long_table(path, bad=None, blank_after=None, sep_line=False):
+    """ids a, b, c of 48 months; ``bad``: (id, index, text) put in a value cell."""
+    lines = (["sep=,"] if sep_line else []) + ["id,date,value"]
+    for sid in "abc":
+        for i, date in enumerate(_months(48)):
+            value = f"{100 + i % 12 + 3 * (sid == 'b')}"
+            if bad and bad[:2] == (sid, i):
+                value = bad[2]
+            lines.append(f"{sid},{date},{value}")
+            if blank_after == (sid, i):
+                lines.append("")
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def _refusal(data, out):
+    with pytest.raises(collection.CollectionIncomplete) as caught:
+        collection.fit_collection(data, out=str(out), workers=1, log=lambda *_: None, **TINY)
+    return str(caught.value)
+
+
+def test_long_table_error_names_the_users_file_line_and_column(tmp_path):
+    table = _long_table(tmp_path / "sales.csv", bad=("b", 20, "abc"))
+    message = _refusal(table, tmp_path / "out")
+    # 'b' row 20 is line 1 (header) + 48 ('a') + 21 = 70; the value is column 2
+    assert f"series 'b' failed: {table} (series 'b'), line 70, column 2: not a number: 'abc'" \
+        in message
+    assert "series.csv" not in message
+    assert (tmp_path / "sales.csv").read_text().splitlines()[69] == "b,2016-09,abc"
+
+
+def test_long_table_lines_count_blank_lines_and_an_excel_sep_line(tmp_path):
+    table = _long_table(tmp_path / "t.csv", bad=("c", 5, ""), blank_after=("a", 3),
+                        sep_line=True)
+    message = _refusal(table, tmp_path / "out")
+    lines = (tmp_path / "t.csv").read_text().splitlines()
+    # sep line + header + blank + 96 rows of a and b + 6 of c: line 1 + 1 + 1 + 96 + 6 = 105
+    assert f"{table} (series 'c'), line 105, column 2: missing value" in message
+    assert lines[104] == "c,2015-06,"
+
+
+def test_long_table_gap_names_both_lines_of_the_table(tmp_path):
+    rows = ["id,date,value"] + [f"a,{d},{i}" for i, d in enumerate(_months(48))]
+    months = _months(48)
+    rows += [f"b,{d},{i}" for i, d in enumerate(months) if i != 20]
+    (tmp_path / "g.csv").write_text("\n".join(rows) + "\n")
+    message = _refusal(str(tmp_path / "g.csv"), tmp_path / "out")
+    assert f"{tmp_path / 'g.csv'} (series 'b'), lines 69 and 70: '2016-08' is followed by " \
+           "'2016-10'" in message
+
+
+def test_wide_table_error_names_the_column_of_the_series(tmp_path):
+    rows = ["date,north,south"] + [f"{d},{100 + i % 12},{50 + i % 12}"
+                                   for i, d in enumerate(_months(48))]
+    rows[31] = rows[31].rsplit(",", 1)[0] + ",1.2.3"
+    (tmp_path / "w.csv").write_text("\n".join(rows) + "\n")
+    message = _refusal(str(tmp_path / "w.csv"), tmp_path / "out")
+    assert f"series 'south' failed: {tmp_path / 'w.csv'} (series 'south'), line 32, " \
+           "column 2: " in message
+
+
+def test_dict_error_names_the_series_and_the_index(tmp_path):
+    values = [float(100 + i % 12) for i in range(48)]
+    broken = values[:30] + ["n/a"] + values[31:]
+    message = _refusal({"good": values, "broken": broken}, tmp_path / "out")
+    assert "series 'broken' failed: series 'broken', index 30" in message
+    assert "series.csv" not in message
+
+
+def test_in_source_maps_ranges_and_warnings():
+    item = cio.SeriesInput("x", source="t.csv", lines=[1, 5, 6, 7, 9], columns=(1, 3))
+    data = "out/x/series.csv"
+    assert cio.in_source(item, data, "out/x/series.csv, training part (lines 2..4)") == \
+        "t.csv (series 'x'), training part (lines 5..7)"
+    assert cio.in_source(item, data, "Warning: out/x/series.csv, line 5: 1e+09 is a lone "
+                                     "spike") == "Warning: t.csv (series 'x'), line 9: 1e+09 is a lone spike"
+    assert cio.in_source(item, "other.csv", "other text, line 3") == "other text, line 3"
+    own = cio.SeriesInput("y", path="folder/y.csv")
+    assert cio.in_source(own, "folder/y.csv", "folder/y.csv, line 3") == "folder/y.csv, line 3"

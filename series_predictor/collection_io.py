@@ -179,6 +179,9 @@ def _rows(path, encoding):
             if any(c.strip() for c in row):
                 rows.append((start, row))
             start = reader.line_num + 1 + declared
+        if not rows:
+            raise DataFormatError(f"{path}: the file holds no rows (a collection's table "
+                                  "starts with a header line, then one row per value)")
         return rows
     except FileNotFoundError:
         raise DataFormatError(f"no such file: {path!r}") from None
@@ -203,12 +206,17 @@ def read_long(path, encoding=None):
         if len(row) != len(header):
             raise DataFormatError(f"{path}, line {line}: {len(row)} fields where the header "
                                   f"has {len(header)}")
+        if not row[id_col].strip():
+            raise DataFormatError(f"{path}, line {line}: no series id in column {id_col} "
+                                  f"({header[id_col]!r}); every row needs one")
         item = series.setdefault(row[id_col], SeriesInput(
             row[id_col], dates=[], values=[], source=path, lines=[header_line],
             columns=(date_col, value_col)))
         item.dates.append(row[date_col])
         item.values.append(row[value_col])
         item.lines.append(line)
+    if not series:
+        raise DataFormatError(f"{path}: the long table holds no rows after its header")
     return assign_folders(list(series.values()))
 
 
@@ -216,6 +224,13 @@ def read_wide(path, encoding=None):
     """``[SeriesInput]`` of a wide CSV: a date column, then one column per series.
     Empty cells at either end of a column (series of different lengths) are left out."""
     (header_line, header), *rows = _rows(path, encoding)
+    from .time_labels import _label_kind
+    if len(header) < 2 or _label_kind(header[0]) in ("date", "number") and all(
+            name.strip() and _is_number(name) for name in header[1:]):
+        raise DataFormatError(
+            f"{path}, line {header_line}: a wide table's first line names its series (a "
+            f"date column, then one column per series, e.g. 'date,north,south'); found "
+            f"{','.join(header)!r}, which holds {'numbers' if len(header) > 1 else 'one column'}")
     series = []
     for k, name in enumerate(header[1:], start=1):
         rows_k = [(line, row[0], row[k] if k < len(row) else "") for line, row in rows]
@@ -269,8 +284,14 @@ def in_source(item, data, text):
 
 def read_folder(path):
     """``[SeriesInput]`` of a folder of CSV files, in name order (id: the name less .csv)."""
-    names = sorted(n for n in os.listdir(path) if n.lower().endswith(".csv")
-                   and os.path.isfile(os.path.join(path, n)))
+    if not os.path.isdir(path):
+        raise DataFormatError(f"layout 'folder' needs a folder of CSV files; {path!r} is "
+                              f"{'a file' if os.path.exists(path) else 'not there'}")
+    try:
+        names = sorted(n for n in os.listdir(path) if n.lower().endswith(".csv")
+                       and os.path.isfile(os.path.join(path, n)))
+    except OSError as exc:
+        raise DataFormatError(f"folder {path!r} cannot be listed: {exc.strerror}") from None
     if not names:
         raise DataFormatError(f"folder {path!r} holds no .csv file")
     return assign_folders([SeriesInput(n[:-4], path=os.path.join(path, n)) for n in names])

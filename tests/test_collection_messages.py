@@ -93,3 +93,59 @@ def test_in_source_maps_ranges_and_warnings():
     assert cio.in_source(item, "other.csv", "other text, line 3") == "other text, line 3"
     own = cio.SeriesInput("y", path="folder/y.csv")
     assert cio.in_source(own, "folder/y.csv", "folder/y.csv, line 3") == "folder/y.csv, line 3"
+
+
+# ------------------------------------------------------------ tables that are not one
+
+def _cli_error(capsys, args):
+    from series_predictor.cli import main
+    assert main(args, prog="sp") == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 1
+    return err
+
+
+def test_a_layout_without_data_is_refused_before_reading(capsys, tmp_path):
+    err = _cli_error(capsys, ["--layout", "long", "--out", str(tmp_path / "o")])
+    assert "sp: error: --layout long needs --data" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_headerless_wide_table_is_refused_not_read_with_a_row_as_ids(capsys, tmp_path,
+                                                                       airline_csv):
+    err = _cli_error(capsys, ["--data", airline_csv, "--layout", "wide",
+                              "--out", str(tmp_path / "o")])
+    assert f"{airline_csv}, line 1: a wide table's first line names its series" in err
+    assert "found '1949-01,112', which holds numbers" in err
+    assert not (tmp_path / "o").exists()          # it trained a series named '112'
+
+
+def test_wide_series_named_by_numbers_are_still_read(tmp_path):
+    path = tmp_path / "stores.csv"
+    path.write_text("date,101,102\n2015-01,1,2\n2015-02,3,4\n")
+    items = cio.read_wide(str(path))
+    assert [item.id for item in items] == ["101", "102"] and items[1].values == ["2", "4"]
+
+
+def test_layout_folder_on_a_file_and_empty_tables_say_what_they_are(capsys, tmp_path,
+                                                                    airline_csv):
+    err = _cli_error(capsys, ["--data", airline_csv, "--layout", "folder",
+                              "--out", str(tmp_path / "o")])
+    assert f"layout 'folder' needs a folder of CSV files; {airline_csv!r} is a file" in err
+    (tmp_path / "empty.csv").write_text("\n\n")
+    for layout in ("long", "wide"):
+        err = _cli_error(capsys, ["--data", str(tmp_path / "empty.csv"), "--layout", layout,
+                                  "--out", str(tmp_path / "o")])
+        assert f"{tmp_path / 'empty.csv'}: the file holds no rows" in err
+    (tmp_path / "head.csv").write_text("id,date,value\n")
+    err = _cli_error(capsys, ["--data", str(tmp_path / "head.csv"), "--out", str(tmp_path / "o")])
+    assert f"{tmp_path / 'head.csv'}: the long table holds no rows after its header" in err
+
+
+def test_a_long_row_without_an_id_is_refused_naming_its_line(tmp_path):
+    rows = ["id,date,value"] + [f"a,{d},{i}" for i, d in enumerate(_months(48))]
+    rows[11] = "," + rows[11].split(",", 1)[1]
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n")
+    with pytest.raises(cio.DataFormatError, match=r"t.csv, line 12: no series id in column 0 "
+                                                  r"\('id'\); every row needs one"):
+        cio.read_long(str(tmp_path / "t.csv"))

@@ -259,10 +259,13 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     if todo:
         runner = _run_local if cluster is None else _cluster_runner(cluster)
         by_id = {item.id: item for item in items}
-        runner([(i.id, i.folder, configs[i.id], _state(base.out)) for i in todo],
-               workers, lambda result: _take(told_in_source(result, by_id[result.id],
-                                                            configs[result.id]),
-                                             results, progress, keep_going))
+        try:
+            runner([(i.id, i.folder, configs[i.id], _state(base.out)) for i in todo],
+                   workers, lambda result: _take(told_in_source(result, by_id[result.id],
+                                                                configs[result.id]),
+                                                 results, progress, keep_going))
+        except KeyboardInterrupt:
+            raise interrupted(results, len(items), base.out) from None
     from .collection_report import finish
     return finish(base.out, items, configs, results, log)
 
@@ -318,6 +321,17 @@ def told_in_source(result, item, config):
     """``result`` with its error about the series' own ``OUT/ID/series.csv`` told about
     the user's table: its path, the series' id and its lines (``cio.in_source``)."""
     return dataclasses.replace(result, error=cio.in_source(item, config.data, result.error))
+
+
+def interrupted(results, total, out):
+    """The TrainingInterrupted of a collection stopped by Ctrl-C (or SIGTERM): how many
+    series are complete in ``out`` and that the same command completes the rest."""
+    from .errors import TrainingInterrupted
+    complete = sum(result.status != "failed" for result in results.values())
+    return TrainingInterrupted(
+        f"collection interrupted: {complete} of {total} series complete in {out!r}; run the "
+        "same command again to complete the rest (complete series are kept, not run again)",
+        None)
 
 
 def _take(result, results, progress, keep_going):

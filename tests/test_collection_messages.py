@@ -149,3 +149,22 @@ def test_a_long_row_without_an_id_is_refused_naming_its_line(tmp_path):
     with pytest.raises(cio.DataFormatError, match=r"t.csv, line 12: no series id in column 0 "
                                                   r"\('id'\); every row needs one"):
         cio.read_long(str(tmp_path / "t.csv"))
+
+
+def test_ctrl_c_in_a_collection_says_what_is_complete_and_how_to_go_on(tmp_path, monkeypatch):
+    from series_predictor.collection_result import SeriesResult
+    from series_predictor.errors import TrainingInterrupted
+
+    def runner(tasks, workers, take):      # one series finishes, then Ctrl-C
+        take(SeriesResult(tasks[0][0], tasks[0][1], "done"))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(collection, "_run_local", runner)
+    data = {name: [float(100 + i % 12) for i in range(48)] for name in ("a", "b", "c")}
+    out = str(tmp_path / "out")
+    with pytest.raises(TrainingInterrupted) as caught:
+        collection.fit_collection(data, out=out, workers=1, log=lambda *_: None, **TINY)
+    assert str(caught.value) == (
+        f"collection interrupted: 1 of 3 series complete in {out!r}; run the same command "
+        "again to complete the rest (complete series are kept, not run again)")
+    assert isinstance(caught.value, KeyboardInterrupt)

@@ -132,8 +132,11 @@ def _config(y, times, season, recipe, seed, settings):
         raise SettingError(f"{' and '.join(read_only)} choose how a CSV file is read; y "
                            "holds the values themselves (give a CSV path as y, or leave "
                            f"{' and '.join(read_only)} out)")
+    if given.get("out") is not None:  # a notebook's '~/runs/x', as pandas reads it
+        given["out"] = os.path.expanduser(given["out"]) if isinstance(given["out"], str) \
+            else given["out"]
     if isinstance(y, (str, os.PathLike)):
-        given["data"] = os.fspath(y)
+        given["data"] = os.path.expanduser(os.fspath(y))
         _check_one_series(given["data"], settings)
         if times is not None:
             raise SettingError("times are read from the CSV file's first column; give times "
@@ -196,7 +199,7 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
     """
     config = _config(y, times, season, recipe, seed, settings)
     loaded = None if isinstance(y, (str, os.PathLike)) else series_from(y, times, config.units)
-    keep = "out" in settings
+    keep = settings.get("out") is not None  # out=None: a temporary folder, as left out
     folder = config.out if keep else tempfile.mkdtemp(prefix="series-predictor-fit-")
     log = _Log(verbose)
     from .process_guard import sigterm_unwinds
@@ -335,7 +338,7 @@ class Forecaster:
             SettingError: ``path`` exists and is not an empty folder, or is a link.
             OutputDirError: it cannot be written (names it; nothing is left there).
         """
-        path = os.fspath(path)
+        path = os.path.expanduser(os.fspath(path))
         if os.path.islink(path):
             raise SettingError(f"save needs a new or empty folder; {path!r} is a symbolic "
                                "link, which is never written through")

@@ -41,3 +41,33 @@ def test_fit_takes_out_none_and_paths_with_a_tilde(tmp_path, monkeypatch):
     assert model.save("~/copy") == str(tmp_path / "home" / "copy")
     assert list(sp.load_run("~/copy").forecast(2).point) == list(plain.forecast(2).point)
     assert not (tmp_path / "~").exists()
+
+
+@pytest.mark.slow
+def test_a_cluster_address_where_a_web_server_listens_is_refused_not_waited_on(tmp_path):
+    """Dask's connect timeout does not cover the scheduler's answer: an HTTP server on
+    the port kept ``--cluster tcp://127.0.0.1:PORT`` waiting for ever."""
+    import http.server
+    import threading
+    import time
+
+    pytest.importorskip("distributed")
+    from series_predictor import collection
+    from series_predictor.errors import SettingError
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             http.server.BaseHTTPRequestHandler)
+    server.daemon_threads = True      # a handler waiting on Dask's bytes never holds us
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    address = f"tcp://127.0.0.1:{server.server_port}"
+    start = time.monotonic()
+    try:
+        with pytest.raises(SettingError) as caught:
+            collection.fit_collection({"a": [float(i % 12) for i in range(48)]},
+                                      out=str(tmp_path / "out"), cluster=address,
+                                      recipe="book", iterations=10, log=lambda *_: None)
+    finally:
+        server.shutdown()
+    assert time.monotonic() - start < 10
+    assert str(caught.value) == (f"cannot reach the Dask scheduler at {address!r}: nothing "
+                                 "answered as a Dask scheduler within 8 s (is another "
+                                 "program listening on that port?)")

@@ -21,6 +21,7 @@ import os
 import time
 
 from . import collection_io as cio
+from .collection_messages import in_source
 from .collection_result import CollectionIncomplete, SeriesResult, one_line as _one_line
 from .config import check_config, settings, with_recipe
 from .errors import RunFolderError, SeriesPredictorError, SettingError
@@ -221,11 +222,39 @@ def fit_collection(data, *, out, recipe=None, workers=None, keep_going=False, cl
             without ``keep_going``). CollectionIncomplete: some series failed (the
             collection's outputs are still written, naming them).
     """
+    _check_settings(options, per_series)
     base = with_recipe(recipe, **dict(options, out=out))
     from .process_guard import sigterm_unwinds
     with sigterm_unwinds():  # SIGTERM stops the workers, then ends the program
         return run_collection(data, base, workers=workers, keep_going=keep_going,
                               cluster=cluster, log=log, layout=layout, per_series=per_series)
+
+
+# Settings the collection sets for each series itself; no override may name them.
+PER_SERIES_SET = ("data", "out", "column")
+
+
+def _check_settings(options, per_series):
+    """Unknown settings, and ``per_series`` overrides that are not dicts of settings a
+    series may change, are refused by name (they were TypeErrors from ChapterConfig,
+    or an ``out`` silently replaced by ``OUT/ID``)."""
+    known = {f.name for f in settings()}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise SettingError(f"fit_collection got unknown settings: {', '.join(unknown)}; see "
+                           "ChapterConfig for the settings")
+    if per_series is not None and not isinstance(per_series, dict):
+        raise SettingError("per_series must be a dict {id: {setting: value}}; found "
+                           f"{type(per_series).__name__}")
+    for series_id, given in (per_series or {}).items():
+        if not isinstance(given, dict):
+            raise SettingError(f"per_series[{series_id!r}] must be a dict of settings such as "
+                               f"{{'iterations': 200}}; found {given!r}")
+        wrong = sorted((set(given) - known) | (set(given) & set(PER_SERIES_SET)))
+        if wrong:
+            raise SettingError(f"per_series[{series_id!r}] names {', '.join(wrong)}: not a "
+                               "setting a series can override (the collection sets each "
+                               "series' data, column and out)")
 
 
 def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, log=print,
@@ -308,7 +337,7 @@ def _sort_out(items, configs, progress, keep_going):
             results[item.id] = SeriesResult(item.id, item.folder, "kept")
             progress.record(results[item.id])
             continue
-        error = cio.in_source(item, config.data, precheck(config))
+        error = in_source(item, config.data, precheck(config))
         if error is None:
             todo.append(item)
             continue
@@ -320,7 +349,7 @@ def _sort_out(items, configs, progress, keep_going):
 def told_in_source(result, item, config):
     """``result`` with its error about the series' own ``OUT/ID/series.csv`` told about
     the user's table: its path, the series' id and its lines (``cio.in_source``)."""
-    return dataclasses.replace(result, error=cio.in_source(item, config.data, result.error))
+    return dataclasses.replace(result, error=in_source(item, config.data, result.error))
 
 
 def interrupted(results, total, out):

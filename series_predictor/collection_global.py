@@ -18,7 +18,7 @@ reported, the others go on with ``--keep-going``.
 import os
 import time
 
-from .collection_io import in_source
+from .collection_messages import in_source
 from .collection_result import CollectionIncomplete, SeriesResult, one_line as _one_line
 from .errors import SeriesPredictorError, SettingError
 from .global_network import NETWORK_FOLDER

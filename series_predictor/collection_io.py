@@ -245,43 +245,6 @@ def read_wide(path, encoding=None):
     return assign_folders(series)
 
 
-_LINES = re.compile(r"\b(lines? )(\d+)((?: and |\.\.)(\d+))?(, column (\d+))?")
-
-
-def in_source(item, data, text):
-    """``text``, a message about ``data`` (the series' own ``OUT/ID/series.csv``), told
-    about what the user gave instead: the table's path, the series' id and the table's
-    lines and columns (``item.lines``, ``item.columns``); for data given from Python,
-    the series' id and the values' indices (from 0). Unchanged for a series read from
-    its own file (folder layout)."""
-    if not text or item.path is not None:
-        return text
-    names = sorted({data, os.path.abspath(data)}, key=len, reverse=True)
-    if not any(name in text for name in names):
-        return text
-    python = item.lines is None
-
-    def line(number):
-        k = int(number) - 1
-        if python:
-            return str(k - 1) if k >= 1 else number
-        return str(item.lines[k]) if 0 <= k < len(item.lines) else number
-
-    def swap(match):
-        word = ("indices " if match[1] == "lines " else "index ") if python else match[1]
-        told = word + line(match[2])
-        if match[3]:
-            told += match[3][:-len(match[4])] + line(match[4])
-        if match[5] and not python:
-            k = int(match[6])
-            told += f", column {item.columns[k] if k < len(item.columns) else k}"
-        return told
-    where = f"series {item.id!r}" if python else f"{item.source} (series {item.id!r})"
-    for name in names:
-        text = text.replace(name, where)
-    return _LINES.sub(swap, text)
-
-
 def read_folder(path):
     """``[SeriesInput]`` of a folder of CSV files, in name order (id: the name less .csv)."""
     if not os.path.isdir(path):
@@ -353,6 +316,8 @@ def _dict_values(key, values):
     if np.iscomplexobj(values):
         raise DataFormatError(f"series {key!r}: its values must be real numbers; found "
                               "complex ones")
+    if len(values) == 0:
+        raise DataFormatError(f"series {key!r} has no values")
     if np.ma.isMaskedArray(values):
         values = [None if hidden else v for v, hidden
                   in zip(np.ma.getdata(values).tolist(), np.ma.getmaskarray(values))]
@@ -392,4 +357,19 @@ def from_python(data):
         item.values.append(_value(value))
     for item in series.values():
         item.dates = _dates_of_one_form(item.dates)
+        _numbers_increase(item, date_col)
     return assign_folders(list(series.values()))
+
+
+def _numbers_increase(item, column):
+    """Times that are numbers (a DataFrame's ``ds`` of 0, 1, 2 ...) must increase, as
+    ``fit``'s times must (a CSV's number labels are not checked: they may be values)."""
+    try:
+        numbers = [float(text) for text in item.dates]
+    except (TypeError, ValueError):
+        return
+    for i in range(1, len(numbers)):
+        if not numbers[i] > numbers[i - 1]:
+            raise DataFormatError(f"series {item.id!r}: its times (column {column!r}) must "
+                                  f"increase; index {i} ({item.dates[i]}) is not after "
+                                  f"{item.dates[i - 1]}")

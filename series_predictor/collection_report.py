@@ -138,7 +138,7 @@ def draw_summary(entries, summary, path):
 def _in_source(entry, item, data):
     """``entry`` with its error and data warnings told about the user's table (its
     path, the series' id and lines) instead of the series' own ``OUT/ID/series.csv``."""
-    from .collection_io import in_source
+    from .collection_messages import in_source
     if entry.get("error"):
         entry["error"] = in_source(item, data, entry["error"])
     if entry.get("data_warnings"):

@@ -84,15 +84,16 @@ def test_dict_error_names_the_series_and_the_index(tmp_path):
 
 
 def test_in_source_maps_ranges_and_warnings():
+    from series_predictor.collection_messages import in_source
     item = cio.SeriesInput("x", source="t.csv", lines=[1, 5, 6, 7, 9], columns=(1, 3))
     data = "out/x/series.csv"
-    assert cio.in_source(item, data, "out/x/series.csv, training part (lines 2..4)") == \
+    assert in_source(item, data, "out/x/series.csv, training part (lines 2..4)") == \
         "t.csv (series 'x'), training part (lines 5..7)"
-    assert cio.in_source(item, data, "Warning: out/x/series.csv, line 5: 1e+09 is a lone "
+    assert in_source(item, data, "Warning: out/x/series.csv, line 5: 1e+09 is a lone "
                                      "spike") == "Warning: t.csv (series 'x'), line 9: 1e+09 is a lone spike"
-    assert cio.in_source(item, "other.csv", "other text, line 3") == "other text, line 3"
+    assert in_source(item, "other.csv", "other text, line 3") == "other text, line 3"
     own = cio.SeriesInput("y", path="folder/y.csv")
-    assert cio.in_source(own, "folder/y.csv", "folder/y.csv, line 3") == "folder/y.csv, line 3"
+    assert in_source(own, "folder/y.csv", "folder/y.csv, line 3") == "folder/y.csv, line 3"
 
 
 # ------------------------------------------------------------ tables that are not one
@@ -168,3 +169,34 @@ def test_ctrl_c_in_a_collection_says_what_is_complete_and_how_to_go_on(tmp_path,
         f"collection interrupted: 1 of 3 series complete in {out!r}; run the same command "
         "again to complete the rest (complete series are kept, not run again)")
     assert isinstance(caught.value, KeyboardInterrupt)
+
+
+@pytest.mark.parametrize("per_series, options, expected", [
+    ({"a": {"bogus": 1}}, {}, "per_series['a'] names bogus: not a setting a series can "
+                              "override (the collection sets each series' data, column and out)"),
+    ({"a": {"out": "elsewhere"}}, {}, "per_series['a'] names out: not a setting"),
+    ({"a": 5}, {}, "per_series['a'] must be a dict of settings such as {'iterations': 200}; "
+                   "found 5"),
+    (None, {"bogus": 1}, "fit_collection got unknown settings: bogus; see ChapterConfig"),
+])
+def test_bad_collection_settings_are_refused_by_name(tmp_path, per_series, options, expected):
+    from series_predictor.errors import SettingError
+    with pytest.raises(SettingError) as caught:
+        collection.fit_collection({"a": [1.0] * 48}, out=str(tmp_path / "out"),
+                                  per_series=per_series, log=lambda *_: None,
+                                  **dict(TINY, **options))
+    assert str(caught.value).startswith(expected)
+    assert not (tmp_path / "out").exists()
+
+
+def test_python_series_without_values_or_with_times_going_back_are_refused(tmp_path):
+    import pandas as pd
+    with pytest.raises(cio.DataFormatError, match="^series 'a' has no values$"):
+        cio.from_python({"a": []})
+    frame = pd.DataFrame({"unique_id": ["a"] * 5, "ds": [0, 1, 2, 2, 3],
+                          "y": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    with pytest.raises(cio.DataFormatError, match=r"^series 'a': its times \(column 'ds'\) "
+                                                  r"must increase; index 3 \(2\) is not after 2$"):
+        cio.from_python(frame)
+    frame["ds"] = [0, 1, 2, 3, 4]
+    assert cio.from_python(frame)[0].dates == ["0", "1", "2", "3", "4"]

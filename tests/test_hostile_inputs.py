@@ -71,3 +71,15 @@ def test_a_cluster_address_where_a_web_server_listens_is_refused_not_waited_on(t
     assert str(caught.value) == (f"cannot reach the Dask scheduler at {address!r}: nothing "
                                  "answered as a Dask scheduler within 8 s (is another "
                                  "program listening on that port?)")
+
+
+def test_a_backtest_one_point_apart_is_worded_in_the_singular():
+    import types
+
+    from series_predictor.backtest import origins
+    from series_predictor.errors import SeriesTooShortError
+    with pytest.raises(SeriesTooShortError) as caught:
+        origins(types.SimpleNamespace(n_train=48), 50, 1, 18)
+    assert str(caught.value).startswith("a backtest with 50 origins 1 point apart starts at "
+                                        "point -1, but a fit needs at least 18 points")
+    assert origins(types.SimpleNamespace(n_train=48), 3, 12, 18) == [24, 36, 48]

@@ -267,6 +267,9 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
         from .collection_global import check_global
         check_global(base, cluster)
     items = _read(data, layout, base)
+    if base.recipe == "global":
+        from .collection_global import check_ids
+        check_ids(items)
     unknown = set(per_series or {}) - {item.id for item in items}
     if unknown:
         raise SettingError(f"per_series names series not in the collection: "

@@ -101,6 +101,16 @@ def run_global(items, base, configs, progress, log, keep_going, complete=False):
     return results
 
 
+def check_ids(items):
+    """No series may take the network's folder ``OUT/global-network`` (compared ignoring
+    case, as folders are): it was made for the series, then refused as a folder 'not
+    written by series-predictor'."""
+    for item in items:
+        if item.folder.lower() == NETWORK_FOLDER:
+            raise SettingError(f"series id {item.id!r} would take the folder {NETWORK_FOLDER!r} "
+                               "that --recipe global keeps its network in; rename the series")
+
+
 def check_global(base, cluster):
     """Refuse what the global recipe cannot do, before anything is read or written."""
     if cluster is not None:

@@ -200,3 +200,17 @@ def test_python_series_without_values_or_with_times_going_back_are_refused(tmp_p
         cio.from_python(frame)
     frame["ds"] = [0, 1, 2, 3, 4]
     assert cio.from_python(frame)[0].dates == ["0", "1", "2", "3", "4"]
+
+
+@pytest.mark.parametrize("name", ["global-network", "Global-Network"])
+def test_a_series_named_like_the_global_networks_folder_is_refused_before_writing(
+        tmp_path, name):
+    from series_predictor.errors import SettingError
+    values = [100.0 + i % 12 + 0.5 * i for i in range(60)]
+    out = tmp_path / "out"
+    with pytest.raises(SettingError) as caught:
+        collection.fit_collection({name: values, "b": values}, out=str(out), workers=1,
+                                  log=lambda *_: None, **dict(TINY, recipe="global"))
+    assert str(caught.value) == (f"series id {name!r} would take the folder 'global-network' "
+                                 "that --recipe global keeps its network in; rename the series")
+    assert not out.exists()

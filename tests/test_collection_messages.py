@@ -214,3 +214,11 @@ def test_a_series_named_like_the_global_networks_folder_is_refused_before_writin
     assert str(caught.value) == (f"series id {name!r} would take the folder 'global-network' "
                                  "that --recipe global keeps its network in; rename the series")
     assert not out.exists()
+
+
+def test_when_no_series_finished_the_message_claims_no_outputs_of_others(tmp_path):
+    bad = [1.0] * 20 + ["n/a"] + [1.0] * 27
+    with pytest.raises(collection.CollectionIncomplete) as caught:
+        collection.fit_collection({"a": bad, "b": bad}, out=str(tmp_path / "out"), workers=1,
+                                  keep_going=True, log=lambda *_: None, **TINY)
+    assert str(caught.value) == "2 of 2 series failed: a, b (a re-run completes only these)"

@@ -83,3 +83,21 @@ def test_a_backtest_one_point_apart_is_worded_in_the_singular():
     assert str(caught.value).startswith("a backtest with 50 origins 1 point apart starts at "
                                         "point -1, but a fit needs at least 18 points")
     assert origins(types.SimpleNamespace(n_train=48), 3, 12, 18) == [24, 36, 48]
+
+
+@pytest.mark.parametrize("freq, step, season_length", [("h", 3600, 24), ("min", 60, 1),
+                                                         ("D", 86400, 7), ("M", None, 12)])
+def test_a_period_index_keeps_its_hours_and_minutes(freq, step, season_length):
+    """An hourly PeriodIndex was cast to days: 'times must increase; position 1
+    (2000-01-01) is not after 2000-01-01' for an index that does increase."""
+    import numpy as np
+    import pandas as pd
+
+    from series_predictor import season
+    from series_predictor.api import series_from
+    index = pd.period_range("2000-01-01", periods=60, freq=freq)
+    loaded = series_from(pd.Series(np.arange(60.0) % 7, index=index))
+    assert loaded.times.dtype.kind == "M"
+    if step is not None:
+        assert np.all(np.diff(loaded.times).astype("timedelta64[s]").astype(int) == step)
+    assert season.infer(loaded.times).length == season_length

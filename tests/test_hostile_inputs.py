@@ -101,3 +101,30 @@ def test_a_period_index_keeps_its_hours_and_minutes(freq, step, season_length):
     if step is not None:
         assert np.all(np.diff(loaded.times).astype("timedelta64[s]").astype(int) == step)
     assert season.infer(loaded.times).length == season_length
+
+
+@pytest.mark.parametrize("start, end, what", [
+    (b"PK\x03\x04", b"", "a ZIP archive (an Excel .xlsx workbook is one), not a CSV text "
+                         "file: save the sheet as CSV, or unzip the archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"", "an Excel .xls workbook"),
+    (b"PAR1", b"PAR1", "a Parquet file, not a CSV text file: write it as CSV"),
+    (b"%PDF-1.7", b"", "a PDF document"),
+])
+def test_a_workbook_archive_or_parquet_file_is_named_not_read_as_text(tmp_path, start, end,
+                                                                     what):
+    """A workbook was refused as 'byte 0x85 is not valid UTF-8 ... pass --encoding
+    latin-1', or as 'no numeric value in column 1'."""
+    from series_predictor.data_loader import read_series
+    from series_predictor.errors import DataFormatError
+    path = tmp_path / "sales.xlsx"
+    path.write_bytes(start + b"\x85\x00binary\n1,2\n" + end)
+    with pytest.raises(DataFormatError) as caught:
+        read_series(str(path))
+    assert str(caught.value).startswith(f"{str(path)!r} is {what}")
+
+
+def test_a_csv_whose_header_starts_like_parquet_is_still_read(tmp_path):
+    from series_predictor.data_loader import read_series
+    path = tmp_path / "par.csv"
+    path.write_text("PAR1,value\n" + "".join(f"{2000 + i},{i % 5 + 1}\n" for i in range(40)))
+    assert len(read_series(str(path)).values) == 40

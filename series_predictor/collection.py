@@ -275,7 +275,15 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
         raise SettingError(f"per_series names series not in the collection: "
                            f"{', '.join(sorted(unknown))}")
     from .collection_claim import claim
-    claim(base.out, items, base.force)
+    from .run_folder import _locked, make_writable_dir
+    with _locked(make_writable_dir(base.out)):  # a second collection on OUT is refused
+        claim(base.out, items, base.force)
+        return _run_claimed(items, base, workers=workers, keep_going=keep_going,
+                            cluster=cluster, log=log, per_series=per_series)
+
+
+def _run_claimed(items, base, *, workers, keep_going, cluster, log, per_series):
+    """Run the series of a claimed (and locked) collection folder ``base.out``."""
     write_inputs(items, base.out)
     configs = {item.id: series_config(base, item, base.out, (per_series or {}).get(item.id))
                for item in items}

@@ -222,3 +222,18 @@ def test_when_no_series_finished_the_message_claims_no_outputs_of_others(tmp_pat
         collection.fit_collection({"a": bad, "b": bad}, out=str(tmp_path / "out"), workers=1,
                                   keep_going=True, log=lambda *_: None, **TINY)
     assert str(caught.value) == "2 of 2 series failed: a, b (a re-run completes only these)"
+
+
+def test_a_second_collection_on_the_same_out_is_refused_before_touching_a_series(tmp_path):
+    """Two collections on one OUT each failed a series the other was running (s1 in use
+    by the first, s2 by the second's worker); OUT itself is now locked first."""
+    from series_predictor.errors import FolderInUseError
+    from series_predictor.run_folder import _locked
+    out = tmp_path / "out"
+    out.mkdir()
+    with _locked(str(out)):                 # as a running collection holds it
+        with pytest.raises(FolderInUseError, match=f"folder {str(out)!r} is in use by "
+                                                   "another run \\(pid "):
+            collection.fit_collection({"a": [1.0 + i % 12 for i in range(48)]},
+                                      out=str(out), workers=1, log=lambda *_: None, **TINY)
+    assert sorted(p.name for p in out.iterdir()) == [".series-predictor.lock"]

@@ -231,7 +231,11 @@ class Forecaster:
         report: the run's printed report (lines), when fitted here.
     """
 
-    def __init__(self, kept, run=None, report=()):
+    def __init__(self, kept=None, run=None, report=()):
+        if not hasattr(kept, "folder"):  # Forecaster(), Forecaster(y): sklearn's habit
+            raise TypeError("a Forecaster is not made directly: series_predictor.fit(y, ...) "
+                            "fits one (then .forecast(h)), series_predictor.load_run(path) "
+                            "opens a kept one")
         self._kept, self._run, self.report = kept, run, list(report)
         self._cleanup = None
 

@@ -128,3 +128,13 @@ def test_a_csv_whose_header_starts_like_parquet_is_still_read(tmp_path):
     path = tmp_path / "par.csv"
     path.write_text("PAR1,value\n" + "".join(f"{2000 + i},{i % 5 + 1}\n" for i in range(40)))
     assert len(read_series(str(path)).values) == 40
+
+
+@pytest.mark.parametrize("args", [(), ([1.0, 2.0, 3.0],)])
+def test_a_forecaster_made_directly_says_how_to_get_one(args):
+    """``Forecaster()`` gave 'missing 1 required positional argument: kept', and
+    ``Forecaster(y).forecast(3)`` an AttributeError inside the package."""
+    import series_predictor as sp
+    with pytest.raises(TypeError, match=r"^a Forecaster is not made directly: "
+                                        r"series_predictor.fit\(y, ...\) fits one"):
+        sp.Forecaster(*args)

@@ -35,7 +35,11 @@ def _pandas_series(y):
 def _as_values(y):
     """``[n]`` float64 of ``y``; masked entries of a NumPy masked array count as missing
     (NaN), and complex numbers are refused (a cast would drop their imaginary part)."""
-    if np.iscomplexobj(y):
+    try:
+        complex_values = np.iscomplexobj(y)
+    except (TypeError, ValueError):  # a ragged list: refused below, naming its item
+        complex_values = False
+    if complex_values:
         raise DataFormatError("y must be real numbers; found complex ones (give the real "
                               "part, y.real, or the magnitude, abs(y))")
     if np.ma.isMaskedArray(y):
@@ -49,9 +53,13 @@ def _as_values(y):
     try:
         values = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError):
-        raise DataFormatError(f"y must be numbers; found {type(y).__name__} that is not "
-                              "(give a list, an array, a pandas Series or a CSV path)") from None
-    if values.ndim != 1:
+        raise DataFormatError(f"y must be numbers; found {type(y).__name__} that is not"
+                              f"{_first_non_number(y)} (give a list, an array, a pandas "
+                              "Series or a CSV path)") from None
+    if values.ndim == 0:
+        raise DataFormatError(f"y must be one series of values (a list, an array, a pandas "
+                              f"Series or a CSV path); found {type(y).__name__} {y!r:.40}")
+    if values.ndim != 1:  # None or one number (shape ()), or a table
         columns = list(getattr(y, "columns", []))[:3]  # a pandas DataFrame: name a column
         hint = f" (give one column of the DataFrame, e.g. y[{columns[0]!r}])" if columns else ""
         raise DataFormatError(f"y must be one series (1-D); found shape {values.shape}{hint}")
@@ -60,6 +68,16 @@ def _as_values(y):
         raise DataFormatError(f"y must be finite; found {values[bad[0]]} at position {bad[0]} "
                               "(fill or drop missing values first)")
     return values
+
+
+def _first_non_number(y):
+    """``': position 3 holds 'n/a''`` for the first item of a list that is no number."""
+    for i, item in enumerate(y if isinstance(y, (list, tuple)) else ()):
+        try:
+            float(item)
+        except (TypeError, ValueError):
+            return f": position {i} holds {item!r:.40}"
+    return ""
 
 
 def _check_no_gap(times):

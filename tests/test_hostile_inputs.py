@@ -138,3 +138,22 @@ def test_a_forecaster_made_directly_says_how_to_get_one(args):
     with pytest.raises(TypeError, match=r"^a Forecaster is not made directly: "
                                         r"series_predictor.fit\(y, ...\) fits one"):
         sp.Forecaster(*args)
+
+
+@pytest.mark.parametrize("y, message", [
+    (None, "y must be one series of values (a list, an array, a pandas Series or a CSV "
+           "path); found NoneType None"),
+    (5.0, "y must be one series of values (a list, an array, a pandas Series or a CSV "
+          "path); found float 5.0"),
+    ([1.0, 2.0, "n/a", 4.0], "y must be numbers; found list that is not: position 2 holds "
+                             "'n/a' (give a list"),
+    ([1, [2, 3]], "y must be numbers; found list that is not: position 1 holds [2, 3]"),
+])
+def test_fit_names_what_is_wrong_with_y(y, message):
+    """None and a number were 'found shape ()'; a list with a word named no position; a
+    ragged list raised NumPy's ValueError from iscomplexobj."""
+    import series_predictor as sp
+    from series_predictor.errors import DataFormatError
+    with pytest.raises(DataFormatError) as caught:
+        sp.fit(y)
+    assert str(caught.value).startswith(message)

@@ -233,6 +233,9 @@ def read_wide(path, encoding=None):
             f"{','.join(header)!r}, which holds {'numbers' if len(header) > 1 else 'one column'}")
     series = []
     for k, name in enumerate(header[1:], start=1):
+        if not name.strip():
+            raise DataFormatError(f"{path}, line {header_line}: column {k} has no name; a "
+                                  "wide table's first line names every series' column")
         rows_k = [(line, row[0], row[k] if k < len(row) else "") for line, row in rows]
         while rows_k and not rows_k[-1][2].strip():
             rows_k.pop()

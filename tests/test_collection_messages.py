@@ -237,3 +237,11 @@ def test_a_second_collection_on_the_same_out_is_refused_before_touching_a_series
             collection.fit_collection({"a": [1.0 + i % 12 for i in range(48)]},
                                       out=str(out), workers=1, log=lambda *_: None, **TINY)
     assert sorted(p.name for p in out.iterdir()) == [".series-predictor.lock"]
+
+
+def test_a_wide_column_without_a_name_is_refused_naming_the_column(tmp_path):
+    path = tmp_path / "w.csv"
+    path.write_text("date,north,,south\n2015-01,1,2,3\n2015-02,4,5,6\n")
+    with pytest.raises(cio.DataFormatError, match=r"w.csv, line 1: column 2 has no name; a "
+                                                  r"wide table's first line names every"):
+        cio.read_wide(str(path))

@@ -1,8 +1,8 @@
 """The season of a series, inferred from its time labels (``--season`` overrides).
 
 Quarters -> 4, months -> 12, ISO weeks or weekly dates -> 52, daily dates on every
-day of the week -> 7, hours -> 24; trading days (weekdays only), years, other
-steps and plain row numbers -> no season. "No season" is the season 1: the
+day of the week -> 7, hours -> 24, half hours -> 48, quarter hours -> 96; trading
+days (weekdays only), years, other steps and plain row numbers -> no season. "No season" is the season 1: the
 seasonal naive forecast at lag 1 is persistence, the season means are the mean,
 and ``--recipe auto`` weighs no seasonal candidate. A season the training part
 cannot hold twice is not used (said why). NumPy only.
@@ -77,6 +77,10 @@ def _from_dates(times):
     step = int(np.median(seconds))
     if step == 3600:
         return Season(24, "hourly times: 24 hours a day")
+    if step in (900, 1800):  # electricity and market data: the day is their season
+        per_day = 86400 // step
+        what = "half-hourly" if step == 1800 else "quarter-hourly"
+        return Season(per_day, f"{what} times: {per_day} a day")
     if step == 86400:
         return _daily(times.astype("datetime64[D]").astype(np.int64))
     return Season(NONE, f"times {step} s apart: no calendar season known")

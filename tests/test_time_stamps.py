@@ -82,3 +82,12 @@ def test_gap_in_stamped_times_names_the_missing_month(tmp_path):
     del labels[5]
     with pytest.raises(DataFormatError, match="line"):
         data_loader.read_series(_write(tmp_path, labels))
+
+
+@pytest.mark.parametrize("minutes, expected", [(30, 48), (15, 96), (60, 24), (10, 1)])
+def test_half_and_quarter_hours_have_the_day_as_their_season(minutes, expected):
+    times = np.datetime64("2020-01-01T00:00") + np.arange(400) * np.timedelta64(minutes, "m")
+    found = season.infer(times)
+    assert found.length == expected
+    if minutes in (30, 15):
+        assert found.reason.endswith(f"times: {expected} a day")

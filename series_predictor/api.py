@@ -35,7 +35,11 @@ def _pandas_series(y):
 def _as_values(y):
     """``[n]`` float64 of ``y``; masked entries of a NumPy masked array count as missing
     (NaN), and complex numbers are refused (a cast would drop their imaginary part)."""
-    if np.iscomplexobj(y):
+    try:
+        complex_values = np.iscomplexobj(y)
+    except (TypeError, ValueError):  # a ragged list: refused below, naming its item
+        complex_values = False
+    if complex_values:
         raise DataFormatError("y must be real numbers; found complex ones (give the real "
                               "part, y.real, or the magnitude, abs(y))")
     if np.ma.isMaskedArray(y):
@@ -49,9 +53,13 @@ def _as_values(y):
     try:
         values = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError):
-        raise DataFormatError(f"y must be numbers; found {type(y).__name__} that is not "
-                              "(give a list, an array, a pandas Series or a CSV path)") from None
-    if values.ndim != 1:
+        raise DataFormatError(f"y must be numbers; found {type(y).__name__} that is not"
+                              f"{_first_non_number(y)} (give a list, an array, a pandas "
+                              "Series or a CSV path)") from None
+    if values.ndim == 0:
+        raise DataFormatError(f"y must be one series of values (a list, an array, a pandas "
+                              f"Series or a CSV path); found {type(y).__name__} {y!r:.40}")
+    if values.ndim != 1:  # None or one number (shape ()), or a table
         columns = list(getattr(y, "columns", []))[:3]  # a pandas DataFrame: name a column
         hint = f" (give one column of the DataFrame, e.g. y[{columns[0]!r}])" if columns else ""
         raise DataFormatError(f"y must be one series (1-D); found shape {values.shape}{hint}")
@@ -60,6 +68,16 @@ def _as_values(y):
         raise DataFormatError(f"y must be finite; found {values[bad[0]]} at position {bad[0]} "
                               "(fill or drop missing values first)")
     return values
+
+
+def _first_non_number(y):
+    """``': position 3 holds 'n/a''`` for the first item of a list that is no number."""
+    for i, item in enumerate(y if isinstance(y, (list, tuple)) else ()):
+        try:
+            float(item)
+        except (TypeError, ValueError):
+            return f": position {i} holds {item!r:.40}"
+    return ""
 
 
 def _check_no_gap(times):
@@ -132,8 +150,11 @@ def _config(y, times, season, recipe, seed, settings):
         raise SettingError(f"{' and '.join(read_only)} choose how a CSV file is read; y "
                            "holds the values themselves (give a CSV path as y, or leave "
                            f"{' and '.join(read_only)} out)")
+    if given.get("out") is not None:  # a notebook's '~/runs/x', as pandas reads it
+        given["out"] = os.path.expanduser(given["out"]) if isinstance(given["out"], str) \
+            else given["out"]
     if isinstance(y, (str, os.PathLike)):
-        given["data"] = os.fspath(y)
+        given["data"] = os.path.expanduser(os.fspath(y))
         _check_one_series(given["data"], settings)
         if times is not None:
             raise SettingError("times are read from the CSV file's first column; give times "
@@ -197,7 +218,7 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
     """
     config = _config(y, times, season, recipe, seed, settings)
     loaded = None if isinstance(y, (str, os.PathLike)) else series_from(y, times, config.units)
-    keep = "out" in settings
+    keep = settings.get("out") is not None  # out=None: a temporary folder, as left out
     folder = config.out if keep else tempfile.mkdtemp(prefix="series-predictor-fit-")
     log = _Log(verbose)
     from .process_guard import sigterm_unwinds
@@ -229,7 +250,11 @@ class Forecaster:
         report: the run's printed report (lines), when fitted here.
     """
 
-    def __init__(self, kept, run=None, report=()):
+    def __init__(self, kept=None, run=None, report=()):
+        if not hasattr(kept, "folder"):  # Forecaster(), Forecaster(y): sklearn's habit
+            raise TypeError("a Forecaster is not made directly: series_predictor.fit(y, ...) "
+                            "fits one (then .forecast(h)), series_predictor.load_run(path) "
+                            "opens a kept one")
         self._kept, self._run, self.report = kept, run, list(report)
         self._cleanup = None
 
@@ -338,7 +363,7 @@ class Forecaster:
             SettingError: ``path`` exists and is not an empty folder, or is a link.
             OutputDirError: it cannot be written (names it; nothing is left there).
         """
-        path = os.fspath(path)
+        path = os.path.expanduser(os.fspath(path))
         if os.path.islink(path):
             raise SettingError(f"save needs a new or empty folder; {path!r} is a symbolic "
                                "link, which is never written through")

@@ -35,7 +35,8 @@ def origins(split, count, stride, minimum):
     first = split.n_train - stride * (count - 1)
     if first < minimum:
         raise SeriesTooShortError(
-            f"a backtest with {count} origins {stride} points apart starts at point {first}, "
+            f"a backtest with {count} origins {stride} point{'s' * (stride != 1)} apart starts "
+            f"at point {first}, "
             f"but a fit needs at least {minimum} points before its origin; use fewer "
             f"origins (at most {(split.n_train - minimum) // stride + 1})")
     return [first + stride * k for k in range(count)]

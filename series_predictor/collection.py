@@ -21,6 +21,7 @@ import os
 import time
 
 from . import collection_io as cio
+from .collection_messages import in_source
 from .collection_result import CollectionIncomplete, SeriesResult, one_line as _one_line
 from .config import check_config, settings, with_recipe
 from .errors import RunFolderError, SeriesPredictorError, SettingError
@@ -222,11 +223,39 @@ def fit_collection(data, *, out, recipe=None, workers=None, keep_going=False, cl
             without ``keep_going``). CollectionIncomplete: some series failed (the
             collection's outputs are still written, naming them).
     """
+    _check_settings(options, per_series)
     base = with_recipe(recipe, **dict(options, out=out))
     from .process_guard import sigterm_unwinds
     with sigterm_unwinds():  # SIGTERM stops the workers, then ends the program
         return run_collection(data, base, workers=workers, keep_going=keep_going,
                               cluster=cluster, log=log, layout=layout, per_series=per_series)
+
+
+# Settings the collection sets for each series itself; no override may name them.
+PER_SERIES_SET = ("data", "out", "column")
+
+
+def _check_settings(options, per_series):
+    """Unknown settings, and ``per_series`` overrides that are not dicts of settings a
+    series may change, are refused by name (they were TypeErrors from ChapterConfig,
+    or an ``out`` silently replaced by ``OUT/ID``)."""
+    known = {f.name for f in settings()}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise SettingError(f"fit_collection got unknown settings: {', '.join(unknown)}; see "
+                           "ChapterConfig for the settings")
+    if per_series is not None and not isinstance(per_series, dict):
+        raise SettingError("per_series must be a dict {id: {setting: value}}; found "
+                           f"{type(per_series).__name__}")
+    for series_id, given in (per_series or {}).items():
+        if not isinstance(given, dict):
+            raise SettingError(f"per_series[{series_id!r}] must be a dict of settings such as "
+                               f"{{'iterations': 200}}; found {given!r}")
+        wrong = sorted((set(given) - known) | (set(given) & set(PER_SERIES_SET)))
+        if wrong:
+            raise SettingError(f"per_series[{series_id!r}] names {', '.join(wrong)}: not a "
+                               "setting a series can override (the collection sets each "
+                               "series' data, column and out)")
 
 
 def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, log=print,
@@ -239,6 +268,9 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
         from .collection_global import check_global
         check_global(base, cluster)
     items = _read(data, layout, base)
+    if base.recipe == "global":
+        from .collection_global import check_ids
+        check_ids(items)
     unknown = set(per_series or {}) - {item.id for item in items}
     if unknown:
         raise SettingError(f"per_series names series not in the collection: "
@@ -246,7 +278,16 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     configs = {item.id: series_config(base, item, base.out, (per_series or {}).get(item.id))
                for item in items}
     from .collection_claim import claim
-    claim(base.out, items, base.force, configs)
+    from .run_folder import _locked, make_writable_dir
+    with _locked(make_writable_dir(base.out)):  # a second collection on OUT is refused
+        claim(base.out, items, base.force, configs)
+        return _run_claimed(items, base, configs, workers=workers, keep_going=keep_going,
+                            cluster=cluster, log=log)
+
+
+def _run_claimed(items, base, configs, *, workers, keep_going, cluster, log):
+    """Run the series of a claimed (and locked) collection folder ``base.out``
+    (``configs``: ``{id: ChapterConfig}``, ``series_config``'s)."""
     write_inputs(items, base.out)
     progress = Progress(len(items), log, base.quiet)
     if base.recipe == "global":  # one network for every series, in this process
@@ -259,8 +300,14 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     results, todo = _sort_out(items, configs, progress, keep_going)
     if todo:
         runner = _run_local if cluster is None else _cluster_runner(cluster)
-        runner([(i.id, i.folder, configs[i.id], _state(base.out)) for i in todo],
-               workers, lambda result: _take(result, results, progress, keep_going))
+        by_id = {item.id: item for item in items}
+        try:
+            runner([(i.id, i.folder, configs[i.id], _state(base.out)) for i in todo],
+                   workers, lambda result: _take(told_in_source(result, by_id[result.id],
+                                                                configs[result.id]),
+                                                 results, progress, keep_going))
+        except KeyboardInterrupt:
+            raise interrupted(results, len(items), base.out) from None
     from .collection_report import finish
     return finish(base.out, items, configs, results, log)
 
@@ -303,13 +350,30 @@ def _sort_out(items, configs, progress, keep_going):
             results[item.id] = SeriesResult(item.id, item.folder, "kept")
             progress.record(results[item.id])
             continue
-        error = precheck(config)
+        error = in_source(item, config.data, precheck(config))
         if error is None:
             todo.append(item)
             continue
         result = SeriesResult(item.id, item.folder, "failed", error)
         _take(result, results, progress, keep_going)
     return results, todo
+
+
+def told_in_source(result, item, config):
+    """``result`` with its error about the series' own ``OUT/ID/series.csv`` told about
+    the user's table: its path, the series' id and its lines (``cio.in_source``)."""
+    return dataclasses.replace(result, error=in_source(item, config.data, result.error))
+
+
+def interrupted(results, total, out):
+    """The TrainingInterrupted of a collection stopped by Ctrl-C (or SIGTERM): how many
+    series are complete in ``out`` and that the same command completes the rest."""
+    from .errors import TrainingInterrupted
+    complete = sum(result.status != "failed" for result in results.values())
+    return TrainingInterrupted(
+        f"collection interrupted: {complete} of {total} series complete in {out!r}; run the "
+        "same command again to complete the rest (complete series are kept, not run again)",
+        None)
 
 
 def _take(result, results, progress, keep_going):

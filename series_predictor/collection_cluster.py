@@ -13,6 +13,7 @@ worker dies, the scheduler moves its series to another worker (up to its
 ``allowed-failures``, 3 by default) and then reports it (``KilledWorker``).
 """
 
+import threading
 import uuid
 
 from .errors import SettingError
@@ -20,6 +21,7 @@ from .errors import SettingError
 # How long to try to reach a scheduler given by address before refusing (Dask's own
 # default, 30 s, kept a mistyped address waiting); a reachable one answers in well under.
 CONNECT_TIMEOUT_S = 5
+ANSWER_GRACE_S = 3      # beyond it, what answers is no Dask scheduler (see ``_connect``)
 MISSING = ("--cluster needs Dask's distributed package, which is not installed: "
            "pip install 'series-predictor[cluster]'")
 
@@ -39,11 +41,38 @@ def _client(distributed, address, workers):
                                            processes=True, host="127.0.0.1",
                                            dashboard_address=None)
         return distributed.Client(cluster), cluster
-    try:
-        return distributed.Client(address, timeout=f"{CONNECT_TIMEOUT_S}s"), None
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise SettingError(f"cannot reach the Dask scheduler at {address!r}: {exc}") \
-            from None
+    return _connect(distributed, address), None
+
+
+def _connect(distributed, address):
+    """A Client of the scheduler at ``address``, or SettingError within about
+    ``CONNECT_TIMEOUT_S + ANSWER_GRACE_S``: Dask's own timeout covers the connection but
+    not the scheduler's answer, so a port where another program listens (a web server)
+    kept the command waiting for ever. The Client is made in a daemon thread, left
+    behind if it never answers."""
+    box = {}
+
+    def connect():
+        try:
+            box["client"] = distributed.Client(address, timeout=f"{CONNECT_TIMEOUT_S}s")
+        except BaseException as exc:  # noqa: BLE001 - reported below, in the caller
+            box["error"] = exc
+    thread = threading.Thread(target=connect, name="series-predictor-dask-connect",
+                              daemon=True)
+    thread.start()
+    thread.join(CONNECT_TIMEOUT_S + ANSWER_GRACE_S)
+    if thread.is_alive():
+        raise SettingError(f"cannot reach the Dask scheduler at {address!r}: nothing answered "
+                           f"as a Dask scheduler within {CONNECT_TIMEOUT_S + ANSWER_GRACE_S} s "
+                           "(is another program listening on that port?)")
+    if "error" in box:
+        exc = box["error"]
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise exc
+        why = str(exc) if isinstance(exc, (OSError, TimeoutError, ValueError)) else \
+            f"{type(exc).__name__}: {exc} (is another program listening on that port?)"
+        raise SettingError(f"cannot reach the Dask scheduler at {address!r}: {why}")
+    return box["client"]
 
 
 def runner(address):

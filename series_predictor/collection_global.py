@@ -18,6 +18,7 @@ reported, the others go on with ``--keep-going``.
 import os
 import time
 
+from .collection_messages import in_source
 from .collection_result import CollectionIncomplete, SeriesResult, one_line as _one_line
 from .errors import SeriesPredictorError, SettingError
 from .global_network import NETWORK_FOLDER
@@ -65,7 +66,10 @@ def run_global(items, base, configs, progress, log, keep_going, complete=False):
             progress.record(results[item.id])
         return results
 
+    by_id = {item.id: item for item in items}
+
     def fail(series_id, folder, reason):
+        reason = in_source(by_id[series_id], configs[series_id].data, reason)
         results[series_id] = SeriesResult(series_id, folder, "failed", reason)
         progress.record(results[series_id])
         if not keep_going:
@@ -98,6 +102,16 @@ def run_global(items, base, configs, progress, log, keep_going, complete=False):
                                             shared + time.perf_counter() - began)
             progress.record(results[item.id])
     return results
+
+
+def check_ids(items):
+    """No series may take the network's folder ``OUT/global-network`` (compared ignoring
+    case, as folders are): it was made for the series, then refused as a folder 'not
+    written by series-predictor'."""
+    for item in items:
+        if item.folder.lower() == NETWORK_FOLDER:
+            raise SettingError(f"series id {item.id!r} would take the folder {NETWORK_FOLDER!r} "
+                               "that --recipe global keeps its network in; rename the series")
 
 
 def check_global(base, cluster):

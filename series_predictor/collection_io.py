@@ -51,6 +51,9 @@ class SeriesInput:
         path: a CSV to read as the run's ``--data`` (folder layout), else None.
         dates: ``[n]`` date texts, or None when the series has no dates.
         values: ``[n]`` value texts or floats (written as given; the run checks them).
+        source: the user's table the series comes from (long or wide layout), else None.
+        lines: ``[n + 1]`` the table's line of ``csv_text``'s header, then of each row.
+        columns: the table's columns of ``csv_text``'s date and value columns.
     """
 
     id: str
@@ -58,6 +61,9 @@ class SeriesInput:
     path: str = None
     dates: list = None
     values: list = None
+    source: str = None
+    lines: list = None
+    columns: tuple = None
 
     def csv_text(self):
         """The per-series CSV a run reads: ``date,value`` rows, or ``value`` alone."""
@@ -159,14 +165,24 @@ def detect_layout(path, encoding=None, column_typed=False):
 
 
 def _rows(path, encoding):
+    """``[(line, cells)]`` of the CSV's non-blank records; ``line``: where each starts
+    in the file (1-based, an Excel ``sep=`` line counted)."""
     from .safe_io import read_data_file  # regular files only, at most 1 GiB; gzip read
     try:
         text = read_data_file(path, DataFormatError).decode(encoding or "utf-8-sig")
         delimiter, declared = _delimiter(text)
         if declared:
             text = text[len(text.splitlines(True)[0]):]
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-                if any(c.strip() for c in row)]
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows, start = [], 1 + declared
+        for row in reader:
+            if any(c.strip() for c in row):
+                rows.append((start, row))
+            start = reader.line_num + 1 + declared
+        if not rows:
+            raise DataFormatError(f"{path}: the file holds no rows (a collection's table "
+                                  "starts with a header line, then one row per value)")
+        return rows
     except FileNotFoundError:
         raise DataFormatError(f"no such file: {path!r}") from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
@@ -175,7 +191,7 @@ def _rows(path, encoding):
 
 def read_long(path, encoding=None):
     """``[SeriesInput]`` of a long CSV (``id,date,value``), ids in order of appearance."""
-    header, *rows = _rows(path, encoding)
+    (header_line, header), *rows = _rows(path, encoding)
     id_col = _find(header, ID_NAMES)
     date_col = _find(header, DATE_NAMES)
     value_col = _find(header, VALUE_NAMES)
@@ -186,36 +202,62 @@ def read_long(path, encoding=None):
         raise DataFormatError(f"{path}: a long table needs id, date and value columns "
                               f"(e.g. 'id,date,value'); found {','.join(header)}")
     series = {}
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         if len(row) != len(header):
             raise DataFormatError(f"{path}, line {line}: {len(row)} fields where the header "
                                   f"has {len(header)}")
-        item = series.setdefault(row[id_col], SeriesInput(row[id_col], dates=[], values=[]))
+        if not row[id_col].strip():
+            raise DataFormatError(f"{path}, line {line}: no series id in column {id_col} "
+                                  f"({header[id_col]!r}); every row needs one")
+        item = series.setdefault(row[id_col], SeriesInput(
+            row[id_col], dates=[], values=[], source=path, lines=[header_line],
+            columns=(date_col, value_col)))
         item.dates.append(row[date_col])
         item.values.append(row[value_col])
+        item.lines.append(line)
+    if not series:
+        raise DataFormatError(f"{path}: the long table holds no rows after its header")
     return assign_folders(list(series.values()))
 
 
 def read_wide(path, encoding=None):
     """``[SeriesInput]`` of a wide CSV: a date column, then one column per series.
     Empty cells at either end of a column (series of different lengths) are left out."""
-    header, *rows = _rows(path, encoding)
+    (header_line, header), *rows = _rows(path, encoding)
+    from .time_labels import _label_kind
+    if len(header) < 2 or _label_kind(header[0]) in ("date", "number") and all(
+            name.strip() and _is_number(name) for name in header[1:]):
+        raise DataFormatError(
+            f"{path}, line {header_line}: a wide table's first line names its series (a "
+            f"date column, then one column per series, e.g. 'date,north,south'); found "
+            f"{','.join(header)!r}, which holds {'numbers' if len(header) > 1 else 'one column'}")
     series = []
     for k, name in enumerate(header[1:], start=1):
-        pairs = [(row[0], row[k] if k < len(row) else "") for row in rows]
-        while pairs and not pairs[-1][1].strip():
-            pairs.pop()
-        while pairs and not pairs[0][1].strip():
-            pairs.pop(0)
-        series.append(SeriesInput(name.strip(), dates=[d for d, _ in pairs],
-                                  values=[v for _, v in pairs]))
+        if not name.strip():
+            raise DataFormatError(f"{path}, line {header_line}: column {k} has no name; a "
+                                  "wide table's first line names every series' column")
+        rows_k = [(line, row[0], row[k] if k < len(row) else "") for line, row in rows]
+        while rows_k and not rows_k[-1][2].strip():
+            rows_k.pop()
+        while rows_k and not rows_k[0][2].strip():
+            rows_k.pop(0)
+        series.append(SeriesInput(name.strip(), dates=[d for _, d, _ in rows_k],
+                                  values=[v for _, _, v in rows_k], source=path,
+                                  lines=[header_line] + [line for line, _, _ in rows_k],
+                                  columns=(0, k)))
     return assign_folders(series)
 
 
 def read_folder(path):
     """``[SeriesInput]`` of a folder of CSV files, in name order (id: the name less .csv)."""
-    names = sorted(n for n in os.listdir(path) if n.lower().endswith(".csv")
-                   and os.path.isfile(os.path.join(path, n)))
+    if not os.path.isdir(path):
+        raise DataFormatError(f"layout 'folder' needs a folder of CSV files; {path!r} is "
+                              f"{'a file' if os.path.exists(path) else 'not there'}")
+    try:
+        names = sorted(n for n in os.listdir(path) if n.lower().endswith(".csv")
+                       and os.path.isfile(os.path.join(path, n)))
+    except OSError as exc:
+        raise DataFormatError(f"folder {path!r} cannot be listed: {exc.strerror}") from None
     if not names:
         raise DataFormatError(f"folder {path!r} holds no .csv file")
     return assign_folders([SeriesInput(n[:-4], path=os.path.join(path, n)) for n in names])
@@ -277,6 +319,8 @@ def _dict_values(key, values):
     if np.iscomplexobj(values):
         raise DataFormatError(f"series {key!r}: its values must be real numbers; found "
                               "complex ones")
+    if len(values) == 0:
+        raise DataFormatError(f"series {key!r} has no values")
     if np.ma.isMaskedArray(values):
         values = [None if hidden else v for v, hidden
                   in zip(np.ma.getdata(values).tolist(), np.ma.getmaskarray(values))]
@@ -316,4 +360,19 @@ def from_python(data):
         item.values.append(_value(value))
     for item in series.values():
         item.dates = _dates_of_one_form(item.dates)
+        _numbers_increase(item, date_col)
     return assign_folders(list(series.values()))
+
+
+def _numbers_increase(item, column):
+    """Times that are numbers (a DataFrame's ``ds`` of 0, 1, 2 ...) must increase, as
+    ``fit``'s times must (a CSV's number labels are not checked: they may be values)."""
+    try:
+        numbers = [float(text) for text in item.dates]
+    except (TypeError, ValueError):
+        return
+    for i in range(1, len(numbers)):
+        if not numbers[i] > numbers[i - 1]:
+            raise DataFormatError(f"series {item.id!r}: its times (column {column!r}) must "
+                                  f"increase; index {i} ({item.dates[i]}) is not after "
+                                  f"{item.dates[i - 1]}")

@@ -45,6 +45,10 @@ def layout_of(args):
     """``single`` or the collection layout of the parsed ``args``; refuses collection
     options on a single series."""
     layout = getattr(args, "layout", "auto")
+    if layout not in ("auto", "single") and getattr(args, "data", None) is None:
+        raise SettingError(f"--layout {layout} needs --data: a collection (a long or wide "
+                           "table, or a folder of CSV files); without it the bundled airline "
+                           "data is one series")
     if layout == "auto":
         layout = detect_layout(getattr(args, "data", None), getattr(args, "encoding", None),
                                column_typed=hasattr(args, "column"))

@@ -152,6 +152,17 @@ def draw_summary(entries, summary, path):
     _save(fig, path)
 
 
+def _in_source(entry, item, data):
+    """``entry`` with its error and data warnings told about the user's table (its
+    path, the series' id and lines) instead of the series' own ``OUT/ID/series.csv``."""
+    from .collection_messages import in_source
+    if entry.get("error"):
+        entry["error"] = in_source(item, data, entry["error"])
+    if entry.get("data_warnings"):
+        entry["data_warnings"] = [in_source(item, data, text) for text in entry["data_warnings"]]
+    return entry
+
+
 def finish(out, items, configs, results, log):
     """Write the collection's outputs into ``out``, print the summary -> results.
 
@@ -171,7 +182,7 @@ def finish(out, items, configs, results, log):
                 metrics, forecasts[item.id] = _read_series(out, result)
             except (RunFolderError, ValueError) as exc:  # changed since: reported, not read
                 result = SeriesResult(item.id, item.folder, "failed", " ".join(str(exc).split()))
-        entries[item.id] = _entry(result, metrics)
+        entries[item.id] = _in_source(_entry(result, metrics), item, configs[item.id].data)
     summary = _summary(entries)
     from .json_values import json_ready
     write_text(os.path.join(out, "forecast.csv"), _long_csv(forecasts))
@@ -181,7 +192,8 @@ def finish(out, items, configs, results, log):
     log(format_summary(entries, summary))
     log("Wrote " + ", ".join(os.path.join(out, name) for name in OUTPUTS))
     if summary["failed"]:
+        others = "the others' outputs are written; " if summary["finished"] else ""
         raise CollectionIncomplete(f"{len(summary['failed'])} of {summary['series']} series "
-                                   f"failed: {', '.join(summary['failed'])} (the others' "
-                                   "outputs are written; a re-run completes only these)")
+                                   f"failed: {', '.join(summary['failed'])} ({others}"
+                                   "a re-run completes only these)")
     return results

@@ -123,7 +123,7 @@ def load_run(path):
         RunFolderError: missing, incomplete, or changed after the run (names the file).
     """
     try:
-        folder = os.fsdecode(os.fspath(path))
+        folder = os.path.expanduser(os.fsdecode(os.fspath(path)))
     except TypeError:
         raise SettingError(f"path must be the path of a run folder; found {path!r}") from None
     return KeptRun(folder, read_manifest(folder))

@@ -13,15 +13,20 @@ def index_times(index):
     """A pandas index -> ``[n]`` datetime64 (months for a monthly PeriodIndex) or numbers."""
     import pandas as pd
     if isinstance(index, pd.PeriodIndex):
-        unit = "M" if index.freqstr.startswith("M") else "D"
-        return index.to_timestamp().values.astype(f"datetime64[{unit}]")
+        if index.freqstr.startswith("M"):
+            return index.to_timestamp().values.astype("datetime64[M]")
+        return _coarsest(index.to_timestamp().values)  # hours and minutes kept
     if isinstance(index, pd.DatetimeIndex):
-        values = naive_times(index)
-        for unit in ("D", "s"):  # the coarsest unit that keeps every time
-            if np.all(values == values.astype(f"datetime64[{unit}]")):
-                return values.astype(f"datetime64[{unit}]")
-        return values
+        return _coarsest(naive_times(index))
     return as_times(index.to_numpy())
+
+
+def _coarsest(values):
+    """``[n]`` datetime64 in the coarsest unit that keeps every time: days, else seconds."""
+    for unit in ("D", "s"):
+        if np.all(values == values.astype(f"datetime64[{unit}]")):
+            return values.astype(f"datetime64[{unit}]")
+    return values
 
 
 def naive_times(index):

@@ -51,8 +51,18 @@ def make_writable_dir(path):
         with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-"):
             pass
     except OSError as exc:
-        raise OutputDirError(f"folder {path!r} cannot be written: {_reason(exc)}") from None
+        blocker = _file_in_the_way(path)
+        reason = f"{blocker!r} is a file, not a folder" if blocker else _reason(exc)
+        raise OutputDirError(f"folder {path!r} cannot be written: {reason}") from None
     return path
+
+
+def _file_in_the_way(path):
+    """``path`` or the nearest of its parents that exists, when that is not a folder."""
+    while path and not os.path.lexists(path):
+        parent = os.path.dirname(path)
+        path = parent if parent != path else ""
+    return path if path and not os.path.isdir(path) else None
 
 
 def _is_member_folder_name(name):

@@ -93,6 +93,17 @@ def write_error(path, exc):
     return OutputDirError(f"cannot write {os.fspath(path)!r}: {reason}")
 
 
+# Files that are not text, by their first bytes: named, instead of read as text (a
+# workbook was 'byte 0x85 is not valid UTF-8 ... --encoding latin-1').
+_NOT_TEXT = ((b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook is one)",
+              "save the sheet as CSV, or unzip the archive"),
+             (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel .xls workbook (or another "
+              "old Office file)", "save the sheet as CSV"),
+             (b"PAR1", "a Parquet file", "write it as CSV (pandas: "
+              "pd.read_parquet(path).to_csv(...))"),
+             (b"%PDF-", "a PDF document", "give the CSV file of its numbers"))
+
+
 def read_data_file(path, error, limit=MAX_INPUT_BYTES):
     """The bytes of a data file: a regular file of at most ``limit`` bytes (1 GiB), read
     without blocking; a gzip file (``.csv.gz``) is decompressed, also up to ``limit``.
@@ -102,6 +113,9 @@ def read_data_file(path, error, limit=MAX_INPUT_BYTES):
         ``error``: a FIFO, device or folder; too large; a damaged gzip file.
     """
     raw = read_regular(path, "data file", error, limit)
+    for magic, what, remedy in _NOT_TEXT:
+        if raw.startswith(magic) and (magic != b"PAR1" or raw.endswith(magic)):
+            raise error(f"{os.fspath(path)!r} is {what}, not a CSV text file: {remedy}")
     if not raw.startswith(b"\x1f\x8b"):
         return raw
     import gzip

@@ -1,8 +1,8 @@
 """The season of a series, inferred from its time labels (``--season`` overrides).
 
 Quarters -> 4, months -> 12, ISO weeks or weekly dates -> 52, daily dates on every
-day of the week -> 7, hours -> 24; trading days (weekdays only), years, other
-steps and plain row numbers -> no season. "No season" is the season 1: the
+day of the week -> 7, hours -> 24, half hours -> 48, quarter hours -> 96; trading
+days (weekdays only), years, other steps and plain row numbers -> no season. "No season" is the season 1: the
 seasonal naive forecast at lag 1 is persistence, the season means are the mean,
 and ``--recipe auto`` weighs no seasonal candidate. A season the training part
 cannot hold twice is not used (said why). NumPy only.
@@ -13,6 +13,7 @@ import dataclasses
 import numpy as np
 
 from .data_loader import train_size
+from .time_axis import _day_part
 
 NONE = 1                # "no season": seasonal naive at lag 1 is persistence
 MIN_SEASONS = 2         # full seasons the training part must hold to use a season
@@ -58,9 +59,11 @@ def _daily(days):
 
 
 def _from_dates(times):
-    unit, _ = np.datetime_data(times.dtype)
     if len(times) < 2:
         return Season(NONE, "a single date")
+    split = _day_part(times)  # date-times all at one time of day count as their dates
+    times = split[0] if split is not None else times
+    unit, _ = np.datetime_data(times.dtype)
     if unit == "Y":
         return Season(NONE, "yearly dates: no season within a year")
     if unit == "M":
@@ -74,6 +77,10 @@ def _from_dates(times):
     step = int(np.median(seconds))
     if step == 3600:
         return Season(24, "hourly times: 24 hours a day")
+    if step in (900, 1800):  # electricity and market data: the day is their season
+        per_day = 86400 // step
+        what = "half-hourly" if step == 1800 else "quarter-hourly"
+        return Season(per_day, f"{what} times: {per_day} a day")
     if step == 86400:
         return _daily(times.astype("datetime64[D]").astype(np.int64))
     return Season(NONE, f"times {step} s apart: no calendar season known")

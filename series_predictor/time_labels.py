@@ -13,22 +13,17 @@ import numpy as np
 
 from .csv_text import _NUMBER, _show
 from .errors import DataFormatError
+from .iso_times import DATE_FORMS, PATTERNS, check_offsets, date_axis, date_unit, iso_time
 from .time_axis import _check_steps, _check_time_gaps
 
 
-# Date labels and the NumPy unit of each form (told apart by length).
-_DATE = re.compile(r"\d{4}-\d{2}(-\d{2}([T ]\d{2}(:\d{2}){0,2})?)?", re.ASCII)
-_DATE_UNITS = {7: "M", 10: "D", 13: "h", 16: "m", 19: "s"}
-_DATE_FORMS = {"M": "YYYY-MM", "D": "YYYY-MM-DD", "h": "YYYY-MM-DDThh",
-               "m": "YYYY-MM-DDThh:mm", "s": "YYYY-MM-DDThh:mm:ss"}
+# Date labels and the NumPy unit of each form (told apart by length): ``iso_times``.
+_DATE_FORMS = DATE_FORMS
+_date_unit = date_unit
+_date_axis = date_axis
 
 
 # ---------------------------------------------------------------- labels and dates
-
-def _date_unit(label):
-    """NumPy unit of a date label ('M', 'D', 'h', 'm', 's'), or None when it is no date."""
-    return _DATE_UNITS[len(label)] if _DATE.fullmatch(label) else None
-
 
 def _label_kind(label):
     """'date', 'number', 'empty' or 'text': what a label cell looks like."""
@@ -40,20 +35,6 @@ def _label_kind(label):
     return "text" if label else "empty"
 
 
-def _date_axis(labels):
-    """``[n]`` datetime64 of ``labels`` when all are valid dates of one form, else None."""
-    if not labels or any(label is None for label in labels):
-        return None
-    unit = _date_unit(labels[0])
-    if unit is None or any(_date_unit(label) != unit for label in labels):
-        return None
-    try:
-        return np.array([label.replace(" ", "T") for label in labels],
-                        dtype=f"datetime64[{unit}]")
-    except ValueError:
-        return None
-
-
 # Forms of time labels, most specific first: ISO dates (the time axis), then
 # other notations, checked but kept as text.
 _Form = collections.namedtuple("_Form", "notation pattern period")
@@ -61,10 +42,7 @@ _Form.__doc__ = """A form of time labels: ``notation`` for messages, ``pattern``
 label matches in full, ``period``: an ISO unit of ``_DATE_FORMS`` or 'day', 'week',
 'quarter', 'month', 'year'."""
 _ISO_FORMS = {unit: _Form(_DATE_FORMS[unit], re.compile(pattern, re.ASCII), unit)
-              for unit, pattern in (("M", r"\d{4}-\d{2}"), ("D", r"\d{4}-\d{2}-\d{2}"),
-                                    ("h", r"\d{4}-\d{2}-\d{2}[T ]\d{2}"),
-                                    ("m", r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"),
-                                    ("s", r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}"))}
+              for unit, pattern in PATTERNS.items()}
 _OTHER_FORMS = tuple(_Form(notation, re.compile(pattern, re.ASCII | re.IGNORECASE), period)
                      for notation, pattern, period in (
     ("YYYY-Www", r"(?P<y>\d{4})-?W(?P<w>\d{2})", "week"),
@@ -180,7 +158,7 @@ def _show_period(number, period):
 def _label_time(label, match, period):
     """The time ``label`` names: datetime64 for ISO and YYYY/MM/DD dates, else an int."""
     if period in _DATE_FORMS:
-        return np.datetime64(label.replace(" ", "T"), period)
+        return iso_time(label, period)
     if period == "day":
         parts = match.groupdict()
         return np.datetime64(datetime.date(int(parts["y"]), int(parts["m"]), int(parts["d"])), "D")
@@ -256,6 +234,7 @@ def _form_times(path, data, labels, form):
     times = _date_axis(labels) if form.period in _DATE_FORMS else None
     if times is not None:
         return times
+    check_offsets(path, data, labels)
     example = next(i for i, label in enumerate(labels) if form.pattern.fullmatch(label))
     points = []
     for row, label in zip(data, labels):

@@ -396,12 +396,10 @@ def test_newest_first_data_are_refused_saying_how_to_proceed(tmp_path):
 @pytest.mark.parametrize("labels, newest_first", [
     (["03/31/2023", "03/30/2023", "03/29/2022", "12/30/2022", "12/29/2021"], True),
     (["31.01.2020", "29.02.2020", "31.01.2019", "31.03.2020"], False),
-    (["2020-01-01T00:00:00+01:00", "2019-12-01T00:00:00+01:00",
-      "2019-11-01T00:00:00+01:00"], True),
 ])
 def test_dates_kept_as_text_may_not_run_back_a_year(tmp_path, labels, newest_first):
-    """US or European dates and dates with a time zone are kept as text; a newest-first
-    export of them was read in reverse without a word."""
+    """US or European dates are kept as text; a newest-first export of them was read
+    in reverse without a word."""
     from series_predictor.data_loader import read_series
     from series_predictor.errors import DataFormatError
     path = tmp_path / "dates.csv"
@@ -410,6 +408,19 @@ def test_dates_kept_as_text_may_not_run_back_a_year(tmp_path, labels, newest_fir
     with pytest.raises(DataFormatError, match="dates out of order.*the year goes back") as info:
         read_series(str(path), 1)
     assert ("newest first" in str(info.value)) == newest_first
+
+
+def test_dates_with_a_utc_offset_newest_first_are_refused(tmp_path):
+    """Dates with a UTC offset are dates (``tests/test_time_stamps.py``): newest first,
+    they are refused as ISO dates are, saying to reverse them."""
+    from series_predictor.data_loader import read_series
+    from series_predictor.errors import DataFormatError
+    labels = ["2020-01-01T00:00:00+01:00", "2019-12-01T00:00:00+01:00", "2019-11-01T00:00:00+01:00"]
+    path = tmp_path / "dates.csv"
+    path.write_text("date,close\n" + "".join(f"{label},{i + 1}\n"
+                                             for i, label in enumerate(labels)))
+    with pytest.raises(DataFormatError, match="lines 2 and 3: dates out of order .*newest first"):
+        read_series(str(path), 1)
 
 
 def test_dates_kept_as_text_in_order_are_read(tmp_path):

@@ -196,7 +196,7 @@ def test_unwritable_output_folder_is_found_before_training(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     log = []
-    with pytest.raises(OutputDirError, match="folder .*a-file/out.* cannot be written: Not a directory"):
+    with pytest.raises(OutputDirError, match="folder .*a-file/out.* cannot be written: .*a-file. is a file, not a folder"):
         run_chapter(ChapterConfig(out=str(blocker / "out")), log=log.append)
     assert not any("Training" in line for line in log)  # only the season was said
 

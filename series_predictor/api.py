@@ -59,7 +59,7 @@ def _as_values(y):
     if values.ndim == 0:
         raise DataFormatError(f"y must be one series of values (a list, an array, a pandas "
                               f"Series or a CSV path); found {type(y).__name__} {y!r:.40}")
-    if values.ndim != 1:  # None or one number (shape ()), or a table
+    if values.ndim != 1:  # a table
         columns = list(getattr(y, "columns", []))[:3]  # a pandas DataFrame: name a column
         hint = f" (give one column of the DataFrame, e.g. y[{columns[0]!r}])" if columns else ""
         raise DataFormatError(f"y must be one series (1-D); found shape {values.shape}{hint}")
@@ -201,8 +201,8 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
             or the path of a CSV file (read as ``--data`` is).
         times: ``[n]`` dates or numbers of the values (default: the Series' index, or
             ``0..n-1``); forecasts continue them.
-        season: season length (None: inferred from the times, as the command line does:
-            quarters 4, months 12, weeks 52, days 7, hours 24; none without dates).
+        season: season length (None: inferred from the times as ``--season`` is: months
+            12, quarters 4, days 7, hours 24 and the rest of its list; none without dates).
         recipe: "auto" (the default here, as ``--recipe auto``), "book" (the book's
             settings), "seasonal", or None.
         seed: the random seed; the same seed gives the same numbers.
@@ -314,9 +314,8 @@ class Forecaster:
         return self._kept.forecast(h).with_levels(level)
 
     def backtest(self, k=3):
-        """Refit at ``k`` origins one season apart (without a season, a test length apart,
-        or as far as the data allow; the last is this run's own split) and
-        score each forecast of the test length -> BacktestResult.
+        """Refit at ``k`` origins one season apart (a test length apart without a season;
+        the last is this run's own split); score each forecast -> BacktestResult.
 
         The same numbers as ``--backtest k`` with these settings.
 

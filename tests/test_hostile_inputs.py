@@ -54,8 +54,11 @@ def test_a_cluster_address_where_a_web_server_listens_is_refused_not_waited_on(t
     pytest.importorskip("distributed")
     from series_predictor import collection
     from series_predictor.errors import SettingError
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             http.server.BaseHTTPRequestHandler)
+    class Quiet(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *_):  # Dask's bytes are a bad request: no log on the screen
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
     server.daemon_threads = True      # a handler waiting on Dask's bytes never holds us
     threading.Thread(target=server.serve_forever, daemon=True).start()
     address = f"tcp://127.0.0.1:{server.server_port}"
@@ -67,7 +70,7 @@ def test_a_cluster_address_where_a_web_server_listens_is_refused_not_waited_on(t
                                       recipe="book", iterations=10, log=lambda *_: None)
     finally:
         server.shutdown()
-    assert time.monotonic() - start < 10
+    assert time.monotonic() - start < 30  # a bound on the hang (8 s and a loaded machine)
     assert str(caught.value) == (f"cannot reach the Dask scheduler at {address!r}: nothing "
                                  "answered as a Dask scheduler within 8 s (is another "
                                  "program listening on that port?)")

@@ -108,10 +108,12 @@ def _overall(results, method):
                                    for r in rows]))}
 
 
-def summarize(results, times, horizon, stride):
-    """The backtest's report: per method, overall and by steps ahead."""
+def summarize(results, times, horizon, stride, season=None):
+    """The backtest's report: per method, overall and by steps ahead. ``stride``: points
+    between origins; ``season``: the one the baselines were scored at (default ``stride``)."""
     report = {"origins": [str(times[r.origin]) for r in results], "horizon": horizon,
-              "stride": stride, "window": "expanding",
+              "stride": stride, "season": stride if season is None else season,
+              "window": "expanding",
               "overall": {m: _overall(results, m) for m in METHODS},
               "by_horizon": {m: _by_horizon(results, m) for m in METHODS}}
     if any(r.network_kept is not None for r in results):
@@ -193,5 +195,5 @@ def run_backtest(run, points, progress):
         results.append(_score_origin(run, origin, horizon, config.season) if reused
                        else fit_origin(loaded, config, origin, horizon, progress))
     apart = points[1] - points[0] if len(points) > 1 else config.season
-    return dict(summarize(results, loaded.times, horizon, apart),
+    return dict(summarize(results, loaded.times, horizon, apart, config.season),
                 normalization="each origin's fit part (no look-ahead)")

@@ -27,6 +27,12 @@ def judged_against(season):
     return BASELINES if seasonal(season) else ("persistence", "climatology")
 
 
+def backtest_season(report):
+    """The season a backtest record's baselines were scored at: its "season" (the run's),
+    or for a record written before it was kept, its "stride" (then always the season)."""
+    return report.get("season", report.get("stride"))
+
+
 def reference(season):
     """``(key, name)`` of the baseline ratios are over and warnings name: seasonal naive,
     or persistence without a season (the same numbers: seasonal naive at lag 1)."""

@@ -279,14 +279,14 @@ def plot_loss(steps, train_rmse, monitor_rmse=None, *, units="value", monitor_st
 def plot_backtest(report, *, units="value", names=None, path=None):
     """Mean absolute error against steps ahead, per method, from a backtest report:
     the forecast and the baselines the run is judged against at its season (the
-    report's "stride"; without a season, seasonal naive at lag 1 is persistence and is
+    report's "season"; without a season, seasonal naive at lag 1 is persistence and is
     not drawn over it).
 
     ``names``: method -> legend label (default: the method with spaces, "lstm" as "LSTM").
     """
-    from .metrics import judged_against
+    from .metrics import backtest_season, judged_against
     names = {"lstm": "LSTM", **(names or {})}
-    shown = ("lstm", *judged_against(report.get("stride")))
+    shown = ("lstm", *judged_against(backtest_season(report)))
     fig = Figure(figsize=(8, 4.5), layout="constrained")
     ax = fig.add_subplot()
     _set_title(ax, f"Backtest: {len(report['origins'])} origins, error by steps ahead")

@@ -334,14 +334,14 @@ def format_backtest(report, units, name=None):
              f"{'':28s} {'mean RMSE':>10s} {'mean MAE':>10s} {'MASE':>7s}"]
     decimals = metrics.decimals_for([row[k] for row in report["overall"].values()
                                      for k in ("rmse", "mae")])
-    shown = ("lstm", *metrics.judged_against(report.get("stride")))  # the stride is the season
+    shown = ("lstm", *metrics.judged_against(metrics.backtest_season(report)))
     for method, row in report["overall"].items():
         if method not in shown:
             continue
         cells = [metrics.format_error(row["rmse"], decimals),
                  metrics.format_error(row["mae"], decimals),
                  metrics.format_error(row["mase"], 2)]
-        label = name if method == "lstm" else row_name(method, report.get("stride"))
+        label = name if method == "lstm" else row_name(method, metrics.backtest_season(report))
         lines.append(f"{label:28s} {cells[0]:>10s} {cells[1]:>10s} "
                      f"{cells[2]:>7s}")
     lines.append(backtest_verdict(report))
@@ -359,7 +359,7 @@ def backtest_verdict(report):
     the origins, or that it beats them all."""
     overall = report["overall"]
     own = overall["lstm"]["rmse"]
-    shown = metrics.judged_against(report.get("stride"))  # the stride is the season
+    shown = metrics.judged_against(metrics.backtest_season(report))
     better = [m.replace("_", " ") for m in shown if m in overall
               and (own is None or _below(overall[m]["rmse"], own))]
     count = len(report["origins"])

@@ -36,6 +36,27 @@ def test_origins_without_a_season_are_a_test_length_apart_or_as_far_as_the_data_
     assert backtest.stride(prices, 3, 12, 32) == 12
 
 
+def test_origins_a_test_length_apart_are_not_read_as_a_season():
+    """Without a season the stride is the test length (24), and the table, its verdict
+    and backtest.png read the stride as the season: 'seasonal naive (lag 24)' and
+    'climatology (season means)', scored as persistence and the mean, and a verdict
+    that the forecast 'loses to persistence and seasonal naive'."""
+    from series_predictor import plots, report
+    results = [backtest.OriginResult(o, np.array([1.0, 2.0]),
+                                     {m: np.array([1.0, 2.0]) + (m != "lstm")
+                                      for m in backtest.METHODS}, 1.0, {}) for o in (48, 72)]
+    record = backtest.summarize(results, np.arange(120), 2, 24, 1)
+    assert (record["stride"], record["season"]) == (24, 1)
+    text = report.format_backtest(record, "value")
+    assert "24 points apart" in text.splitlines()[0]
+    assert [line[:28].strip() for line in text.splitlines()[2:5]] == [
+        "LSTM", "persistence (last value)", "climatology (the mean)"]
+    assert "seasonal" not in text
+    fig = plots.plot_backtest(record)
+    assert [line.get_label() for ax in fig.axes for line in ax.lines] == [
+        "LSTM", "persistence", "climatology"]
+
+
 @pytest.mark.slow
 def test_too_many_origins_are_refused_before_any_training(tmp_path):
     with pytest.raises(SeriesTooShortError, match="at most"):

@@ -149,8 +149,8 @@ class ChapterConfig:
     season: int = _option(None, "season length: the seasonal naive baseline's lag, and "
                           "what --recipe auto's candidates follow (default: inferred from "
                           "the time labels: quarters 4, months 12, weeks 52, days 7, hours "
-                          "24, half hours 48, quarter hours 96; trading days, years and "
-                          "row numbers none, i.e. 1, judged "
+                          "24, half hours 48, quarter hours 96; trading days, market "
+                          "hours, years and row numbers none, i.e. 1, judged "
                           "against persistence)", check=_optional_season, parse=parse_number)
     patience: int = _option(None, "stop when the monitored error has not improved for N "
                             "reports, keeping the best weights (default: off; the "

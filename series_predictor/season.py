@@ -1,9 +1,10 @@
 """The season of a series, inferred from its time labels (``--season`` overrides).
 
 Quarters -> 4, months -> 12, ISO weeks or weekly dates -> 52, daily dates on every
-day of the week -> 7, hours -> 24, half hours -> 48, quarter hours -> 96; trading
-days (weekdays only), years, other steps and plain row numbers -> no season. "No season" is the season 1: the
-seasonal naive forecast at lag 1 is persistence, the season means are the mean,
+day of the week -> 7, hours -> 24, half hours -> 48, quarter hours -> 96 (at every
+time of the day); trading days (weekdays only), market hours, years, other steps and
+plain row numbers -> no season. "No season" is the season 1: the seasonal naive
+forecast at lag 1 is persistence, the season means are the mean,
 and ``--recipe auto`` weighs no seasonal candidate. A season the training part
 cannot hold twice is not used (said why). NumPy only.
 """
@@ -58,6 +59,23 @@ def _daily(days):
     return Season(NONE, f"dates {step} days apart: no calendar season known")
 
 
+_PER_DAY = {3600: ("hourly", "24 hours a day"), 1800: ("half-hourly", "48 a day"),
+            900: ("quarter-hourly", "96 a day")}
+
+
+def _intraday(seconds, step):
+    """Season of ``[n]`` int64 times (seconds since 1970) ``step`` seconds apart: the
+    day's ``86400 // step``, unless data spanning a day or more leave out some of the
+    day's times (market hours: 13 half hours a day, not 48; seasonal naive at lag 48
+    went back almost four trading days)."""
+    what, per_day = _PER_DAY[step], 86400 // step
+    slots = len(np.unique(seconds % 86400 // step))
+    if seconds[-1] - seconds[0] >= 86400 and slots < per_day:
+        return Season(NONE, f"{what[0]} times, {slots} of the day's {per_day}: no daily "
+                            "season known (market hours?)")
+    return Season(per_day, f"{what[0]} times: {what[1]}")
+
+
 def _from_dates(times):
     if len(times) < 2:
         return Season(NONE, "a single date")
@@ -75,12 +93,8 @@ def _from_dates(times):
         return _daily(times.astype("datetime64[D]").astype(np.int64))
     seconds = np.diff(times.astype("datetime64[s]").astype(np.int64))
     step = int(np.median(seconds))
-    if step == 3600:
-        return Season(24, "hourly times: 24 hours a day")
-    if step in (900, 1800):  # electricity and market data: the day is their season
-        per_day = 86400 // step
-        what = "half-hourly" if step == 1800 else "quarter-hourly"
-        return Season(per_day, f"{what} times: {per_day} a day")
+    if step in _PER_DAY:  # electricity and load data: the day is their season
+        return _intraday(times.astype("datetime64[s]").astype(np.int64), step)
     if step == 86400:
         return _daily(times.astype("datetime64[D]").astype(np.int64))
     return Season(NONE, f"times {step} s apart: no calendar season known")

@@ -65,6 +65,26 @@ def test_season_inferred_from_each_label_form(tmp_path, kind, first, expected):
     assert len(lines) == 1 and lines[0].startswith("Season: " + said)  # printed, with why
 
 
+def _intraday(start, per_day, minutes, days):
+    """``days`` weekdays of ``per_day`` times ``minutes`` apart from ``start`` each day."""
+    dates = np.busday_offset("2023-01-02", np.arange(days), roll="forward")
+    return np.array([np.datetime64(f"{d}T{start}") + np.timedelta64(minutes * k, "m")
+                     for d in dates for k in range(per_day)])
+
+
+def test_intraday_times_within_market_hours_have_no_daily_season():
+    """Half-hourly prices 09:30..15:30 (13 a day) were given season 48 and hourly ones
+    10:00..16:00 season 24: seasonal naive went back almost four trading days. A
+    season of the day needs every time of the day; a full day keeps it."""
+    half = season.infer(_intraday("09:30", 13, 30, 20))
+    assert half.length == 1 and "13 of the day's 48" in half.reason
+    assert season.infer(_intraday("10:00", 7, 60, 20)).length == 1
+    assert season.infer(_intraday("00:00", 48, 30, 3)).length == 48
+    assert season.infer(_intraday("00:00", 96, 15, 3)).length == 96
+    assert season.infer(_intraday("00:00", 24, 60, 5)).length == 24
+    assert season.infer(_intraday("10:00", 20, 60, 1)).length == 24  # less than a day
+
+
 def test_season_option_overrides_inference(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("t,v\n" + "".join(f"{label},{i % 5 + 1}\n"

@@ -146,24 +146,30 @@ def plan_origins(run):
                                         config.validation)
     if config.recipe == "auto":  # every origin chooses its own candidates
         minimum = max(minimum, minimum_training(config.season, config.seq_size))
-    points = origins(run.prepared.split, config.backtest,
-                     stride(run.prepared.split, config.backtest, config.season, minimum),
-                     minimum)
-    _refuse_constant_origins(run, points)
+    points = _spaced(run, config.backtest, minimum)
+    why = _constant_first(run, points)
+    if why:  # the parts grow with the origin: the first is constant if any is
+        usable = next((count for count in range(len(points) - 1, 1, -1)
+                       if _constant_first(run, _spaced(run, count, minimum)) is None), 1)
+        raise DataFormatError(why + f"; use fewer origins (at most {usable})")
     return points
 
 
-def _refuse_constant_origins(run, points):
-    """An origin whose training part (before its validation tail) is one repeated value
-    would train on nothing: refused with the run's own words, before any training."""
+def _spaced(run, count, minimum):
+    """``count`` origins ``stride`` apart (fewer origins may be farther apart)."""
+    split = run.prepared.split
+    return origins(split, count, stride(split, count, run.config.season, minimum), minimum)
+
+
+def _constant_first(run, points):
+    """Why the first of ``points``' training parts (before its validation tail) is one
+    repeated value, with nothing to train on (``stages.constant_fit_part``), or None."""
     config, horizon = run.config, run.prepared.split.n_test
-    why = [stages.constant_fit_part(run.loaded, stages.Split(
-        origin + horizon, origin, network_tail(origin, horizon, config.seq_size)
-        if config.recipe == "auto" else config.validation),
-        f"backtest origin {k + 1} of {len(points)}, ") for k, origin in enumerate(points)]
-    if why[0]:  # the parts grow with the origin: the first is constant if any is
-        usable = sum(w is None for w in why)
-        raise DataFormatError(why[0] + f"; use fewer origins (at most {usable})")
+    tail = network_tail(points[0], horizon, config.seq_size) if config.recipe == "auto" \
+        else config.validation
+    return stages.constant_fit_part(run.loaded, stages.Split(points[0] + horizon, points[0],
+                                                             tail),
+                                    f"backtest origin 1 of {len(points)}, ")
 
 
 def backtest_config(config):

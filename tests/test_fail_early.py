@@ -1,5 +1,6 @@
 """Mistakes that used to fail late, after training, now fail before it (issue 11)."""
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -217,3 +218,23 @@ def test_a_part_with_nothing_to_learn_is_refused_before_training(tmp_path, recip
     with pytest.raises(DataFormatError, match=message):
         run_chapter(config, log=log.append)
     assert not any("Training" in line for line in log) and not os.path.exists(out)
+
+
+@pytest.mark.parametrize("flat, usable", [(61, 1), (45, 2)])
+def test_fewer_origins_advised_are_origins_that_fit(tmp_path, flat, usable):
+    """Without a season fewer origins lie farther apart (backtest.stride), so the advice
+    'at most 2' counted the old origins: 100 row-numbered points, 50 for the first 61,
+    --backtest 5 (origins 8, 26, 44, 62, 80) said 'at most 2', and --backtest 2 (origins
+    60, 80) was then refused too."""
+    from series_predictor.chapter import ChapterConfig, run_chapter
+    from series_predictor.errors import DataFormatError
+    walk = 50 + np.cumsum(np.random.default_rng(0).normal(0, 1, 100 - flat))
+    path = tmp_path / "c.csv"
+    path.write_text("value\n" + "".join(f"{v:.3f}\n" for v in np.r_[np.full(flat, 50.0), walk]))
+    config = ChapterConfig(data=str(path), column=0, out=str(tmp_path / "out"), backtest=5,
+                           iterations=1, quiet=True)
+    with pytest.raises(DataFormatError, match=rf"origin 1 of 5, .*\(at most {usable}\)$"):
+        run_chapter(config, log=lambda line: None)
+    if usable == 1:  # the old advice, 'at most 2', is refused as well
+        with pytest.raises(DataFormatError, match=r"origin 1 of 2, .*\(at most 1\)$"):
+            run_chapter(dataclasses.replace(config, backtest=2), log=lambda line: None)

@@ -271,6 +271,18 @@ def test_the_diff_warning_fits_the_settings():
                       "--diff 1 (diff=(1,) in Python), or use --recipe auto")
 
 
+def test_the_diff_lag_warning_reaches_a_collections_summary(book_run):
+    """A collection's series run in workers, whose warnings reach no screen: the summary
+    prints the data warnings metrics.json keeps, and the diff-lag warning was not one
+    (--recipe seasonal on quarterly series said nothing in a collection)."""
+    config = dataclasses.replace(book_run.config, diff=(1, 4))
+    evaluated = report.evaluate(dataclasses.replace(book_run, config=config))
+    assert evaluated["data_warnings"] == [
+        "--diff 1,4 differences at lag 4, but this series' season is 12: pass --diff 1,12 "
+        "(diff=(1, 12) in Python), or use --recipe auto"]
+    assert report.evaluate(book_run)["data_warnings"] == []
+
+
 def _collection_entries():
     from series_predictor import collection_report
     from series_predictor.collection_result import SeriesResult

@@ -9,7 +9,7 @@ from . import backtest, stages
 from .config import ChapterConfig, check_config
 from .errors import SettingError, TrainingDiverged
 from .fitting import fit_run, member_folders, plan_chapter
-from .outliers import check_semi_monthly, spike_warnings
+from .outliers import check_semi_monthly, data_warnings
 from .outputs import write_outputs
 from .report import evaluate, format_report
 from .run_folder import check_input_outside, claimed
@@ -43,7 +43,7 @@ def run_chapter(config=None, *, log=print, series=None):
     loaded = stages.read_stage(config) if series is None else series
     config = stages.season_stage(loaded, config, progress)
     check_semi_monthly(loaded)
-    for line in spike_warnings(loaded):
+    for line in data_warnings(loaded):
         progress.warn(line)
     run = plan_chapter(loaded, config, progress)
     origins = backtest.plan_origins(run)

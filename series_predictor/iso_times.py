@@ -106,3 +106,17 @@ def check_offsets(path, data, labels):
                 f"{path}, line {row.line}: {label!r} has {found}, but {labels[0]!r} on line "
                 f"{data[0].line} has {other}; write every time with its offset (Z for UTC), "
                 f"or every time without one")
+
+
+def utc_note(path, labels, times):
+    """A sentence when ``times`` (``date_axis``'s) are the UTC times of ``labels`` whose
+    offsets change within a day (a daylight-saving change), so that they differ from the
+    labels' clock; else None (one offset, dates, no offsets, ``Z``)."""
+    if not labels or not isinstance(labels[0], str) or np.asarray(times).dtype.kind != "M":
+        return None
+    first = _parts(labels[0])
+    if first is None or not first[1] or np.datetime64(first[0].replace(" ", "T")) == times[0]:
+        return None
+    return (f"{path}: the time labels' UTC offsets change (a daylight-saving change?), so "
+            f"the times are read in UTC ({labels[0]!r} as {str(times[0]).replace('T', ' ')}"
+            "): the printed times, the figures and forecast.csv are in UTC")

@@ -87,6 +87,15 @@ def spike_warnings(loaded):
             for i in spikes(loaded.values)] + _last_jump_warning(loaded)
 
 
+def data_warnings(loaded):
+    """Every warning about ``loaded``'s data, said before training and kept in
+    metrics.json's ``data_warnings`` (a collection prints them): its spikes, a last
+    jump, and times read in UTC (``iso_times.utc_note``)."""
+    from .iso_times import utc_note
+    note = utc_note(loaded.path, loaded.labels, loaded.times)
+    return spike_warnings(loaded) + ([note] if note else [])
+
+
 def _last_jump_warning(loaded):
     """The line naming a last value that ``last_jump`` finds, in a list (or empty)."""
     values = loaded.values

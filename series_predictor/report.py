@@ -144,9 +144,9 @@ def evaluate(run):
         report["auto"] = run.auto
     report["verdict"] = verdict(report)
     report["warnings"] = warnings(report, config, combined)
-    from .outliers import spike_warnings  # said before training; kept for collections,
-    from .season import diff_warning       # whose workers' warnings reach no screen
-    report["data_warnings"] = spike_warnings(loaded) + [w for w in [diff_warning(config)] if w]
+    from .outliers import data_warnings  # said before training; kept for collections,
+    from .season import diff_warning      # whose workers' warnings reach no screen
+    report["data_warnings"] = data_warnings(loaded) + [w for w in [diff_warning(config)] if w]
     return report
 
 

@@ -3,8 +3,8 @@ by length), and a UTC offset after a time (``Z``, ``+00:00``, ``-0500``, ``+02``
 and a zero fraction of a second (``.000``), as spreadsheets, databases and
 JavaScript export time stamps.
 
-A column of times with offsets is read by the rule ``pandas_times.naive_times``
-applies to a tz-aware pandas index: one offset throughout, or times all at one time
+A column of times with offsets is read by the rule a tz-aware pandas index is read
+by (``wall_or_utc``): one offset throughout, or times all at one time
 of day (daily or coarser data), give their wall-clock times; else (hourly data
 across a daylight-saving change: ``+01:00`` then ``+02:00``) their UTC times, so no
 hour repeats or goes missing. NumPy and the standard library only.
@@ -65,13 +65,22 @@ def iso_time(label, unit):
     return time if offset is None else time.astype("datetime64[m]") - np.timedelta64(offset, "m")
 
 
+def wall_or_utc(wall, utc):
+    """``[n]`` times of date-times with UTC offsets, given as their wall clock ``wall``
+    and their ``utc`` times (datetime64): ``wall`` when the offset is one throughout or
+    the times all fall at one time of day (daily or coarser data: their dates), else
+    ``utc`` (a daylight-saving change repeats or skips a wall-clock hour). The one rule
+    for a CSV's offsets and a tz-aware pandas index (``pandas_times.naive_times``)."""
+    shift, clocks = wall - utc, wall - wall.astype("datetime64[D]")
+    if len(wall) == 0 or np.all(shift == shift[0]) or np.all(clocks == clocks[0]):
+        return wall
+    return utc
+
+
 def _by_offsets(wall, offsets):
     """``[n]`` times of date-times ``wall`` (their wall clock) at ``offsets`` (minutes)."""
     offsets = np.asarray(offsets, dtype=np.int64)
-    clocks = wall - wall.astype("datetime64[D]")
-    if np.all(offsets == offsets[0]) or np.all(clocks == clocks[0]):
-        return wall
-    return wall.astype("datetime64[m]") - offsets.astype("timedelta64[m]")
+    return wall_or_utc(wall, wall.astype("datetime64[m]") - offsets.astype("timedelta64[m]"))
 
 
 def date_axis(labels):

@@ -30,17 +30,16 @@ def _coarsest(values):
 
 
 def naive_times(index):
-    """``[n]`` datetime64[ns] of a pandas DatetimeIndex: a tz-aware one by its wall-clock
-    times when they all fall at one time of day (daily or coarser data: its dates), else
-    by its UTC times (hourly data: a daylight-saving change repeats or skips a wall-clock
-    hour, which was refused as 'not after' or taken for consecutive)."""
+    """``[n]`` datetime64[ns] of a pandas DatetimeIndex: a tz-aware one as a CSV's UTC
+    offsets are read (``iso_times.wall_or_utc``): by its wall-clock times at one offset
+    or one time of day, else by its UTC times (hourly data across a daylight-saving
+    change repeats or skips a wall-clock hour, which was refused as 'not after' or taken
+    for consecutive)."""
     if index.tz is None:
         return index.values
-    wall = index.tz_localize(None).values
-    clocks = wall - wall.astype("datetime64[D]")
-    if len(wall) == 0 or np.all(clocks == clocks[0]):
-        return wall
-    return index.tz_convert("UTC").tz_localize(None).values
+    from .iso_times import wall_or_utc
+    return wall_or_utc(index.tz_localize(None).values,
+                       index.tz_convert("UTC").tz_localize(None).values)
 
 
 def as_times(times):

@@ -179,6 +179,23 @@ def test_a_tz_aware_hourly_index_across_a_clock_change_is_read_in_utc():
     assert str(times[0]) == "2021-03-20T09:00:00" and str(times[-1]) == "2021-04-18T09:00:00"
 
 
+def test_a_tz_aware_index_at_one_offset_reads_as_its_csv_does(tmp_path):
+    """An hourly index in a zone without daylight saving (Asia/Kolkata, +05:30) was read
+    in UTC (2019-12-31T18:30 for 2020-01-01 00:00), while the same times in a CSV,
+    '2020-01-01T00:00:00+05:30', read by their clock: one rule for both now."""
+    pd = pytest.importorskip("pandas")
+    from series_predictor import data_loader
+    from series_predictor.api import series_from
+    index = pd.date_range("2020-01-01", periods=48, freq="h", tz="Asia/Kolkata")
+    times = series_from(pd.Series(np.arange(48.0), index=index)).times
+    path = tmp_path / "s.csv"
+    path.write_text("time,value\n" + "".join(f"{t.isoformat()},{k}\n"
+                                            for k, t in enumerate(index)))
+    from_csv = data_loader.read_series(str(path)).times()
+    assert str(times[0]) == "2020-01-01T00:00:00" and str(from_csv[0]) == "2020-01-01T00:00:00"
+    np.testing.assert_array_equal(times, from_csv.astype(times.dtype))
+
+
 def test_a_csv_of_several_series_is_refused_naming_fit_collection(tmp_path):
     """The command line reads a wide table as a collection; fit read its first value
     column alone, without a word (and failed on a long table's date column)."""

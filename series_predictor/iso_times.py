@@ -119,13 +119,18 @@ def check_offsets(path, data, labels):
 
 def utc_note(path, labels, times):
     """A sentence when ``times`` (``date_axis``'s) are the UTC times of ``labels`` whose
-    offsets change within a day (a daylight-saving change), so that they differ from the
-    labels' clock; else None (one offset, dates, no offsets, ``Z``)."""
+    offsets change within a day (a daylight-saving change), naming the first label whose
+    clock its time differs from; else None (one offset, dates, no offsets)."""
     if not labels or not isinstance(labels[0], str) or np.asarray(times).dtype.kind != "M":
         return None
-    first = _parts(labels[0])
-    if first is None or not first[1] or np.datetime64(first[0].replace(" ", "T")) == times[0]:
+    parts = [_parts(label) for label in labels]
+    if any(part is None or part[1] is None for part in parts):
         return None
+    wall = np.array([text.replace(" ", "T") for text, _ in parts], dtype="datetime64")
+    moved = np.flatnonzero(wall != times)
+    if len(moved) == 0:
+        return None
+    k = moved[0]
     return (f"{path}: the time labels' UTC offsets change (a daylight-saving change?), so "
-            f"the times are read in UTC ({labels[0]!r} as {str(times[0]).replace('T', ' ')}"
+            f"the times are read in UTC ({labels[k]!r} as {str(times[k]).replace('T', ' ')}"
             "): the printed times, the figures and forecast.csv are in UTC")

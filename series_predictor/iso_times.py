@@ -121,8 +121,9 @@ def utc_note(path, labels, times):
     """A sentence when ``times`` (``date_axis``'s) are the UTC times of ``labels`` whose
     offsets change within a day (a daylight-saving change), naming the first label whose
     clock its time differs from; else None (one offset, dates, no offsets)."""
-    if not labels or not isinstance(labels[0], str) or np.asarray(times).dtype.kind != "M":
-        return None
+    first = _parts(labels[0]) if labels and isinstance(labels[0], str) else None
+    if first is None or first[1] is None or np.asarray(times).dtype.kind != "M":
+        return None  # no offsets (a column has them on every label or on none)
     parts = [_parts(label) for label in labels]
     if any(part is None or part[1] is None for part in parts):
         return None

@@ -74,13 +74,14 @@ def pool(season):
     return (POOL if season > 1 else UNSEASONAL_POOL), "median"
 
 
-def screened_pool(season, rows):
+def screened_pool(season, screened):
     """``pool(season)`` less the structures ``screen`` could not fit at every validation
-    origin (``rows``: its rows), so that what is forecast is what validation judged
-    (a short daily series: the airline model and the autoregression need 2 seasons and
-    10 points, an origin may hold 21) -> (kinds, how, [left out])."""
+    origin (``screened``: the names it scored), so that what is forecast is what
+    validation judged (a short daily series: the airline model needs 2 seasons and 10
+    points, an origin may hold 21) -> (kinds, how, [left out]). The one rule: a resumed
+    collection looks for these kinds in a run's record (``collection.same_method``)."""
     names, how = pool(season)
-    screened = {row["candidate"].name for row in rows}
+    screened = set(screened)
     kept = tuple(name for name in names if name in screened)
     return (kept, how, [n for n in names if n not in screened]) if kept else (names, how, [])
 
@@ -225,7 +226,8 @@ def screen(values, n_train, horizon, season, seq_size):
         if any(kind not in fits[o] for o in origins):
             continue  # a structure some stretch does not support (Holt-Winters: no season)
         unfloored = {o: fits[o][kind].path(horizon) for o in origins}
-        paths = {o: floor_at_zero(unfloored[o], np.min(known[:o])) for o in origins}
+        paths = {o: floor_at_zero(unfloored[o], np.min(known[:o]), np.max(np.abs(known[:o])))
+                 for o in origins}
         ratios = [_ratio(paths[o], known, o, horizon, season) for o in origins]
         rows.append({"candidate": candidate, "score": _geometric_mean(ratios),
                      "per_origin": ratios, "paths": paths, "unfloored": unfloored})
@@ -326,11 +328,12 @@ def choose(loaded, config, split, progress):
     check_length(split.n_train, config.season, config.seq_size, loaded.path)
     known = np.asarray(loaded.values[:split.n_train], dtype=np.float64)
     origins, rows = screen(known, split.n_train, split.n_test, config.season, config.seq_size)
-    names, how, unscreened = screened_pool(config.season, rows)
+    names, how, unscreened = screened_pool(config.season,
+                                           [row["candidate"].name for row in rows])
     kept = [row for row in rows if row["candidate"].name in names]
     final = _structure(f"{how} of " + ", ".join(names), names, config.season, how)
     paths = {o: floor_at_zero(reducer(how)([r["unfloored"][o] for r in kept], axis=0),
-                              np.min(known[:o])) for o in origins} \
+                              np.min(known[:o]), np.max(np.abs(known[:o]))) for o in origins} \
         if kept else {o: np.full(split.n_test, known[o - 1]) for o in origins}  # as forecast
     combination = _geometric_mean(
         [_ratio(paths[o], known, o, split.n_test, config.season) for o in origins])

@@ -131,19 +131,16 @@ def same_method(recipe, metrics):
     """Whether a run's ``metrics`` (a dict) were made by this version's ``--recipe auto``
     (or ``global``): the structures of ``auto.pool`` at its season, combined the same
     way, the network judged by the same margin. A folder an earlier version wrote
-    (another pool, no margin) is run again, not mixed into this one's table. A pool
-    structure the validation origins could not fit (the airline model before 2 seasons
-    and 10 points: a short daily series) was not screened, so not kept: only the
-    screened ones (the record's candidates) are looked for."""
+    (another pool, no margin) is run again, not mixed into this one's table. Only the
+    pool structures the run's validation origins could fit (the record's candidates)
+    are looked for, by auto's own rule (``auto.screened_pool``)."""
     if recipe not in ("auto", "global"):
         return True
-    from .auto import pool
+    from .auto import screened_pool
     from .network_verdict import NETWORK_MARGIN
     record = metrics.get("auto") or {}
-    kinds, how = pool((metrics.get("settings") or {}).get("season") or 1)
-    screened = record.get("candidates")
-    if screened:
-        kinds = [kind for kind in kinds if kind in screened]
+    kinds, how, _ = screened_pool((metrics.get("settings") or {}).get("season") or 1,
+                                  record.get("candidates") or ())
     return (sorted(record.get("chosen") or ()) == sorted(kinds)
             and record.get("combine") == how
             and (record.get("network") or {}).get("margin") == NETWORK_MARGIN)

@@ -93,8 +93,10 @@ def _number(value):
 
 def naive_name(season):
     """The baseline a series' ratio is over: seasonal naive at its season, which is
-    persistence for a series without one (``seasonal_naive`` at lag 1)."""
-    if season is not None and season <= 1:
+    persistence for a series without one (``seasonal_naive`` at lag 1;
+    ``metrics.seasonal``'s rule)."""
+    from .metrics import seasonal
+    if not seasonal(season):
         return "persistence (no season)"
     return f"seasonal naive (lag {season or 12})"
 

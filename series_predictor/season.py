@@ -14,7 +14,7 @@ import dataclasses
 import numpy as np
 
 from .data_loader import train_size
-from .time_axis import _day_part
+from .time_axis import day_part
 
 NONE = 1                # "no season": seasonal naive at lag 1 is persistence
 MIN_SEASONS = 2         # full seasons the training part must hold to use a season
@@ -79,7 +79,7 @@ def _intraday(seconds, step):
 def _from_dates(times):
     if len(times) < 2:
         return Season(NONE, "a single date")
-    split = _day_part(times)  # date-times all at one time of day count as their dates
+    split = day_part(times)  # date-times all at one time of day count as their dates
     times = split[0] if split is not None else times
     unit, _ = np.datetime_data(times.dtype)
     if unit == "Y":

@@ -74,7 +74,7 @@ def _month_dates(months, day):
     return np.minimum(as_months.astype("datetime64[D]") + day, lasts)
 
 
-def _day_part(times):
+def day_part(times):
     """``(dates, clock)`` when ``times`` are two or more date-times (unit h, m or s)
     all at one time of day: their ``datetime64[D]`` dates and that time of day (a
     timedelta64); else None. Such date-times count as their dates."""
@@ -118,7 +118,7 @@ def _check_time_gaps(path, data, labels, times):
     monthly or coarser ones no month; weekly ones no week (a row may sit on another
     day of its week); daily ones on every day of the week no day. Daily dates of a trading week (``_trading_week``: weekdays
     only, Sunday to Thursday, Monday to Saturday...) may miss holidays."""
-    dates, clock = _day_part(times) or (times, None)
+    dates, clock = day_part(times) or (times, None)
 
     def show(date):
         return str(date if clock is None else date.astype(times.dtype) + clock)
@@ -267,7 +267,7 @@ def future_times(times, start, count):
     times = np.asarray(times)
     if times.ndim != 1 or len(times) == 0:
         raise SettingError(f"times must be a non-empty 1-D time axis; found shape {times.shape}")
-    split = _day_part(times)  # date-times all at one time of day go on as their dates
+    split = day_part(times)  # date-times all at one time of day go on as their dates
     if split is not None:
         return future_times(split[0], start, count).astype(times.dtype) + split[1]
     start = check_int(start, "start", 0, len(times))

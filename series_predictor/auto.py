@@ -43,7 +43,7 @@ from .recipes import RECIPES
 from .stages import LENGTH_CAP, Candidate, minimum_fit_length, minimum_length, season_stage
 from .structure_curves import StructureCurve, reducer
 from .structures import KINDS, SEASON_KINDS, fit_all, weights_only
-from .transforms import Transform, floor_at_zero
+from .transforms import Transform, floor_after
 
 # The structures combined by the median with a season (quarters: QUARTER_POOL, by the
 # mean; no season: UNSEASONAL_POOL); chosen on the development series only
@@ -226,8 +226,7 @@ def screen(values, n_train, horizon, season, seq_size):
         if any(kind not in fits[o] for o in origins):
             continue  # a structure some stretch does not support (Holt-Winters: no season)
         unfloored = {o: fits[o][kind].path(horizon) for o in origins}
-        paths = {o: floor_at_zero(unfloored[o], np.min(known[:o]), np.max(np.abs(known[:o])))
-                 for o in origins}
+        paths = {o: floor_after(unfloored[o], known[:o]) for o in origins}
         ratios = [_ratio(paths[o], known, o, horizon, season) for o in origins]
         rows.append({"candidate": candidate, "score": _geometric_mean(ratios),
                      "per_origin": ratios, "paths": paths, "unfloored": unfloored})
@@ -332,8 +331,8 @@ def choose(loaded, config, split, progress):
                                            [row["candidate"].name for row in rows])
     kept = [row for row in rows if row["candidate"].name in names]
     final = _structure(f"{how} of " + ", ".join(names), names, config.season, how)
-    paths = {o: floor_at_zero(reducer(how)([r["unfloored"][o] for r in kept], axis=0),
-                              np.min(known[:o]), np.max(np.abs(known[:o]))) for o in origins} \
+    paths = {o: floor_after(reducer(how)([r["unfloored"][o] for r in kept], axis=0),
+                            known[:o]) for o in origins} \
         if kept else {o: np.full(split.n_test, known[o - 1]) for o in origins}  # as forecast
     combination = _geometric_mean(
         [_ratio(paths[o], known, o, split.n_test, config.season) for o in origins])

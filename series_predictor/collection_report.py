@@ -96,9 +96,10 @@ def naive_name(season):
     persistence for a series without one (``seasonal_naive`` at lag 1;
     ``metrics.seasonal``'s rule)."""
     from .metrics import seasonal
+    from .report import row_name
     if not seasonal(season):
         return "persistence (no season)"
-    return f"seasonal naive (lag {season or 12})"
+    return row_name("seasonal_naive", season or 12)
 
 
 def format_summary(entries, summary):

@@ -17,18 +17,12 @@ from .iso_times import DATE_FORMS, PATTERNS, check_offsets, date_axis, date_unit
 from .time_axis import _check_steps, _check_time_gaps
 
 
-# Date labels and the NumPy unit of each form (told apart by length): ``iso_times``.
-_DATE_FORMS = DATE_FORMS
-_date_unit = date_unit
-_date_axis = date_axis
-
-
 # ---------------------------------------------------------------- labels and dates
 
 def _label_kind(label):
     """'date', 'number', 'empty' or 'text': what a label cell looks like."""
     label = label.strip()
-    if _date_unit(label):
+    if date_unit(label):
         return "date"
     if _NUMBER.fullmatch(label):
         return "number"
@@ -39,9 +33,9 @@ def _label_kind(label):
 # other notations, checked but kept as text.
 _Form = collections.namedtuple("_Form", "notation pattern period")
 _Form.__doc__ = """A form of time labels: ``notation`` for messages, ``pattern`` a
-label matches in full, ``period``: an ISO unit of ``_DATE_FORMS`` or 'day', 'week',
+label matches in full, ``period``: an ISO unit of ``DATE_FORMS`` or 'day', 'week',
 'quarter', 'month', 'year'."""
-_ISO_FORMS = {unit: _Form(_DATE_FORMS[unit], re.compile(pattern, re.ASCII), unit)
+_ISO_FORMS = {unit: _Form(DATE_FORMS[unit], re.compile(pattern, re.ASCII), unit)
               for unit, pattern in PATTERNS.items()}
 _OTHER_FORMS = tuple(_Form(notation, re.compile(pattern, re.ASCII | re.IGNORECASE), period)
                      for notation, pattern, period in (
@@ -96,7 +90,7 @@ def _names_time(label, form):
     """Whether ``label`` matches ``form`` and, unless the form is ISO, names a time
     (``obs1001`` has the shape of ``Jan 1949`` but names no month)."""
     match = form.pattern.fullmatch(label)
-    if match is None or form.period in _DATE_FORMS:
+    if match is None or form.period in DATE_FORMS:
         return match is not None
     try:
         _label_time(label, match, form.period)
@@ -114,7 +108,7 @@ def _labels_form(labels):
         if 2 * len(matching) > len(labels) and (form.period != "year"
                                                 or _years_column(labels, matching)):
             return form
-    unit = _date_unit(labels[0])
+    unit = date_unit(labels[0])
     return _ISO_FORMS[unit] if unit else None
 
 
@@ -157,7 +151,7 @@ def _show_period(number, period):
 
 def _label_time(label, match, period):
     """The time ``label`` names: datetime64 for ISO and YYYY/MM/DD dates, else an int."""
-    if period in _DATE_FORMS:
+    if period in DATE_FORMS:
         return iso_time(label, period)
     if period == "day":
         parts = match.groupdict()
@@ -202,11 +196,11 @@ def label_dates(labels):
     """
     if not labels or any(not isinstance(label, str) for label in labels):
         return None
-    times = _date_axis(labels)
+    times = date_axis(labels)
     if times is not None:
         return times
     form = _labels_form(labels)
-    if form is None or form.period in _DATE_FORMS:
+    if form is None or form.period in DATE_FORMS:
         return None
     matches = [form.pattern.fullmatch(label) for label in labels]
     if not all(matches):
@@ -231,7 +225,7 @@ def _total_hint(data, row, label):
 def _form_times(path, data, labels, form):
     """``[n]`` time of each label (see ``_label_time``); raises for the first label
     not of ``form``, as most labels are, or naming no time."""
-    times = _date_axis(labels) if form.period in _DATE_FORMS else None
+    times = date_axis(labels) if form.period in DATE_FORMS else None
     if times is not None:
         return times
     check_offsets(path, data, labels)

@@ -291,6 +291,13 @@ class Transform:
         return floor_at_zero(forecast, lowest, float(np.max(np.abs(known), initial=0.0)))
 
 
+def floor_after(forecast, known):
+    """``floor_at_zero`` of a forecast made from ``known`` (``[n]``, the values before it):
+    their lowest value and their largest magnitude as its ``lowest`` and ``scale``."""
+    known = np.asarray(known, dtype=np.float64)
+    return floor_at_zero(forecast, np.min(known), np.max(np.abs(known), initial=0.0))
+
+
 def floor_at_zero(forecast, lowest, scale=None):
     """``forecast`` ``[k]`` at least 0 where the lowest value known before it
     (``lowest``: a number, or ``[k]``) is not below 0; as it is elsewhere, and where it

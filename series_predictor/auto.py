@@ -23,7 +23,7 @@ finds the season (``--season`` inferred from the labels; none for trading days, 
    for the record and for the verdict on the combination.
 3. Bands: the spread of the combination's errors (ratios for a positive series) at
    each horizon over ``BAND_ORIGINS`` origins inside the training part
-   (``intervals.by_horizon``).
+   (``intervals.by_horizon``); without a season, in units of the recent volatility.
 
 The test period is never read: a test corrupts the test values and gets the same choice.
 NumPy only here; the networks are trained by the chapter's stages.
@@ -269,13 +269,15 @@ def _intervals(final, known, season, seq_size, horizon):
     that grew). Errors are ratios (log units) when
     every value and every path is positive (those from the origins, and the whole
     part's over ``horizon``), so that a series that grew gets bands that grew with it;
-    a path at or below 0 has no ratio, so then they are in series units.
+    a path at or below 0 has no ratio, so then they are in series units. Without a
+    season (prices) the errors are measured in units of the series' recent volatility
+    (``by_horizon``'s ``recent``): such series move more in some years than others.
     """
     kinds = final.transform.structures
     whole = StructureCurve.fit(known, 0, season, kinds, final.transform.combine)
     weights = weights_only(whole.params())
-    paths, actual = [], []
-    for o in band_origins(len(known), season, seq_size):
+    paths, actual, origins = [], [], band_origins(len(known), season, seq_size)
+    for o in origins:
         count = min(horizon, len(known) - o)
         curve = StructureCurve.fit(known[:o], 0, season, kinds, final.transform.combine,
                                    weights)
@@ -283,7 +285,8 @@ def _intervals(final, known, season, seq_size, horizon):
         actual.append(known[o:o + count])
     ahead = whole.at(np.arange(len(known), len(known) + horizon))
     log = bool(np.all(known > 0)) and all(np.all(p > 0) for p in paths + [ahead])
-    return by_horizon(paths, actual, log=log, floor=0.0 if np.all(known >= 0) else None)
+    return by_horizon(paths, actual, log=log, floor=0.0 if np.all(known >= 0) else None,
+                      recent=(known, origins) if season <= 1 else None)
 
 
 def _record(rows, kept, origins, times, horizon, combination, how):

@@ -41,5 +41,15 @@ def interval_lines(intervals):
         return []
     cover = ", ".join(f"{float(level):.0%} band holds {share:.0%}"
                       for level, share in intervals["test_coverage"].items())
-    return [f"Prediction intervals ({intervals['calibrated_on']}): over the test period "
-            f"the {cover} of the points" + too_narrow(intervals["test_coverage"])]
+    return [f"Prediction intervals ({intervals['calibrated_on']}{_scaled(intervals)}): "
+            f"over the test period the {cover} of the points"
+            + too_narrow(intervals["test_coverage"])]
+
+
+def _scaled(intervals):
+    """", scaled by ..." when the bands follow the series' recent volatility, else ""."""
+    moved = intervals.get("volatility")
+    if not moved:
+        return ""
+    return (f", scaled by the recent volatility: the last {moved['window']} steps moved "
+            f"{moved['ratio']:.2f} times as much as those before an origin did (median)")

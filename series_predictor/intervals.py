@@ -14,6 +14,7 @@ import dataclasses
 
 import numpy as np
 
+from . import volatility
 from .metrics import power_of_two
 
 LEVELS = (0.80, 0.95)
@@ -41,6 +42,10 @@ class IntervalModel:
             shape, ``by_horizon``); None (older records, few errors): 1.
         units_shape: with ``units``, the shape of the errors in series units, for the
             bands ``units`` gives (None: ``shape``, as records older than it read).
+        volatility: ``{"window": points, "ratio": r}`` when the spreads were scaled by
+            the series' recent volatility (``by_horizon``'s ``recent``): ``r`` is its
+            volatility at the forecast's origin over the calibration origins' median;
+            None: not scaled.
     """
 
     scale: dict
@@ -52,6 +57,7 @@ class IntervalModel:
     floor: float = None
     shape: dict = None
     units_shape: dict = None
+    volatility: dict = None
 
     def _widths(self, name, count, units=False):
         """``[count]`` half-widths of the band ``name`` ("0.8"): ``q * sqrt(k)``, or,
@@ -106,7 +112,7 @@ class IntervalModel:
         steps = description.get("steps")
         units, counts = description.get("units"), description.get("counts")
         floor, shape = description.get("floor"), description.get("shape")
-        units_shape = description.get("units_shape")
+        units_shape, moved = description.get("units_shape"), description.get("volatility")
         return cls(scale=dict(description["scale"]), log=bool(description["log"]),
                    samples=int(description["samples"]),
                    steps=None if steps is None else tuple(steps),
@@ -114,7 +120,8 @@ class IntervalModel:
                    counts=None if counts is None else tuple(int(c) for c in counts),
                    floor=None if floor is None else float(floor),
                    shape=None if shape is None else dict(shape),
-                   units_shape=None if units_shape is None else dict(units_shape))
+                   units_shape=None if units_shape is None else dict(units_shape),
+                   volatility=None if moved is None else dict(moved))
 
 
 def calibrate(paths, actual_by_origin, log=False):
@@ -173,7 +180,7 @@ def _log_of(values):
     return np.log(np.maximum(np.asarray(values, float), np.finfo(float).tiny))
 
 
-def by_horizon(paths, actual_by_origin, log=False, floor=None):
+def by_horizon(paths, actual_by_origin, log=False, floor=None, recent=None):
     """Bands from the spread of errors at each horizon over several origins.
 
     The root mean square error at each step ahead (from the origins that reach it;
@@ -195,20 +202,56 @@ def by_horizon(paths, actual_by_origin, log=False, floor=None):
         log: errors in log units (ratios; every value and forecast positive), else in
             series units.
         floor: the bands' floor (``IntervalModel.floor``).
+        recent: ``(values [n], origins [m])``: the series known before the forecast and
+            each path's origin; then each origin's errors are divided by the series'
+            volatility before it (``volatility.recent``) and the spreads multiplied by its
+            volatility at the end of ``values`` (``volatility``: their ratio to the
+            origins' median is recorded), so that bands widen when the series has lately
+            moved more than it did (prices). None: the errors as they are.
 
     Returns:
         IntervalModel with ``steps`` (and, under ``log``, ``units`` and ``units_shape``:
         the spread and shape in series units), or None without enough errors.
     """
     errors = _errors(paths, actual_by_origin, _log_of if log else _plain)
+    errors, now, ratio = _standardized(errors, recent, log)
     steps, samples, counts = _spread(errors)
     if steps is None:
         return None
-    plain = _errors(paths, actual_by_origin, _plain) if log else None
-    units = _spread(plain)[0] if log else None
-    return IntervalModel(scale=dict(Z), log=bool(log), samples=samples, steps=steps,
-                         units=units, counts=counts, floor=floor, shape=_shape(errors, steps),
-                         units_shape=None if units is None else _shape(plain, units))
+    shape = _shape(errors, steps)
+    units = units_shape = None
+    if log:
+        plain = _errors(paths, actual_by_origin, _plain)
+        plain, plain_now, _ = _standardized(plain, recent, False)
+        units = _spread(plain)[0]
+        units_shape = None if units is None else _shape(plain, units)
+        units = _times(units, plain_now)
+    return IntervalModel(scale=dict(Z), log=bool(log), samples=samples,
+                         steps=_times(steps, now), units=units, counts=counts, floor=floor,
+                         shape=shape, units_shape=units_shape,
+                         volatility=None if ratio is None else
+                         {"window": volatility.WINDOW, "ratio": ratio})
+
+
+def _standardized(errors, recent, log):
+    """``(errors, now, ratio)``: each origin's ``errors`` over the volatility before
+    that origin, the volatility at the end, and its ratio to the origins' median;
+    ``(errors, 1.0, None)`` as they are without ``recent`` or when some volatility is
+    not measurable (a stretch without change)."""
+    if recent is None:
+        return errors, 1.0, None
+    values, origins = recent
+    before = [volatility.recent(values, o, log) for o in origins]
+    now = volatility.recent(values, len(values), log)
+    if now is None or any(v is None for v in before):
+        return errors, 1.0, None
+    return ([e / v for e, v in zip(errors, before)], now,
+            float(now / np.median(before)))
+
+
+def _times(steps, factor):
+    """``steps`` (a tuple of spreads, or None) times ``factor``."""
+    return None if steps is None else tuple(float(s) * factor for s in steps)
 
 
 def _errors(paths, actual_by_origin, level):

@@ -153,10 +153,31 @@ def season_stage(loaded, config, progress=None):
     if progress is not None:  # a result, printed with --quiet too: it picks the baseline
         progress.result(f"Season: {found.describe()}")
     config = dataclasses.replace(config, season=found.length)
+    config, note = recipe_lags(config)
+    if progress is not None and note:
+        progress.result(note)
     warning = diff_warning(config)
     if progress is not None and warning:
         progress.warn(warning)
     return config
+
+
+def recipe_lags(config):
+    """``(config, note)``: ``--recipe seasonal``'s differencing lags (1, 12), chosen on
+    monthly data, made to follow the settled season: (1, season), or (1,) without one,
+    with a sentence saying so (None when nothing changed: months, another recipe, or
+    other lags given with ``--diff``)."""
+    from .recipes import RECIPES
+    default = tuple(RECIPES["seasonal"]["diff"])
+    if config.recipe != "seasonal" or tuple(config.diff or ()) != default:
+        return config, None
+    lags = (1, config.season) if config.season > NONE else (1,)
+    if lags == default:
+        return config, None
+    what = f"the season, {config.season}" if config.season > NONE else "no season"
+    return dataclasses.replace(config, diff=lags), (
+        f"--recipe seasonal differences at lag {' and '.join(map(str, lags))} ({what}; "
+        f"its lag {default[-1]} is for months; --diff chooses others)")
 
 
 def diff_warning(config):

@@ -235,29 +235,52 @@ def _quarterly_csv(path, n=60):
     return str(path)
 
 
-def test_the_seasonal_recipe_on_quarters_is_told_its_lag_12_does_not_fit(tmp_path, monkeypatch):
-    """--recipe seasonal (--diff 1,12) on a quarterly series differenced at lag 12, three
-    years, without a word; the warning comes before any training."""
+def _planned(config, monkeypatch):
+    """The lines a run prints and the config it would train with, stopped before training."""
     from series_predictor import chapter
-    from series_predictor.config import with_recipe
 
     class Planned(Exception):
         pass
 
-    def stop(*_):
+    planned = []
+
+    def stop(_loaded, config, *_args, **_kwargs):
+        planned.append(config)
         raise Planned
     monkeypatch.setattr(chapter, "plan_chapter", stop)
     lines = []
-    config = with_recipe("seasonal", data=_quarterly_csv(tmp_path / "q.csv"),
-                         out=str(tmp_path / "out"), quiet=True)
     try:
         chapter.run_chapter(config, log=lines.append)
     except Planned:
         pass
+    return lines, planned[0]
+
+
+def test_the_seasonal_recipe_differences_at_the_series_own_season(tmp_path, monkeypatch):
+    """--recipe seasonal (--diff 1,12, chosen on months) differenced a quarterly series at
+    lag 12, three years, with only a warning: its lags now follow the season, and the run
+    says so before any training; prices (no season) get lag 1 alone."""
+    from series_predictor.config import with_recipe
+    config = with_recipe("seasonal", data=_quarterly_csv(tmp_path / "q.csv"),
+                         out=str(tmp_path / "out"), quiet=True)
+    lines, planned = _planned(config, monkeypatch)
     assert lines[0].startswith("Season: season 4 (quarterly dates (1990Q1 ...)")
-    assert lines[1] == ("Warning: --recipe seasonal's --diff 1,12 differences at lag 12, but "
-                        "this series' season is 4: pass --diff 1,4 (diff=(1, 4) in Python), "
-                        "or use --recipe auto")
+    assert lines[1] == ("--recipe seasonal differences at lag 1 and 4 (the season, 4; its lag "
+                        "12 is for months; --diff chooses others)")
+    assert tuple(planned.diff) == (1, 4) and not any("Warning" in line for line in lines)
+    told = with_recipe("seasonal", data=str(tmp_path / "q.csv"), out=str(tmp_path / "o2"),
+                       quiet=True, diff=(1, 2))
+    lines, planned = _planned(told, monkeypatch)
+    assert tuple(planned.diff) == (1, 2) and lines[1].startswith("Warning: --diff 1,2")
+
+
+def test_the_seasonal_recipe_keeps_lag_12_on_months():
+    from series_predictor import season
+    from series_predictor.config import with_recipe
+    months = with_recipe("seasonal", season=12)
+    assert season.recipe_lags(months) == (months, None)
+    prices, note = season.recipe_lags(with_recipe("seasonal", season=1))
+    assert tuple(prices.diff) == (1,) and "no season" in note
 
 
 def test_the_diff_warning_fits_the_settings():

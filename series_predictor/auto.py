@@ -60,6 +60,7 @@ QUARTER_POOL = ("ets", "drift", "opt_theta")
 ORIGINS = 3             # validation origins, one horizon apart
 MIN_FIT_SEASONS = 3     # seasons an origin needs before it (the seasonality test's)
 MIN_FIT_POINTS = 12     # points an origin needs before it without a season
+MIN_WINDOW = 4          # the shortest window auto's network is given
 DECAY = 0.9             # per step, the hallucinated correction's fading
 BAND_ORIGINS = 12       # origins the bands are calibrated on
 VALIDATION_SHARE = 5    # the network's validation tail: at most a fifth of the training part
@@ -98,13 +99,23 @@ def candidates(season):
             if not (kind in SEASON_KINDS and season <= 1)]
 
 
-def window_for(config):
+def window_for(config, count=None):
     """``config`` with auto's window fitted to its (settled) season: the recipe's 12
-    points, or one season when that is shorter (4 for quarters, 7 for days), at least 4;
-    a window set to another value than the recipe's is kept."""
-    if config.seq_size != RECIPES["auto"]["seq_size"] or config.season <= 1:
+    points, or one season when that is shorter (4 for quarters, 7 for days), at least
+    ``MIN_WINDOW``; a window set to another value than the recipe's is kept. Without a
+    season, a series of ``count`` points too short for a window of 12 gets the longest
+    one it can hold, down to ``MIN_WINDOW`` (yearly data: 20 years hold a window of 4;
+    the structures carry the forecast, and the network is judged on a tail as long)."""
+    if config.seq_size != RECIPES["auto"]["seq_size"]:
         return config
-    return dataclasses.replace(config, seq_size=max(4, min(config.seq_size, config.season)))
+    if config.season > 1:
+        return dataclasses.replace(config, seq_size=max(MIN_WINDOW, min(config.seq_size,
+                                                                        config.season)))
+    if count is None:
+        return config
+    fits = [seq for seq in range(config.seq_size, MIN_WINDOW - 1, -1)
+            if count >= _needed(config, seq)]
+    return dataclasses.replace(config, seq_size=fits[0] if fits else MIN_WINDOW)
 
 
 def _least_before_origin(season, seq_size):
@@ -152,9 +163,7 @@ def check_series(loaded, config):
         SeriesTooShortError: naming the file, the length and the fewest points accepted.
     """
     n = len(loaded.values)
-    needed = minimum_length(config.seq_size, config.percent_train, config.season, 0,
-                            config.validation, test_windows=False,
-                            least_training=minimum_training(config.season, config.seq_size))
+    needed = _needed(config, config.seq_size)
     if n < needed:
         raise SeriesTooShortError(
             f"{loaded.path}: {too_few(n)} for --recipe auto with "
@@ -163,6 +172,13 @@ def check_series(loaded, config):
             + (f"; at least {needed} points are needed ("
                f"{_why_training(config.season, config.seq_size)})" if needed < LENGTH_CAP
                else "; no series is long enough (percent_train too close to 0 or 1?)"))
+
+
+def _needed(config, seq_size):
+    """Fewest whole-series points ``--recipe auto`` takes with windows of ``seq_size``."""
+    return minimum_length(seq_size, config.percent_train, config.season, 0, config.validation,
+                          test_windows=False,
+                          least_training=minimum_training(config.season, seq_size))
 
 
 def validation_origins(n_train, horizon, season, seq_size):

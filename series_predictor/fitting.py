@@ -93,15 +93,21 @@ def plan_run(loaded, config, split=None, future=True, candidates=None):
                          stages.future_times_stage(loaded, prepared[0].split, tasks))
 
 
-def plan_chapter(loaded, config, progress, split=None, future=True):
+def plan_chapter(loaded, config, progress, split=None, future=True, short_windows=True):
     """``plan_run`` with the settings' own candidate, or, for ``--recipe auto``, with the
     candidates ``auto.choose`` picks from the points before the split. A season left to
-    be inferred (None) is settled first (``stages.season_stage``)."""
+    be inferred (None) is settled first (``stages.season_stage``). ``short_windows``:
+    a series without a season too short for auto's windows gets shorter ones
+    (``auto.window_for``; not for ``--recipe global``, whose network reads one length)."""
     if config.season is None:
         config = stages.season_stage(loaded, config, progress)
     if config.recipe != "auto":
         return plan_run(loaded, config, split, future)
-    config = auto.window_for(config)  # quarters: windows of 4, not 12
+    fitted = auto.window_for(config, len(loaded.values) if short_windows else None)
+    if config.season <= 1 and fitted.seq_size < config.seq_size:
+        progress.step(f"Auto recipe: windows of {fitted.seq_size} points ({config.seq_size} "
+                      f"do not fit {len(loaded.values)} points without a season)")
+    config = fitted
     # Structures difference nothing; auto always keeps a validation tail, so its one-step
     # test forecasts start from the points before the test period (no test windows).
     if split is None:

@@ -39,7 +39,8 @@ def plan_series(loaded, config, progress):
     planning (``fitting.plan_chapter``), so that better structures improve this recipe
     too. The plan's config says "global" again.
     """
-    run = fitting.plan_chapter(loaded, dataclasses.replace(config, recipe="auto"), progress)
+    run = fitting.plan_chapter(loaded, dataclasses.replace(config, recipe="auto"), progress,
+                               short_windows=False)
     run.config = dataclasses.replace(run.config, recipe="global")
     return run
 

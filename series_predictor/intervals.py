@@ -42,8 +42,8 @@ class IntervalModel:
             shape, ``by_horizon``); None (older records, few errors): 1.
         units_shape: with ``units``, the shape of the errors in series units, for the
             bands ``units`` gives (None: ``shape``, as records older than it read).
-        volatility: ``{"window": points, "ratio": r}`` when the spreads were scaled by
-            the series' recent volatility (``by_horizon``'s ``recent``): ``r`` is its
+        volatility: ``{"window": steps, "ratio": r}`` when the spreads were scaled by
+            the series' recent volatility over its last ``steps`` one-step changes (``by_horizon``'s ``recent``): ``r`` is its
             volatility at the forecast's origin over the calibration origins' median;
             None: not scaled.
     """
@@ -230,7 +230,7 @@ def by_horizon(paths, actual_by_origin, log=False, floor=None, recent=None):
                          steps=_times(steps, now), units=units, counts=counts, floor=floor,
                          shape=shape, units_shape=units_shape,
                          volatility=None if ratio is None else
-                         {"window": volatility.WINDOW, "ratio": ratio})
+                         {"window": min(volatility.WINDOW, len(recent[0]) - 1), "ratio": ratio})
 
 
 def _standardized(errors, recent, log):

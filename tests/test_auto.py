@@ -308,16 +308,21 @@ def test_a_training_part_too_short_for_the_networks_tail_is_refused_in_auto_s_wo
     """Without the book's test windows, 20-31 points of a season-1 series passed every
     length check, and the network's validation tail (a window at least) left it 4-12
     points: "a series of 4 point(s) is too short for seq_size=12" of a 20-point file.
-    Auto's own check now counts the tail and a window before it (2 * 12 + 1 = 25)."""
+    Auto's own check now counts the tail and a window before it (2 * 12 + 1 = 25), and
+    a series without a season too short for windows of 12 gets shorter ones (down to 4:
+    17 points); every planned split leaves a window and its target before the tail."""
     from series_predictor.errors import SeriesTooShortError
     walk = 100 + np.cumsum(np.random.default_rng(0).normal(size=40))
-    for n in (20, 25, 31):
+    for n in (10, 16):
         with pytest.raises(SeriesTooShortError,
-                           match=fr"{n} points are too few for --recipe auto.*at least 32 "
-                                 r"points are needed \(25 training points"):
+                           match=fr"{n} points are too few for --recipe auto.*at least 17 "
+                                 r"points are needed \(13 training points"):
             _plan_auto(tmp_path / f"w{n}.csv", walk[:n], season=1)
-    split = _plan_auto(tmp_path / "w32.csv", walk[:32], season=1).prepared.split
-    assert (split.n_train, split.validation, split.fit_end) == (25, 12, 13)
+    for n in (17, 20, 25, 31, 32):
+        run = _plan_auto(tmp_path / f"w{n}.csv", walk[:n], season=1)
+        split, window = run.prepared.split, run.config.seq_size
+        assert split.fit_end >= window + 1 and split.validation >= window, (n, window)
+    assert (split.n_train, split.validation, split.fit_end, window) == (25, 12, 13, 12)
     t = np.arange(70)  # a window kept at 30 with a season of 12: 30 + 31 = 61 needed
     with pytest.raises(SeriesTooShortError,
                        match=r"70 points are too few.*at least 77 points are needed "

@@ -153,7 +153,7 @@ def test_a_short_series_is_refused_by_one_message_naming_the_true_minimum(tmp_pa
             continue
         break  # the first length planned
     assert stated == {n}, (stated, n)   # one message, and its minimum is the first accepted
-    assert n == {1: 32, 12: 47}[season]  # 25 or 37 training points of 80%
+    assert n == {1: 17, 12: 47}[season]  # 13 (windows of 4) or 37 training points of 80%
     for longer in (n + 1, n + 2):
         _plan(tmp_path, values[:longer], season)
 
@@ -367,3 +367,26 @@ def test_a_large_finite_divergence_is_not_floored_into_a_plausible_one():
     assert Envelope.fit(known, 12).first_escape(path) == 1
     steps = transform.invert_one_step(np.r_[known, 25.0, 25.0], 48, np.array([-1e30, -100.0]))
     assert steps[0] < -1e29 and steps[1] == 0.0
+
+
+def _yearly(count):
+    values = 100 + np.cumsum(np.random.default_rng(1).normal(1, 3, count))
+    return stages.LoadedSeries(values, np.arange(count), list(range(2, count + 2)),
+                               "years.csv", None)
+
+
+def test_a_short_series_without_a_season_gets_a_window_it_can_hold():
+    """Yearly data: 25 points were refused (auto's window of 12 needs 32 points); now
+    windows of 9, said before training; 16 points are refused naming the 17 that the
+    shortest window (4) needs."""
+    from series_predictor import fitting
+    from series_predictor.errors import SeriesTooShortError
+    lines = []
+    config = dataclasses.replace(with_recipe("auto", quiet=False), season=1)
+    run = fitting.plan_chapter(_yearly(25), config, stages.Progress(lines.append, False))
+    assert run.config.seq_size == 9
+    assert "Auto recipe: windows of 9 points (12 do not fit 25 points without a season)" in lines
+    assert fitting.plan_chapter(_yearly(40), config, stages.Progress(quiet_log, True)) \
+        .config.seq_size == 12
+    with pytest.raises(SeriesTooShortError, match="at least 17 points are needed"):
+        fitting.plan_chapter(_yearly(16), config, stages.Progress(quiet_log, True))

@@ -193,10 +193,34 @@ def _business_week(times):
     return week if crosses and _common_step(business) == 1 else None
 
 
+def _session(times):
+    """``(weekmask, clocks)`` of date-times that fill the same hours of each day and
+    leave the rest of it empty, as a market's do (09:30 to 15:30 each half hour):
+    ``clocks``, the times of day one common step apart (timedelta64), on the days of
+    ``weekmask`` (a trading week, or every day); None when the times fill whole days,
+    hold one time a day (``day_part``), or do not keep to such hours."""
+    unit = np.datetime_data(times.dtype)[0]
+    if unit in ("Y", "M", "W", "D") or len(times) < 3:
+        return None
+    days = times.astype("datetime64[D]")
+    clocks = np.unique(times - days)
+    step = _common_step(np.diff(times.view(np.int64)))
+    gaps = np.diff(clocks.view(np.int64))
+    day = np.timedelta64(1, "D").astype(clocks.dtype).view(np.int64)
+    if len(clocks) < 2 or np.any(gaps != step) or len(clocks) * step >= day:
+        return None
+    dates = np.unique(days)
+    if len(dates) < 2:
+        return None
+    return _trading_week(dates) or "1111111", clocks
+
+
 def _continuation(times):
     """The ``_Axis`` continuing ``times``: numbers count on by their common step;
     monthly dates by months; daily data of a trading week by its trading days
-    (``day``: the weekmask); other dates by their most common step."""
+    (``day``: the weekmask); a market's hours by those hours of its trading days
+    (``day``: ``(weekmask, clocks)``, ``_session``); other dates by their most
+    common step."""
     if not np.issubdtype(times.dtype, np.datetime64):
         return _Axis("count", _common_step(np.diff(times)), None, times[-1])
     monthly = _monthly(times)
@@ -206,6 +230,9 @@ def _continuation(times):
     week = _business_week(times)
     if week is not None:
         return _Axis("busdays", 1, week, None)
+    session = _session(times)
+    if session is not None:
+        return _Axis("session", 1, session, None)
     as_ints = times.view(np.int64)
     return _Axis("step", _common_step(np.diff(as_ints)), None, int(as_ints[-1]))
 
@@ -215,9 +242,12 @@ def _room(times, axis):
     drawable date (9999-12-31, earlier for units whose int64 ends before); None for numbers."""
     if axis.kind == "count":
         return None, None
-    if axis.kind == "busdays":
-        return int(np.busday_count(times[-1] + 1, _LAST_DRAWABLE + 1, weekmask=axis.day)), \
-            "9999-12-31"
+    if axis.kind in ("busdays", "session"):
+        week = axis.day if axis.kind == "busdays" else axis.day[0]
+        per_day = 1 if axis.kind == "busdays" else len(axis.day[1])
+        last_day = times[-1].astype("datetime64[D]")
+        return int(np.busday_count(last_day + 1, _LAST_DRAWABLE + 1, weekmask=week)) \
+            * per_day, "9999-12-31"
     unit, multiple = ("M", 1) if axis.kind == "months" else np.datetime_data(times.dtype)
     end, limit = "9999-12-31", None
     if unit in ("Y", "M", "W", "D"):
@@ -239,9 +269,22 @@ def _continue(times, axis, extra):
         return axis.last + axis.step * ahead
     if axis.kind == "busdays":
         return np.busday_offset(times[-1], ahead, roll="backward", weekmask=axis.day)
+    if axis.kind == "session":
+        return _in_session(times[-1], axis.day, ahead)
     if axis.kind == "months":
         return _month_dates(axis.last + axis.step * ahead, axis.day)
     return (axis.last + axis.step * ahead).view(times.dtype)
+
+
+def _in_session(last, session, ahead):
+    """``[k]`` date-times ``ahead`` (``[k]`` ints, 1 on) slots after ``last`` along a
+    market's hours (``session``: ``(weekmask, clocks)``): the next time of its day,
+    or the first of the next trading day."""
+    week, clocks = session
+    day = last.astype("datetime64[D]")
+    at = int(np.searchsorted(clocks, last - day)) + ahead
+    days = np.busday_offset(day, at // len(clocks), roll="forward", weekmask=week)
+    return days.astype(last.dtype) + clocks[at % len(clocks)]
 
 
 def future_times(times, start, count):
@@ -256,8 +299,9 @@ def future_times(times, start, count):
         ``[count]`` array: ``times[start:start + count]``, then the axis continued
         after ``times[-1]`` (date-times all at one time of day as their dates,
         at that time): monthly (or coarser) dates by months, keeping the day
-        rule; daily dates of a trading week by its trading days; other
-        dates by their most common step; numbers count on by theirs.
+        rule; daily dates of a trading week by its trading days; a market's
+        hours by those hours of its trading days; other dates by their most
+        common step; numbers count on by theirs.
 
     Raises:
         SettingError: bad arguments; the times would pass 9999-12-31 (the last

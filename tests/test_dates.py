@@ -488,3 +488,23 @@ def test_an_hour_repeated_when_clocks_go_back_says_so(tmp_path):
     path.write_text("time,load\n" + "".join(f"{h},{i}\n" for i, h in enumerate(hours)))
     with pytest.raises(DataFormatError, match="lines 4 and 5: date repeated.*in UTC"):
         read_series(str(path), 1)
+
+
+def test_a_markets_hours_go_on_in_those_hours_of_its_trading_days():
+    """Half-hourly prices from 09:30 to 15:30 on weekdays were continued through the
+    night and the weekend (16:00, 16:30, ... Saturday 03:00): the future times now go on
+    within the session, then to the next trading day's 09:30; data that fill whole days
+    still go on by their step."""
+    from series_predictor.time_axis import future_times
+    days = np.busday_offset("2024-03-04", np.arange(5), roll="forward")   # Monday to Friday
+    clocks = [np.timedelta64(9 * 60 + 30 + 30 * k, "m") for k in range(13)]
+    times = np.array([np.datetime64(str(d), "m") + c for d in days for c in clocks])
+    ahead = future_times(times, len(times), 15)
+    assert str(ahead[0]) == "2024-03-11T09:30"                # Friday's 15:30, then Monday
+    assert str(ahead[12]) == "2024-03-11T15:30" and str(ahead[13]) == "2024-03-12T09:30"
+    assert np.all(np.is_busday(ahead.astype("datetime64[D]")))
+    crypto = np.arange(np.datetime64("2024-03-01T00:00"), np.datetime64("2024-03-05T00:00"),
+                       np.timedelta64(1, "h"))
+    assert str(future_times(crypto, len(crypto), 2)[1]) == "2024-03-05T01:00"
+    evenings = times[times.astype("datetime64[D]") < np.datetime64("2024-03-08")]
+    assert str(future_times(evenings, len(evenings), 1)[0]) == "2024-03-08T09:30"

@@ -228,8 +228,11 @@ def dropped_lines(dropped):
 
 
 def warnings(report, config, combined):
-    """Plain sentences about what the numbers cannot show by themselves."""
-    out = dropped_lines(combined.dropped)
+    """Plain sentences about what the numbers cannot show by themselves (not the
+    members an auto run's network lost when its correction is left out: every forecast
+    is then the structures' alone, and the network's verdict says why)."""
+    network = (report.get("auto") or {}).get("network") or {}
+    out = [] if network.get("kept") is False else dropped_lines(combined.dropped)
     if config.patience is not None and not config.validation:
         out.append("early stopping watched the test period, so the test scores are "
                    "optimistic; pass --validation N to keep the test period unseen")

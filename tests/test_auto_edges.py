@@ -390,3 +390,20 @@ def test_a_short_series_without_a_season_gets_a_window_it_can_hold():
         .config.seq_size == 12
     with pytest.raises(SeriesTooShortError, match="at least 17 points are needed"):
         fitting.plan_chapter(_yearly(16), config, stages.Progress(quiet_log, True))
+
+
+def test_a_left_out_network_s_dropped_member_is_not_warned_of():
+    """A 30-point yearly run printed "Warning: member with seed 0 left out of the test
+    one-step: ..." although the network's correction was left out and every forecast was
+    the structures' alone: the network's verdict line says it, and no warning repeats it;
+    a kept network's (or the book's) dropped member is still warned of."""
+    from types import SimpleNamespace
+    from series_predictor import report
+    combined = SimpleNamespace(dropped={0: {"test one-step": "it left the plausible range"}})
+    config = with_recipe("auto", season=1)
+    auto_run = {"auto": {"network": {"kept": False}, "beats_seasonal_naive_on_validation": True}}
+    assert report.warnings(auto_run, config, combined) == []
+    auto_run["auto"]["network"]["kept"] = True
+    kept = report.warnings(auto_run, config, combined)
+    assert kept == ["member with seed 0 left out of the test one-step: it left the plausible range"]
+    assert report.warnings({}, with_recipe(None), combined) == kept

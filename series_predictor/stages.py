@@ -16,6 +16,7 @@ from .ensemble import Envelope, combine
 from .errors import DataFormatError, TrainingDiverged
 from .forecasting import Preprocessing
 from .intervals import calibrate
+from .run_log import WARNING_PREFIX
 from .transforms import Transform
 
 # The split's and the tasks' own modules; named here too, as stages of the chapter.
@@ -41,7 +42,7 @@ class Progress:
         self.log(message)
 
     def warn(self, message):
-        self.log(f"Warning: {message}")
+        self.log(f"{WARNING_PREFIX}{message}")
 
 
 # ----------------------------------------------------------------- read

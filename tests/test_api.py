@@ -430,3 +430,26 @@ def test_numpy_network_matches_tensorflows(tmp_path):
     with pytest.raises(RunFolderError, match=r"kernel has shape \[9, 32\]; the run.s "
                                              r"network needs \[8, 28\]"):
         lstm_numpy.read_weights(prefix, 7)
+
+
+@pytest.mark.slow
+def test_a_quiet_fit_gives_every_warning_to_the_warnings_module(capsys):
+    """A quiet fit printed only the log entries that start with "Warning: ", so the
+    warnings at the end of the printed report (its verdict: "on the validation tail the
+    forecast loses to seasonal naive") never reached the user, and none could be
+    filtered. Now each one is a SeriesPredictorWarning naming the caller's line, and
+    nothing is printed."""
+    import warnings
+    values = 100 + 10 * np.sin(np.arange(72) * 2 * np.pi / 12) + np.arange(72) * 0.5
+    values[30] = 5000.0  # a lone spike: warned of while reading
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = sp.fit(values, season=12, recipe="book", iterations=5, report_every=5,
+                       hidden_dim=4, validation=12, seed=0)
+    said = [line[len("Warning: "):] for entry in model.report
+            for line in entry.splitlines() if line.startswith("Warning: ")]
+    assert len(said) == 2 and "lone spike" in said[0] and "validation tail" in said[1]
+    assert [str(w.message) for w in caught] == said
+    assert all(w.category is sp.SeriesPredictorWarning for w in caught)
+    assert {w.filename for w in caught} == {__file__}  # the fit call's line, not ours
+    assert capsys.readouterr().out == ""

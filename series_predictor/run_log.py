@@ -1,0 +1,36 @@
+"""What ``fit`` and ``Forecaster.backtest`` say while they run.
+
+Every line is kept (``Forecaster.report``). A verbose run prints them all, as the
+command line does; a quiet one prints nothing and gives each warning to Python's
+``warnings`` module (``SeriesPredictorWarning``) when the call returns, so a notebook
+user can silence, filter or raise it. A warning may sit inside a longer entry (the
+printed report ends with its verdict's warnings): each of its lines is looked at.
+"""
+
+import warnings
+
+from .errors import SeriesPredictorWarning
+
+WARNING_PREFIX = "Warning: "  # how a warning line starts (stages.Progress.warn writes it)
+
+
+class RunLog:
+    """A callable log: ``log(entry)`` keeps ``entry`` (one line or several)."""
+
+    def __init__(self, echo):
+        self.echo, self.lines, self.warned = echo, [], []
+
+    def __call__(self, entry):
+        self.lines.append(entry)
+        if self.echo:
+            print(entry)
+            return
+        self.warned += [line[len(WARNING_PREFIX):] for line in str(entry).splitlines()
+                        if line.startswith(WARNING_PREFIX)]
+
+    def emit(self, stacklevel=3):
+        """Warn of what a quiet run kept, once each, in order. ``stacklevel`` 3 names
+        the line that called the method that calls this (``fit``'s caller)."""
+        warned, self.warned = self.warned, []
+        for text in dict.fromkeys(warned):
+            warnings.warn(text, SeriesPredictorWarning, stacklevel=stacklevel)

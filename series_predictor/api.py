@@ -261,6 +261,9 @@ class Forecaster:
 
     @property
     def metrics(self):
+        """The run's evaluation, a dict (what ``metrics.json`` holds): errors in the
+        series' units by task and method (``"one_step"``, ``"hallucination"``), the
+        verdict, the warnings and, with a backtest or ``recipe="auto"``, theirs."""
         if self._run is not None:
             return self._run.metrics
         import json
@@ -275,6 +278,8 @@ class Forecaster:
 
     @property
     def units(self):
+        """Label of the values' units (``units=``, a Series' name, a CSV's header, or
+        "value"): the forecasts, bands and errors are all in them."""
         return self._kept.units
 
     @property

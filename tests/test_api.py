@@ -453,3 +453,19 @@ def test_a_quiet_fit_gives_every_warning_to_the_warnings_module(capsys):
     assert all(w.category is sp.SeriesPredictorWarning for w in caught)
     assert {w.filename for w in caught} == {__file__}  # the fit call's line, not ours
     assert capsys.readouterr().out == ""
+
+
+def test_every_public_name_and_its_methods_say_what_they_are():
+    """help(sp.Forecaster) showed Forecaster.metrics and Forecaster.units bare."""
+    import inspect
+    bare = []
+    for name in sp.__all__:
+        thing = getattr(sp, name)
+        if name != "__version__" and not inspect.getdoc(thing):
+            bare.append(name)
+        for attr, value in vars(thing).items() if inspect.isclass(thing) else ():
+            doc = value.fget.__doc__ if isinstance(value, property) else \
+                getattr(value, "__doc__", None) if callable(value) else "data"
+            if not attr.startswith("_") and not doc:
+                bare.append(f"{name}.{attr}")
+    assert bare == []

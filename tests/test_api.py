@@ -469,3 +469,17 @@ def test_every_public_name_and_its_methods_say_what_they_are():
             if not attr.startswith("_") and not doc:
                 bare.append(f"{name}.{attr}")
     assert bare == []
+
+
+def test_the_bundled_file_named_by_its_path_keeps_its_units(tmp_path):
+    """README's example, sp.fit(bundled_data_path()), printed "Forecast of value" for
+    the airline passengers: only a run without --data knew the bundled file's units.
+    A copy elsewhere is the user's own file, with its own (here: no) header."""
+    import shutil
+
+    from series_predictor import stages
+    from series_predictor.data_loader import bundled_data_path
+    assert stages.read_stage(ChapterConfig(data=bundled_data_path())).units == \
+        "passengers (thousands)" == stages.read_stage(ChapterConfig()).units
+    copy = shutil.copy(bundled_data_path(), tmp_path / "mine.csv")
+    assert stages.read_stage(ChapterConfig(data=str(copy))).units == "value"

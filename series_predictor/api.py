@@ -319,10 +319,10 @@ class Forecaster:
 
         Raises:
             SettingError: a loaded run (it kept only the series' last values), a ``k``
-                below 1, or one the series has no room for.
+                that is no whole number of 1 or more, or one the series has no room for.
         """
-        if isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k < 1:
-            raise SettingError(f"backtest needs at least 1 origin; found k={k}")
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise SettingError(f"backtest needs a whole number k >= 1 of origins; found k={k!r}")
         if self._run is None:
             raise SettingError("backtest needs the whole series, and a run folder keeps only "
                                "its last values: call series_predictor.fit(y, ...).backtest(k)")

@@ -3,6 +3,7 @@
 import dataclasses
 import gc
 import os
+import re
 import subprocess
 import sys
 
@@ -348,7 +349,7 @@ def test_backtest_gives_the_command_lines(cli_run, fitted):
 @pytest.mark.slow
 def test_backtest_of_no_origin_is_refused_in_one_line(fitted):
     # old code: an empty BacktestResult whose printing raised IndexError
-    with pytest.raises(SettingError, match="at least 1 origin; found k=0"):
+    with pytest.raises(SettingError, match="k >= 1 of origins; found k=0"):
         fitted.backtest(0)
 
 
@@ -483,3 +484,15 @@ def test_the_bundled_file_named_by_its_path_keeps_its_units(tmp_path):
         "passengers (thousands)" == stages.read_stage(ChapterConfig()).units
     copy = shutil.copy(bundled_data_path(), tmp_path / "mine.csv")
     assert stages.read_stage(ChapterConfig(data=str(copy))).units == "value"
+
+
+@pytest.mark.parametrize("k", [0, -1, "2", 2.0, True, None])
+def test_a_backtest_of_no_whole_number_of_origins_is_refused_naming_k(k):
+    """backtest("2") said "backtest must be an integer >= 0" (the --backtest option's
+    rule, where 0 is off), and backtest(0) then said "at least 1": k is checked first,
+    by one rule, before anything is read or fitted."""
+    import types
+    forecaster = sp.Forecaster(types.SimpleNamespace(folder="never-read"))
+    with pytest.raises(SettingError, match=r"^backtest needs a whole number k >= 1 of "
+                                           rf"origins; found k={re.escape(repr(k))}$"):
+        forecaster.backtest(k)

@@ -24,6 +24,7 @@ def test_notebook_runs_and_its_build_cell_can_be_rerun():
     code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
     build = next(i for i in code if "SeriesPredictor(" in nb.cells[i].source)
     table = next(i for i in code if "evaluation =" in nb.cells[i].source)
+    one_call = next(i for i in code if "sp.fit(" in nb.cells[i].source)
     with client.setup_kernel():
         for i in code:
             client.execute_cell(nb.cells[i], i)  # raises CellExecutionError on any error
@@ -33,11 +34,15 @@ def test_notebook_runs_and_its_build_cell_can_be_rerun():
                 client.execute_cell(nb.cells[i], i)
         second_table = "".join(o.get("text", "") for o in nb.cells[table].outputs)
     images = sum(len(outputs_of(nb.cells[i], "image/png")) for i in code)
-    assert images >= 4  # series, loss, predictions, hallucinations shown inline
+    assert images >= 5  # series, loss, predictions, hallucinations, forecast inline
     rows = {line[:28].strip(): line[28:].split() for line in first_table.splitlines()[1:]}
     assert rows["LSTM"] == ["60.6", "99.1"]  # the command's numbers (README, seed 0)
     assert rows["seasonal naive (lag 12)"] == ["46.1", "75.2"]
     assert second_table == first_table  # same seed, same numbers after the re-run
+    said = "".join(o.get("text", "") for o in nb.cells[one_call].outputs).splitlines()
+    assert said[0] == "LSTM one-step RMSE 60.6, hallucination RMSE 99.1"  # fit: the same
+    assert said[1] == "Forecast of passengers (thousands), 12 points"
+    assert said[3].split() == ["1961-01", "493.2"] and len(said) == 16  # 12 rows, the note
 
 
 def _code(fragment):

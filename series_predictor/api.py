@@ -302,7 +302,7 @@ class Forecaster:
         """``h`` points past the end of the data (default: the run's ``horizon``).
 
         Args:
-            h: how many points.
+            h: how many points (steps of the data's time axis: months, days, ...).
             level: the bands' coverage in percent, among those the run calibrated
                 (80 and 95); a run without a validation tail has no bands.
 

@@ -13,6 +13,11 @@ from .errors import SeriesPredictorWarning
 
 WARNING_PREFIX = "Warning: "  # how a warning line starts (stages.Progress.warn writes it)
 
+# Each fit is a new run, so its warnings are shown every time, also when a notebook cell
+# is run again (Python's default shows a warning once per line of code). Appended: the
+# user's own filters, and -W or PYTHONWARNINGS, come first and win.
+warnings.filterwarnings("always", category=SeriesPredictorWarning, append=True)
+
 
 class RunLog:
     """A callable log: ``log(entry)`` keeps ``entry`` (one line or several)."""

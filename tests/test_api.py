@@ -496,3 +496,16 @@ def test_a_backtest_of_no_whole_number_of_origins_is_refused_naming_k(k):
     with pytest.raises(SettingError, match=r"^backtest needs a whole number k >= 1 of "
                                            rf"origins; found k={re.escape(repr(k))}$"):
         forecaster.backtest(k)
+
+
+def test_a_warning_is_shown_each_time_a_fit_warns_and_the_users_filter_wins():
+    """Python shows a warning once per line of code, so a notebook cell run again (the
+    same line) showed a fit's warning the first time only; each run's warnings now show
+    each time, unless the user's own filter says otherwise."""
+    code = ("import warnings\n{before}\nfrom series_predictor.run_log import RunLog\n"
+            "for _ in range(2):\n    log = RunLog(False); log('Warning: spiky')\n"
+            "    log.emit(stacklevel=2)\n")
+    shown = run_python(code.format(before=""))
+    assert shown.returncode == 0 and shown.stderr.count("SeriesPredictorWarning: spiky") == 2
+    silenced = run_python(code.format(before="warnings.simplefilter('ignore')"))
+    assert silenced.returncode == 0 and silenced.stderr == ""

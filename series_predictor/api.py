@@ -143,6 +143,9 @@ def _config(y, times, season, recipe, seed, settings):
     given = dict(settings, recipe=recipe, seed=seed)
     if season is not None:
         given["season"] = season
+    if "quiet" in settings:  # it was overridden by verbose without a word
+        raise SettingError("fit prints nothing unless verbose=True: give verbose=, not "
+                           f"quiet={settings['quiet']!r}")
     if "data" in settings:  # the values would come from y, the record from data
         raise SettingError("give the series as y (values, or a CSV path), not as data=; "
                            f"found data={settings['data']!r}")
@@ -261,9 +264,7 @@ class Forecaster:
 
     @property
     def metrics(self):
-        """The run's evaluation, a dict (what ``metrics.json`` holds): errors in the
-        series' units by task and method (``"one_step"``, ``"hallucination"``), the
-        verdict, the warnings and, with a backtest or ``recipe="auto"``, theirs."""
+        """What ``metrics.json`` holds: errors in the series' units by task and method."""
         if self._run is not None:
             return self._run.metrics
         import json
@@ -278,8 +279,7 @@ class Forecaster:
 
     @property
     def units(self):
-        """Label of the values' units (``units=``, a Series' name, a CSV's header, or
-        "value"): the forecasts, bands and errors are all in them."""
+        """Label of the units of the values, forecasts, bands and errors."""
         return self._kept.units
 
     @property

@@ -509,3 +509,11 @@ def test_a_warning_is_shown_each_time_a_fit_warns_and_the_users_filter_wins():
     assert shown.returncode == 0 and shown.stderr.count("SeriesPredictorWarning: spiky") == 2
     silenced = run_python(code.format(before="warnings.simplefilter('ignore')"))
     assert silenced.returncode == 0 and silenced.stderr == ""
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_quiet_is_refused_naming_verbose(quiet):
+    """fit(y, quiet=False) was accepted and then overridden by verbose=False: the user
+    who asked for progress got none, without a word."""
+    with pytest.raises(SettingError, match=rf"give verbose=, not quiet={quiet}$"):
+        sp.fit(list(range(100)), quiet=quiet)

@@ -214,7 +214,7 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
     loaded = None if isinstance(y, (str, os.PathLike)) else series_from(y, times, config.units)
     keep = settings.get("out") is not None  # out=None: a temporary folder, as left out
     folder = config.out if keep else tempfile.mkdtemp(prefix="series-predictor-fit-")
-    log = RunLog(verbose)
+    log = RunLog(verbose, None if keep else folder)
     from .process_guard import sigterm_unwinds
     with sigterm_unwinds():  # SIGTERM removes the temporary folder, then ends the program
         try:

@@ -20,12 +20,18 @@ warnings.filterwarnings("always", category=SeriesPredictorWarning, append=True)
 
 
 class RunLog:
-    """A callable log: ``log(entry)`` keeps ``entry`` (one line or several)."""
+    """A callable log: ``log(entry)`` keeps ``entry`` (one line or several).
 
-    def __init__(self, echo):
-        self.echo, self.lines, self.warned = echo, [], []
+    ``temporary``: the run's temporary folder, if it is one; the entry that names the
+    files written there says that they go with the model unless it is saved."""
+
+    def __init__(self, echo, temporary=None):
+        self.echo, self.lines, self.warned, self.temporary = echo, [], [], temporary
 
     def __call__(self, entry):
+        if self.temporary and str(entry).startswith(f"Wrote {self.temporary}"):
+            entry = (f"{entry} (a temporary folder, removed with the model: "
+                     "model.save(path) keeps it)")
         self.lines.append(entry)
         if self.echo:
             print(entry)

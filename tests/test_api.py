@@ -454,6 +454,8 @@ def test_a_quiet_fit_gives_every_warning_to_the_warnings_module(capsys):
     assert all(w.category is sp.SeriesPredictorWarning for w in caught)
     assert {w.filename for w in caught} == {__file__}  # the fit call's line, not ours
     assert capsys.readouterr().out == ""
+    assert model.report[-1].startswith(f"Wrote {model.folder}") and model.report[-1].endswith(
+        "(a temporary folder, removed with the model: model.save(path) keeps it)")
 
 
 def test_every_public_name_and_its_methods_say_what_they_are():
@@ -517,3 +519,14 @@ def test_quiet_is_refused_naming_verbose(quiet):
     who asked for progress got none, without a word."""
     with pytest.raises(SettingError, match=rf"give verbose=, not quiet={quiet}$"):
         sp.fit(list(range(100)), quiet=quiet)
+
+
+def test_the_files_of_a_temporary_run_folder_are_said_to_be_temporary(capsys):
+    """A verbose fit said "Wrote /tmp/series-predictor-fit-.../forecast.csv, ..." as the
+    command line says it of --out: the folder goes with the model unless it is saved."""
+    from series_predictor.run_log import RunLog
+    RunLog(True, "/tmp/run-x")("Wrote /tmp/run-x/forecast.csv, /tmp/run-x/run.json")
+    RunLog(True)("Wrote kept/forecast.csv")
+    assert capsys.readouterr().out.splitlines() == [
+        "Wrote /tmp/run-x/forecast.csv, /tmp/run-x/run.json (a temporary folder, removed "
+        "with the model: model.save(path) keeps it)", "Wrote kept/forecast.csv"]

@@ -19,7 +19,8 @@ _LAZY = {"fit": "api", "load_run": "api", "Forecaster": "api",
          "ChapterConfig": "config", "run_chapter": "chapter",
          "SeriesPredictor": "model", "TrainingHistory": "model",
          "SeriesPredictorError": "errors", "SettingError": "errors",
-         "DataFormatError": "errors", "RunFolderError": "errors"}
+         "DataFormatError": "errors", "RunFolderError": "errors",
+         "SeriesPredictorWarning": "errors"}
 
 __all__ = [*_LAZY, "__version__"]
 

@@ -24,6 +24,7 @@ from .config import ChapterConfig, check_config
 from .errors import DataFormatError, SettingError
 from .forecast_table import BacktestResult, ForecastTable
 from .pandas_times import as_times as _as_times, index_times as _index_times
+from .run_log import RunLog
 
 
 def _pandas_series(y):
@@ -142,6 +143,9 @@ def _config(y, times, season, recipe, seed, settings):
     given = dict(settings, recipe=recipe, seed=seed)
     if season is not None:
         given["season"] = season
+    if "quiet" in settings:  # it was overridden by verbose without a word
+        raise SettingError("fit prints nothing unless verbose=True: give verbose=, not "
+                           f"quiet={settings['quiet']!r}")
     if "data" in settings:  # the values would come from y, the record from data
         raise SettingError("give the series as y (values, or a CSV path), not as data=; "
                            f"found data={settings['data']!r}")
@@ -181,18 +185,6 @@ def _check_one_series(path, settings):
                            + (", or pick one column with column=N" if layout == "wide" else ""))
 
 
-class _Log:
-    """Keeps every line the run says; prints them when ``echo``, warnings always."""
-
-    def __init__(self, echo):
-        self.echo, self.lines = echo, []
-
-    def __call__(self, line):
-        self.lines.append(line)
-        if self.echo or line.startswith("Warning: "):
-            print(line)
-
-
 def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **settings):
     """Fit the chapter's LSTM (or ensemble) to a series -> Forecaster.
 
@@ -206,7 +198,9 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
         recipe: "auto" (the default here, as ``--recipe auto``), "book" (the book's
             settings), "seasonal", or None.
         seed: the random seed; the same seed gives the same numbers.
-        verbose: print the run's progress and report (default: warnings only).
+        verbose: print the run's progress, report and warnings as the command line
+            does (default: print nothing; warnings go to Python's ``warnings`` module
+            as ``SeriesPredictorWarning`` when ``fit`` returns or fails).
         **settings: any other ``ChapterConfig`` setting, e.g. ``iterations=60``;
             ``out="folder"`` keeps the run folder there.
 
@@ -220,7 +214,7 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
     loaded = None if isinstance(y, (str, os.PathLike)) else series_from(y, times, config.units)
     keep = settings.get("out") is not None  # out=None: a temporary folder, as left out
     folder = config.out if keep else tempfile.mkdtemp(prefix="series-predictor-fit-")
-    log = _Log(verbose)
+    log = RunLog(verbose, None if keep else folder)
     from .process_guard import sigterm_unwinds
     with sigterm_unwinds():  # SIGTERM removes the temporary folder, then ends the program
         try:
@@ -230,11 +224,13 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
         except BaseException:
             if not keep:
                 shutil.rmtree(folder, ignore_errors=True)
+            log.emit()  # what it warned of before it failed
             raise
     from .kept_run import load_run as open_run
     forecaster = Forecaster(open_run(folder), run, log.lines)
     if not keep:
         forecaster._cleanup = weakref.finalize(forecaster, shutil.rmtree, folder, True)
+    log.emit()  # a quiet run's warnings, to the warnings module (verbose: printed)
     return forecaster
 
 
@@ -268,6 +264,7 @@ class Forecaster:
 
     @property
     def metrics(self):
+        """What ``metrics.json`` holds: errors in the series' units by task and method."""
         if self._run is not None:
             return self._run.metrics
         import json
@@ -282,6 +279,7 @@ class Forecaster:
 
     @property
     def units(self):
+        """Label of the units of the values, forecasts, bands and errors."""
         return self._kept.units
 
     @property
@@ -304,7 +302,7 @@ class Forecaster:
         """``h`` points past the end of the data (default: the run's ``horizon``).
 
         Args:
-            h: how many points.
+            h: how many points (steps of the data's time axis: months, days, ...).
             level: the bands' coverage in percent, among those the run calibrated
                 (80 and 95); a run without a validation tail has no bands.
 
@@ -321,10 +319,10 @@ class Forecaster:
 
         Raises:
             SettingError: a loaded run (it kept only the series' last values), a ``k``
-                below 1, or one the series has no room for.
+                that is no whole number of 1 or more, or one the series has no room for.
         """
-        if isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k < 1:
-            raise SettingError(f"backtest needs at least 1 origin; found k={k}")
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise SettingError(f"backtest needs a whole number k >= 1 of origins; found k={k!r}")
         if self._run is None:
             raise SettingError("backtest needs the whole series, and a run folder keeps only "
                                "its last values: call series_predictor.fit(y, ...).backtest(k)")
@@ -335,8 +333,10 @@ class Forecaster:
         config = check_config(dataclasses.replace(run.config, backtest=k))
         with_k = dataclasses.replace(run, config=config)
         points = backtest.plan_origins(with_k)
-        progress = stages.Progress(_Log(not config.quiet), config.quiet)
-        return BacktestResult(backtest.run_backtest(with_k, points, progress), run.loaded.units)
+        log = RunLog(not config.quiet)
+        report = backtest.run_backtest(with_k, points, stages.Progress(log, config.quiet))
+        log.emit()
+        return BacktestResult(report, run.loaded.units)
 
     def plot(self, h=None, level=(80, 95), path=None):
         """The end of the series and ``forecast(h, level)`` -> matplotlib Figure, as the

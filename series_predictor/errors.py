@@ -105,3 +105,9 @@ class TrainingInterrupted(KeyboardInterrupt):
     def __init__(self, message, checkpoint):
         super().__init__(message)
         self.checkpoint = checkpoint
+
+
+class SeriesPredictorWarning(UserWarning):
+    """What a quiet ``fit`` or ``backtest`` warns of (a lone spike, a forecast that loses
+    to its baseline on validation, ...), given to Python's ``warnings`` module, so that
+    ``warnings.filterwarnings`` can show, silence or raise it."""

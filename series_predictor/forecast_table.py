@@ -227,7 +227,9 @@ class BacktestResult:
 
     @property
     def scores(self):
-        """``{method: {"rmse", "mae", "mase"}}``, averaged over the origins."""
+        """``{method: {"rmse", "mae", "mase"}}``, averaged over the origins: RMSE and MAE
+        in the series' units (``units``), MASE a ratio to the in-sample naive error.
+        "lstm" is the run's forecast (for ``recipe="auto"``, what auto forecast)."""
         return {m: dict(row) for m, row in self.report["overall"].items()}
 
     @property

@@ -180,14 +180,7 @@ def loss_figure(run, path):
         scale, units = 1.0, "normalized units of the transformed series"
     else:
         scale, units = norm.std, run.loaded.units
-    steps, train = list(history.report_steps), list(history.report_train_loss)
-    if history.loss and (not steps or steps[-1] != len(history.loss) - 1):
-        steps.append(len(history.loss) - 1)  # the last step run, so the curve reaches it
-        train.append(history.loss[-1])
-    monitor_steps, monitor = list(history.report_steps), list(history.report_monitor_loss)
-    if history.final_monitor_loss is not None:  # measured after the last step run
-        monitor_steps.append(len(history.loss) - 1)
-        monitor.append(history.final_monitor_loss)
+    steps, train, monitor_steps, monitor = history.curves()
     return figure_workers.job("plot_loss", steps, np.sqrt(np.asarray(train)) * scale,
                               np.sqrt(np.asarray(monitor)) * scale,
                               monitor_steps=monitor_steps, units=units, title=loss_title(run),

@@ -143,6 +143,19 @@ def _series(ax, times, values, n_train, start=0):
         ax.axvline(times[n_train], color="grey", linestyle=":", linewidth=1)
 
 
+def _room_after(ax, times):
+    """Half a step of room after the last of ``times`` (``[k]``, the marked points drawn
+    last), so that its marker is drawn whole: the time axis has no margins (``_axes``),
+    and the last forecast point's marker was cut in half by the frame."""
+    times = np.asarray(times)
+    if len(times) < 2 or (np.issubdtype(times.dtype, np.datetime64)
+                          and times[-1].astype("datetime64[Y]").astype(np.int64) >= 9999 - 1970):
+        return  # matplotlib draws no date past 9999-12-31
+    last, before = (float(ax.convert_xunits(t)) for t in times[-2:][::-1])
+    left, right = ax.get_xlim()
+    ax.set_xlim(left, max(right, last + (last - before) / 2))
+
+
 def _bands(ax, times, bands):
     for level, (low, high) in sorted((bands or {}).items(), reverse=True):
         ax.fill_between(times, low, high, color="tab:red", alpha=BAND_ALPHA.get(level, 0.2),
@@ -175,6 +188,7 @@ def plot_predictions(times, values, n_train, predictions, *, units="value",
     _series(ax, times, values, n_train)
     _baseline(ax, times[n_train:], baseline)
     ax.plot(times[n_train:], predictions, color="tab:red", marker=".", label=label)
+    _room_after(ax, times[n_train:])
     _legend(ax)
     return _save(fig, path)
 
@@ -199,6 +213,7 @@ def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
     _bands(ax, future_times, bands)
     _baseline(ax, future_times, baseline)
     ax.plot(future_times, hallucinated, color="tab:red", marker=".", label=label)
+    _room_after(ax, future_times)
     _legend(ax, note)
     return _save(fig, path)
 
@@ -223,6 +238,7 @@ def plot_forecast(times, values, future_times, forecast, *, units="value", bands
     _bands(ax, future_times, bands)
     _baseline(ax, future_times, baseline)
     ax.plot(future_times, forecast, color="tab:red", marker=".", label=label)
+    _room_after(ax, future_times)
     _legend(ax, note)
     return _save(fig, path)
 

@@ -7,6 +7,7 @@ orchestrator; the notebook calls the same stages.
 """
 
 import dataclasses
+import os
 
 import numpy as np
 
@@ -16,6 +17,7 @@ from .ensemble import Envelope, combine
 from .errors import DataFormatError, TrainingDiverged
 from .forecasting import Preprocessing
 from .intervals import calibrate
+from .run_log import WARNING_PREFIX
 from .transforms import Transform
 
 # The split's and the tasks' own modules; named here too, as stages of the chapter.
@@ -41,7 +43,7 @@ class Progress:
         self.log(message)
 
     def warn(self, message):
-        self.log(f"Warning: {message}")
+        self.log(f"{WARNING_PREFIX}{message}")
 
 
 # ----------------------------------------------------------------- read
@@ -84,7 +86,8 @@ def read_stage(config):
         raise DataFormatError(f"{path}, line {series.lines[i]}: {series.values[i]:g} is beyond "
                               f"{MAX_MAGNITUDE:g} in magnitude; its errors and figures would "
                               "overflow: rescale the series (e.g. divide by 1e200)")
-    units = config.units or series.name or (AIRLINE_UNITS if config.data is None else "value")
+    bundled = os.path.realpath(path) == os.path.realpath(data_loader.bundled_data_path())
+    units = config.units or series.name or (AIRLINE_UNITS if bundled else "value")
     return LoadedSeries(series.values, series.times(), series.lines, path, units,
                         series.labels)
 

@@ -59,6 +59,23 @@ class TrainingHistory:
         """Lowest monitored MSE seen at a report step, or None without monitored data."""
         return min(self.report_monitor_loss) if self.report_monitor_loss else None
 
+    def curves(self):
+        """The curves ``loss.png`` draws, each reaching the last step run ->
+        ``(steps [k], train MSE [k], monitor steps [m], monitored MSE [m])``: the report
+        steps, then the last step when it was none (its training loss, and the monitored
+        loss measured after it); the monitored pair is empty without monitored data."""
+        steps, train = list(self.report_steps), list(self.report_train_loss)
+        if self.loss and (not steps or steps[-1] != len(self.loss) - 1):
+            steps.append(len(self.loss) - 1)
+            train.append(self.loss[-1])
+        monitor_steps, monitor = list(self.report_steps), list(self.report_monitor_loss)
+        if self.final_monitor_loss is not None:
+            monitor_steps.append(len(self.loss) - 1)
+            monitor.append(self.final_monitor_loss)
+        if not monitor:
+            monitor_steps = []
+        return steps, train, monitor_steps, monitor
+
 
 @dataclasses.dataclass
 class _TrainingRun:

@@ -3,6 +3,7 @@
 import dataclasses
 import gc
 import os
+import re
 import subprocess
 import sys
 
@@ -348,7 +349,7 @@ def test_backtest_gives_the_command_lines(cli_run, fitted):
 @pytest.mark.slow
 def test_backtest_of_no_origin_is_refused_in_one_line(fitted):
     # old code: an empty BacktestResult whose printing raised IndexError
-    with pytest.raises(SettingError, match="at least 1 origin; found k=0"):
+    with pytest.raises(SettingError, match="k >= 1 of origins; found k=0"):
         fitted.backtest(0)
 
 
@@ -430,3 +431,102 @@ def test_numpy_network_matches_tensorflows(tmp_path):
     with pytest.raises(RunFolderError, match=r"kernel has shape \[9, 32\]; the run.s "
                                              r"network needs \[8, 28\]"):
         lstm_numpy.read_weights(prefix, 7)
+
+
+@pytest.mark.slow
+def test_a_quiet_fit_gives_every_warning_to_the_warnings_module(capsys):
+    """A quiet fit printed only the log entries that start with "Warning: ", so the
+    warnings at the end of the printed report (its verdict: "on the validation tail the
+    forecast loses to seasonal naive") never reached the user, and none could be
+    filtered. Now each one is a SeriesPredictorWarning naming the caller's line, and
+    nothing is printed."""
+    import warnings
+    values = 100 + 10 * np.sin(np.arange(72) * 2 * np.pi / 12) + np.arange(72) * 0.5
+    values[30] = 5000.0  # a lone spike: warned of while reading
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = sp.fit(values, season=12, recipe="book", iterations=5, report_every=5,
+                       hidden_dim=4, validation=12, seed=0)
+    said = [line[len("Warning: "):] for entry in model.report
+            for line in entry.splitlines() if line.startswith("Warning: ")]
+    assert len(said) == 2 and "lone spike" in said[0] and "validation tail" in said[1]
+    assert [str(w.message) for w in caught] == said
+    assert all(w.category is sp.SeriesPredictorWarning for w in caught)
+    assert {w.filename for w in caught} == {__file__}  # the fit call's line, not ours
+    assert capsys.readouterr().out == ""
+    assert model.report[-1].startswith(f"Wrote {model.folder}") and model.report[-1].endswith(
+        "(a temporary folder, removed with the model: model.save(path) keeps it)")
+
+
+def test_every_public_name_and_its_methods_say_what_they_are():
+    """help(sp.Forecaster) showed Forecaster.metrics and Forecaster.units bare."""
+    import inspect
+    bare = []
+    for name in sp.__all__:
+        thing = getattr(sp, name)
+        if name != "__version__" and not inspect.getdoc(thing):
+            bare.append(name)
+        for attr, value in vars(thing).items() if inspect.isclass(thing) else ():
+            doc = value.fget.__doc__ if isinstance(value, property) else \
+                getattr(value, "__doc__", None) if callable(value) else "data"
+            if not attr.startswith("_") and not doc:
+                bare.append(f"{name}.{attr}")
+    assert bare == []
+
+
+def test_the_bundled_file_named_by_its_path_keeps_its_units(tmp_path):
+    """README's example, sp.fit(bundled_data_path()), printed "Forecast of value" for
+    the airline passengers: only a run without --data knew the bundled file's units.
+    A copy elsewhere is the user's own file, with its own (here: no) header."""
+    import shutil
+
+    from series_predictor import stages
+    from series_predictor.data_loader import bundled_data_path
+    assert stages.read_stage(ChapterConfig(data=bundled_data_path())).units == \
+        "passengers (thousands)" == stages.read_stage(ChapterConfig()).units
+    copy = shutil.copy(bundled_data_path(), tmp_path / "mine.csv")
+    assert stages.read_stage(ChapterConfig(data=str(copy))).units == "value"
+
+
+@pytest.mark.parametrize("k", [0, -1, "2", 2.0, True, None])
+def test_a_backtest_of_no_whole_number_of_origins_is_refused_naming_k(k):
+    """backtest("2") said "backtest must be an integer >= 0" (the --backtest option's
+    rule, where 0 is off), and backtest(0) then said "at least 1": k is checked first,
+    by one rule, before anything is read or fitted."""
+    import types
+    forecaster = sp.Forecaster(types.SimpleNamespace(folder="never-read"))
+    with pytest.raises(SettingError, match=r"^backtest needs a whole number k >= 1 of "
+                                           rf"origins; found k={re.escape(repr(k))}$"):
+        forecaster.backtest(k)
+
+
+def test_a_warning_is_shown_each_time_a_fit_warns_and_the_users_filter_wins():
+    """Python shows a warning once per line of code, so a notebook cell run again (the
+    same line) showed a fit's warning the first time only; each run's warnings now show
+    each time, unless the user's own filter says otherwise."""
+    code = ("import warnings\n{before}\nfrom series_predictor.run_log import RunLog\n"
+            "for _ in range(2):\n    log = RunLog(False); log('Warning: spiky')\n"
+            "    log.emit(stacklevel=2)\n")
+    shown = run_python(code.format(before=""))
+    assert shown.returncode == 0 and shown.stderr.count("SeriesPredictorWarning: spiky") == 2
+    silenced = run_python(code.format(before="warnings.simplefilter('ignore')"))
+    assert silenced.returncode == 0 and silenced.stderr == ""
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_quiet_is_refused_naming_verbose(quiet):
+    """fit(y, quiet=False) was accepted and then overridden by verbose=False: the user
+    who asked for progress got none, without a word."""
+    with pytest.raises(SettingError, match=rf"give verbose=, not quiet={quiet}$"):
+        sp.fit(list(range(100)), quiet=quiet)
+
+
+def test_the_files_of_a_temporary_run_folder_are_said_to_be_temporary(capsys):
+    """A verbose fit said "Wrote /tmp/series-predictor-fit-.../forecast.csv, ..." as the
+    command line says it of --out: the folder goes with the model unless it is saved."""
+    from series_predictor.run_log import RunLog
+    RunLog(True, "/tmp/run-x")("Wrote /tmp/run-x/forecast.csv, /tmp/run-x/run.json")
+    RunLog(True)("Wrote kept/forecast.csv")
+    assert capsys.readouterr().out.splitlines() == [
+        "Wrote /tmp/run-x/forecast.csv, /tmp/run-x/run.json (a temporary folder, removed "
+        "with the model: model.save(path) keeps it)", "Wrote kept/forecast.csv"]

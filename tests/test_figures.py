@@ -562,3 +562,25 @@ def test_an_auto_runs_path_figures_name_what_they_draw(book_run):
         assert title == "Hallucination: 29 steps from the end of training"
         assert f"{name} (from the end of training)" in labels
         assert f"{name} (one step ahead)" in auto["predictions.png"][1]
+
+
+@pytest.mark.parametrize("times", [np.arange("2020-01", "2021-01", dtype="datetime64[M]"),
+                                   np.arange(40.0, 52.0),
+                                   np.arange("9999-01", "10000-01", dtype="datetime64[M]")])
+def test_the_last_forecast_point_is_drawn_whole(times):
+    """The time axis had no margins, so the last forecast point sat on the frame and its
+    marker was cut in half (forecast.png, Forecaster.plot, the hallucination and the
+    predictions). Half a step of room now follows it, except at matplotlib's last date."""
+    values = np.linspace(1.0, 8.0, 8)
+    fig = plots.plot_forecast(times[:8], values, times[8:], values[-4:], units="things")
+    drawn(fig)  # draws, also next to 9999-12-31
+    ax = fig.axes[0]
+    last, before = (float(ax.convert_xunits(t)) for t in (times[-1], times[-2]))
+    room = ax.get_xlim()[1] - last
+    if times.dtype.kind == "M" and times[-1] >= np.datetime64("9999-01"):
+        assert room == 0
+    else:
+        assert room == pytest.approx((last - before) / 2)
+    hallucinated = plots.plot_hallucinations(times, np.arange(12.0), 8, times[8:],
+                                             np.arange(4.0), units="things").axes[0]
+    assert hallucinated.get_xlim()[1] > last or room == 0

@@ -28,31 +28,47 @@ def test_quick_start_is_two_commands_and_ci_runs_them_verbatim():
 
 
 def python_blocks():
-    """The Python examples of the README and of the docs/ pages it links to."""
+    """The Python examples of the README and of the docs/ pages it links to, each with
+    what its page says it prints: ``(block, text)``, the text of the next ```text
+    block when the words between the two say "prints", else None."""
     pages = ["README.md"] + [os.path.join("docs", name)
                              for name in sorted(os.listdir(os.path.join(ROOT, "docs")))
                              if name.endswith(".md")]
     blocks = []
     for page in pages:
         text = open(os.path.join(ROOT, page), encoding="utf-8").read()
-        blocks += re.findall(r"```python\n(.*?)```", text, re.S)
+        for found in re.finditer(r"```python\n(.*?)```", text, re.S):
+            after = re.match(r"(.*?)```(\w*)\n(.*?)```", text[found.end():], re.S)
+            said = (after.group(3) if after and after.group(2) == "text"
+                    and "prints" in after.group(1) and "```" not in after.group(1) else None)
+            blocks.append((found.group(1), said))
     return blocks
+
+
+def test_the_docs_say_what_their_examples_print():
+    """docs/python.md's and docs/collections.md's examples are followed by the text they
+    print; the slow test below compares it with what they print."""
+    said = [text for _, text in python_blocks() if text is not None]
+    assert len(said) >= 2 and any("Forecast of passengers (thousands)" in t for t in said)
 
 
 @pytest.mark.slow
 def test_readme_python_blocks_run_from_another_folder(tmp_path):
     """Every Python example of the README, as written, from a folder outside the
-    checkout, with the installed package (the quick start's `pip install .`)."""
+    checkout, with the installed package (the quick start's `pip install .`), prints
+    what its page says it prints (to the digit)."""
     blocks = python_blocks()
     assert blocks
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["MPLBACKEND"] = "Agg"
-    for i, block in enumerate(blocks):
+    for i, (block, said) in enumerate(blocks):
         folder = tmp_path / f"block-{i}"
         folder.mkdir()
         result = subprocess.run([sys.executable, "-c", block], cwd=folder, env=env,
                                 capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, f"README python block {i}:\n{block}\n{result.stderr}"
+        if said is not None:
+            assert result.stdout == said, f"python block {i} prints otherwise:\n{block}"
 
 
 def test_readme_has_no_unfilled_placeholder():

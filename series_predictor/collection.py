@@ -275,8 +275,8 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     configs = {item.id: series_config(base, item, base.out, (per_series or {}).get(item.id))
                for item in items}
     from .collection_claim import claim
-    from .run_folder import _locked, make_writable_dir
-    with _locked(make_writable_dir(base.out)):  # a second collection on OUT is refused
+    from .run_folder import locked_folder
+    with locked_folder(base.out):  # a second collection on OUT is refused
         claim(base.out, items, base.force, configs)
         return _run_claimed(items, base, configs, workers=workers, keep_going=keep_going,
                             cluster=cluster, log=log)

@@ -228,10 +228,10 @@ def test_a_second_collection_on_the_same_out_is_refused_before_touching_a_series
     """Two collections on one OUT each failed a series the other was running (s1 in use
     by the first, s2 by the second's worker); OUT itself is now locked first."""
     from series_predictor.errors import FolderInUseError
-    from series_predictor.run_folder import _locked
+    from series_predictor.run_folder import folder_lock
     out = tmp_path / "out"
     out.mkdir()
-    with _locked(str(out)):                 # as a running collection holds it
+    with folder_lock(str(out)):                 # as a running collection holds it
         with pytest.raises(FolderInUseError, match=f"folder {str(out)!r} is in use by "
                                                    "another run \\(pid "):
             collection.fit_collection({"a": [1.0 + i % 12 for i in range(48)]},

@@ -112,3 +112,24 @@ def test_a_lock_on_a_removed_lock_file_is_taken_again_on_the_file_there(tmp_path
             with folder_lock(str(tmp_path)):
                 pass
     assert len(calls) == 2
+
+
+def test_a_collection_makes_and_locks_out_once_by_public_names(tmp_path, monkeypatch):
+    """``run_collection`` made OUT twice (for the lock, then in ``claim``) and took the
+    lock by run_folder's private ``_locked``."""
+    import ast
+    from series_predictor import run_folder
+    made = []
+    real = run_folder.make_writable_dir
+    monkeypatch.setattr(run_folder, "make_writable_dir",
+                        lambda path: made.append(os.fspath(path)) or real(path))
+    out = _users_out(tmp_path)
+    with pytest.raises(OutputDirError):
+        collection.fit_collection({"a": [1.0 + i % 12 for i in range(48)]}, out=str(out),
+                                  workers=1, log=lambda *_: None, **TINY)
+    assert made.count(str(out)) == 1
+    tree = ast.parse(open(collection.__file__, encoding="utf-8").read())
+    private = [alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+               and node.module == "run_folder" for alias in node.names
+               if alias.name.startswith("_")]
+    assert private == []

@@ -21,7 +21,7 @@ import os
 import time
 
 from . import collection_io as cio
-from .collection_messages import in_source
+from .collection_messages import in_source, told_in_source
 from .collection_result import CollectionIncomplete, SeriesResult, one_line as _one_line
 from .config import check_config, settings, with_recipe
 from .errors import RunFolderError, SeriesPredictorError, SettingError
@@ -301,7 +301,7 @@ def _run_claimed(items, base, configs, *, workers, keep_going, cluster, log):
         try:
             runner([(i.id, i.folder, configs[i.id], _state(base.out)) for i in todo],
                    workers, lambda result: _take(told_in_source(result, by_id[result.id],
-                                                                configs[result.id]),
+                                                                configs[result.id].data),
                                                  results, progress, keep_going))
         except KeyboardInterrupt:
             raise interrupted(results, len(items), base.out) from None
@@ -354,12 +354,6 @@ def _sort_out(items, configs, progress, keep_going):
         result = SeriesResult(item.id, item.folder, "failed", error)
         _take(result, results, progress, keep_going)
     return results, todo
-
-
-def told_in_source(result, item, config):
-    """``result`` with its error about the series' own ``OUT/ID/series.csv`` told about
-    the user's table: its path, the series' id and its lines (``cio.in_source``)."""
-    return dataclasses.replace(result, error=in_source(item, config.data, result.error))
 
 
 def interrupted(results, total, out):

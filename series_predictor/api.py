@@ -240,7 +240,7 @@ class Forecaster:
         return plots.plot_forecast(times, values, table.times, table.point, units=self.units,
                                    bands=table.bands, baseline=baseline,
                                    label=outputs.forecast_label(self.metrics.get("auto")),
-                                   note=table.note or None, path=path)
+                                   note=table.note or None, path=path, utc=table.utc)
 
     def save(self, path):
         """Write the run folder to ``path`` (a new or empty folder, not a link) -> ``path``.

@@ -286,11 +286,12 @@ def _intervals(final, known, season, seq_size, horizon):
     return by_horizon(paths, actual, log=log, floor=0.0 if np.all(known >= 0) else None)
 
 
-def _record(rows, kept, origins, times, horizon, combination, how):
+def _record(rows, kept, origins, times, horizon, combination, how, utc=False):
     """The choice for metrics.json. Its verdict judges what is forecast: the kept
     candidates combined by ``how`` ("median", "mean"; ``combination``: that path's RMSE
-    ratio), not the best one."""
-    return {"origins": [str(times[o]) for o in origins], "horizon": horizon,
+    ratio), not the best one; ``utc``: the times are UTC times (``time_axis.iso_time``)."""
+    from .time_axis import iso_time
+    return {"origins": [iso_time(times[o], utc) for o in origins], "horizon": horizon,
             "candidates": {row["candidate"].name: {
                 "validation_ratio": row["score"], "per_origin": row["per_origin"],
                 "transform": row["candidate"].transform.describe()} for row in rows},
@@ -336,7 +337,8 @@ def choose(loaded, config, split, progress):
         if kept else {o: np.full(split.n_test, known[o - 1]) for o in origins}  # as forecast
     combination = _geometric_mean(
         [_ratio(paths[o], known, o, split.n_test, config.season) for o in origins])
-    record = _record(rows, kept, origins, loaded.times, split.n_test, combination, how)
+    record = _record(rows, kept, origins, loaded.times, split.n_test, combination, how,
+                     loaded.utc)
     progress.step(f"Auto recipe: the {how} of {', '.join(names)} (validation, RMSE / "
                   f"{metrics.reference(config.season)[1]}'s: "
                   f"{record['combination_ratio']:.3f})" + (

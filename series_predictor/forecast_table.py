@@ -87,14 +87,14 @@ def as_levels(level):
     return tuple(out)
 
 
-def _time_index(times):
+def _time_index(times, utc=False):
     import pandas as pd
     times = np.asarray(times)
     if np.issubdtype(times.dtype, np.datetime64):
         unit = np.datetime_data(times.dtype)[0]
         if unit in ("Y", "M"):
             return pd.PeriodIndex(times.astype(str), freq=unit, name="time")
-        return pd.DatetimeIndex(times, name="time")
+        return pd.DatetimeIndex(times, name="time", tz="UTC" if utc else None)
     return pd.Index(times, name="time")
 
 
@@ -111,6 +111,8 @@ class ForecastTable:
         dropped: seed -> why that member was left out.
         units: label of the values' units.
         note: why there are no bands, when there are none (one line), else "".
+        utc: ``times`` are UTC times (``LoadedSeries.utc``): written with a ``Z``,
+            printed with "UTC", a tz-aware (UTC) index in ``to_frame``.
     """
 
     times: np.ndarray
@@ -120,6 +122,7 @@ class ForecastTable:
     dropped: dict
     units: str = "value"
     note: str = ""
+    utc: bool = False
 
     def with_levels(self, level):
         """The same table with the bands of ``level`` only (percentages, e.g. ``(80, 95)``).
@@ -153,7 +156,8 @@ class ForecastTable:
             return f"No forecast: every member was left out ({self.dropped})"
         decimals = _decimals(self.point)
         from .time_axis import shown_time
-        rows = [[shown_time(t)] + [f"{float(c[i]):.{decimals}f}" for c in columns.values()]
+        rows = [[shown_time(t, self.utc)] + [f"{float(c[i]):.{decimals}f}"
+                                             for c in columns.values()]
                 for i, t in enumerate(self.times)]
         title = (f"Forecast of {self.units}, {len(self)} points"
                  + (f" ({', '.join(_percent(k) + '%' for k in sorted(self.bands))} bands)"
@@ -170,13 +174,14 @@ class ForecastTable:
         import pandas as pd
         return pd.DataFrame({name: np.asarray(values, dtype=np.float64)
                              for name, values in self.columns().items()},
-                            index=_time_index(self.times))
+                            index=_time_index(self.times, self.utc))
 
     def to_csv(self, path=None):
         """The table as the run's ``forecast.csv`` writes it: ``time, forecast,
         lower_80, upper_80, lower_95, upper_95``, then one column per member of an
         ensemble. Returns the text, or writes it to ``path`` (whole, via a temporary
         file) and returns ``path``."""
+        from .time_axis import iso_time
         header = ["time", "forecast"]
         columns = [self.point]
         for level, (low, high) in sorted(self.bands.items()):
@@ -189,7 +194,7 @@ class ForecastTable:
         lines = [",".join(header)]
         for i, time in enumerate(self.times):
             cells = ["" if c is None else format(float(c[i]), ".10g") for c in columns]
-            lines.append(",".join([str(time), *cells]))
+            lines.append(",".join([iso_time(time, self.utc), *cells]))
         text = "\n".join(lines) + "\n"
         if path is None:
             return text

@@ -113,7 +113,8 @@ class KeptRun:
         dropped = {int(seed): why for seed, why in self.manifest["dropped"].items()}
         return ForecastTable(future, point, bands, members, {**dropped, **combined.dropped},
                              self.units,
-                             "" if bands else no_bands_note(self.manifest["settings"]))
+                             "" if bands else no_bands_note(self.manifest["settings"]),
+                             self.manifest["tail"].get("utc") is True)
 
 
 def load_run(path):

@@ -95,7 +95,7 @@ def series_from(y, times=None, units=None):
             a week or a day, as in a CSV file); values beyond 1e300.
     """
     from .stages import MAX_MAGNITUDE, LoadedSeries
-    series = _pandas_series(y)
+    series, given = _pandas_series(y), times
     values = _as_values(y)
     if times is None:
         times = _index_times(series.index) if series is not None else np.arange(len(values))
@@ -118,5 +118,8 @@ def series_from(y, times=None, units=None):
         raise DataFormatError(f"y at position {huge[0]} is beyond {MAX_MAGNITUDE:g} in "
                               "magnitude: rescale the series")
     name = series.name if series is not None and isinstance(series.name, str) else None
+    from .pandas_times import utc_note
+    note = utc_note(series.index, "y's index") if series is not None and given is None \
+        else None
     return LoadedSeries(values, times, tuple(range(len(values))), "y (line = position)",
-                        units or name or "value")
+                        units or name or "value", utc_note=note)

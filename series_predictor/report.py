@@ -9,7 +9,7 @@ from . import metrics
 from .choice_text import format_choice
 from .interval_report import interval_lines, interval_report, too_narrow
 from .tasks import is_calibration
-from .time_axis import shown_time
+from .time_axis import iso_time, shown_time
 
 NAMES = {"lstm": "LSTM", "persistence": "persistence (last value)",
          "seasonal_naive": "seasonal naive (lag {season})",
@@ -120,7 +120,7 @@ def evaluate(run):
     report = {
         "data": source_of(loaded), "column": config.column, "units": loaded.units,
         "n_points": split.n, "n_train": split.n_train, "n_test": split.n_test,
-        "test_period": [str(times[split.n_train]), str(times[-1])],
+        "test_period": [iso_time(times[split.n_train], loaded.utc), iso_time(times[-1], loaded.utc)],
         "settings": dataclasses.asdict(config),
         "transform": run.prepared.preprocessing.transform.describe(),
         "normalization": dataclasses.asdict(run.prepared.preprocessing.normalization),
@@ -130,7 +130,8 @@ def evaluate(run):
         "training": _training_report(lead and lead.history, run.prepared.monitor_name),
     }
     if split.validation:
-        report["validation_period"] = [str(times[split.fit_end]), str(times[split.n_train - 1])]
+        report["validation_period"] = [iso_time(times[split.fit_end], loaded.utc),
+                                       iso_time(times[split.n_train - 1], loaded.utc)]
         report["validation"] = period_report(
             values, split.fit_end, split.validation, combined.forecasts["validation one-step"],
             combined.forecasts["validation hallucination"], config.season)

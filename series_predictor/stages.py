@@ -56,6 +56,9 @@ class LoadedSeries:
         path: the file read.
         units: label of the values' units.
         labels: ``[n]`` time label texts (column 0), or None.
+        utc_note: the warning that ``times`` are UTC times, not the clock times given
+            (hourly ones across a daylight-saving change; ``iso_times.read_in_utc``),
+            or None. Printed times, figures and forecast.csv then say UTC.
     """
 
     values: np.ndarray
@@ -64,6 +67,12 @@ class LoadedSeries:
     path: str
     units: str
     labels: tuple = None
+    utc_note: str = None
+
+    @property
+    def utc(self):
+        """Whether ``times`` are UTC times (see ``utc_note``)."""
+        return self.utc_note is not None
 
 
 MAX_MAGNITUDE = 1e300  # beyond this, squared errors and plot ranges overflow float64
@@ -85,8 +94,10 @@ def read_stage(config):
                               f"{MAX_MAGNITUDE:g} in magnitude; its errors and figures would "
                               "overflow: rescale the series (e.g. divide by 1e200)")
     units = config.units or series.name or (AIRLINE_UNITS if config.data is None else "value")
-    return LoadedSeries(series.values, series.times(), series.lines, path, units,
-                        series.labels)
+    from .iso_times import utc_note
+    times = series.times()
+    return LoadedSeries(series.values, times, series.lines, path, units, series.labels,
+                        utc_note(path, series.labels, times))
 
 
 # -------------------------------------------------------------- prepare

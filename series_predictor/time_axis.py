@@ -289,9 +289,19 @@ def future_times(times, start, count):
     return np.concatenate([inside, _continue(times, axis, extra)])
 
 
-def shown_time(time):
-    """A time as a reader sees it in printed text: ``2023-05-15 04:00`` for NumPy's
-    ``2023-05-15T04:00`` (dates and row numbers as they are); forecast.csv and
-    metrics.json keep ISO 8601's ``T``."""
-    return str(time).replace("T", " ")
+def iso_time(time, utc=False):
+    """A time as forecast.csv and metrics.json write it: ISO 8601 (``2023-05-15T04:00``),
+    ending in ``Z`` when ``utc`` (the series' times are UTC times, ``LoadedSeries.utc``);
+    dates and row numbers as they are otherwise."""
+    text = str(time)
+    if utc and np.asarray(time).dtype.kind == "M" and not text.endswith("Z"):
+        return text + "Z"
+    return text
 
+
+def shown_time(time, utc=False):
+    """A time as a reader sees it in printed text: ``2023-05-15 04:00`` for NumPy's
+    ``2023-05-15T04:00``, ``2023-05-15 04:00 UTC`` for a UTC time (``utc``, or an
+    ``iso_time`` text ending in ``Z``); dates and row numbers as they are."""
+    text = iso_time(time, utc).replace("T", " ")
+    return text[:-1] + " UTC" if text.endswith("Z") and text[:1].isdigit() else text

@@ -335,7 +335,7 @@ def test_the_backtest_counts_every_origin_up_to_the_last(monkeypatch):
     monkeypatch.setattr(backtest, "_score_origin", lambda _r, origin, *_: result(origin))
     times = np.arange("1949-01", "1961-01", dtype="datetime64[M]")
     run = types.SimpleNamespace(
-        loaded=types.SimpleNamespace(times=times, values=np.arange(144.0)),
+        loaded=types.SimpleNamespace(times=times, values=np.arange(144.0), utc=False),
         prepared=types.SimpleNamespace(split=stages.Split(144, 115, 0)),
         config=ChapterConfig(normalize="train"))
     lines = []

@@ -215,10 +215,23 @@ class BacktestResult:
     Attributes:
         report: the backtest's record (what ``metrics.json`` holds under "backtest").
         units: label of the errors' units (RMSE and MAE; MASE has none).
+        season: the run's season (None: none), which names the baselines.
+        auto: the run's ``--recipe auto`` record (metrics.json "auto"), or None.
     """
 
     report: dict
     units: str = "value"
+    season: int = None
+    auto: dict = None
+
+    def plot(self, path=None):
+        """The run's ``backtest.png`` as a matplotlib Figure: mean absolute error against
+        steps ahead for the forecast and the baselines it is judged against. Nothing is
+        written unless ``path`` is given (then the figure is written there too)."""
+        from .plots import plot_backtest
+        from .report import backtest_names
+        return plot_backtest(self.report, units=self.units, path=path,
+                             names=backtest_names(self.report, self.auto, self.season))
 
     @property
     def origins(self):

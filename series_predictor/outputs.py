@@ -100,11 +100,10 @@ def figure_jobs(folder, run):
     jobs += [forecast_figure(run, paths["forecast.png"]), loss_figure(run, paths["loss.png"])]
     if run.metrics.get("backtest"):
         paths["backtest.png"] = os.path.join(folder, "backtest.png")
-        name = report.backtest_name(run.metrics["backtest"], run.auto)
-        names = {key: report.row_name(key, run.config.season) for key in report.NAMES}
-        jobs.append(figure_workers.job("plot_backtest", run.metrics["backtest"],
-                                       units=loaded.units, path=paths["backtest.png"],
-                                       names=dict(names, lstm=name)))
+        jobs.append(figure_workers.job(
+            "plot_backtest", run.metrics["backtest"], units=loaded.units,
+            path=paths["backtest.png"],
+            names=report.backtest_names(run.metrics["backtest"], run.auto, run.config.season)))
     return paths, jobs
 
 

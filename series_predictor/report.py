@@ -49,6 +49,14 @@ def backtest_name(backtest, auto):
     return f"auto (LSTM kept at {sum(kept)} of {len(kept)})"
 
 
+def backtest_names(backtest, auto, season):
+    """The backtest figure's legend names (``plots.plot_backtest``'s ``names``): each
+    baseline as the table names it at the run's ``season``, the forecast by
+    ``backtest_name``."""
+    return dict({key: row_name(key, season) for key in NAMES},
+                lstm=backtest_name(backtest, auto))
+
+
 def period_scores(lstm, baselines, actual):
     """``{"lstm": scores, baseline: scores, ...}`` of forecasts of ``actual``."""
     return {"lstm": metrics.scores(lstm, actual),

@@ -23,6 +23,7 @@ import numpy as np
 from .config import ChapterConfig, check_config
 from .errors import SettingError
 from .forecast_table import BacktestResult, ForecastTable
+from .option_names import speaks_python
 from .python_series import series_from
 
 
@@ -82,6 +83,7 @@ class _Log:
             print(line)
 
 
+@speaks_python
 def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **settings):
     """Fit the chapter's LSTM (or ensemble) to a series -> Forecaster.
 
@@ -189,6 +191,7 @@ class Forecaster:
                 f"{len(self._kept.manifest['members'])} member(s), "
                 f"{self._kept.manifest['n_points']} points of {self.units}>")
 
+    @speaks_python
     def forecast(self, h=None, level=(80, 95)):
         """``h`` points past the end of the data (default: the run's ``horizon``).
 
@@ -202,6 +205,7 @@ class Forecaster:
         """
         return self._kept.forecast(h).with_levels(level)
 
+    @speaks_python
     def backtest(self, k=3):
         """Refit at ``k`` origins one season apart (a test length apart without a season;
         the last is this run's own split); score each forecast -> BacktestResult.
@@ -229,6 +233,7 @@ class Forecaster:
         return BacktestResult(backtest.run_backtest(with_k, points, progress), run.loaded.units,
                               run.config.season, run.auto)
 
+    @speaks_python
     def plot(self, h=None, level=(80, 95), path=None):
         """The end of the series and ``forecast(h, level)`` -> matplotlib Figure, as the
         run's ``forecast.png`` draws it: the baseline the run's table compares with
@@ -244,6 +249,7 @@ class Forecaster:
                                    label=outputs.forecast_label(self.metrics.get("auto")),
                                    note=table.note or None, path=path, utc=table.utc)
 
+    @speaks_python
     def save(self, path):
         """Write the run folder to ``path`` (a new or empty folder, not a link) -> ``path``.
 
@@ -277,6 +283,7 @@ class Forecaster:
         return path
 
 
+@speaks_python
 def load_run(path):
     """Open a kept run folder (``--out`` of a finished run, or ``Forecaster.save``),
     checking every file -> Forecaster.

@@ -39,6 +39,7 @@ from .data_loader import Normalization
 from .ets import RESOLUTION  # an RMSE below this fraction of the values' size is rounding
 from .forecasting import Preprocessing
 from .intervals import by_horizon
+from .option_names import option
 from .recipes import RECIPES
 from .stages import LENGTH_CAP, Candidate, minimum_fit_length, minimum_length, season_stage
 from .structure_curves import StructureCurve, reducer
@@ -138,7 +139,7 @@ def check_length(n_train, season, seq_size, where):
         SeriesTooShortError: naming ``where`` and the number of points needed.
     """
     if n_train < minimum_training(season, seq_size):
-        raise SeriesTooShortError(f"{where}: --recipe auto needs at least "
+        raise SeriesTooShortError(f"{where}: {option('recipe', 'auto')} needs at least "
                                   f"{_why_training(season, seq_size)}; there are {n_train}")
 
 
@@ -157,7 +158,7 @@ def check_series(loaded, config):
                             least_training=minimum_training(config.season, config.seq_size))
     if n < needed:
         raise SeriesTooShortError(
-            f"{loaded.path}: {too_few(n)} for --recipe auto with "
+            f"{loaded.path}: {too_few(n)} for {option('recipe', 'auto')} with "
             f"seq_size={config.seq_size}, percent_train={config.percent_train}, "
             f"season={config.season}"
             + (f"; at least {needed} points are needed ("

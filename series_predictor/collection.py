@@ -22,7 +22,8 @@ import time
 
 from . import collection_io as cio
 from .collection_messages import in_source, told_in_source
-from .collection_result import CollectionIncomplete, SeriesResult, one_line as _one_line
+from .collection_result import CollectionIncomplete  # noqa: F401 (its old import path)
+from .collection_result import SeriesResult, one_line as _one_line, stopped_at
 from .config import check_config, settings, with_recipe
 from .errors import RunFolderError, SeriesPredictorError, SettingError
 
@@ -371,8 +372,7 @@ def _take(result, results, progress, keep_going):
     results[result.id] = result
     progress.record(result)
     if result.status == "failed" and not keep_going:
-        raise CollectionIncomplete(f"series {result.id!r} failed: {result.error} (use "
-                                   "--keep-going to go on with the others)")
+        raise stopped_at(result.id, result.error)
 
 
 def _run_local(tasks, workers, take):

@@ -19,7 +19,7 @@ import os
 import time
 
 from .collection_messages import in_source
-from .collection_result import CollectionIncomplete, SeriesResult, one_line as _one_line
+from .collection_result import SeriesResult, one_line as _one_line, stopped_at
 from .errors import SeriesPredictorError, SettingError
 from .global_network import NETWORK_FOLDER
 
@@ -78,8 +78,7 @@ def run_global(items, base, configs, progress, log, keep_going, complete=False):
         results[series_id] = SeriesResult(series_id, folder, "failed", reason)
         progress.record(results[series_id])
         if not keep_going:
-            raise CollectionIncomplete(f"series {series_id!r} failed: {reason} (use "
-                                       "--keep-going to go on with the others)")
+            raise stopped_at(series_id, reason)
 
     quiet = stages.Progress(log, True)
     start = time.perf_counter()

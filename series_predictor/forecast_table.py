@@ -55,6 +55,7 @@ def no_bands_note(settings):
         settings: the run's settings, a ``ChapterConfig`` or ``run.json``'s "settings"
             (a dict): ``recipe``, ``validation``, ``season``, ``seq_size`` are read.
     """
+    from .option_names import option
     get = settings.get if isinstance(settings, dict) else \
         (lambda name: getattr(settings, name, None))
     validation, season = get("validation") or 0, get("season") or 1
@@ -64,14 +65,15 @@ def no_bands_note(settings):
         why = "the validation origins' forecasts could not calibrate them"
     elif validation == 0:
         why = ("they are calibrated on a validation tail, and this run has none: "
-               f"add --validation N (e.g. --validation {example}), "
-               "or use --recipe auto")
+               f"add {option('validation', 'N')} (e.g. {option('validation', example)}), "
+               f"or use {option('recipe', 'auto')}")
     elif validation == 1:
         why = ("a validation tail of 1 point leaves no origin inside it to calibrate them "
-               "on: use --validation 2 or more")
+               f"on: use {option('validation', 2)} or more")
     else:
         why = ("the forecasts from inside the validation tail could not calibrate them "
-               "(they left the plausible range, or were not positive under --log)")
+               f"(they left the plausible range, or were not positive under "
+               f"{option('log', True)})")
     return f"No 80%/95% bands: {why}."
 
 

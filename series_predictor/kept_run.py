@@ -21,6 +21,7 @@ from .intervals import IntervalModel
 from .lstm_numpy import hallucinator, read_weights
 from .forecast_table import ForecastTable, no_bands_note
 from .manifest_checks import check_member_checkpoint
+from .option_names import option
 from .ownership import check_manifest_path
 from .run_folder import MANIFEST, read_manifest
 from .validation import check_positive_int
@@ -104,7 +105,7 @@ class KeptRun:
             raise SettingError(
                 f"no forecast for a horizon of {horizon}: every member left the plausible "
                 f"range (first: {reasons[0] if reasons else 'no member'}); choose a shorter "
-                "--horizon")
+                + option("horizon", python="h"))
         intervals = self.manifest["intervals"]
         bands = (IntervalModel.from_dict(intervals).bands(point, self._lowest(values))
                  if intervals is not None and point is not None else {})

@@ -7,6 +7,7 @@ import os
 
 from . import metrics
 from .choice_text import format_choice
+from .option_names import option
 from .interval_report import interval_lines, interval_report, too_narrow
 from .tasks import is_calibration
 from .time_axis import iso_time, shown_time
@@ -241,7 +242,8 @@ def warnings(report, config, combined):
     out = dropped_lines(combined.dropped)
     if config.patience is not None and not config.validation:
         out.append("early stopping watched the test period, so the test scores are "
-                   "optimistic; pass --validation N to keep the test period unseen")
+                   f"optimistic; pass {option('validation', 'N')} to keep the test period "
+                   "unseen")
     auto, (_, naive) = report.get("auto"), metrics.reference(config.season)
     if auto and not auto["beats_seasonal_naive_on_validation"]:
         out.append(f"the {auto.get('combine', 'median')} of the auto recipe's combined "

@@ -491,7 +491,11 @@ def test_the_tables_note_is_the_figures_note(book_run, ensemble_run):
     note = outputs.band_note(book_run)
     assert "--validation N (e.g. --validation 24)" in note
     assert outputs.forecast_table(book_run).note == note
-    table = load_run(book_run.config.out).forecast(5)
+    table = load_run(book_run.config.out).forecast(5)  # Python's terms (validation=N)
+    from series_predictor.option_names import python_caller
+    with python_caller():
+        note = outputs.band_note(book_run)
+    assert "validation=N (e.g. validation=24)" in note
     assert table.note == note and str(table).splitlines()[-1] == note
     assert outputs.forecast_table(ensemble_run).note == ""
     assert load_run(ensemble_run.config.out).forecast(5).note == ""

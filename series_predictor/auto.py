@@ -290,9 +290,9 @@ def _intervals(final, known, season, seq_size, horizon):
 def _record(rows, kept, origins, times, horizon, combination, how, utc=False):
     """The choice for metrics.json. Its verdict judges what is forecast: the kept
     candidates combined by ``how`` ("median", "mean"; ``combination``: that path's RMSE
-    ratio), not the best one; ``utc``: the times are UTC times (``time_axis.iso_time``)."""
-    from .time_axis import iso_time
-    return {"origins": [iso_time(times[o], utc) for o in origins], "horizon": horizon,
+    ratio), not the best one; ``utc``: the times are UTC times (``time_axis.written_time``)."""
+    from .time_axis import written_time
+    return {"origins": [written_time(times[o], utc) for o in origins], "horizon": horizon,
             "candidates": {row["candidate"].name: {
                 "validation_ratio": row["score"], "per_origin": row["per_origin"],
                 "transform": row["candidate"].transform.describe()} for row in rows},

@@ -20,7 +20,7 @@ from .auto import minimum_training, network_tail
 from .errors import DataFormatError, SeriesTooShortError
 from .fitting import fit_run, plan_chapter
 from .intervals import coverage
-from .time_axis import iso_time, shown_time
+from .time_axis import shown_time, written_time
 
 METHODS = ("lstm",) + metrics.BASELINES
 
@@ -112,7 +112,8 @@ def summarize(results, times, horizon, stride, season=None, utc=False):
     """The backtest's report: per method, overall and by steps ahead. ``stride``: points
     between origins; ``season``: the one the baselines were scored at (default ``stride``);
     ``utc``: the times are UTC times (the origins are written with a ``Z``)."""
-    report = {"origins": [iso_time(times[r.origin], utc) for r in results], "horizon": horizon,
+    report = {"origins": [written_time(times[r.origin], utc) for r in results],
+              "horizon": horizon,
               "stride": stride, "season": stride if season is None else season,
               "window": "expanding",
               "overall": {m: _overall(results, m) for m in METHODS},

@@ -183,7 +183,7 @@ class ForecastTable:
         lower_80, upper_80, lower_95, upper_95``, then one column per member of an
         ensemble. Returns the text, or writes it to ``path`` (whole, via a temporary
         file) and returns ``path``."""
-        from .time_axis import iso_time
+        from .time_axis import written_time
         header = ["time", "forecast"]
         columns = [self.point]
         for level, (low, high) in sorted(self.bands.items()):
@@ -196,7 +196,7 @@ class ForecastTable:
         lines = [",".join(header)]
         for i, time in enumerate(self.times):
             cells = ["" if c is None else format(float(c[i]), ".10g") for c in columns]
-            lines.append(",".join([iso_time(time, self.utc), *cells]))
+            lines.append(",".join([written_time(time, self.utc), *cells]))
         text = "\n".join(lines) + "\n"
         if path is None:
             return text

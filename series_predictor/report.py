@@ -10,7 +10,7 @@ from .choice_text import format_choice
 from .option_names import option
 from .interval_report import interval_lines, interval_report, too_narrow
 from .tasks import is_calibration
-from .time_axis import iso_time, shown_time
+from .time_axis import shown_time, written_time
 
 NAMES = {"lstm": "LSTM", "persistence": "persistence (last value)",
          "seasonal_naive": "seasonal naive (lag {season})",
@@ -129,7 +129,8 @@ def evaluate(run):
     report = {
         "data": source_of(loaded), "column": config.column, "units": loaded.units,
         "n_points": split.n, "n_train": split.n_train, "n_test": split.n_test,
-        "test_period": [iso_time(times[split.n_train], loaded.utc), iso_time(times[-1], loaded.utc)],
+        "test_period": [written_time(times[split.n_train], loaded.utc),
+                        written_time(times[-1], loaded.utc)],
         "settings": dataclasses.asdict(config),
         "transform": run.prepared.preprocessing.transform.describe(),
         "normalization": dataclasses.asdict(run.prepared.preprocessing.normalization),
@@ -139,8 +140,8 @@ def evaluate(run):
         "training": _training_report(lead and lead.history, run.prepared.monitor_name),
     }
     if split.validation:
-        report["validation_period"] = [iso_time(times[split.fit_end], loaded.utc),
-                                       iso_time(times[split.n_train - 1], loaded.utc)]
+        report["validation_period"] = [written_time(times[split.fit_end], loaded.utc),
+                                       written_time(times[split.n_train - 1], loaded.utc)]
         report["validation"] = period_report(
             values, split.fit_end, split.validation, combined.forecasts["validation one-step"],
             combined.forecasts["validation hallucination"], config.season)

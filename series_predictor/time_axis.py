@@ -289,7 +289,7 @@ def future_times(times, start, count):
     return np.concatenate([inside, _continue(times, axis, extra)])
 
 
-def iso_time(time, utc=False):
+def written_time(time, utc=False):
     """A time as forecast.csv and metrics.json write it: ISO 8601 (``2023-05-15T04:00``),
     ending in ``Z`` when ``utc`` (the series' times are UTC times, ``LoadedSeries.utc``);
     dates and row numbers as they are otherwise."""
@@ -302,6 +302,6 @@ def iso_time(time, utc=False):
 def shown_time(time, utc=False):
     """A time as a reader sees it in printed text: ``2023-05-15 04:00`` for NumPy's
     ``2023-05-15T04:00``, ``2023-05-15 04:00 UTC`` for a UTC time (``utc``, or an
-    ``iso_time`` text ending in ``Z``); dates and row numbers as they are."""
-    text = iso_time(time, utc).replace("T", " ")
+    ``written_time`` text ending in ``Z``); dates and row numbers as they are."""
+    text = written_time(time, utc).replace("T", " ")
     return text[:-1] + " UTC" if text.endswith("Z") and text[:1].isdigit() else text

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from series_predictor.forecast_table import ForecastTable
-from series_predictor.time_axis import iso_time, shown_time
+from series_predictor.time_axis import shown_time, written_time
 
 UTC = np.datetime64("2021-03-26T23", "h") + np.arange(72)  # Paris: +01:00, then +02:00
 SHIFT = np.where(UTC < np.datetime64("2021-03-28T01", "h"), 1, 2)
@@ -24,12 +24,12 @@ def _dst_csv(tmp_path):
 
 def test_utc_times_are_written_with_z_and_printed_with_utc():
     time = np.datetime64("2021-03-28T01:00")
-    assert iso_time(time, utc=True) == "2021-03-28T01:00Z"
-    assert iso_time(time) == "2021-03-28T01:00"
+    assert written_time(time, utc=True) == "2021-03-28T01:00Z"
+    assert written_time(time) == "2021-03-28T01:00"
     assert shown_time(time, utc=True) == "2021-03-28 01:00 UTC"
     assert shown_time("2021-03-28T01:00Z") == "2021-03-28 01:00 UTC"  # metrics.json's text
     assert shown_time(np.datetime64("2021-03", "M"), utc=True) == "2021-03 UTC"
-    assert shown_time(7, utc=True) == "7" and iso_time(7, utc=True) == "7"  # row numbers
+    assert shown_time(7, utc=True) == "7" and written_time(7, utc=True) == "7"  # row numbers
     table = ForecastTable(UTC[:2], np.array([1.0, 2.0]), {}, {}, {}, utc=True)
     assert table.to_csv().splitlines()[1:] == ["2021-03-26T23Z,1", "2021-03-27T00Z,2"]
     assert "2021-03-26 23 UTC" in str(table)

@@ -225,13 +225,13 @@ class Forecaster:
         run = self._run
         if run.metrics.get("backtest") is not None and run.config.backtest == k:
             return BacktestResult(run.metrics["backtest"], run.loaded.units,
-                                  run.config.season, run.auto)
+                                  run.config.season, run.auto, run.loaded.notation)
         config = check_config(dataclasses.replace(run.config, backtest=k))
         with_k = dataclasses.replace(run, config=config)
         points = backtest.plan_origins(with_k)
         progress = stages.Progress(_Log(not config.quiet), config.quiet)
         return BacktestResult(backtest.run_backtest(with_k, points, progress), run.loaded.units,
-                              run.config.season, run.auto)
+                              run.config.season, run.auto, run.loaded.notation)
 
     @speaks_python
     def plot(self, h=None, level=(80, 95), path=None):

@@ -193,7 +193,8 @@ def run_backtest(run, points, progress):
     loaded, split = run.loaded, run.prepared.split
     config, horizon = backtest_config(run.config), split.n_test
     reuse_last = run.config.normalize == "train"
-    results, when = [], lambda i: shown_time(loaded.times[i], loaded.utc)  # noqa: E731
+    results = []
+    when = lambda i: shown_time(loaded.times[i], loaded.utc, loaded.notation)  # noqa: E731
     for k, origin in enumerate(points):
         reused = reuse_last and k == len(points) - 1
         progress.step(f"Backtest origin {k + 1} of {len(points)}: "

@@ -115,6 +115,8 @@ class ForecastTable:
         note: why there are no bands, when there are none (one line), else "".
         utc: ``times`` are UTC times (``LoadedSeries.utc``): written with a ``Z``,
             printed with "UTC", a tz-aware (UTC) index in ``to_frame``.
+        notation: the quarters' notation printed times keep (``1990Q1``;
+            ``LoadedSeries.notation``), or None; ``to_csv`` writes ISO dates.
     """
 
     times: np.ndarray
@@ -125,6 +127,7 @@ class ForecastTable:
     units: str = "value"
     note: str = ""
     utc: bool = False
+    notation: str = None
 
     def with_levels(self, level):
         """The same table with the bands of ``level`` only (percentages, e.g. ``(80, 95)``).
@@ -158,8 +161,8 @@ class ForecastTable:
             return f"No forecast: every member was left out ({self.dropped})"
         decimals = _decimals(self.point)
         from .time_axis import shown_time
-        rows = [[shown_time(t, self.utc)] + [f"{float(c[i]):.{decimals}f}"
-                                             for c in columns.values()]
+        rows = [[shown_time(t, self.utc, self.notation)] + [f"{float(c[i]):.{decimals}f}"
+                                                            for c in columns.values()]
                 for i, t in enumerate(self.times)]
         title = (f"Forecast of {self.units}, {len(self)} points"
                  + (f" ({', '.join(_percent(k) + '%' for k in sorted(self.bands))} bands)"
@@ -219,12 +222,14 @@ class BacktestResult:
         units: label of the errors' units (RMSE and MAE; MASE has none).
         season: the run's season (None: none), which names the baselines.
         auto: the run's ``--recipe auto`` record (metrics.json "auto"), or None.
+        notation: the quarters' notation the origins are printed in, or None.
     """
 
     report: dict
     units: str = "value"
     season: int = None
     auto: dict = None
+    notation: str = None
 
     def plot(self, path=None):
         """The run's ``backtest.png`` as a matplotlib Figure: mean absolute error against
@@ -279,7 +284,7 @@ class BacktestResult:
     def __str__(self):
         from .report import backtest_name, format_backtest
         lstm = self.by_horizon("lstm")
-        lines = [format_backtest(self.report, self.units)]
+        lines = [format_backtest(self.report, self.units, notation=self.notation)]
         if lstm is not None:
             decimals = _decimals(lstm["rmse"])
             rows = [[str(k + 1), f"{lstm['rmse'][k]:.{decimals}f}",

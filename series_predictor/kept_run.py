@@ -48,6 +48,12 @@ class KeptRun:
     def units(self):
         return self.manifest["units"]
 
+    def _notation(self):
+        """The quarters' notation printed times keep (a known one only), or None."""
+        from .time_axis import QUARTER_FORMS
+        notation = self.manifest["tail"].get("notation")
+        return notation if isinstance(notation, str) and notation in QUARTER_FORMS else None
+
     def _tail(self):
         tail = self.manifest["tail"]
         times = np.array(tail["times"], dtype=tail["time_unit"])
@@ -115,7 +121,7 @@ class KeptRun:
         return ForecastTable(future, point, bands, members, {**dropped, **combined.dropped},
                              self.units,
                              "" if bands else no_bands_note(self.manifest["settings"]),
-                             self.manifest["tail"].get("utc") is True)
+                             self.manifest["tail"].get("utc") is True, self._notation())
 
 
 def load_run(path):

@@ -32,7 +32,8 @@ def forecast_table(run):
     members = {m.seed: m.forecasts["forecast"] for m in run.members
                if m.seed in combined.kept["forecast"]}
     return ForecastTable(times, point, bands, members, dict(combined.dropped), run.loaded.units,
-                         "" if bands else no_bands_note(run.config), run.loaded.utc)
+                         "" if bands else no_bands_note(run.config), run.loaded.utc,
+                         run.loaded.notation)
 
 
 def _title_suffix(run, task):
@@ -217,6 +218,7 @@ def manifest_content(run):
                  "times": [t.item() if not hasattr(t, "dtype") or t.dtype.kind != "M"
                            else str(t) for t in loaded.times[-tail:]],
                  "time_unit": str(loaded.times.dtype), "utc": loaded.utc,
+                 "notation": loaded.notation,
                  # the whole series' lowest value: a floor at 0 (--recipe auto) is for a
                  # series never below 0, not a tail never below 0
                  "lowest": float(np.min(loaded.values))},

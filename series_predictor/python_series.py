@@ -122,4 +122,18 @@ def series_from(y, times=None, units=None):
     note = utc_note(series.index, "y's index") if series is not None and given is None \
         else None
     return LoadedSeries(values, times, tuple(range(len(values))), "y (line = position)",
-                        units or name or "value", utc_note=note)
+                        units or name or "value", utc_note=note,
+                        notation=_notation(series, given) if times.dtype.kind == "M" else None)
+
+
+def _notation(series, given):
+    """The quarters' notation printed times keep: the ``times`` texts' (``1990Q1``,
+    ``Q1 1990``), or ``YYYYQn`` for a pandas Series with a quarterly PeriodIndex (as
+    pandas prints it); else None."""
+    if given is not None:
+        from .time_labels import quarter_notation
+        texts = np.asarray(given)
+        return quarter_notation(tuple(texts.tolist())) if texts.dtype.kind == "U" else None
+    freq = getattr(getattr(series, "index", None), "freqstr", None)
+    return "YYYYQn" if freq and freq.startswith("Q") and \
+        type(series.index).__name__ == "PeriodIndex" else None

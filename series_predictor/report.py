@@ -139,6 +139,8 @@ def evaluate(run):
                          combined.forecasts["hallucination"], config.season),
         "training": _training_report(lead and lead.history, run.prepared.monitor_name),
     }
+    if loaded.notation:  # printed times follow the labels' notation of quarters
+        report["time_notation"] = loaded.notation
     if split.validation:
         report["validation_period"] = [written_time(times[split.fit_end], loaded.utc),
                                        written_time(times[split.n_train - 1], loaded.utc)]
@@ -287,7 +289,8 @@ def format_report(report):
     season = report["settings"]["season"]
     decimals = metrics.decimals_for([report[p][m][s] for p in ("one_step", "hallucination")
                              for m in NAMES for s in ("rmse", "mae")])
-    start, end = map(shown_time, report["test_period"])
+    notation = report.get("time_notation")
+    start, end = (shown_time(t, notation=notation) for t in report["test_period"])
     widths = _widths([report] + ([report["validation"]] if report.get("validation") else []),
                      decimals)
     lines = [f"Test period {start} .. {end} ({report['n_test']} points), "
@@ -299,18 +302,19 @@ def format_report(report):
     if report.get("verdict"):
         lines.append(report["verdict"])
     if report.get("validation"):
-        start_v, end_v = map(shown_time, report["validation_period"])
+        start_v, end_v = (shown_time(t, notation=notation) for t in report["validation_period"])
         chose = "; chose early stopping" if report["settings"]["patience"] else ""
         lines.append(f"Validation tail {start_v} .. {end_v} (carved from training{chose}):")
         lines += _rows(report["validation"], ("lstm", metrics.reference(season)[0]), season,
                        decimals, report.get("auto"), widths)
     if report.get("auto"):
-        lines.append(format_choice(report["auto"], season))
+        lines.append(format_choice(report["auto"], season, notation))
     lines += _ensemble_lines(report.get("ensemble"), report.get("auto"), decimals)
     lines += interval_lines(report.get("intervals"))
     if report.get("backtest"):
         lines.append(format_backtest(report["backtest"], report["units"],
-                                     backtest_name(report["backtest"], report.get("auto"))))
+                                     backtest_name(report["backtest"], report.get("auto")),
+                                     notation))
     lines += [f"Warning: {text}" for text in report["warnings"]]
     return "\n".join(lines)
 
@@ -334,11 +338,12 @@ def _ensemble_lines(ensemble, auto=None, decimals=1):
             f"{shown(spread['one_step_std_mean'])} and {shown(spread['hallucination_std_mean'])}"]
 
 
-def format_backtest(report, units, name=None):
+def format_backtest(report, units, name=None, notation=None):
     """The backtest as a plain-text table; ``name`` labels the forecast's row (default:
-    "LSTM", or what an auto run's origins forecast, from ``report["network_kept"]``)."""
+    "LSTM", or what an auto run's origins forecast, from ``report["network_kept"]``);
+    ``notation``: the quarters' notation its origins are printed in (``shown_time``)."""
     name = name or backtest_name(report, "network_kept" in report)
-    origins = [shown_time(origin) for origin in report["origins"]]
+    origins = [shown_time(origin, notation=notation) for origin in report["origins"]]
     stride = report["stride"]
     where = (f"{len(origins)} origins ({origins[0]} .. {origins[-1]}, {stride} "
              f"point{'s' if stride != 1 else ''} apart)" if len(origins) > 1

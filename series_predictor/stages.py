@@ -59,6 +59,9 @@ class LoadedSeries:
         utc_note: the warning that ``times`` are UTC times, not the clock times given
             (hourly ones across a daylight-saving change; ``iso_times.read_in_utc``),
             or None. Printed times, figures and forecast.csv then say UTC.
+        notation: the quarters' notation of ``labels`` (``"YYYYQn"``, ``"Qn YYYY"``,
+            ``time_labels.quarter_notation``), in which printed times are shown; or
+            None (forecast.csv and metrics.json keep ISO dates).
     """
 
     values: np.ndarray
@@ -68,6 +71,7 @@ class LoadedSeries:
     units: str
     labels: tuple = None
     utc_note: str = None
+    notation: str = None
 
     @property
     def utc(self):
@@ -95,9 +99,11 @@ def read_stage(config):
                               "overflow: rescale the series (e.g. divide by 1e200)")
     units = config.units or series.name or (AIRLINE_UNITS if config.data is None else "value")
     from .iso_times import utc_note
+    from .time_labels import quarter_notation
     times = series.times()
     return LoadedSeries(series.values, times, series.lines, path, units, series.labels,
-                        utc_note(path, series.labels, times))
+                        utc_note(path, series.labels, times),
+                        quarter_notation(series.labels) if times.dtype.kind == "M" else None)
 
 
 # -------------------------------------------------------------- prepare

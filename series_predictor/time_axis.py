@@ -299,9 +299,26 @@ def written_time(time, utc=False):
     return text
 
 
-def shown_time(time, utc=False):
+# The notations of quarters that printed times keep (``time_labels.quarter_notation``).
+QUARTER_FORMS = {"YYYYQn": "{year}Q{quarter}", "Qn YYYY": "Q{quarter} {year}"}
+
+
+def shown_time(time, utc=False, notation=None):
     """A time as a reader sees it in printed text: ``2023-05-15 04:00`` for NumPy's
-    ``2023-05-15T04:00``, ``2023-05-15 04:00 UTC`` for a UTC time (``utc``, or an
-    ``written_time`` text ending in ``Z``); dates and row numbers as they are."""
+    ``2023-05-15T04:00``, ``2023-05-15 04:00 UTC`` for a UTC time (``utc``, or a
+    ``written_time`` text ending in ``Z``); a quarter's first day in the quarters'
+    ``notation`` (``QUARTER_FORMS``: ``1990Q2`` for 1990-04-01); dates and row numbers
+    as they are."""
     text = written_time(time, utc).replace("T", " ")
+    quarter = _quarter(text) if notation in QUARTER_FORMS else None
+    if quarter is not None:
+        return QUARTER_FORMS[notation].format(year=quarter[0], quarter=quarter[1])
     return text[:-1] + " UTC" if text.endswith("Z") and text[:1].isdigit() else text
+
+
+def _quarter(text):
+    """``(year, quarter)`` of a quarter's first day (``1990-04-01``), else None."""
+    parts = text.split("-")
+    if len(parts) != 3 or parts[2] != "01" or parts[1] not in ("01", "04", "07", "10"):
+        return None
+    return parts[0], (int(parts[1]) - 1) // 3 + 1

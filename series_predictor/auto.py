@@ -39,6 +39,7 @@ from .data_loader import Normalization
 from .ets import RESOLUTION  # an RMSE below this fraction of the values' size is rounding
 from .forecasting import Preprocessing
 from .intervals import by_horizon
+from .option_names import option
 from .recipes import RECIPES
 from .stages import LENGTH_CAP, Candidate, minimum_fit_length, minimum_length, season_stage
 from .structure_curves import StructureCurve, reducer
@@ -149,7 +150,7 @@ def check_length(n_train, season, seq_size, where):
         SeriesTooShortError: naming ``where`` and the number of points needed.
     """
     if n_train < minimum_training(season, seq_size):
-        raise SeriesTooShortError(f"{where}: --recipe auto needs at least "
+        raise SeriesTooShortError(f"{where}: {option('recipe', 'auto')} needs at least "
                                   f"{_why_training(season, seq_size)}; there are {n_train}")
 
 
@@ -166,7 +167,7 @@ def check_series(loaded, config):
     needed = _needed(config, config.seq_size)
     if n < needed:
         raise SeriesTooShortError(
-            f"{loaded.path}: {too_few(n)} for --recipe auto with "
+            f"{loaded.path}: {too_few(n)} for {option('recipe', 'auto')} with "
             f"seq_size={config.seq_size}, percent_train={config.percent_train}, "
             f"season={config.season}"
             + (f"; at least {needed} points are needed ("
@@ -305,11 +306,12 @@ def _intervals(final, known, season, seq_size, horizon):
                       recent=(known, origins) if season <= 1 else None)
 
 
-def _record(rows, kept, origins, times, horizon, combination, how):
+def _record(rows, kept, origins, times, horizon, combination, how, utc=False):
     """The choice for metrics.json. Its verdict judges what is forecast: the kept
     candidates combined by ``how`` ("median", "mean"; ``combination``: that path's RMSE
-    ratio), not the best one."""
-    return {"origins": [str(times[o]) for o in origins], "horizon": horizon,
+    ratio), not the best one; ``utc``: the times are UTC times (``time_axis.written_time``)."""
+    from .time_axis import written_time
+    return {"origins": [written_time(times[o], utc) for o in origins], "horizon": horizon,
             "candidates": {row["candidate"].name: {
                 "validation_ratio": row["score"], "per_origin": row["per_origin"],
                 "transform": row["candidate"].transform.describe()} for row in rows},
@@ -355,7 +357,8 @@ def choose(loaded, config, split, progress):
         if kept else {o: np.full(split.n_test, known[o - 1]) for o in origins}  # as forecast
     combination = _geometric_mean(
         [_ratio(paths[o], known, o, split.n_test, config.season) for o in origins])
-    record = _record(rows, kept, origins, loaded.times, split.n_test, combination, how)
+    record = _record(rows, kept, origins, loaded.times, split.n_test, combination, how,
+                     loaded.utc)
     progress.step(f"Auto recipe: the {how} of {', '.join(names)} (validation, RMSE / "
                   f"{metrics.reference(config.season)[1]}'s: "
                   f"{record['combination_ratio']:.3f})" + (

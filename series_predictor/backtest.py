@@ -20,7 +20,7 @@ from .auto import minimum_training, network_tail
 from .errors import DataFormatError, SeriesTooShortError
 from .fitting import fit_run, plan_chapter
 from .intervals import coverage
-from .time_axis import shown_time
+from .time_axis import shown_time, written_time
 
 METHODS = ("lstm",) + metrics.BASELINES
 
@@ -108,10 +108,12 @@ def _overall(results, method):
                                    for r in rows]))}
 
 
-def summarize(results, times, horizon, stride, season=None):
+def summarize(results, times, horizon, stride, season=None, utc=False):
     """The backtest's report: per method, overall and by steps ahead. ``stride``: points
-    between origins; ``season``: the one the baselines were scored at (default ``stride``)."""
-    report = {"origins": [str(times[r.origin]) for r in results], "horizon": horizon,
+    between origins; ``season``: the one the baselines were scored at (default ``stride``);
+    ``utc``: the times are UTC times (the origins are written with a ``Z``)."""
+    report = {"origins": [written_time(times[r.origin], utc) for r in results],
+              "horizon": horizon,
               "stride": stride, "season": stride if season is None else season,
               "window": "expanding",
               "overall": {m: _overall(results, m) for m in METHODS},
@@ -191,7 +193,8 @@ def run_backtest(run, points, progress):
     loaded, split = run.loaded, run.prepared.split
     config, horizon = backtest_config(run.config), split.n_test
     reuse_last = run.config.normalize == "train"
-    results, when = [], lambda i: shown_time(loaded.times[i])  # noqa: E731
+    results = []
+    when = lambda i: shown_time(loaded.times[i], loaded.utc, loaded.notation)  # noqa: E731
     for k, origin in enumerate(points):
         reused = reuse_last and k == len(points) - 1
         progress.step(f"Backtest origin {k + 1} of {len(points)}: "
@@ -201,5 +204,5 @@ def run_backtest(run, points, progress):
         results.append(_score_origin(run, origin, horizon, config.season) if reused
                        else fit_origin(loaded, config, origin, horizon, progress))
     apart = points[1] - points[0] if len(points) > 1 else config.season
-    return dict(summarize(results, loaded.times, horizon, apart, config.season),
+    return dict(summarize(results, loaded.times, horizon, apart, config.season, loaded.utc),
                 normalization="each origin's fit part (no look-ahead)")

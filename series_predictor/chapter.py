@@ -82,10 +82,11 @@ def remedies(config):
     """What to try when no member gave a forecast, fitted to ``config``: a smaller
     learning rate always; fewer iterations only for a long run; the auto recipe when
     not already in use."""
-    out = [f"a smaller --learning-rate (this run: {config.learning_rate:g})"]
+    from .option_names import option
+    out = [f"a smaller {option('learning_rate')} (this run: {config.learning_rate:g})"]
     if config.iterations >= FEW_ITERATIONS:
-        out.append(f"fewer --iterations (this run: {config.iterations})")
+        out.append(f"fewer {option('iterations')} (this run: {config.iterations})")
     if config.recipe != "auto":
-        out.append("--recipe auto")
+        out.append(option("recipe", "auto"))
     return ", ".join(out[:-1]) + " or " + out[-1] if len(out) > 1 else out[0]
 

@@ -16,16 +16,18 @@ def describe(kind, season=None):
     return DESCRIPTIONS.get(kind, "")
 
 
-def format_choice(record, season=None):
+def format_choice(record, season=None, notation=None):
     """The auto recipe's choice as plain text; its ratios are over seasonal naive's,
     persistence's for a run without a season (``metrics.reference``). The structures
     forecast are a fixed set for the season (``auto.pool``), marked "combined"; the
     others are scored for the record (once marked "kept", which read as a choice that
-    passed over better-scored ones)."""
+    passed over better-scored ones). ``notation``: the quarters' notation its origins
+    are printed in (``shown_time``)."""
     naive = metrics.reference(season)[1]
+    origins = ", ".join(shown_time(origin, notation=notation) for origin in record["origins"])
     lines = [f"Auto recipe: {len(record['candidates'])} candidates scored on "
              f"{len(record['origins'])} validation origin"
-             f"{'s' if len(record['origins']) != 1 else ''} ({', '.join(map(shown_time, record['origins']))}), "
+             f"{'s' if len(record['origins']) != 1 else ''} ({origins}), "
              f"{record['horizon']} points ahead each; RMSE / {naive}'s:"]
     for name, row in record["candidates"].items():
         mark = "  combined" if name in record["chosen"] else ""

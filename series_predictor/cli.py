@@ -145,7 +145,8 @@ def _run_forecast(argv, prog):
             raise write_error(args.out, exc) from None
         from .time_axis import shown_time
         _print(f"Wrote {args.out} ({len(forecast.times)} points past the data, "
-               f"{shown_time(forecast.times[0])} .. {shown_time(forecast.times[-1])})")
+               f"{shown_time(forecast.times[0], forecast.utc, forecast.notation)} .. "
+               f"{shown_time(forecast.times[-1], forecast.utc, forecast.notation)})")
 
 
 def _dispatch(argv, prog, figure_workers=0):

@@ -21,8 +21,9 @@ import os
 import time
 
 from . import collection_io as cio
-from .collection_messages import in_source
-from .collection_result import CollectionIncomplete, SeriesResult, one_line as _one_line
+from .collection_messages import in_source, told_in_source
+from .collection_result import CollectionIncomplete  # noqa: F401 (its old import path)
+from .collection_result import SeriesResult, one_line as _one_line, stopped_at
 from .config import check_config, settings, with_recipe
 from .errors import RunFolderError, SeriesPredictorError, SettingError
 
@@ -209,7 +210,8 @@ def fit_collection(data, *, out, recipe=None, workers=None, keep_going=False, cl
             unless you say so).
         recipe, options: the settings of every series, as for a single run
             (``ChapterConfig`` fields; ``quiet=True`` silences the progress lines).
-        workers: processes (default ``os.cpu_count()``); cluster: a Dask scheduler
+        workers: processes (default and cap: ``os.cpu_count()`` and the number of
+            series; a larger number is capped, saying so); cluster: a Dask scheduler
             address, or ``"local"`` for a LocalCluster on 127.0.0.1.
         keep_going: go on past a failed series (it is reported); without it the first
             failure stops the collection, naming the series.
@@ -220,12 +222,15 @@ def fit_collection(data, *, out, recipe=None, workers=None, keep_going=False, cl
             without ``keep_going``). CollectionIncomplete: some series failed (the
             collection's outputs are still written, naming them).
     """
-    _check_settings(options, per_series)
-    base = with_recipe(recipe, **dict(options, out=out))
+    from .option_names import python_caller
     from .process_guard import sigterm_unwinds
-    with sigterm_unwinds():  # SIGTERM stops the workers, then ends the program
-        return run_collection(data, base, workers=workers, keep_going=keep_going,
-                              cluster=cluster, log=log, layout=layout, per_series=per_series)
+    with python_caller():  # messages name settings as keywords (workers=), not options
+        _check_settings(options, per_series)
+        base = with_recipe(recipe, **dict(options, out=out))
+        with sigterm_unwinds():  # SIGTERM stops the workers, then ends the program
+            return run_collection(data, base, workers=workers, keep_going=keep_going,
+                                  cluster=cluster, log=log, layout=layout,
+                                  per_series=per_series)
 
 
 # Settings the collection sets for each series itself; no override may name them.
@@ -259,8 +264,8 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
                    layout="auto", per_series=None):
     """``fit_collection`` with the settings already a ChapterConfig ``base`` (its ``out``
     is the collection's folder; its ``data`` and ``column`` are set per series)."""
-    base = check_config(base)
-    workers = _workers(workers)
+    from .collection_pool import capped_workers, check_workers
+    base, workers = check_config(base), check_workers(workers)
     if base.recipe == "global":
         from .collection_global import check_global
         check_global(base, cluster)
@@ -274,9 +279,12 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
                            f"{', '.join(sorted(unknown))}")
     configs = {item.id: series_config(base, item, base.out, (per_series or {}).get(item.id))
                for item in items}
+    workers, note = capped_workers(workers, len(items), cluster in (None, "local"))
+    if note and base.recipe != "global":  # global: one process, workers do not apply
+        log(note)
     from .collection_claim import claim
-    from .run_folder import _locked, make_writable_dir
-    with _locked(make_writable_dir(base.out)):  # a second collection on OUT is refused
+    from .run_folder import locked_folder
+    with locked_folder(base.out):  # a second collection on OUT is refused
         claim(base.out, items, base.force, configs)
         return _run_claimed(items, base, configs, workers=workers, keep_going=keep_going,
                             cluster=cluster, log=log)
@@ -301,20 +309,12 @@ def _run_claimed(items, base, configs, *, workers, keep_going, cluster, log):
         try:
             runner([(i.id, i.folder, configs[i.id], _state(base.out)) for i in todo],
                    workers, lambda result: _take(told_in_source(result, by_id[result.id],
-                                                                configs[result.id]),
+                                                                configs[result.id].data),
                                                  results, progress, keep_going))
         except KeyboardInterrupt:
             raise interrupted(results, len(items), base.out) from None
     from .collection_report import finish
     return finish(base.out, items, configs, results, log)
-
-
-def _workers(workers):
-    if workers is None:
-        return os.cpu_count() or 1
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise SettingError(f"workers must be a whole number of at least 1; found {workers!r}")
-    return workers
 
 
 def _read(data, layout, base):
@@ -356,12 +356,6 @@ def _sort_out(items, configs, progress, keep_going):
     return results, todo
 
 
-def told_in_source(result, item, config):
-    """``result`` with its error about the series' own ``OUT/ID/series.csv`` told about
-    the user's table: its path, the series' id and its lines (``cio.in_source``)."""
-    return dataclasses.replace(result, error=in_source(item, config.data, result.error))
-
-
 def interrupted(results, total, out):
     """The TrainingInterrupted of a collection stopped by Ctrl-C (or SIGTERM): how many
     series are complete in ``out`` and that the same command completes the rest."""
@@ -378,8 +372,7 @@ def _take(result, results, progress, keep_going):
     results[result.id] = result
     progress.record(result)
     if result.status == "failed" and not keep_going:
-        raise CollectionIncomplete(f"series {result.id!r} failed: {result.error} (use "
-                                   "--keep-going to go on with the others)")
+        raise stopped_at(result.id, result.error)
 
 
 def _run_local(tasks, workers, take):

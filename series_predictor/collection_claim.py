@@ -70,7 +70,8 @@ def claim(out, items, force=False, configs=None):
     """Check ``OUT`` and every series folder, then record the collection's names.
 
     Args:
-        out: the collection's folder (created when missing).
+        out: the collection's folder, already made and locked
+            (``run_folder.locked_folder``).
         items: ``[SeriesInput]`` (``collection_io``).
         force: replace a user's file (or link) that has an output's name.
         configs: ``{id: ChapterConfig}`` of the series, whose member folders are
@@ -82,8 +83,6 @@ def claim(out, items, force=False, configs=None):
     """
     from .collection_io import SERIES_CSV
     from .collection_report import OUTPUTS
-    from .run_folder import make_writable_dir
-    make_writable_dir(out)  # OUT itself as the user named it (a link to a folder too)
     owned = ownership.owned_names(out)
     for name in OUTPUTS:
         ownership._check_name(out, name, False, owned, force)

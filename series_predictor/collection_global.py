@@ -19,7 +19,7 @@ import os
 import time
 
 from .collection_messages import in_source
-from .collection_result import CollectionIncomplete, SeriesResult, one_line as _one_line
+from .collection_result import SeriesResult, one_line as _one_line, stopped_at
 from .errors import SeriesPredictorError, SettingError
 from .global_network import NETWORK_FOLDER
 
@@ -36,19 +36,24 @@ def claim_network_folder(out, force):
     ownership.record_owned(out, (NETWORK_FOLDER,))
 
 
-def plan_all(items, configs, progress_of, fail):
+def plan_all(items, configs, progress_of, fail, say=None):
     """Read and plan every series -> {id: ChapterResult}; a series that cannot be planned
-    goes to ``fail(id, folder, reason)`` (which may raise to stop the collection)."""
+    goes to ``fail(id, folder, reason)`` (which may raise to stop the collection).
+    ``say``: gets one line per series planned (which, how many, how long), or None."""
     from . import stages
     from .global_network import plan_series
     runs = {}
-    for item in items:
-        config = configs[item.id]
+    for k, item in enumerate(items, 1):
+        config, began = configs[item.id], time.perf_counter()
         try:
             loaded = stages.read_stage(config)
             runs[item.id] = plan_series(loaded, config, progress_of(item.id))
         except SERIES_ERRORS as exc:
             fail(item.id, item.folder, _one_line(exc))
+            continue
+        if say is not None:
+            say(f"[planned {k}/{len(items)}] {item.id}: read, season and structures chosen "
+                f"in {time.perf_counter() - began:.1f} s")
     return runs
 
 
@@ -73,21 +78,21 @@ def run_global(items, base, configs, progress, log, keep_going, complete=False):
         results[series_id] = SeriesResult(series_id, folder, "failed", reason)
         progress.record(results[series_id])
         if not keep_going:
-            raise CollectionIncomplete(f"series {series_id!r} failed: {reason} (use "
-                                       "--keep-going to go on with the others)")
+            raise stopped_at(series_id, reason)
 
     quiet = stages.Progress(log, True)
     start = time.perf_counter()
     # Planning's lines (each series' "Season: ...", naming no series) are not shown, as
     # a spawned series' lines are not; the summary names each series' baseline.
     silent = stages.Progress(lambda _line: None, True)
-    runs = plan_all(items, configs, lambda _: silent, fail)
+    runs = plan_all(items, configs, lambda _: silent, fail, None if base.quiet else log)
     if not runs:
         return results
     check_windows(runs)
     predictor, history = train_network(runs, base, os.path.join(base.out, NETWORK_FOLDER),
                                        stages.Progress(log, base.quiet))
     shared = (time.perf_counter() - start) / len(runs)
+    progress.started = time.perf_counter()  # time left: the series' own writing only
     with predictor:
         for item in items:
             if item.id not in runs:

@@ -4,6 +4,7 @@ dict's id and the values' indices, instead of the package's own ``OUT/ID/series.
 (the file each series' run reads). The standard library only.
 """
 
+import dataclasses
 import os
 import re
 
@@ -42,3 +43,18 @@ def in_source(item, data, text):
     for name in names:
         text = text.replace(name, where)
     return _LINES.sub(swap, text)
+
+
+def told_in_source(record, item, data):
+    """``record`` with its error (and data warnings) told about what the user gave
+    (``in_source``): a ``SeriesResult`` (a new one is returned), or a collection
+    metrics entry, a dict with ``error`` and ``data_warnings`` (changed and returned).
+    ``data``: the series' own file (``OUT/ID/series.csv``) its run read."""
+    if not isinstance(record, dict):
+        return dataclasses.replace(record, error=in_source(item, data, record.error))
+    if record.get("error"):
+        record["error"] = in_source(item, data, record["error"])
+    if record.get("data_warnings"):
+        record["data_warnings"] = [in_source(item, data, text)
+                                   for text in record["data_warnings"]]
+    return record

@@ -15,8 +15,38 @@ import os
 from concurrent.futures.process import BrokenProcessPool
 
 from .collection_result import failed_result
+from .errors import SettingError
 
 THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS")
+
+
+def check_workers(workers):
+    """Refuse a ``workers`` that is not a whole number of at least 1 (None: the default)."""
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
+        from .option_names import option
+        raise SettingError(f"{option('workers')} must be a whole number of at least 1; "
+                           f"found {workers!r}")
+    return workers
+
+
+def capped_workers(workers, series, local):
+    """The processes a collection of ``series`` series runs at once -> ``(count, note)``.
+
+    ``workers`` (a checked whole number, or None: as many as there are CPUs) is capped
+    at the number of series and, for processes on this machine (``local``: no
+    cluster, or ``--cluster local``), at ``os.cpu_count()``. ``note`` is the one line
+    that says a number asked for was capped, and why; else None."""
+    cpus = os.cpu_count() or 1
+    limits = [(max(1, series), f"the {series} series")]
+    if local:
+        limits.append((cpus, f"this machine's {cpus} CPUs (os.cpu_count())"))
+    cap, why = min(limits)
+    if workers is None or workers <= cap:
+        return (cap if workers is None else workers), None
+    from .option_names import option
+    return cap, (f"Note: {option('workers', workers)} is more than {why}; running "
+                 f"{cap} at once")
 
 
 def _init_worker(threads):

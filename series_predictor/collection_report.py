@@ -155,23 +155,13 @@ def draw_summary(entries, summary, path):
     _save(fig, path)
 
 
-def _in_source(entry, item, data):
-    """``entry`` with its error and data warnings told about the user's table (its
-    path, the series' id and lines) instead of the series' own ``OUT/ID/series.csv``."""
-    from .collection_messages import in_source
-    if entry.get("error"):
-        entry["error"] = in_source(item, data, entry["error"])
-    if entry.get("data_warnings"):
-        entry["data_warnings"] = [in_source(item, data, text) for text in entry["data_warnings"]]
-    return entry
-
-
 def finish(out, items, configs, results, log):
     """Write the collection's outputs into ``out``, print the summary -> results.
 
     Raises:
         CollectionIncomplete: some series failed (named), after the outputs are written.
     """
+    from .collection_messages import told_in_source
     from .collection_result import CollectionIncomplete, SeriesResult
     from .errors import RunFolderError
     from .run_folder import write_text
@@ -185,7 +175,8 @@ def finish(out, items, configs, results, log):
                 metrics, forecasts[item.id] = _read_series(out, result)
             except (RunFolderError, ValueError) as exc:  # changed since: reported, not read
                 result = SeriesResult(item.id, item.folder, "failed", " ".join(str(exc).split()))
-        entries[item.id] = _in_source(_entry(result, metrics), item, configs[item.id].data)
+        entries[item.id] = told_in_source(_entry(result, metrics), item,
+                                          configs[item.id].data)
     summary = _summary(entries)
     from .json_values import json_ready
     write_text(os.path.join(out, "forecast.csv"), _long_csv(forecasts))

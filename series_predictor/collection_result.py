@@ -21,6 +21,14 @@ class SeriesResult:
     seconds: float = 0.0
 
 
+def stopped_at(series_id, reason):
+    """The CollectionIncomplete of a failure that stops a collection run without
+    ``keep_going``, naming the series, its reason and how to go on past it."""
+    from .option_names import option
+    return CollectionIncomplete(f"series {series_id!r} failed: {reason} (use "
+                                f"{option('keep_going', True)} to go on with the others)")
+
+
 def failed_result(task, error):
     """The failed SeriesResult of ``task`` (``(id, folder, config, state folder)``)."""
     return SeriesResult(task[0], task[1], "failed", error)

@@ -230,9 +230,10 @@ def check_config(config):
     checked = ChapterConfig(**values)
     v.check_seed(checked.seed, "seed", count=checked.ensemble)
     if checked.recipe in ("auto", "global") and (checked.log or checked.diff):
-        raise SettingError(f"--recipe {checked.recipe} chooses the transform (log, differencing) itself "
-                           "for each candidate; leave out --log and --diff, or use another "
-                           "recipe")
+        from .option_names import option
+        raise SettingError(f"{option('recipe', checked.recipe)} chooses the transform (log, "
+                           "differencing) itself for each candidate; leave out "
+                           f"{option('log')} and {option('diff')}, or use another recipe")
     if checked.validation and checked.validation < checked.seq_size:
         raise SettingError(
             f"validation must be at least seq_size ({checked.seq_size}) so that every "

@@ -55,6 +55,7 @@ def no_bands_note(settings):
         settings: the run's settings, a ``ChapterConfig`` or ``run.json``'s "settings"
             (a dict): ``recipe``, ``validation``, ``season``, ``seq_size`` are read.
     """
+    from .option_names import option
     get = settings.get if isinstance(settings, dict) else \
         (lambda name: getattr(settings, name, None))
     validation, season = get("validation") or 0, get("season") or 1
@@ -64,14 +65,15 @@ def no_bands_note(settings):
         why = "the validation origins' forecasts could not calibrate them"
     elif validation == 0:
         why = ("they are calibrated on a validation tail, and this run has none: "
-               f"add --validation N (e.g. --validation {example}), "
-               "or use --recipe auto")
+               f"add {option('validation', 'N')} (e.g. {option('validation', example)}), "
+               f"or use {option('recipe', 'auto')}")
     elif validation == 1:
         why = ("a validation tail of 1 point leaves no origin inside it to calibrate them "
-               "on: use --validation 2 or more")
+               f"on: use {option('validation', 2)} or more")
     else:
         why = ("the forecasts from inside the validation tail could not calibrate them "
-               "(they left the plausible range, or were not positive under --log)")
+               f"(they left the plausible range, or were not positive under "
+               f"{option('log', True)})")
     return f"No 80%/95% bands: {why}."
 
 
@@ -87,14 +89,14 @@ def as_levels(level):
     return tuple(out)
 
 
-def _time_index(times):
+def _time_index(times, utc=False):
     import pandas as pd
     times = np.asarray(times)
     if np.issubdtype(times.dtype, np.datetime64):
         unit = np.datetime_data(times.dtype)[0]
         if unit in ("Y", "M"):
             return pd.PeriodIndex(times.astype(str), freq=unit, name="time")
-        return pd.DatetimeIndex(times, name="time")
+        return pd.DatetimeIndex(times, name="time", tz="UTC" if utc else None)
     return pd.Index(times, name="time")
 
 
@@ -111,6 +113,10 @@ class ForecastTable:
         dropped: seed -> why that member was left out.
         units: label of the values' units.
         note: why there are no bands, when there are none (one line), else "".
+        utc: ``times`` are UTC times (``LoadedSeries.utc``): written with a ``Z``,
+            printed with "UTC", a tz-aware (UTC) index in ``to_frame``.
+        notation: the quarters' notation printed times keep (``1990Q1``;
+            ``LoadedSeries.notation``), or None; ``to_csv`` writes ISO dates.
     """
 
     times: np.ndarray
@@ -120,6 +126,8 @@ class ForecastTable:
     dropped: dict
     units: str = "value"
     note: str = ""
+    utc: bool = False
+    notation: str = None
 
     def with_levels(self, level):
         """The same table with the bands of ``level`` only (percentages, e.g. ``(80, 95)``).
@@ -153,7 +161,8 @@ class ForecastTable:
             return f"No forecast: every member was left out ({self.dropped})"
         decimals = _decimals(self.point)
         from .time_axis import shown_time
-        rows = [[shown_time(t)] + [f"{float(c[i]):.{decimals}f}" for c in columns.values()]
+        rows = [[shown_time(t, self.utc, self.notation)] + [f"{float(c[i]):.{decimals}f}"
+                                                            for c in columns.values()]
                 for i, t in enumerate(self.times)]
         title = (f"Forecast of {self.units}, {len(self)} points"
                  + (f" ({', '.join(_percent(k) + '%' for k in sorted(self.bands))} bands)"
@@ -170,13 +179,14 @@ class ForecastTable:
         import pandas as pd
         return pd.DataFrame({name: np.asarray(values, dtype=np.float64)
                              for name, values in self.columns().items()},
-                            index=_time_index(self.times))
+                            index=_time_index(self.times, self.utc))
 
     def to_csv(self, path=None):
         """The table as the run's ``forecast.csv`` writes it: ``time, forecast,
         lower_80, upper_80, lower_95, upper_95``, then one column per member of an
         ensemble. Returns the text, or writes it to ``path`` (whole, via a temporary
         file) and returns ``path``."""
+        from .time_axis import written_time
         header = ["time", "forecast"]
         columns = [self.point]
         for level, (low, high) in sorted(self.bands.items()):
@@ -189,7 +199,7 @@ class ForecastTable:
         lines = [",".join(header)]
         for i, time in enumerate(self.times):
             cells = ["" if c is None else format(float(c[i]), ".10g") for c in columns]
-            lines.append(",".join([str(time), *cells]))
+            lines.append(",".join([written_time(time, self.utc), *cells]))
         text = "\n".join(lines) + "\n"
         if path is None:
             return text
@@ -210,10 +220,25 @@ class BacktestResult:
     Attributes:
         report: the backtest's record (what ``metrics.json`` holds under "backtest").
         units: label of the errors' units (RMSE and MAE; MASE has none).
+        season: the run's season (None: none), which names the baselines.
+        auto: the run's ``--recipe auto`` record (metrics.json "auto"), or None.
+        notation: the quarters' notation the origins are printed in, or None.
     """
 
     report: dict
     units: str = "value"
+    season: int = None
+    auto: dict = None
+    notation: str = None
+
+    def plot(self, path=None):
+        """The run's ``backtest.png`` as a matplotlib Figure: mean absolute error against
+        steps ahead for the forecast and the baselines it is judged against. Nothing is
+        written unless ``path`` is given (then the figure is written there too)."""
+        from .plots import plot_backtest
+        from .report import backtest_names
+        return plot_backtest(self.report, units=self.units, path=path,
+                             names=backtest_names(self.report, self.auto, self.season))
 
     @property
     def origins(self):
@@ -261,7 +286,7 @@ class BacktestResult:
     def __str__(self):
         from .report import backtest_name, format_backtest
         lstm = self.by_horizon("lstm")
-        lines = [format_backtest(self.report, self.units)]
+        lines = [format_backtest(self.report, self.units, notation=self.notation)]
         if lstm is not None:
             decimals = _decimals(lstm["rmse"])
             rows = [[str(k + 1), f"{lstm['rmse'][k]:.{decimals}f}",

@@ -128,10 +128,19 @@ def utc_note(path, labels, times):
     if any(part is None or part[1] is None for part in parts):
         return None
     wall = np.array([text.replace(" ", "T") for text, _ in parts], dtype="datetime64")
+    return read_in_utc(path, "the time labels'", wall, times, labels)
+
+
+def read_in_utc(where, whose, wall, times, given):
+    """The one sentence saying that ``times`` were read in UTC, when they differ from
+    the ``wall`` clock times they were given as (``[n]`` datetime64 each; ``given``:
+    the ``[n]`` times as the user gave them, the first that differs is named); else
+    None. ``where``: the file or argument; ``whose``: "the time labels'"."""
     moved = np.flatnonzero(wall != times)
     if len(moved) == 0:
         return None
     k = moved[0]
-    return (f"{path}: the time labels' UTC offsets change (a daylight-saving change?), so "
-            f"the times are read in UTC ({labels[k]!r} as {str(times[k]).replace('T', ' ')}"
-            "): the printed times, the figures and forecast.csv are in UTC")
+    return (f"{where}: {whose} UTC offsets change (a daylight-saving change?), so "
+            f"the times are read in UTC ({str(given[k])!r} as "
+            f"{str(times[k]).replace('T', ' ')}): the printed times, the figures and "
+            "forecast.csv are in UTC")

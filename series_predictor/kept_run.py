@@ -21,6 +21,7 @@ from .intervals import IntervalModel
 from .lstm_numpy import hallucinator, read_weights
 from .forecast_table import ForecastTable, no_bands_note
 from .manifest_checks import check_member_checkpoint
+from .option_names import option
 from .ownership import check_manifest_path
 from .run_folder import MANIFEST, read_manifest
 from .validation import check_positive_int
@@ -46,6 +47,12 @@ class KeptRun:
     @property
     def units(self):
         return self.manifest["units"]
+
+    def _notation(self):
+        """The quarters' notation printed times keep (a known one only), or None."""
+        from .time_axis import QUARTER_FORMS
+        notation = self.manifest["tail"].get("notation")
+        return notation if isinstance(notation, str) and notation in QUARTER_FORMS else None
 
     def _tail(self):
         tail = self.manifest["tail"]
@@ -104,7 +111,7 @@ class KeptRun:
             raise SettingError(
                 f"no forecast for a horizon of {horizon}: every member left the plausible "
                 f"range (first: {reasons[0] if reasons else 'no member'}); choose a shorter "
-                "--horizon")
+                + option("horizon", python="h"))
         intervals = self.manifest["intervals"]
         bands = (IntervalModel.from_dict(intervals).bands(point, self._lowest(values))
                  if intervals is not None and point is not None else {})
@@ -113,7 +120,8 @@ class KeptRun:
         dropped = {int(seed): why for seed, why in self.manifest["dropped"].items()}
         return ForecastTable(future, point, bands, members, {**dropped, **combined.dropped},
                              self.units,
-                             "" if bands else no_bands_note(self.manifest["settings"]))
+                             "" if bands else no_bands_note(self.manifest["settings"]),
+                             self.manifest["tail"].get("utc") is True, self._notation())
 
 
 def load_run(path):

@@ -90,10 +90,8 @@ def spike_warnings(loaded):
 def data_warnings(loaded):
     """Every warning about ``loaded``'s data, said before training and kept in
     metrics.json's ``data_warnings`` (a collection prints them): its spikes, a last
-    jump, and times read in UTC (``iso_times.utc_note``)."""
-    from .iso_times import utc_note
-    note = utc_note(loaded.path, loaded.labels, loaded.times)
-    return spike_warnings(loaded) + ([note] if note else [])
+    jump, and times read in UTC (``loaded.utc_note``: a CSV's or a pandas index's)."""
+    return spike_warnings(loaded) + ([loaded.utc_note] if loaded.utc_note else [])
 
 
 def _last_jump_warning(loaded):

@@ -32,7 +32,8 @@ def forecast_table(run):
     members = {m.seed: m.forecasts["forecast"] for m in run.members
                if m.seed in combined.kept["forecast"]}
     return ForecastTable(times, point, bands, members, dict(combined.dropped), run.loaded.units,
-                         "" if bands else no_bands_note(run.config))
+                         "" if bands else no_bands_note(run.config), run.loaded.utc,
+                         run.loaded.notation)
 
 
 def _title_suffix(run, task):
@@ -58,7 +59,7 @@ def _path_names(run):
 
 def _no_forecast(loaded, path):
     return figure_workers.job("plot_series", loaded.times, loaded.values, units=loaded.units,
-                              path=path, title="No LSTM forecast: every member diverged")
+                              path=path, utc=loaded.utc, title="No LSTM forecast: every member diverged")
 
 
 def write_figures(folder, run):
@@ -81,7 +82,7 @@ def figure_jobs(folder, run):
     else:
         jobs.append(figure_workers.job(
             "plot_predictions", loaded.times, loaded.values, split.n_train, one_step,
-            units=loaded.units, path=paths["predictions.png"],
+            units=loaded.units, path=paths["predictions.png"], utc=loaded.utc,
             baseline=naive_baseline(loaded.values, split.n_train, split.n_test,
                                     run.config.season, one_step=True),
             title="One-step predictions over the test period"
@@ -92,7 +93,7 @@ def figure_jobs(folder, run):
         jobs.append(figure_workers.job(
             "plot_hallucinations",
             loaded.times, loaded.values, split.n_train, run.times["hallucination"], path,
-            units=loaded.units, path=paths["hallucinations.png"],
+            units=loaded.units, path=paths["hallucinations.png"], utc=loaded.utc,
             bands=run.intervals.bands(path) if run.intervals is not None else None,
             baseline=baseline_path(run, split.n_train, len(path)), note=band_note(run),
             label=path_label, title=f"Hallucination: {len(path)} {path_words}"
@@ -100,11 +101,10 @@ def figure_jobs(folder, run):
     jobs += [forecast_figure(run, paths["forecast.png"]), loss_figure(run, paths["loss.png"])]
     if run.metrics.get("backtest"):
         paths["backtest.png"] = os.path.join(folder, "backtest.png")
-        name = report.backtest_name(run.metrics["backtest"], run.auto)
-        names = {key: report.row_name(key, run.config.season) for key in report.NAMES}
-        jobs.append(figure_workers.job("plot_backtest", run.metrics["backtest"],
-                                       units=loaded.units, path=paths["backtest.png"],
-                                       names=dict(names, lstm=name)))
+        jobs.append(figure_workers.job(
+            "plot_backtest", run.metrics["backtest"], units=loaded.units,
+            path=paths["backtest.png"],
+            names=report.backtest_names(run.metrics["backtest"], run.auto, run.config.season)))
     return paths, jobs
 
 
@@ -116,7 +116,7 @@ def forecast_figure(run, path):
     values = run.loaded.values
     return figure_workers.job(
         "plot_forecast", run.loaded.times, values, forecast.times, forecast.point,
-        units=run.loaded.units, bands=forecast.bands,
+        units=run.loaded.units, bands=forecast.bands, utc=forecast.utc,
         baseline=baseline_path(run, len(values), len(forecast.point)),
         note=band_note(run), path=path, label=forecast_label(run.auto),
         title=f"Forecast: {len(forecast.point)} points past the end of the data"
@@ -210,7 +210,8 @@ def manifest_content(run):
         "tail": {"values": loaded.values[-tail:].tolist(),
                  "times": [t.item() if not hasattr(t, "dtype") or t.dtype.kind != "M"
                            else str(t) for t in loaded.times[-tail:]],
-                 "time_unit": str(loaded.times.dtype),
+                 "time_unit": str(loaded.times.dtype), "utc": loaded.utc,
+                 "notation": loaded.notation,
                  # the whole series' lowest value: a floor at 0 (--recipe auto) is for a
                  # series never below 0, not a tail never below 0
                  "lowest": float(np.min(loaded.values))},

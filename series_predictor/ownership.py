@@ -74,8 +74,10 @@ def record_owned(folder, names):
 
 
 def _clash(path, why):
+    from .option_names import option
     return OutputDirError(f"{path!r} {why}, not written by series-predictor; move it away, "
-                          "choose another --out, or pass --force to replace it")
+                          f"choose another {option('out')}, or pass {option('force', True)} "
+                          "to replace it")
 
 
 def _check_name(folder, name, is_folder, owned, force):
@@ -88,9 +90,10 @@ def _check_name(folder, name, is_folder, owned, force):
         return None
     if stat.S_ISLNK(info.st_mode):
         if not force:
+            from .option_names import option
             raise OutputDirError(f"{path!r} is a symbolic link; a run never writes through "
-                                 "a link: remove it, or pass --force to replace the link "
-                                 "itself (never what it points to)")
+                                 f"a link: remove it, or pass {option('force', True)} to "
+                                 "replace the link itself (never what it points to)")
         return "unlink"
     if is_folder != stat.S_ISDIR(info.st_mode):
         raise OutputDirError(f"{path!r} is a {'file' if is_folder else 'folder'}, but the run "

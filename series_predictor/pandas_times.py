@@ -42,6 +42,19 @@ def naive_times(index):
                        index.tz_convert("UTC").tz_localize(None).values)
 
 
+def utc_note(index, where):
+    """The warning a CSV's offsets get (``iso_times.read_in_utc``) when ``naive_times``
+    reads the tz-aware ``index`` in UTC (hourly across a daylight-saving change),
+    naming its first time that differs from its clock; else None (no tz, one offset,
+    one time of day). ``where``: how the user gave it ("y's index")."""
+    if getattr(index, "tz", None) is None:
+        return None
+    from .iso_times import read_in_utc
+    wall = index.tz_localize(None).values
+    return read_in_utc(where, "its", wall, _coarsest(naive_times(index)),
+                       [str(t).replace(" ", "T") for t in index])
+
+
 def as_times(times):
     """Times given as dates, date texts (ISO, or any form a CSV's labels are read in:
     ``1990Q1``, ``Jan 1949``, ``2020-W05``) or numbers -> ``[n]`` datetime64 or numbers."""

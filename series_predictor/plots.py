@@ -95,15 +95,16 @@ def _axes(title, units, time_label, size=(9, 4.5)):
     return fig, ax
 
 
-def _time_label(times):
+def _time_label(times, utc=False):
     """The x axis' words: "date", "date and time" for times within a day (hours,
-    minutes: they once read "date"), or "time step" for row numbers."""
+    minutes: they once read "date"; "date and time (UTC)" when ``utc``: UTC times,
+    ``LoadedSeries.utc``), or "time step" for row numbers."""
     times = np.asarray(times)
     if not np.issubdtype(times.dtype, np.datetime64):
         return "time step"
     within_day = np.datetime_data(times.dtype)[0] in ("h", "m", "s", "ms", "us", "ns") \
         and np.any(times != times.astype("datetime64[D]"))
-    return "date and time" if within_day else "date"
+    return ("date and time" + (" (UTC)" if utc else "")) if within_day else "date"
 
 
 def plot_results(train_x, predictions, actual, filename=None):
@@ -171,7 +172,7 @@ def _baseline(ax, times, baseline):
 
 def plot_predictions(times, values, n_train, predictions, *, units="value",
                      title="One-step predictions over the test period", baseline=None,
-                     label="predicted (one step ahead)", path=None):
+                     label="predicted (one step ahead)", path=None, utc=False):
     """The series and the one-step predictions of ``values[n_train:]``.
 
     Args:
@@ -184,7 +185,7 @@ def plot_predictions(times, values, n_train, predictions, *, units="value",
             the table compares with.
         label: the legend's name of ``predictions``.
     """
-    fig, ax = _axes(title, units, _time_label(times))
+    fig, ax = _axes(title, units, _time_label(times, utc))
     _series(ax, times, values, n_train)
     _baseline(ax, times[n_train:], baseline)
     ax.plot(times[n_train:], predictions, color="tab:red", marker=".", label=label)
@@ -195,7 +196,8 @@ def plot_predictions(times, values, n_train, predictions, *, units="value",
 
 def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
                         units="value", title=None, bands=None, baseline=None, note=None,
-                        label="hallucinated (own predictions fed back)", path=None):
+                        label="hallucinated (own predictions fed back)", path=None,
+                        utc=False):
     """The series and the model fed its own predictions from the end of training.
 
     Args:
@@ -208,7 +210,7 @@ def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
     """
     if title is None:
         title = f"Hallucination: {len(hallucinated)} steps fed back from the end of training"
-    fig, ax = _axes(title, units, _time_label(times))
+    fig, ax = _axes(title, units, _time_label(times, utc))
     _series(ax, times, values, n_train)
     _bands(ax, future_times, bands)
     _baseline(ax, future_times, baseline)
@@ -220,7 +222,7 @@ def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
 
 def plot_forecast(times, values, future_times, forecast, *, units="value", bands=None,
                   baseline=None, note=None, history=None, title=None, label="forecast",
-                  path=None):
+                  path=None, utc=False):
     """The end of the series and the forecast past it, with its intervals.
 
     Args:
@@ -233,7 +235,7 @@ def plot_forecast(times, values, future_times, forecast, *, units="value", bands
     if title is None:
         title = f"Forecast: {len(forecast)} points past the end of the data"
     history = history or min(len(values), max(4 * len(forecast), 24))
-    fig, ax = _axes(title, units, _time_label(times))
+    fig, ax = _axes(title, units, _time_label(times, utc))
     ax.plot(times[-history:], values[-history:], color="tab:blue", label="data")
     _bands(ax, future_times, bands)
     _baseline(ax, future_times, baseline)
@@ -319,8 +321,9 @@ def plot_backtest(report, *, units="value", names=None, path=None):
     return _save(fig, path)
 
 
-def plot_series(times, values, *, units="value", title="The series", path=None):
-    """The whole series in its own units."""
-    fig, ax = _axes(title, units, _time_label(times))
+def plot_series(times, values, *, units="value", title="The series", path=None, utc=False):
+    """The whole series in its own units (``utc``: the times are UTC times, so the axis
+    says so; the same in the other figures of a series)."""
+    fig, ax = _axes(title, units, _time_label(times, utc))
     ax.plot(times, values, color="tab:blue")
     return _save(fig, path)

@@ -7,9 +7,10 @@ import os
 
 from . import metrics
 from .choice_text import format_choice
+from .option_names import option
 from .interval_report import interval_lines, interval_report, too_narrow
 from .tasks import is_calibration
-from .time_axis import shown_time
+from .time_axis import shown_time, written_time
 
 NAMES = {"lstm": "LSTM", "persistence": "persistence (last value)",
          "seasonal_naive": "seasonal naive (lag {season})",
@@ -47,6 +48,14 @@ def backtest_name(backtest, auto):
     if all(kept) or not any(kept):
         return AUTO_NAME if all(kept) else AUTO_STRUCTURES
     return f"auto (LSTM kept at {sum(kept)} of {len(kept)})"
+
+
+def backtest_names(backtest, auto, season):
+    """The backtest figure's legend names (``plots.plot_backtest``'s ``names``): each
+    baseline as the table names it at the run's ``season``, the forecast by
+    ``backtest_name``."""
+    return dict({key: row_name(key, season) for key in NAMES},
+                lstm=backtest_name(backtest, auto))
 
 
 def period_scores(lstm, baselines, actual):
@@ -120,7 +129,8 @@ def evaluate(run):
     report = {
         "data": source_of(loaded), "column": config.column, "units": loaded.units,
         "n_points": split.n, "n_train": split.n_train, "n_test": split.n_test,
-        "test_period": [str(times[split.n_train]), str(times[-1])],
+        "test_period": [written_time(times[split.n_train], loaded.utc),
+                        written_time(times[-1], loaded.utc)],
         "settings": dataclasses.asdict(config),
         "transform": run.prepared.preprocessing.transform.describe(),
         "normalization": dataclasses.asdict(run.prepared.preprocessing.normalization),
@@ -129,8 +139,11 @@ def evaluate(run):
                          combined.forecasts["hallucination"], config.season),
         "training": _training_report(lead and lead.history, run.prepared.monitor_name),
     }
+    if loaded.notation:  # printed times follow the labels' notation of quarters
+        report["time_notation"] = loaded.notation
     if split.validation:
-        report["validation_period"] = [str(times[split.fit_end]), str(times[split.n_train - 1])]
+        report["validation_period"] = [written_time(times[split.fit_end], loaded.utc),
+                                       written_time(times[split.n_train - 1], loaded.utc)]
         report["validation"] = period_report(
             values, split.fit_end, split.validation, combined.forecasts["validation one-step"],
             combined.forecasts["validation hallucination"], config.season)
@@ -235,7 +248,8 @@ def warnings(report, config, combined):
     out = [] if network.get("kept") is False else dropped_lines(combined.dropped)
     if config.patience is not None and not config.validation:
         out.append("early stopping watched the test period, so the test scores are "
-                   "optimistic; pass --validation N to keep the test period unseen")
+                   f"optimistic; pass {option('validation', 'N')} to keep the test period "
+                   "unseen")
     auto, (_, naive) = report.get("auto"), metrics.reference(config.season)
     if auto and not auto["beats_seasonal_naive_on_validation"]:
         out.append(f"the {auto.get('combine', 'median')} of the auto recipe's combined "
@@ -278,7 +292,8 @@ def format_report(report):
     season = report["settings"]["season"]
     decimals = metrics.decimals_for([report[p][m][s] for p in ("one_step", "hallucination")
                              for m in NAMES for s in ("rmse", "mae")])
-    start, end = map(shown_time, report["test_period"])
+    notation = report.get("time_notation")
+    start, end = (shown_time(t, notation=notation) for t in report["test_period"])
     widths = _widths([report] + ([report["validation"]] if report.get("validation") else []),
                      decimals)
     lines = [f"Test period {start} .. {end} ({report['n_test']} points), "
@@ -290,18 +305,19 @@ def format_report(report):
     if report.get("verdict"):
         lines.append(report["verdict"])
     if report.get("validation"):
-        start_v, end_v = map(shown_time, report["validation_period"])
+        start_v, end_v = (shown_time(t, notation=notation) for t in report["validation_period"])
         chose = "; chose early stopping" if report["settings"]["patience"] else ""
         lines.append(f"Validation tail {start_v} .. {end_v} (carved from training{chose}):")
         lines += _rows(report["validation"], ("lstm", metrics.reference(season)[0]), season,
                        decimals, report.get("auto"), widths)
     if report.get("auto"):
-        lines.append(format_choice(report["auto"], season))
+        lines.append(format_choice(report["auto"], season, notation))
     lines += _ensemble_lines(report.get("ensemble"), report.get("auto"), decimals)
     lines += interval_lines(report.get("intervals"))
     if report.get("backtest"):
         lines.append(format_backtest(report["backtest"], report["units"],
-                                     backtest_name(report["backtest"], report.get("auto"))))
+                                     backtest_name(report["backtest"], report.get("auto")),
+                                     notation))
     lines += [f"Warning: {text}" for text in report["warnings"]]
     return "\n".join(lines)
 
@@ -325,11 +341,12 @@ def _ensemble_lines(ensemble, auto=None, decimals=1):
             f"{shown(spread['one_step_std_mean'])} and {shown(spread['hallucination_std_mean'])}"]
 
 
-def format_backtest(report, units, name=None):
+def format_backtest(report, units, name=None, notation=None):
     """The backtest as a plain-text table; ``name`` labels the forecast's row (default:
-    "LSTM", or what an auto run's origins forecast, from ``report["network_kept"]``)."""
+    "LSTM", or what an auto run's origins forecast, from ``report["network_kept"]``);
+    ``notation``: the quarters' notation its origins are printed in (``shown_time``)."""
     name = name or backtest_name(report, "network_kept" in report)
-    origins = [shown_time(origin) for origin in report["origins"]]
+    origins = [shown_time(origin, notation=notation) for origin in report["origins"]]
     stride = report["stride"]
     where = (f"{len(origins)} origins ({origins[0]} .. {origins[-1]}, {stride} "
              f"point{'s' if stride != 1 else ''} apart)" if len(origins) > 1

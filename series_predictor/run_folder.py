@@ -99,49 +99,118 @@ def _holder_text():
     return f"pid {os.getpid()}, started {started}: {' '.join(sys.argv) or 'python'}"
 
 
+def _open_lock(path):
+    """Open the lock file at ``path`` -> ``(fd, created)``: created by this call (never
+    an existing file, ``O_EXCL``), else opened as it is; without following a link or
+    blocking on a FIFO."""
+    flags = (os.O_RDWR | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+             | getattr(os, "O_CLOEXEC", 0))
+    for _ in range(3):  # a lock file removed between the two opens is made again
+        try:
+            try:
+                return os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o644), True
+            except FileExistsError:
+                return os.open(path, flags), False
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            why = "it is a symbolic link" if os.path.islink(path) else _reason(exc)
+            raise OutputDirError(f"cannot use the lock file {path!r}: {why}; remove "
+                                 "it") from None
+    raise FolderInUseError(f"the lock file {path!r} keeps disappearing: another run is "
+                           "starting on this folder; try again")
+
+
+def _same_file(fd, path):
+    """Whether ``path`` still names the file open as ``fd`` (a refused run removes the
+    lock file it made: a lock taken on the removed file would lock nothing)."""
+    try:
+        here, there = os.fstat(fd), os.lstat(path)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _take_lock(folder, handle, path):
+    """Lock the open lock file ``handle`` or raise FolderInUseError naming the holder;
+    refuse a file that is not this package's lock; write this process' holder line."""
+    import fcntl
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = handle.read(1000).decode("utf-8", "replace").strip() or "another process"
+        raise FolderInUseError(f"folder {folder!r} is in use by another run ({holder}); "
+                               "wait for it to finish or choose another --out") from None
+    text = handle.read(1000)
+    if text and not text.startswith(b"pid "):
+        raise OutputDirError(f"{path!r} is not a lock file of series-predictor; move it "
+                             "away or choose another --out")
+
+
 @contextlib.contextmanager
-def _locked(folder):
-    """Hold the folder's lock file: opened without following a link or blocking on a
-    FIFO; only a lock file of this package (empty, or a holder line) is rewritten."""
+def folder_lock(folder):
+    """Hold ``folder``'s lock file (``LOCK_NAME``) for the ``with`` block; a second
+    holder, in this process or another, gets FolderInUseError naming the first.
+
+    Opened without following a link or blocking on a FIFO; only a lock file of this
+    package (empty, or a holder line) is rewritten. It stays after a block that ends
+    normally (free once no process holds it); after a refusal, an error or Ctrl-C in
+    the block, a lock file this call created is removed (one that was there before is
+    left, only unlocked).
+    """
     import fcntl
     path = os.path.join(folder, LOCK_NAME)
-    flags = (os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
-             | getattr(os, "O_CLOEXEC", 0))
+    for _ in range(3):
+        fd, created = _open_lock(path)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OutputDirError(f"the lock file {path!r} is not a regular file (a FIFO "
+                                 "or device?); remove it")
+        with os.fdopen(fd, "r+b") as handle:
+            _take_lock(folder, handle, path)
+            if not _same_file(fd, path):
+                continue  # locked a removed file: open the one there now
+            handle.seek(0)
+            handle.truncate()
+            handle.write((_holder_text() + "\n").encode("utf-8"))
+            handle.flush()
+            try:
+                yield
+            except BaseException:
+                if created and _same_file(fd, path):
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)  # still locked: nobody holds the file it names
+                raise
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+            return
+    raise FolderInUseError(f"folder {folder!r} is in use by another run (its lock file "
+                           "was replaced while this run took it); try again")
+
+
+@contextlib.contextmanager
+def locked_folder(out):
+    """Make ``out`` when missing (``make_writable_dir``) and hold its lock
+    (``folder_lock``) for the ``with`` block -> the folder's path. After a refusal, an
+    error or Ctrl-C, ``out`` is removed too when this call made it and it is empty."""
+    made = not os.path.lexists(out)
+    folder = make_writable_dir(out)
     try:
-        fd = os.open(path, flags, 0o644)
-    except OSError as exc:
-        why = "it is a symbolic link" if os.path.islink(path) else _reason(exc)
-        raise OutputDirError(f"cannot use the lock file {path!r}: {why}; remove it") from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise OutputDirError(f"the lock file {path!r} is not a regular file (a FIFO or "
-                             "device?); remove it")
-    with os.fdopen(fd, "r+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = handle.read(1000).decode("utf-8", "replace").strip() or "another process"
-            raise FolderInUseError(f"folder {folder!r} is in use by another run ({holder}); "
-                                   "wait for it to finish or choose another --out") from None
-        text = handle.read(1000)
-        if text and not text.startswith(b"pid "):
-            raise OutputDirError(f"{path!r} is not a lock file of series-predictor; move it "
-                                 "away or choose another --out")
-        handle.seek(0)
-        handle.truncate()
-        handle.write((_holder_text() + "\n").encode("utf-8"))
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        with folder_lock(folder):
+            yield folder
+    except BaseException:
+        if made:
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)  # only an empty folder goes
+        raise
 
 
 @contextlib.contextmanager
 def claimed(out, member_folders, force=False):
     """Claim the run folder for the length of the ``with`` block.
 
-    Creates it, locks it (``.series-predictor.lock``, which stays), and checks every
+    Creates it, locks it (``locked_folder``: the lock file stays after a run that
+    ends normally; one this run made goes after a refusal or an error), and checks every
     output file and member checkpoint folder against what this package can prove it
     wrote (``ownership.py``): a user's file with an output's name is refused, naming
     it, unless ``force``. Only then does it record the names it will write and remove
@@ -154,8 +223,7 @@ def claimed(out, member_folders, force=False):
         OutputDirError, FolderInUseError: before anything is trained or removed.
     """
     from . import ownership
-    folder = make_writable_dir(out)
-    with _locked(folder):
+    with locked_folder(out) as folder:
         actions = ownership.plan(folder, (MANIFEST,) + OUTPUTS, member_folders, force)
         ours = bool(ownership.owned_names(folder))
         ownership.record_owned(folder, (MANIFEST,) + OUTPUTS + tuple(member_folders))

@@ -58,6 +58,12 @@ class LoadedSeries:
         path: the file read.
         units: label of the values' units.
         labels: ``[n]`` time label texts (column 0), or None.
+        utc_note: the warning that ``times`` are UTC times, not the clock times given
+            (hourly ones across a daylight-saving change; ``iso_times.read_in_utc``),
+            or None. Printed times, figures and forecast.csv then say UTC.
+        notation: the quarters' notation of ``labels`` (``"YYYYQn"``, ``"Qn YYYY"``,
+            ``time_labels.quarter_notation``), in which printed times are shown; or
+            None (forecast.csv and metrics.json keep ISO dates).
     """
 
     values: np.ndarray
@@ -66,6 +72,13 @@ class LoadedSeries:
     path: str
     units: str
     labels: tuple = None
+    utc_note: str = None
+    notation: str = None
+
+    @property
+    def utc(self):
+        """Whether ``times`` are UTC times (see ``utc_note``)."""
+        return self.utc_note is not None
 
 
 MAX_MAGNITUDE = 1e300  # beyond this, squared errors and plot ranges overflow float64
@@ -88,8 +101,12 @@ def read_stage(config):
                               "overflow: rescale the series (e.g. divide by 1e200)")
     bundled = os.path.realpath(path) == os.path.realpath(data_loader.bundled_data_path())
     units = config.units or series.name or (AIRLINE_UNITS if bundled else "value")
-    return LoadedSeries(series.values, series.times(), series.lines, path, units,
-                        series.labels)
+    from .iso_times import utc_note
+    from .time_labels import quarter_notation
+    times = series.times()
+    return LoadedSeries(series.values, times, series.lines, path, units, series.labels,
+                        utc_note(path, series.labels, times),
+                        quarter_notation(series.labels) if times.dtype.kind == "M" else None)
 
 
 # -------------------------------------------------------------- prepare

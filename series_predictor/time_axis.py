@@ -333,9 +333,36 @@ def future_times(times, start, count):
     return np.concatenate([inside, _continue(times, axis, extra)])
 
 
-def shown_time(time):
-    """A time as a reader sees it in printed text: ``2023-05-15 04:00`` for NumPy's
-    ``2023-05-15T04:00`` (dates and row numbers as they are); forecast.csv and
-    metrics.json keep ISO 8601's ``T``."""
-    return str(time).replace("T", " ")
+def written_time(time, utc=False):
+    """A time as forecast.csv and metrics.json write it: ISO 8601 (``2023-05-15T04:00``),
+    ending in ``Z`` when ``utc`` (the series' times are UTC times, ``LoadedSeries.utc``);
+    dates and row numbers as they are otherwise."""
+    text = str(time)
+    if utc and np.asarray(time).dtype.kind == "M" and not text.endswith("Z"):
+        return text + "Z"
+    return text
 
+
+# The notations of quarters that printed times keep (``time_labels.quarter_notation``).
+QUARTER_FORMS = {"YYYYQn": "{year}Q{quarter}", "Qn YYYY": "Q{quarter} {year}"}
+
+
+def shown_time(time, utc=False, notation=None):
+    """A time as a reader sees it in printed text: ``2023-05-15 04:00`` for NumPy's
+    ``2023-05-15T04:00``, ``2023-05-15 04:00 UTC`` for a UTC time (``utc``, or a
+    ``written_time`` text ending in ``Z``); a quarter's first day in the quarters'
+    ``notation`` (``QUARTER_FORMS``: ``1990Q2`` for 1990-04-01); dates and row numbers
+    as they are."""
+    text = written_time(time, utc).replace("T", " ")
+    quarter = _quarter(text) if notation in QUARTER_FORMS else None
+    if quarter is not None:
+        return QUARTER_FORMS[notation].format(year=quarter[0], quarter=quarter[1])
+    return text[:-1] + " UTC" if text.endswith("Z") and text[:1].isdigit() else text
+
+
+def _quarter(text):
+    """``(year, quarter)`` of a quarter's first day (``1990-04-01``), else None."""
+    parts = text.split("-")
+    if len(parts) != 3 or parts[2] != "01" or parts[1] not in ("01", "04", "07", "10"):
+        return None
+    return parts[0], (int(parts[1]) - 1) // 3 + 1

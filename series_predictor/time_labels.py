@@ -112,6 +112,17 @@ def _labels_form(labels):
     return _ISO_FORMS[unit] if unit else None
 
 
+def quarter_notation(labels):
+    """``"YYYYQn"`` or ``"Qn YYYY"`` when ``labels`` are quarters in that notation
+    (``1990Q1``, ``Q1 1990``: ``label_dates`` reads them as the quarters' first days,
+    printed back in it by ``time_axis.shown_time``); else None."""
+    if not labels or any(not isinstance(label, str) for label in labels) \
+            or date_axis(labels) is not None:
+        return None
+    form = _labels_form(labels)
+    return form.notation if form is not None and form.period == "quarter" else None
+
+
 def _period_number(match, period):
     """The period a label's ``match`` names, counted in ``period``s (weeks from
     0001-01-01); ValueError (or KeyError) when it names none (week 54, Q5, 'Foo',

@@ -263,6 +263,27 @@ def test_backtest_result_reads_as_a_table():
     assert "2     15.00  12.00  0.75" in str(result)
 
 
+def test_backtest_result_plots_the_backtest_figure(tmp_path, monkeypatch):
+    """Fit results had .plot() and BacktestResult had none; it draws backtest.png's
+    figure (the same legend names as the run's) and writes nothing unless given a path."""
+    report = {"origins": ["1957-08", "1958-08"], "horizon": 2, "stride": 12, "season": 12,
+              "overall": {m: {"rmse": 10.0, "mae": 8.0, "mase": 0.5}
+                          for m in ("lstm", "persistence", "seasonal_naive")},
+              "by_horizon": {m: {"rmse": [5.0, 15.0], "mae": [4.0 + k, 12.0 + k],
+                                 "mase": [0.25, 0.75], "origins_scored": 2}
+                             for k, m in enumerate(("lstm", "persistence", "seasonal_naive"))}}
+    monkeypatch.chdir(tmp_path)
+    figure = BacktestResult(report, "passengers", season=12).plot()
+    assert type(figure).__name__ == "Figure" and os.listdir(tmp_path) == []
+    ax = figure.axes[0]
+    assert ax.get_xlabel() == "steps ahead"
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels[0] == "LSTM" and "seasonal naive (lag 12)" in labels
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [4.0, 12.0])
+    BacktestResult(report, "passengers", season=12).plot(tmp_path / "b.png")
+    assert os.listdir(tmp_path) == ["b.png"]
+
+
 def test_a_backtest_of_one_origin_reads_in_the_singular():
     # old code: "Backtest: 1 origins (1958-08 .. 1958-08, 12 apart)", "over the 1 origins"
     report = {"origins": ["1958-08"], "horizon": 2, "stride": 12,

@@ -96,6 +96,28 @@ def test_in_source_maps_ranges_and_warnings():
     assert in_source(own, "folder/y.csv", "folder/y.csv, line 3") == "folder/y.csv, line 3"
 
 
+def test_one_function_tells_results_and_report_entries_in_source():
+    """``collection.told_in_source`` and ``collection_report._in_source`` both wrapped
+    ``in_source``; one function does for a SeriesResult and a metrics entry alike."""
+    import ast
+    from series_predictor import collection_report
+    from series_predictor.collection_messages import told_in_source
+    from series_predictor.collection_result import SeriesResult
+    item = cio.SeriesInput("x", source="t.csv", lines=[1, 5, 6, 7, 9], columns=(1, 3))
+    data = "out/x/series.csv"
+    result = told_in_source(SeriesResult("x", "x", "failed", "out/x/series.csv, line 3: "
+                                         "bad"), item, data)
+    assert result.error == "t.csv (series 'x'), line 6: bad"
+    entry = told_in_source({"error": None, "data_warnings": ["out/x/series.csv, line 2: "
+                                                             "spike"]}, item, data)
+    assert entry == {"error": None, "data_warnings": ["t.csv (series 'x'), line 5: spike"]}
+    for module in (collection, collection_report):
+        tree = ast.parse(open(module.__file__, encoding="utf-8").read())
+        wrappers = [node.name for node in ast.walk(tree)
+                    if isinstance(node, ast.FunctionDef) and "in_source" in node.name]
+        assert wrappers == [], (module.__name__, wrappers)
+
+
 # ------------------------------------------------------------ tables that are not one
 
 def _cli_error(capsys, args):
@@ -228,10 +250,10 @@ def test_a_second_collection_on_the_same_out_is_refused_before_touching_a_series
     """Two collections on one OUT each failed a series the other was running (s1 in use
     by the first, s2 by the second's worker); OUT itself is now locked first."""
     from series_predictor.errors import FolderInUseError
-    from series_predictor.run_folder import _locked
+    from series_predictor.run_folder import folder_lock
     out = tmp_path / "out"
     out.mkdir()
-    with _locked(str(out)):                 # as a running collection holds it
+    with folder_lock(str(out)):                 # as a running collection holds it
         with pytest.raises(FolderInUseError, match=f"folder {str(out)!r} is in use by "
                                                    "another run \\(pid "):
             collection.fit_collection({"a": [1.0 + i % 12 for i in range(48)]},

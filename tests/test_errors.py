@@ -248,7 +248,7 @@ def test_hallucinating_from_values_beyond_float32_names_the_value(predictor):
         predictor.hallucinate([1e39, 1.0, 1.0, 1.0], 3)
 
 
-@pytest.mark.parametrize("recipe, start", [("auto", "1 point is too few for --recipe auto"),
+@pytest.mark.parametrize("recipe, start", [("auto", "1 point is too few for recipe='auto'"),
                                            ("book", "1 point is too few for seq_size=5")])
 def test_a_one_point_series_is_refused_in_the_singular(recipe, start):
     import series_predictor as sp

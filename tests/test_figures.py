@@ -335,7 +335,8 @@ def test_the_backtest_counts_every_origin_up_to_the_last(monkeypatch):
     monkeypatch.setattr(backtest, "_score_origin", lambda _r, origin, *_: result(origin))
     times = np.arange("1949-01", "1961-01", dtype="datetime64[M]")
     run = types.SimpleNamespace(
-        loaded=types.SimpleNamespace(times=times, values=np.arange(144.0)),
+        loaded=types.SimpleNamespace(times=times, values=np.arange(144.0), utc=False,
+                                     notation=None),
         prepared=types.SimpleNamespace(split=stages.Split(144, 115, 0)),
         config=ChapterConfig(normalize="train"))
     lines = []
@@ -491,7 +492,11 @@ def test_the_tables_note_is_the_figures_note(book_run, ensemble_run):
     note = outputs.band_note(book_run)
     assert "--validation N (e.g. --validation 24)" in note
     assert outputs.forecast_table(book_run).note == note
-    table = load_run(book_run.config.out).forecast(5)
+    table = load_run(book_run.config.out).forecast(5)  # Python's terms (validation=N)
+    from series_predictor.option_names import python_caller
+    with python_caller():
+        note = outputs.band_note(book_run)
+    assert "validation=N (e.g. validation=24)" in note
     assert table.note == note and str(table).splitlines()[-1] == note
     assert outputs.forecast_table(ensemble_run).note == ""
     assert load_run(ensemble_run.config.out).forecast(5).note == ""
@@ -525,7 +530,9 @@ def test_a_kept_runs_plot_is_its_forecast_figure(book_run):
     np.testing.assert_allclose(lines["forecast"].get_ydata(),
                                _lines(run_fig)["forecast"].get_ydata(), rtol=1e-5)
     note = " ".join(fig.legends[0].get_title().get_text().split())
-    assert note == outputs.band_note(book_run)
+    from series_predictor.option_names import python_caller
+    with python_caller():  # plot() is Python's: its note names validation=N
+        assert note == outputs.band_note(book_run)
     assert overflowing_text(fig) == [] and points_under_legend(fig) == []
 
 

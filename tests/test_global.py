@@ -163,3 +163,26 @@ def test_a_bad_series_is_named_and_the_others_still_share_the_network(tmp_path):
     error = _metrics(tmp_path / "o")["series"]["short"]["error"]
     assert "at least 32 points are needed (25 training points" in error  # auto's rule
     assert all((tmp_path / "o" / i / "run.json").is_file() for i in ("s0", "s1"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("quiet", [False, True])
+def test_the_global_recipe_says_what_it_does_per_series(tmp_path, quiet):
+    """--recipe global printed nothing while it read and planned each series (the
+    longest part before training); now one line each, which --quiet silences."""
+    from series_predictor import collection
+    data = {k: [100 + 10 * np.sin(i / 12 * 2 * np.pi) + i * 0.1 * j for i in range(72)]
+            for j, k in enumerate("abc")}
+    lines = []
+    collection.fit_collection(data, out=str(tmp_path / "out"), recipe="global",
+                              iterations=20, hidden_dim=8, horizon=6, quiet=quiet,
+                              log=lines.append)
+    planned = [line.split(":")[0] for line in lines if line.startswith("[planned ")]
+    done = [line.split(" ")[1] for line in lines if line.startswith("[") and " done in " in line]
+    if quiet:
+        assert planned == [] and done == []
+    else:
+        assert planned == ["[planned 1/3] a", "[planned 2/3] b", "[planned 3/3] c"]
+        assert done == ["a", "b", "c"]
+        assert lines.index(next(l for l in lines if l.startswith("Global network:"))) > \
+            lines.index(next(l for l in lines if l.startswith("[planned 3/3]")))

@@ -7,10 +7,13 @@ user can silence, filter or raise it. A warning may sit inside a longer entry (t
 printed report ends with its verdict's warnings): each of its lines is looked at.
 """
 
+import os
+import sys
 import warnings
 
 from .errors import SeriesPredictorWarning
 
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
 WARNING_PREFIX = "Warning: "  # how a warning line starts (stages.Progress.warn writes it)
 
 # Each fit is a new run, so its warnings are shown every time, also when a notebook cell
@@ -39,9 +42,20 @@ class RunLog:
         self.warned += [line[len(WARNING_PREFIX):] for line in str(entry).splitlines()
                         if line.startswith(WARNING_PREFIX)]
 
-    def emit(self, stacklevel=3):
-        """Warn of what a quiet run kept, once each, in order. ``stacklevel`` 3 names
-        the line that called the method that calls this (``fit``'s caller)."""
+    def emit(self):
+        """Warn of what a quiet run kept, once each, in order, naming the user's line
+        that called into the package (``fit``'s caller, however many of the package's
+        own frames, decorators included, lie between)."""
         warned, self.warned = self.warned, []
         for text in dict.fromkeys(warned):
-            warnings.warn(text, SeriesPredictorWarning, stacklevel=stacklevel)
+            warnings.warn(text, SeriesPredictorWarning, stacklevel=_callers_level())
+
+
+def _callers_level():
+    """``warnings.warn``'s stacklevel of the first frame outside this package, counted
+    from ``emit``'s caller of ``warnings.warn`` (1: ``emit`` itself)."""
+    frame, level = sys._getframe(2), 2   # emit's caller
+    while frame is not None and os.path.dirname(os.path.abspath(
+            frame.f_code.co_filename)) == _PACKAGE:
+        frame, level = frame.f_back, level + 1
+    return level

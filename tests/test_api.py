@@ -527,7 +527,7 @@ def test_a_warning_is_shown_each_time_a_fit_warns_and_the_users_filter_wins():
     each time, unless the user's own filter says otherwise."""
     code = ("import warnings\n{before}\nfrom series_predictor.run_log import RunLog\n"
             "for _ in range(2):\n    log = RunLog(False); log('Warning: spiky')\n"
-            "    log.emit(stacklevel=2)\n")
+            "    log.emit()\n")
     shown = run_python(code.format(before=""))
     assert shown.returncode == 0 and shown.stderr.count("SeriesPredictorWarning: spiky") == 2
     silenced = run_python(code.format(before="warnings.simplefilter('ignore')"))

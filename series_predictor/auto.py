@@ -172,7 +172,21 @@ def check_series(loaded, config):
             f"season={config.season}"
             + (f"; at least {needed} points are needed ("
                f"{_why_training(config.season, config.seq_size)})" if needed < LENGTH_CAP
-               else "; no series is long enough (percent_train too close to 0 or 1?)"))
+               else "; no series is long enough (percent_train too close to 0 or 1?)")
+            + _without_season(n, config))
+
+
+def _without_season(n, config):
+    """``"; or ... --season 1 ..."`` when ``n`` points too few for auto at the series'
+    season are enough without one (3 years of months: 36 points), else ""."""
+    if config.season <= 1:
+        return ""
+    window = MIN_WINDOW if config.seq_size <= RECIPES["auto"]["seq_size"] else config.seq_size
+    least = _needed(dataclasses.replace(config, season=1), window)
+    if n < least:
+        return ""
+    return (f"; or forecast it without a season ({option('season', 1)}: no seasonal "
+            f"structure, judged against persistence), which needs {least}")
 
 
 def _needed(config, seq_size):

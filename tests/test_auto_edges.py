@@ -407,3 +407,20 @@ def test_a_left_out_network_s_dropped_member_is_not_warned_of():
     kept = report.warnings(auto_run, config, combined)
     assert kept == ["member with seed 0 left out of the test one-step: it left the plausible range"]
     assert report.warnings({}, with_recipe(None), combined) == kept
+
+
+def test_a_seasonal_series_too_short_for_auto_is_told_how_it_runs_without_a_season(tmp_path):
+    """40 months (47 needed at season 12) were refused with no way forward named; the
+    refusal now says that --season 1 takes them (17 points); a series too short even
+    for that is not told so."""
+    from series_predictor.errors import SeriesTooShortError
+    t = np.arange(40.0)
+    with pytest.raises(SeriesTooShortError) as refused:
+        _plan(tmp_path, 100 + t + 10 * np.sin(2 * np.pi * t / 12), 12)
+    assert str(refused.value).endswith(
+        "; or forecast it without a season (--season 1: no seasonal structure, judged "
+        "against persistence), which needs 17")
+    _plan(tmp_path, 100 + t + 10 * np.sin(2 * np.pi * t / 12), 1)   # and it does
+    with pytest.raises(SeriesTooShortError) as short:
+        _plan(tmp_path, 100 + t[:15], 12)
+    assert "--season 1" not in str(short.value)

@@ -33,11 +33,11 @@ class Season:
     reason: str
 
     def describe(self):
-        """``'season 12 (monthly dates: ...)'`` or ``'no season (...): judged against
-        persistence'``."""
+        """``'12 (monthly dates: ...)'`` or ``'no season (...): judged against
+        persistence'`` (printed after "Season: ")."""
         if self.length == NONE:
             return f"no season ({self.reason}): judged against persistence"
-        return f"season {self.length} ({self.reason})"
+        return f"{self.length} ({self.reason})"
 
 
 def _daily(days):

@@ -107,7 +107,7 @@ def test_the_season_and_why_is_printed_with_quiet_too(tmp_path):
     settled = stages.season_stage(stages.read_stage(config), config,
                                   stages.Progress(lines.append, quiet=True))
     assert settled.season == 4
-    assert lines == ["Season: season 4 (quarterly dates (1990 Q1 ...): 4 quarters a year)"]
+    assert lines == ["Season: 4 (quarterly dates (1990 Q1 ...): 4 quarters a year)"]
 
 
 def test_the_advice_for_a_series_without_dates_fits_python_too():
@@ -264,7 +264,7 @@ def test_the_seasonal_recipe_differences_at_the_series_own_season(tmp_path, monk
     config = with_recipe("seasonal", data=_quarterly_csv(tmp_path / "q.csv"),
                          out=str(tmp_path / "out"), quiet=True)
     lines, planned = _planned(config, monkeypatch)
-    assert lines[0].startswith("Season: season 4 (quarterly dates (1990Q1 ...)")
+    assert lines[0].startswith("Season: 4 (quarterly dates (1990Q1 ...)")
     assert lines[1] == ("--recipe seasonal differences at lag 1 and 4 (the season, 4; its lag "
                         "12 is for months; --diff chooses others)")
     assert tuple(planned.diff) == (1, 4) and not any("Warning" in line for line in lines)

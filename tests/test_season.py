@@ -61,7 +61,7 @@ def test_season_inferred_from_each_label_form(tmp_path, kind, first, expected):
                           stages.Progress(lines.append, quiet=False))
     assert config.season == expected
     assert season.infer(loaded.times, loaded.labels).length == expected
-    said = "no season (" if expected == 1 else f"season {expected} ("
+    said = "no season (" if expected == 1 else f"{expected} ("
     assert len(lines) == 1 and lines[0].startswith("Season: " + said)  # printed, with why
 
 
@@ -94,7 +94,7 @@ def test_season_option_overrides_inference(tmp_path):
     config = season_stage(loaded, ChapterConfig(data=str(path), season=4),
                           stages.Progress(lines.append))
     assert config.season == 4
-    assert lines == ["Season: season 4 (set by --season; from the labels: 12, monthly dates: "
+    assert lines == ["Season: 4 (set by --season; from the labels: 12, monthly dates: "
                      "12 months a year)"]
 
 

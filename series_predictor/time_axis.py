@@ -245,9 +245,13 @@ def _room(times, axis):
     if axis.kind in ("busdays", "session"):
         week = axis.day if axis.kind == "busdays" else axis.day[0]
         per_day = 1 if axis.kind == "busdays" else len(axis.day[1])
-        last_day = times[-1].astype("datetime64[D]")
-        return int(np.busday_count(last_day + 1, _LAST_DRAWABLE + 1, weekmask=week)) \
-            * per_day, "9999-12-31"
+        last_day, end, final = times[-1].astype("datetime64[D]"), "9999-12-31", _LAST_DRAWABLE
+        if axis.kind == "session":  # datetime64[ns] ends in 2262: its last whole day
+            most = np.int64(np.iinfo(np.int64).max).view(times.dtype)
+            if most.astype("datetime64[D]") <= final:
+                final = most.astype("datetime64[D]") - 1
+                end = f"{most} (the last datetime64[{np.datetime_data(times.dtype)[0]}])"
+        return int(np.busday_count(last_day + 1, final + 1, weekmask=week)) * per_day, end
     unit, multiple = ("M", 1) if axis.kind == "months" else np.datetime_data(times.dtype)
     end, limit = "9999-12-31", None
     if unit in ("Y", "M", "W", "D"):

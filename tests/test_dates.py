@@ -508,3 +508,21 @@ def test_a_markets_hours_go_on_in_those_hours_of_its_trading_days():
     assert str(future_times(crypto, len(crypto), 2)[1]) == "2024-03-05T01:00"
     evenings = times[times.astype("datetime64[D]") < np.datetime64("2024-03-08")]
     assert str(future_times(evenings, len(evenings), 1)[0]) == "2024-03-08T09:30"
+
+
+def test_a_markets_hours_in_nanoseconds_stop_at_2262_not_wrap_to_1744():
+    """datetime64[ns] (times given from Python, or sub-second stamps) ends in 2262, but a
+    market's hours were given room up to 9999-12-31: 5 million half-hours from 2024 wrapped
+    round to 1744 without a word. They are refused now, naming the last datetime64[ns], and
+    the most that fit do fit."""
+    from series_predictor.time_axis import future_times
+    days = np.busday_offset("2024-03-04", np.arange(5), roll="forward")
+    clocks = [np.timedelta64(9 * 60 + 30 + 30 * k, "m") for k in range(13)]
+    times = np.array([np.datetime64(str(d), "ns") + c for d in days for c in clocks])
+    with pytest.raises(SettingError) as info:
+        future_times(times, len(times), 5_000_000)
+    message = str(info.value)
+    assert "2262-04-11" in message and "datetime64[ns]" in message
+    most = int(message.rsplit("at most ", 1)[1].split()[0])
+    ahead = future_times(times, len(times), most)
+    assert str(ahead[-1]) < "2262-04-12" and np.all(np.diff(ahead.view(np.int64)) > 0)

@@ -283,10 +283,14 @@ def _continue(times, axis, extra):
 def _in_session(last, session, ahead):
     """``[k]`` date-times ``ahead`` (``[k]`` ints, 1 on) slots after ``last`` along a
     market's hours (``session``: ``(weekmask, clocks)``): the next time of its day,
-    or the first of the next trading day."""
+    or the first of the next trading day (after an odd session on a day off, such as a
+    Saturday's, the next trading day's first, as ``busdays`` go on)."""
     week, clocks = session
     day = last.astype("datetime64[D]")
     at = int(np.searchsorted(clocks, last - day)) + ahead
+    if not np.is_busday(day, weekmask=week):  # as if at the close of the day before it
+        day = np.busday_offset(day, 0, roll="backward", weekmask=week)
+        at = len(clocks) - 1 + ahead
     days = np.busday_offset(day, at // len(clocks), roll="forward", weekmask=week)
     return days.astype(last.dtype) + clocks[at % len(clocks)]
 

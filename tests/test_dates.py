@@ -526,3 +526,17 @@ def test_a_markets_hours_in_nanoseconds_stop_at_2262_not_wrap_to_1744():
     most = int(message.rsplit("at most ", 1)[1].split()[0])
     ahead = future_times(times, len(times), most)
     assert str(ahead[-1]) < "2262-04-12" and np.all(np.diff(ahead.view(np.int64)) > 0)
+
+
+def test_a_markets_hours_after_an_odd_saturday_session_start_at_mondays_opening():
+    """Half-hourly weekday prices that end inside an odd Saturday session (NSE,
+    2024-01-20, 09:30 and 10:00) went on at Monday 10:30, skipping Monday's first two
+    half-hours; they now go on at Monday's 09:30, as daily data go on after such a day."""
+    from series_predictor.time_axis import future_times
+    days = list(np.busday_offset("2024-01-01", np.arange(15), roll="forward"))
+    clocks = [np.timedelta64(9 * 60 + 30 + 30 * k, "m") for k in range(13)]
+    times = np.array([np.datetime64(str(d), "m") + c for d in days for c in clocks]
+                     + [np.datetime64("2024-01-20T09:30"), np.datetime64("2024-01-20T10:00")])
+    ahead = future_times(times, len(times), 14)
+    assert str(ahead[0]) == "2024-01-22T09:30" and str(ahead[12]) == "2024-01-22T15:30"
+    assert str(ahead[13]) == "2024-01-23T09:30"

@@ -273,3 +273,24 @@ def test_a_collections_folder_is_not_a_run_but_names_one_of_its_series(tmp_path)
     (tmp_path / "plain").mkdir()
     with pytest.raises(RunFolderError, match="not a finished run folder$"):
         load_run(tmp_path / "plain")
+
+
+@pytest.mark.slow
+def test_an_auto_run_whose_network_left_every_range_forecasts_from_its_folder(tmp_path):
+    """An auto run whose network's forecasts all left the plausible range (here at a
+    learning rate of 1e9; a short yearly series did it too) forecast with the structures
+    alone, but wrote run.json with no member, so its folder was refused ("lists no member
+    or no horizon") and fit() raised after the run. The structures alone need no member
+    (decay 0): the folder, moved, forecasts what forecast.csv says."""
+    import series_predictor as sp
+    rng = np.random.default_rng(1)
+    values = list(np.round(100 + np.cumsum(rng.normal(0.5, 2, 60)), 3))
+    out = tmp_path / "run"
+    sp.fit(values, recipe="auto", out=str(out), learning_rate=1e9, quiet=True)
+    with open(out / "run.json", encoding="utf-8") as f:
+        assert json.load(f)["members"] == []
+    shutil.move(str(out), str(tmp_path / "moved"))
+    table = load_run(str(tmp_path / "moved")).forecast()
+    written = np.loadtxt(str(tmp_path / "moved" / "forecast.csv"), delimiter=",", skiprows=1)
+    np.testing.assert_allclose(table.point, written[:, 1], rtol=1e-9)
+    np.testing.assert_allclose(table.bands[0.95][1], written[:, 5], rtol=1e-9)

@@ -13,6 +13,7 @@ from .validation import check_int, MAX_STEPS
 
 
 _LAST_DRAWABLE = np.datetime64("9999-12-31", "D")  # NumPy and matplotlib draw up to here
+SESSION_DATES = 10  # the last dates whose times of day are a market's hours (``_session``)
 
 
 _Months = collections.namedtuple("_Months", "months day")
@@ -198,12 +199,15 @@ def _session(times):
     leave the rest of it empty, as a market's do (09:30 to 15:30 each half hour):
     ``clocks``, the times of day one common step apart (timedelta64), on the days of
     ``weekmask`` (a trading week, or every day); None when the times fill whole days,
-    hold one time a day (``day_part``), or do not keep to such hours."""
+    hold one time a day (``day_part``), or do not keep to such hours. The hours are
+    those of its last ``SESSION_DATES`` dates (two weeks): a market's times in UTC move
+    an hour with daylight saving, and the hours of both clocks together ran past each."""
     unit = np.datetime_data(times.dtype)[0]
     if unit in ("Y", "M", "W", "D") or len(times) < 3:
         return None
     days = times.astype("datetime64[D]")
-    clocks = np.unique(times - days)
+    recent = days >= np.unique(days)[-SESSION_DATES:][0]
+    clocks = np.unique(times[recent] - days[recent])
     step = _common_step(np.diff(times.view(np.int64)))
     gaps = np.diff(clocks.view(np.int64))
     day = np.timedelta64(1, "D").astype(clocks.dtype).view(np.int64)

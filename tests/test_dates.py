@@ -540,3 +540,19 @@ def test_a_markets_hours_after_an_odd_saturday_session_start_at_mondays_opening(
     ahead = future_times(times, len(times), 14)
     assert str(ahead[0]) == "2024-01-22T09:30" and str(ahead[12]) == "2024-01-22T15:30"
     assert str(ahead[13]) == "2024-01-23T09:30"
+
+
+def test_a_markets_hours_in_utc_follow_the_clock_of_its_last_weeks():
+    """A market's half-hours in UTC (14:30-21:00 in winter, 13:30-20:00 once New York
+    moved its clocks on 2024-03-10) went on after Friday's 20:00 close at 20:30, 21:00,
+    then Monday 13:30: the hours of both clocks together. They go on by the hours of the
+    last two weeks now: Monday 13:30 to 20:00."""
+    from series_predictor.time_axis import future_times
+    winter = np.busday_offset("2024-02-19", np.arange(15), roll="forward")
+    summer = np.busday_offset("2024-03-11", np.arange(15), roll="forward")
+    times = np.array([np.datetime64(str(d), "m") + np.timedelta64(start + 30 * k, "m")
+                      for days, start in ((winter, 14 * 60 + 30), (summer, 13 * 60 + 30))
+                      for d in days for k in range(14)])
+    ahead = future_times(times, len(times), 15)
+    assert str(times[-1]) == "2024-03-29T20:00" and str(ahead[0]) == "2024-04-01T13:30"
+    assert str(ahead[13]) == "2024-04-01T20:00" and str(ahead[14]) == "2024-04-02T13:30"

@@ -407,3 +407,15 @@ def test_a_left_out_network_s_dropped_member_is_not_warned_of():
     kept = report.warnings(auto_run, config, combined)
     assert kept == ["member with seed 0 left out of the test one-step: it left the plausible range"]
     assert report.warnings({}, with_recipe(None), combined) == kept
+
+
+def test_a_network_left_out_for_a_dropped_validation_path_says_why():
+    """Since no warning repeats a left-out network's dropped members, its verdict line is
+    the one place that says why; when the validation hallucination itself was dropped it
+    said only "no network forecast", not that the path left the plausible range."""
+    from types import SimpleNamespace
+    from series_predictor.network_verdict import _why_left_out
+    why = "its validation hallucination forecast left the plausible range 85.59..137.6 at step 1"
+    run = SimpleNamespace(combined=SimpleNamespace(dropped={0: {"validation hallucination": why}}))
+    said = _why_left_out(None, 2.0, ["validation hallucination", "forecast"], run)
+    assert said == "its validation hallucination forecast was dropped: " + why

@@ -219,6 +219,17 @@ def _session(times):
     return _trading_week(dates) or "1111111", clocks
 
 
+def points_to_go_on(times):
+    """How many of the last ``times`` go on as all of them do (a kept run folder keeps
+    that many): a market's hours (``_session``) are read from its last ``SESSION_DATES``
+    dates, its trading week from two weeks or more (four here); 0 for other axes."""
+    if not np.issubdtype(times.dtype, np.datetime64) or _session(times) is None:
+        return 0
+    days = times.astype("datetime64[D]")
+    first = min(np.unique(days)[-SESSION_DATES:][0], days[-1] - np.timedelta64(27, "D"))
+    return int(np.count_nonzero(days >= first))
+
+
 def _continuation(times):
     """The ``_Axis`` continuing ``times``: numbers count on by their common step;
     monthly dates by months; daily data of a trading week by its trading days

@@ -294,3 +294,29 @@ def test_an_auto_run_whose_network_left_every_range_forecasts_from_its_folder(tm
     written = np.loadtxt(str(tmp_path / "moved" / "forecast.csv"), delimiter=",", skiprows=1)
     np.testing.assert_allclose(table.point, written[:, 1], rtol=1e-9)
     np.testing.assert_allclose(table.bands[0.95][1], written[:, 5], rtol=1e-9)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("weekmask, clocks", [
+    ("1111001", range(600, 901, 30)),      # Sunday to Thursday, 10:00-15:00 half-hours
+    ("1111100", range(570, 961, 1)),       # Monday to Friday, 09:30-16:00 minutes
+])
+def test_a_kept_run_of_a_markets_hours_forecasts_at_the_runs_times(tmp_path, weekmask, clocks):
+    """A kept folder keeps the series' last 60 points, and read from them alone a
+    market's hours went on otherwise than the run's forecast.csv: a Sunday-to-Thursday
+    week (5 days, under two weeks) went on on Friday and Saturday, minute prices (60
+    minutes of one day) through the night. It keeps enough of the last dates now."""
+    import series_predictor as sp
+    days = np.datetime64("2024-03-03") + np.arange(35)
+    days = days[np.is_busday(days, weekmask=weekmask)][-(20 if len(clocks) < 100 else 4):]
+    times = np.array([np.datetime64(str(d), "m") + np.timedelta64(c, "m")
+                      for d in days for c in clocks])
+    values = 100 + np.cumsum(np.random.default_rng(0).normal(0, 0.1, len(times)))
+    out = tmp_path / "run"
+    sp.fit(list(values), times=times, recipe="book", season=1, out=str(out), quiet=True,
+           iterations=2, report_every=1, hidden_dim=4, horizon=15)
+    written = np.loadtxt(str(out / "forecast.csv"), delimiter=",", skiprows=1, dtype=str,
+                         usecols=0)
+    kept = load_run(str(out)).forecast()
+    assert [str(t).replace("T", " ")[:16] for t in kept.times] == [
+        t.replace("T", " ")[:16] for t in written]

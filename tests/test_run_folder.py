@@ -320,3 +320,5 @@ def test_a_kept_run_of_a_markets_hours_forecasts_at_the_runs_times(tmp_path, wee
     kept = load_run(str(out)).forecast()
     assert [str(t).replace("T", " ")[:16] for t in kept.times] == [
         t.replace("T", " ")[:16] for t in written]
+    points = np.loadtxt(str(out / "forecast.csv"), delimiter=",", skiprows=1, usecols=1)
+    np.testing.assert_allclose(kept.point, points, rtol=1e-7)

@@ -118,6 +118,10 @@ def is_complete(config):
     if config.season is None:  # left to inference: the run recorded the season it settled
         expected["season"] = recorded.get("season")
     expected.update({name: recorded.get(name) for name in _chosen_by_recipe(config)})
+    if config.recipe == "seasonal" and isinstance(expected["season"], int):
+        from .season import recipe_lags  # its lags follow the season: (1, 4) on quarters
+        settled = recipe_lags(dataclasses.replace(config, season=expected["season"]))[0]
+        expected["diff"] = json_ready(settled.diff)
     same = recorded == expected
     try:  # ctime too: a file moved or copied in with its old mtime (mv, cp -p) is new
         given = os.stat(config.data)

@@ -237,7 +237,8 @@ def _standardized(errors, recent, log):
     """``(errors, now, ratio)``: each origin's ``errors`` over the volatility before
     that origin, the volatility at the end, and its ratio to the origins' median;
     ``(errors, 1.0, None)`` as they are without ``recent`` or when some volatility is
-    not measurable (a stretch without change)."""
+    not measurable (a stretch without change). Each volatility is at least
+    ``volatility.LEAST_SHARE`` of the origins' median (``volatility.floored``)."""
     if recent is None:
         return errors, 1.0, None
     values, origins = recent
@@ -245,8 +246,9 @@ def _standardized(errors, recent, log):
     now = volatility.recent(values, len(values), log)
     if now is None or any(v is None for v in before):
         return errors, 1.0, None
-    return ([e / v for e, v in zip(errors, before)], now,
-            float(now / np.median(before)))
+    middle = float(np.median(before))
+    now, before = float(volatility.floored(now, middle)), volatility.floored(before, middle)
+    return [e / v for e, v in zip(errors, before)], now, now / middle
 
 
 def _times(steps, factor):

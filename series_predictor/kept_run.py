@@ -82,6 +82,15 @@ class KeptRun:
                 self._lowest(values))}))
         return paths
 
+    def _structure_paths(self, values, horizon):
+        """``[(k, {"forecast": [horizon]})]``: candidate ``k``'s structures alone, for a
+        run whose network was left out and none of its members kept (``structures_alone``:
+        at decay 0 a path does not depend on the network's output)."""
+        t0 = self.manifest["n_points"] - len(values)
+        return [(k, {"forecast": Preprocessing.from_dict(c["preprocessing"]).path(
+            lambda window, steps: np.zeros(steps), values, len(values), horizon, t0,
+            self._lowest(values))}) for k, c in enumerate(self.manifest["candidates"])]
+
     def forecast(self, horizon=None):
         """Forecast ``horizon`` points past the end of the data (default: the run's).
 
@@ -103,8 +112,12 @@ class KeptRun:
         values, times = self._tail()
         future = data_loader.future_times(times, len(times), horizon)
         member_paths = self._member_paths(values, horizon)
+        owners = {m["seed"]: m["candidate"] for m in self.manifest["members"]}
+        if not member_paths:  # the network left out, every member dropped
+            member_paths = self._structure_paths(values, horizon)
+            owners = {k: k for k, _ in member_paths}
         combined = combine(member_paths, {"forecast": Envelope(**self.manifest["envelope"])},
-                           {m["seed"]: m["candidate"] for m in self.manifest["members"]})
+                           owners)
         point = combined.forecasts["forecast"]
         if point is None:  # as the training run refuses it (chapter._require_forecasts)
             reasons = [why for by_task in combined.dropped.values() for why in by_task.values()]

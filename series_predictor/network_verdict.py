@@ -67,7 +67,7 @@ def judge_network(run, progress):
 
 def _why_left_out(with_net, without, dropped, run):
     """Why the network's correction is not used, in a few words."""
-    if dropped and with_net is not None:
+    if dropped:  # the validation hallucination's too (no network RMSE): say why
         reasons = [why for by_task in run.combined.dropped.values() for why in by_task.values()]
         return (f"its {dropped[0]} forecast was dropped: "
                 + (reasons[0] if reasons else "it left the plausible range"))

@@ -19,6 +19,7 @@ from . import figure_workers, metrics, report
 from .forecast_table import ForecastTable, no_bands_note
 from .json_values import json_ready
 from .run_folder import MANIFEST, digest, write_manifest, write_text  # noqa: F401
+from .time_axis import points_to_go_on
 
 PNG_FILES = ("predictions.png", "hallucinations.png", "loss.png", "forecast.png")
 
@@ -201,7 +202,8 @@ def loss_title(run):
 def manifest_content(run):
     """What a kept run folder needs to forecast without the CSV (see run_folder)."""
     loaded, split = run.loaded, run.prepared.split
-    tail = max([p.future.context for p in run.candidates] + [min(split.n, 60)])
+    tail = max([p.future.context for p in run.candidates] + [min(split.n, 60)]
+               + [points_to_go_on(loaded.times)])  # a market's hours: its last weeks
     return {
         "settings": json_ready(dataclasses.asdict(run.config)),
         "units": loaded.units,

@@ -305,14 +305,25 @@ MANIFEST_ENTRIES = {"files": dict, "members": list, "candidates": list, "tail": 
 
 
 def _check_layout(path, manifest):
-    """Every entry a forecast reads is there, of its type, with at least one member."""
+    """Every entry a forecast reads is there, of its type, with at least one member
+    (none when the network is left out: ``structures_alone``)."""
     for name, kind in MANIFEST_ENTRIES.items():
         value = manifest.get(name)
         if not isinstance(value, kind) or isinstance(value, bool):
             raise RunFolderError(f"{path!r} has no valid {name!r} entry (expected a "
                                  f"{kind.__name__}); it was not written by this version")
-    if not manifest["members"] or manifest["horizon"] < 1:
+    if not (manifest["members"] or structures_alone(manifest)) or manifest["horizon"] < 1:
         raise RunFolderError(f"{path!r} lists no member or no horizon")
+
+
+def structures_alone(manifest):
+    """Whether every candidate of ``manifest`` forecasts with the structures alone
+    (decay 0: an auto run's network left out, ``network_verdict.judge_network``), so
+    that a forecast needs no member: its members may all have been dropped."""
+    candidates = manifest["candidates"]
+    return bool(candidates) and all(
+        isinstance(c, dict) and isinstance(c.get("preprocessing"), dict)
+        and c["preprocessing"].get("decay") == 0 for c in candidates)
 
 
 def _check_files(folder, files, sizes):

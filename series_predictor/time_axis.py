@@ -13,6 +13,7 @@ from .validation import check_int, MAX_STEPS
 
 
 _LAST_DRAWABLE = np.datetime64("9999-12-31", "D")  # NumPy and matplotlib draw up to here
+SESSION_DATES = 10  # the last dates whose times of day are a market's hours (``_session``)
 
 
 _Months = collections.namedtuple("_Months", "months day")
@@ -198,12 +199,15 @@ def _session(times):
     leave the rest of it empty, as a market's do (09:30 to 15:30 each half hour):
     ``clocks``, the times of day one common step apart (timedelta64), on the days of
     ``weekmask`` (a trading week, or every day); None when the times fill whole days,
-    hold one time a day (``day_part``), or do not keep to such hours."""
+    hold one time a day (``day_part``), or do not keep to such hours. The hours are
+    those of its last ``SESSION_DATES`` dates (two weeks): a market's times in UTC move
+    an hour with daylight saving, and the hours of both clocks together ran past each."""
     unit = np.datetime_data(times.dtype)[0]
     if unit in ("Y", "M", "W", "D") or len(times) < 3:
         return None
     days = times.astype("datetime64[D]")
-    clocks = np.unique(times - days)
+    recent = days >= np.unique(days)[-SESSION_DATES:][0]
+    clocks = np.unique(times[recent] - days[recent])
     step = _common_step(np.diff(times.view(np.int64)))
     gaps = np.diff(clocks.view(np.int64))
     day = np.timedelta64(1, "D").astype(clocks.dtype).view(np.int64)
@@ -213,6 +217,17 @@ def _session(times):
     if len(dates) < 2:
         return None
     return _trading_week(dates) or "1111111", clocks
+
+
+def points_to_go_on(times):
+    """How many of the last ``times`` go on as all of them do (a kept run folder keeps
+    that many): a market's hours (``_session``) are read from its last ``SESSION_DATES``
+    dates, its trading week from two weeks or more (four here); 0 for other axes."""
+    if not np.issubdtype(times.dtype, np.datetime64) or _session(times) is None:
+        return 0
+    days = times.astype("datetime64[D]")
+    first = min(np.unique(days)[-SESSION_DATES:][0], days[-1] - np.timedelta64(27, "D"))
+    return int(np.count_nonzero(days >= first))
 
 
 def _continuation(times):
@@ -245,9 +260,13 @@ def _room(times, axis):
     if axis.kind in ("busdays", "session"):
         week = axis.day if axis.kind == "busdays" else axis.day[0]
         per_day = 1 if axis.kind == "busdays" else len(axis.day[1])
-        last_day = times[-1].astype("datetime64[D]")
-        return int(np.busday_count(last_day + 1, _LAST_DRAWABLE + 1, weekmask=week)) \
-            * per_day, "9999-12-31"
+        last_day, end, final = times[-1].astype("datetime64[D]"), "9999-12-31", _LAST_DRAWABLE
+        if axis.kind == "session":  # datetime64[ns] ends in 2262: its last whole day
+            most = np.int64(np.iinfo(np.int64).max).view(times.dtype)
+            if most.astype("datetime64[D]") <= final:
+                final = most.astype("datetime64[D]") - 1
+                end = f"{most} (the last datetime64[{np.datetime_data(times.dtype)[0]}])"
+        return int(np.busday_count(last_day + 1, final + 1, weekmask=week)) * per_day, end
     unit, multiple = ("M", 1) if axis.kind == "months" else np.datetime_data(times.dtype)
     end, limit = "9999-12-31", None
     if unit in ("Y", "M", "W", "D"):
@@ -279,10 +298,14 @@ def _continue(times, axis, extra):
 def _in_session(last, session, ahead):
     """``[k]`` date-times ``ahead`` (``[k]`` ints, 1 on) slots after ``last`` along a
     market's hours (``session``: ``(weekmask, clocks)``): the next time of its day,
-    or the first of the next trading day."""
+    or the first of the next trading day (after an odd session on a day off, such as a
+    Saturday's, the next trading day's first, as ``busdays`` go on)."""
     week, clocks = session
     day = last.astype("datetime64[D]")
     at = int(np.searchsorted(clocks, last - day)) + ahead
+    if not np.is_busday(day, weekmask=week):  # as if at the close of the day before it
+        day = np.busday_offset(day, 0, roll="backward", weekmask=week)
+        at = len(clocks) - 1 + ahead
     days = np.busday_offset(day, at // len(clocks), roll="forward", weekmask=week)
     return days.astype(last.dtype) + clocks[at % len(clocks)]
 

@@ -11,6 +11,12 @@ import numpy as np
 # nearest 80% and 95%), before the holdout's prices were scored with it.
 WINDOW = 120
 
+# The least a volatility is taken to be, as a share of the calibration origins' median:
+# a calm stretch (a peg, a halt, a price barely ticking) has a volatility near 0, and an
+# origin's errors over it grew a hundredfold, and every band with them. The 18 price
+# series of BAND_VOLATILITY.txt range from 0.43 to 2.14 times their median: unchanged.
+LEAST_SHARE = 0.1
+
 
 def recent(values, end, log=False, window=WINDOW):
     """The root mean square one-step change of ``values[:end]`` (of their logs under
@@ -29,3 +35,9 @@ def recent(values, end, log=False, window=WINDOW):
         known = np.log(np.maximum(known, np.finfo(float).tiny))
     change = float(np.sqrt(np.mean(np.square(np.diff(known)))))
     return change if np.isfinite(change) and change > 0 else None
+
+
+def floored(volatility, middle):
+    """``volatility`` (a number, or ``[m]`` of them) raised to at least ``LEAST_SHARE``
+    of ``middle`` (the calibration origins' median volatility, same units): floats."""
+    return np.maximum(np.asarray(volatility, dtype=np.float64), LEAST_SHARE * middle)

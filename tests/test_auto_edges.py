@@ -424,3 +424,15 @@ def test_a_seasonal_series_too_short_for_auto_is_told_how_it_runs_without_a_seas
     with pytest.raises(SeriesTooShortError) as short:
         _plan(tmp_path, 100 + t[:15], 12)
     assert "--season 1" not in str(short.value)
+
+
+def test_a_network_left_out_for_a_dropped_validation_path_says_why():
+    """Since no warning repeats a left-out network's dropped members, its verdict line is
+    the one place that says why; when the validation hallucination itself was dropped it
+    said only "no network forecast", not that the path left the plausible range."""
+    from types import SimpleNamespace
+    from series_predictor.network_verdict import _why_left_out
+    why = "its validation hallucination forecast left the plausible range 85.59..137.6 at step 1"
+    run = SimpleNamespace(combined=SimpleNamespace(dropped={0: {"validation hallucination": why}}))
+    said = _why_left_out(None, 2.0, ["validation hallucination", "forecast"], run)
+    assert said == "its validation hallucination forecast was dropped: " + why

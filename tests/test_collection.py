@@ -367,3 +367,25 @@ def test_a_short_daily_auto_run_without_the_airline_model_is_this_versions():
     # A pool member that was screened but not kept still marks another method.
     other = dict(record, chosen=[k for k in record["chosen"] if k != "ets"])
     assert not collection.same_method("auto", {"settings": {"season": 7}, "auto": other})
+
+
+@pytest.mark.slow
+def test_a_quarterly_seasonal_recipe_run_is_complete_on_resume(tmp_path):
+    """--recipe seasonal differences quarters at lags 1 and 4 (season.recipe_lags) and
+    records diff [1, 4], but resuming a collection expected the recipe's [1, 12]: a
+    finished quarterly series never counted as complete and was trained again on every
+    resume. A run with other lags than the season's still is not this one."""
+    from series_predictor.chapter import ChapterConfig, run_chapter
+    from series_predictor.config import check_config
+    data = _write(tmp_path / "q.csv", "quarter,value\n" + "".join(
+        f"{2000 + i // 4}Q{1 + i % 4},{100 + 10 * math.sin(math.pi * i / 2) + 0.5 * i:.4f}\n"
+        for i in range(60)))
+    settings = dict(data=data, out=str(tmp_path / "out"), quiet=True, recipe="seasonal",
+                    iterations=20, report_every=10, hidden_dim=8, horizon=6, ensemble=1,
+                    patience=None, validation=8)
+    config = check_config(ChapterConfig(**settings))
+    run_chapter(config, log=lambda *_: None)
+    with open(tmp_path / "out" / "metrics.json", encoding="utf-8") as f:
+        assert json.load(f)["settings"]["diff"] == [1, 4]
+    assert collection.is_complete(config)
+    assert not collection.is_complete(check_config(ChapterConfig(**settings, diff=(1,))))

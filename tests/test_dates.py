@@ -508,3 +508,51 @@ def test_a_markets_hours_go_on_in_those_hours_of_its_trading_days():
     assert str(future_times(crypto, len(crypto), 2)[1]) == "2024-03-05T01:00"
     evenings = times[times.astype("datetime64[D]") < np.datetime64("2024-03-08")]
     assert str(future_times(evenings, len(evenings), 1)[0]) == "2024-03-08T09:30"
+
+
+def test_a_markets_hours_in_nanoseconds_stop_at_2262_not_wrap_to_1744():
+    """datetime64[ns] (times given from Python, or sub-second stamps) ends in 2262, but a
+    market's hours were given room up to 9999-12-31: 5 million half-hours from 2024 wrapped
+    round to 1744 without a word. They are refused now, naming the last datetime64[ns], and
+    the most that fit do fit."""
+    from series_predictor.time_axis import future_times
+    days = np.busday_offset("2024-03-04", np.arange(5), roll="forward")
+    clocks = [np.timedelta64(9 * 60 + 30 + 30 * k, "m") for k in range(13)]
+    times = np.array([np.datetime64(str(d), "ns") + c for d in days for c in clocks])
+    with pytest.raises(SettingError) as info:
+        future_times(times, len(times), 5_000_000)
+    message = str(info.value)
+    assert "2262-04-11" in message and "datetime64[ns]" in message
+    most = int(message.rsplit("at most ", 1)[1].split()[0])
+    ahead = future_times(times, len(times), most)
+    assert str(ahead[-1]) < "2262-04-12" and np.all(np.diff(ahead.view(np.int64)) > 0)
+
+
+def test_a_markets_hours_after_an_odd_saturday_session_start_at_mondays_opening():
+    """Half-hourly weekday prices that end inside an odd Saturday session (NSE,
+    2024-01-20, 09:30 and 10:00) went on at Monday 10:30, skipping Monday's first two
+    half-hours; they now go on at Monday's 09:30, as daily data go on after such a day."""
+    from series_predictor.time_axis import future_times
+    days = list(np.busday_offset("2024-01-01", np.arange(15), roll="forward"))
+    clocks = [np.timedelta64(9 * 60 + 30 + 30 * k, "m") for k in range(13)]
+    times = np.array([np.datetime64(str(d), "m") + c for d in days for c in clocks]
+                     + [np.datetime64("2024-01-20T09:30"), np.datetime64("2024-01-20T10:00")])
+    ahead = future_times(times, len(times), 14)
+    assert str(ahead[0]) == "2024-01-22T09:30" and str(ahead[12]) == "2024-01-22T15:30"
+    assert str(ahead[13]) == "2024-01-23T09:30"
+
+
+def test_a_markets_hours_in_utc_follow_the_clock_of_its_last_weeks():
+    """A market's half-hours in UTC (14:30-21:00 in winter, 13:30-20:00 once New York
+    moved its clocks on 2024-03-10) went on after Friday's 20:00 close at 20:30, 21:00,
+    then Monday 13:30: the hours of both clocks together. They go on by the hours of the
+    last two weeks now: Monday 13:30 to 20:00."""
+    from series_predictor.time_axis import future_times
+    winter = np.busday_offset("2024-02-19", np.arange(15), roll="forward")
+    summer = np.busday_offset("2024-03-11", np.arange(15), roll="forward")
+    times = np.array([np.datetime64(str(d), "m") + np.timedelta64(start + 30 * k, "m")
+                      for days, start in ((winter, 14 * 60 + 30), (summer, 13 * 60 + 30))
+                      for d in days for k in range(14)])
+    ahead = future_times(times, len(times), 15)
+    assert str(times[-1]) == "2024-03-29T20:00" and str(ahead[0]) == "2024-04-01T13:30"
+    assert str(ahead[13]) == "2024-04-01T20:00" and str(ahead[14]) == "2024-04-02T13:30"

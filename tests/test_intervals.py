@@ -218,3 +218,24 @@ def test_volatility_scaled_bands_survive_a_record():
                        recent=(np.cumsum(np.ones(200)), [50, 80, 110, 140, 170, 199]))
     again = IntervalModel.from_dict(model.to_dict())
     assert again.volatility == model.volatility and again.steps == model.steps
+
+
+def test_a_calm_stretch_before_an_origin_does_not_blow_the_bands_up():
+    """A price pegged at 100 (moving by 0.001%) for 32 days, then a random walk of 1%
+    a day: the origin at the end of the peg divided its errors by a volatility near 0,
+    and the 3-step spread went from 0.019 (a peg exactly flat: not scaled) to 1.99 in log
+    units (a 95% band of x50). Each volatility is now at least a tenth of the origins'
+    median (volatility.LEAST_SHARE); the series' own volatility still scales the bands."""
+    from series_predictor.auto import band_origins
+    rng = np.random.default_rng(0)
+    pegged = np.concatenate([100 + 0.001 * rng.normal(size=32),
+                             100 * np.exp(np.cumsum(rng.normal(0, 0.01, 168)))])
+    flat = np.concatenate([np.full(32, 100.0), pegged[32:]])
+    spreads = {}
+    for name, values in (("pegged", pegged), ("flat", flat)):
+        origins = band_origins(len(values), 1, 12)
+        paths = [np.full(min(10, len(values) - o), values[o - 1]) for o in origins]
+        actual = [values[o:o + len(p)] for o, p in zip(origins, paths)]
+        spreads[name] = by_horizon(paths, actual, log=True, recent=(values, origins))
+    assert spreads["flat"].volatility is None and spreads["pegged"].volatility is not None
+    assert spreads["pegged"].steps[2] < 3 * spreads["flat"].steps[2] < 0.1

@@ -273,3 +273,52 @@ def test_a_collections_folder_is_not_a_run_but_names_one_of_its_series(tmp_path)
     (tmp_path / "plain").mkdir()
     with pytest.raises(RunFolderError, match="not a finished run folder$"):
         load_run(tmp_path / "plain")
+
+
+@pytest.mark.slow
+def test_an_auto_run_whose_network_left_every_range_forecasts_from_its_folder(tmp_path):
+    """An auto run whose network's forecasts all left the plausible range (here at a
+    learning rate of 1e9; a short yearly series did it too) forecast with the structures
+    alone, but wrote run.json with no member, so its folder was refused ("lists no member
+    or no horizon") and fit() raised after the run. The structures alone need no member
+    (decay 0): the folder, moved, forecasts what forecast.csv says."""
+    import series_predictor as sp
+    rng = np.random.default_rng(1)
+    values = list(np.round(100 + np.cumsum(rng.normal(0.5, 2, 60)), 3))
+    out = tmp_path / "run"
+    sp.fit(values, recipe="auto", out=str(out), learning_rate=1e9, quiet=True)
+    with open(out / "run.json", encoding="utf-8") as f:
+        assert json.load(f)["members"] == []
+    shutil.move(str(out), str(tmp_path / "moved"))
+    table = load_run(str(tmp_path / "moved")).forecast()
+    written = np.loadtxt(str(tmp_path / "moved" / "forecast.csv"), delimiter=",", skiprows=1)
+    np.testing.assert_allclose(table.point, written[:, 1], rtol=1e-9)
+    np.testing.assert_allclose(table.bands[0.95][1], written[:, 5], rtol=1e-9)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("weekmask, clocks", [
+    ("1111001", range(600, 901, 30)),      # Sunday to Thursday, 10:00-15:00 half-hours
+    ("1111100", range(570, 961, 1)),       # Monday to Friday, 09:30-16:00 minutes
+])
+def test_a_kept_run_of_a_markets_hours_forecasts_at_the_runs_times(tmp_path, weekmask, clocks):
+    """A kept folder keeps the series' last 60 points, and read from them alone a
+    market's hours went on otherwise than the run's forecast.csv: a Sunday-to-Thursday
+    week (5 days, under two weeks) went on on Friday and Saturday, minute prices (60
+    minutes of one day) through the night. It keeps enough of the last dates now."""
+    import series_predictor as sp
+    days = np.datetime64("2024-03-03") + np.arange(35)
+    days = days[np.is_busday(days, weekmask=weekmask)][-(20 if len(clocks) < 100 else 4):]
+    times = np.array([np.datetime64(str(d), "m") + np.timedelta64(c, "m")
+                      for d in days for c in clocks])
+    values = 100 + np.cumsum(np.random.default_rng(0).normal(0, 0.1, len(times)))
+    out = tmp_path / "run"
+    sp.fit(list(values), times=times, recipe="book", season=1, out=str(out), quiet=True,
+           iterations=2, report_every=1, hidden_dim=4, horizon=15)
+    written = np.loadtxt(str(out / "forecast.csv"), delimiter=",", skiprows=1, dtype=str,
+                         usecols=0)
+    kept = load_run(str(out)).forecast()
+    assert [str(t).replace("T", " ")[:16] for t in kept.times] == [
+        t.replace("T", " ")[:16] for t in written]
+    points = np.loadtxt(str(out / "forecast.csv"), delimiter=",", skiprows=1, usecols=1)
+    np.testing.assert_allclose(kept.point, points, rtol=1e-7)

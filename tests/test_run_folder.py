@@ -286,7 +286,7 @@ def test_an_auto_run_whose_network_left_every_range_forecasts_from_its_folder(tm
     rng = np.random.default_rng(1)
     values = list(np.round(100 + np.cumsum(rng.normal(0.5, 2, 60)), 3))
     out = tmp_path / "run"
-    sp.fit(values, recipe="auto", out=str(out), learning_rate=1e9, quiet=True)
+    sp.fit(values, recipe="auto", out=str(out), learning_rate=1e9)
     with open(out / "run.json", encoding="utf-8") as f:
         assert json.load(f)["members"] == []
     shutil.move(str(out), str(tmp_path / "moved"))
@@ -313,7 +313,7 @@ def test_a_kept_run_of_a_markets_hours_forecasts_at_the_runs_times(tmp_path, wee
                       for d in days for c in clocks])
     values = 100 + np.cumsum(np.random.default_rng(0).normal(0, 0.1, len(times)))
     out = tmp_path / "run"
-    sp.fit(list(values), times=times, recipe="book", season=1, out=str(out), quiet=True,
+    sp.fit(list(values), times=times, recipe="book", season=1, out=str(out),
            iterations=2, report_every=1, hidden_dim=4, horizon=15)
     written = np.loadtxt(str(out / "forecast.csv"), delimiter=",", skiprows=1, dtype=str,
                          usecols=0)

@@ -220,17 +220,50 @@ def by_horizon(paths, actual_by_origin, log=False, floor=None, recent=None):
         return None
     shape = _shape(errors, steps)
     units = units_shape = None
+    plain_now, plain_ratio = 1.0, None
     if log:
         plain = _errors(paths, actual_by_origin, _plain)
-        plain, plain_now, _ = _standardized(plain, recent, False)
+        plain, plain_now, plain_ratio = _standardized(plain, recent, False)
         units = _spread(plain)[0]
         units_shape = None if units is None else _shape(plain, units)
         units = _times(units, plain_now)
+    moved = None if ratio is None else {
+        "window": min(volatility.WINDOW, len(recent[0]) - 1), "ratio": ratio, "now": now,
+        "median": now / ratio, "units_now": plain_now,
+        "units_median": None if plain_ratio is None else plain_now / plain_ratio}
     return IntervalModel(scale=dict(Z), log=bool(log), samples=samples,
                          steps=_times(steps, now), units=units, counts=counts, floor=floor,
-                         shape=shape, units_shape=units_shape,
-                         volatility=None if ratio is None else
-                         {"window": min(volatility.WINDOW, len(recent[0]) - 1), "ratio": ratio})
+                         shape=shape, units_shape=units_shape, volatility=moved)
+
+
+def ahead(model, values):
+    """``model`` for a forecast from the end of ``values`` (the whole series: the run's
+    forecast past the data), when its spreads follow the volatility (``by_horizon``'s
+    ``recent``): scaled by the volatility at the end of ``values`` over the one at the
+    end of the training part they were set at (floored as there), ``volatility["ahead"]``
+    saying by how much; else ``model`` itself (None stays None).
+
+    Args:
+        model: IntervalModel, or None.
+        values: ``[n]`` every value known before the forecast.
+    """
+    moved = None if model is None else model.volatility
+    if not moved or "now" not in moved or (model.log and np.any(np.asarray(values) <= 0)):
+        return model
+    factor = _moved_since(values, model.log, moved["now"], moved["median"])
+    units = model.units
+    if units is not None and moved.get("units_median") is not None:
+        units = _times(units, _moved_since(values, False, moved["units_now"],
+                                           moved["units_median"]))
+    return dataclasses.replace(model, steps=_times(model.steps, factor), units=units,
+                               volatility={**moved, "ahead": factor})
+
+
+def _moved_since(values, log, now, median):
+    """The volatility at the end of ``values`` (floored at ``volatility.LEAST_SHARE`` of
+    ``median``) over ``now``; 1.0 when it is not measurable."""
+    end = volatility.recent(values, len(values), log)
+    return 1.0 if end is None else float(volatility.floored(end, median)) / now
 
 
 def _standardized(errors, recent, log):

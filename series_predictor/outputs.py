@@ -17,6 +17,7 @@ import numpy as np
 
 from . import figure_workers, metrics, report
 from .forecast_table import ForecastTable, no_bands_note
+from .intervals import ahead
 from .json_values import json_ready
 from .run_folder import MANIFEST, digest, write_manifest, write_text  # noqa: F401
 from .time_axis import points_to_go_on
@@ -28,8 +29,9 @@ def forecast_table(run):
     """The run's forecast past the data (the "forecast" task) as a ForecastTable."""
     combined, times = run.combined, run.times["forecast"]
     point = combined.forecasts["forecast"]
-    bands = (run.intervals.bands(point, float(np.min(run.loaded.values)))
-             if run.intervals is not None and point is not None else {})
+    intervals = ahead(run.intervals, run.loaded.values)  # volatility at the data's end
+    bands = (intervals.bands(point, float(np.min(run.loaded.values)))
+             if intervals is not None and point is not None else {})
     members = {m.seed: m.forecasts["forecast"] for m in run.members
                if m.seed in combined.kept["forecast"]}
     return ForecastTable(times, point, bands, members, dict(combined.dropped), run.loaded.units,
@@ -227,7 +229,8 @@ def manifest_content(run):
                     for m in run.members if m.seed in run.combined.kept["forecast"]],
         "dropped": {str(seed): by_task for seed, by_task in run.combined.dropped.items()},
         "envelope": run.envelopes["forecast"].to_dict(),
-        "intervals": None if run.intervals is None else run.intervals.to_dict(),
+        "intervals": None if run.intervals is None  # those of the forecast past the data
+        else ahead(run.intervals, run.loaded.values).to_dict(),
         "horizon": run.config.horizon,
     }
 

@@ -239,3 +239,23 @@ def test_a_calm_stretch_before_an_origin_does_not_blow_the_bands_up():
         spreads[name] = by_horizon(paths, actual, log=True, recent=(values, origins))
     assert spreads["flat"].volatility is None and spreads["pegged"].volatility is not None
     assert spreads["pegged"].steps[2] < 3 * spreads["flat"].steps[2] < 0.1
+
+
+def test_the_forecast_past_the_data_gets_the_volatility_at_the_data_s_end():
+    """Bands are set at the end of the training part; the forecast past the data starts
+    after the test period, and its bands kept the training part's volatility (a market
+    that then moved twice as much got bands half as wide as it moves). ``ahead`` scales
+    them by the volatility at the data's end; without volatility scaling nothing changes."""
+    from series_predictor import auto
+    from series_predictor.intervals import ahead
+    sd = np.full(750, 0.01)
+    sd[600:] = 0.02                       # the test period moves twice as much
+    values = _random_walk(sd)
+    kinds, how = auto.pool(1)
+    bands = auto._intervals(auto._structure("pool", kinds, 1, how), values[:600], 1, 12, 150)
+    later = ahead(bands, values)
+    assert 1.6 < later.volatility["ahead"] < 2.5
+    assert np.allclose(np.divide(later.steps, bands.steps), later.volatility["ahead"])
+    assert ahead(bands, values[:600]).steps == bands.steps        # the training part's end
+    seasonal = by_horizon([np.ones(10)] * 6, [np.linspace(1, 2, 10)] * 6)
+    assert ahead(seasonal, values) is seasonal and ahead(None, values) is None

@@ -51,5 +51,6 @@ def _scaled(intervals):
     moved = intervals.get("volatility")
     if not moved:
         return ""
-    return (f", scaled by the recent volatility: the last {moved['window']} steps moved "
-            f"{moved['ratio']:.2f} times as much as those before an origin did (median)")
+    return (f"; scaled by the recent volatility: the last {moved['window']} steps of the "
+            f"training part moved {moved['ratio']:.2f} times as much as the steps before "
+            "the typical calibration origin")

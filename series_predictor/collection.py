@@ -21,6 +21,7 @@ import os
 import time
 
 from . import collection_io as cio
+from .collection_cluster import check_address
 from .collection_messages import in_source
 from .collection_result import CollectionIncomplete, SeriesResult, one_line as _one_line
 from .config import check_config, settings, with_recipe
@@ -261,6 +262,8 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     is the collection's folder; its ``data`` and ``column`` are set per series)."""
     base = check_config(base)
     workers = _workers(workers)
+    if cluster is not None:
+        check_address(cluster)  # before anything is read: no other host is a target
     if base.recipe == "global":
         from .collection_global import check_global
         check_global(base, cluster)

@@ -233,19 +233,37 @@ def warnings(report, config, combined):
     if config.patience is not None and not config.validation:
         out.append("early stopping watched the test period, so the test scores are "
                    "optimistic; pass --validation N to keep the test period unseen")
-    auto, (_, naive) = report.get("auto"), metrics.reference(config.season)
+    auto, (key, naive) = report.get("auto"), metrics.reference(config.season)
     if auto and not auto["beats_seasonal_naive_on_validation"]:
         out.append(f"the {auto.get('combine', 'median')} of the auto recipe's combined "
                    "structures (what its forecast "
                    f"is made of) does not beat {naive} on the validation origins (RMSE "
-                   f"ratio {auto['combination_ratio']:.3f}); expect the forecast to lose to "
-                   "it on the test period too")
+                   f"ratio {auto['combination_ratio']:.3f})"
+                   + _on_test(report, key, naive, ["hallucination"]))
     lost = _loses_on_validation(report, config.season)
     if lost:
         out.append(f"on the validation tail the forecast loses to {naive} ("
-                   + " and ".join(k.replace("_", "-") for k in lost)
-                   + "); expect the same on the test period")
+                   + " and ".join(k.replace("_", "-") for k in lost) + ")"
+                   + _on_test(report, key, naive, lost))
     return out
+
+
+def _on_test(report, key, naive, kinds):
+    """What the test period shows of a loss to the baseline ``key`` (named ``naive``)
+    seen on validation, for the error ``kinds``: '; expect the same ...' before it is
+    scored; else that it lost there too, or the RMSEs where it did not (the warning
+    said to expect a loss that the table above it did not show)."""
+    if any((report.get(kind) or {}).get("lstm", {}).get("rmse") is None for kind in kinds):
+        return "; expect the same on the test period"
+    held = [kind for kind in kinds if not _below(report[kind][key]["rmse"],
+                                                 report[kind]["lstm"]["rmse"])]
+    if not held:
+        return f"; it loses to {naive} on the test period too"
+    decimals = metrics.decimals_for([report[k][n]["rmse"] for k in held for n in (key, "lstm")])
+    shown = lambda kind, name: metrics.format_error(report[kind][name]["rmse"], decimals)  # noqa: E731
+    return "; the test period shows otherwise: " + ", ".join(
+        f"{kind.replace('_', '-')} RMSE {shown(kind, 'lstm')} against {naive}'s "
+        f"{shown(kind, key)}" for kind in held) + f" (in {report.get('units', 'value')})"
 
 
 COLUMNS = (("one_step", "rmse", "one-step RMSE", 14), ("one_step", "mae", "MAE", 8),

@@ -178,6 +178,14 @@ def _no_numbers_error(path, rows, series_idx, delimiter):
     """The error for a file with no number in column ``series_idx``, with the likely cause."""
     message = (f"{path}: no numeric value in column {series_idx} "
                f"({len(rows)} non-blank line(s))")
+    if len(rows) <= 1:  # nothing to read a row's shape from: name the one expected
+        held = (f": line {rows[0].line}, {delimiter.join(rows[0].cells)!r:.60}, and no data "
+                 "below it" if rows else
+                ": the file is empty or blank")
+        return DataFormatError(
+            f"{message[:-1]}{held}); expected a header line, then one line per time such "
+            "as " + ("'1949-01,112' (the time, then the value)" if series_idx == 1 else
+                     f"a time label in column 0 and the value in column {series_idx}"))
     widths = {len(row.cells) for row in rows}
     if widths and max(widths) <= series_idx:
         message += (f"; the file has {max(widths)} column(s), counted from 0: the values "

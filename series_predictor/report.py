@@ -260,7 +260,8 @@ def _on_test(report, key, naive, kinds):
     if not held:
         return f"; it loses to {naive} on the test period too"
     decimals = metrics.decimals_for([report[k][n]["rmse"] for k in held for n in (key, "lstm")])
-    shown = lambda kind, name: metrics.format_error(report[kind][name]["rmse"], decimals)  # noqa: E731
+    def shown(kind, name):
+        return metrics.format_error(report[kind][name]["rmse"], decimals)
     return "; the test period shows otherwise: " + ", ".join(
         f"{kind.replace('_', '-')} RMSE {shown(kind, 'lstm')} against {naive}'s "
         f"{shown(kind, key)}" for kind in held) + f" (in {report.get('units', 'value')})"

@@ -286,6 +286,13 @@ def _data_block(path, rows, series_idx, delimiter):
 
 def _check_block(path, block, series_idx, delimiter):
     """Every data row of ``block`` acceptable (``_refuse_row``), and no split numbers."""
+    head = block.header and [c.strip() for c in block.header.cells]
+    again = next((row for row in block.data if [c.strip() for c in row.cells] == head), None)
+    if again:  # it read "not a number: 'value'", the header itself left unnamed
+        raise DataFormatError(
+            f"{path}, line {again.line}: the header line {_show(_joined(again, delimiter))} "
+            f"again, inside the data (line {block.header.line} is the first); expected one "
+            "header line, then numbers: files joined together? delete the repeated line")
     for row in block.data:
         _refuse_row(path, row, series_idx, delimiter, block.shape)
     if block.shape.what != "the header":

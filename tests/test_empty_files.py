@@ -29,3 +29,18 @@ def test_a_header_alone_is_named(tmp_path):
     assert str(caught.value) == (f"{path}: no numeric value in column 1 (1 non-blank "
                                  f"line(s): line 2, 'month,value', and no data below it); "
                                  f"{EXPECTED}")
+
+
+@pytest.mark.parametrize("repeat", ["month,value", " month , value "])
+def test_a_header_repeated_inside_the_data_is_named_as_such(tmp_path, repeat):
+    """Two files joined: it read "line 4, column 1: not a number: 'value'"."""
+    rows = [f"2000-{m:02d},{100 + m}" for m in range(1, 5)]
+    path = tmp_path / "joined.csv"
+    path.write_text("\n".join(["month,value", *rows[:2], repeat, *rows[2:]]) + "\n")
+    with pytest.raises(DataFormatError) as caught:
+        data_loader.read_series(str(path))
+    message = str(caught.value)
+    assert message.startswith(f"{path}, line 4: the header line '")
+    assert message.endswith("' again, inside the data (line 1 is the first); expected one "
+                            "header line, then numbers: files joined together? delete the "
+                            "repeated line")

@@ -199,8 +199,8 @@ def fit_collection(data, *, out, recipe=None, workers=None, keep_going=False, cl
     """Forecast every series of ``data``; write ``OUT/ID/`` per series and the collection's
     ``forecast.csv``, ``metrics.json`` and ``summary.png`` -> ``{id: SeriesResult}``.
 
-    Call it under ``if __name__ == "__main__":`` in a script: the worker processes are
-    spawned, and they import the script again.
+    A script needs no ``if __name__ == "__main__":`` around the call: the spawned
+    workers do not import it (``collection_pool._script_not_rerun``).
 
     Args:
         data: a dict ``{id: values}`` (values a sequence, or a pandas Series with dates

@@ -174,15 +174,29 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
             config = check_config(dataclasses.replace(config, out=folder, quiet=not verbose))
             from .chapter import run_chapter
             run = run_chapter(config, log=log, series=loaded)
-        except BaseException:
+        except BaseException as exc:
             if not keep:
                 shutil.rmtree(folder, ignore_errors=True)
+                _removed_folder_named(exc, folder)
             raise
     from .kept_run import load_run as open_run
     forecaster = Forecaster(open_run(folder), run, log.lines)
     if not keep:
         forecaster._cleanup = weakref.finalize(forecaster, shutil.rmtree, folder, True)
     return forecaster
+
+
+def _removed_folder_named(exc, folder):
+    """``exc``'s message with each path inside fit's temporary ``folder`` (removed as the
+    error left ``fit``) said to be gone: "restored the last finite checkpoint:
+    /tmp/series-predictor-fit-x/checkpoint/model.ckpt-1" named a file that no longer
+    existed."""
+    if not exc.args or not isinstance(exc.args[0], str) or folder not in exc.args[0]:
+        return
+    import re
+    exc.args = (re.sub(re.escape(folder) + r"[^\s;,()']*", lambda found: (
+        f"{os.path.basename(found.group(0))} in fit's temporary run folder (removed; "
+        "pass out=PATH to keep the run folder)"), exc.args[0]),) + exc.args[1:]
 
 
 class Forecaster:

@@ -46,3 +46,16 @@ def test_save_names_what_is_no_path(path):
     with pytest.raises(SettingError) as caught:
         model.save(path)
     assert str(caught.value) == f"save needs the path of a new or empty folder; found {path!r}"
+
+
+def test_an_error_names_no_file_of_the_temporary_folder_it_removed():
+    """'restored the last finite checkpoint: /tmp/series-predictor-fit-x/checkpoint/
+    model.ckpt-1': fit removed that folder as the error left it."""
+    from series_predictor.errors import TrainingDiverged
+    with pytest.raises(TrainingDiverged) as caught:
+        sp.fit(Y, recipe="book", iterations=5, learning_rate=1e30)
+    message = str(caught.value)
+    assert "series-predictor-fit-" not in message
+    assert message.endswith("restored the last finite checkpoint: model.ckpt-1 in fit's "
+                            "temporary run folder (removed; pass out=PATH to keep the run "
+                            "folder)")

@@ -44,3 +44,11 @@ def test_a_header_repeated_inside_the_data_is_named_as_such(tmp_path, repeat):
     assert message.endswith("' again, inside the data (line 1 is the first); expected one "
                             "header line, then numbers: files joined together? delete the "
                             "repeated line")
+
+
+def test_a_dash_for_standard_input_says_how_to_read_it(tmp_path, monkeypatch):
+    from series_predictor.errors import DataFileNotFoundError
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataFileNotFoundError) as caught:
+        data_loader.read_series("-")
+    assert str(caught.value).endswith("; standard input is read as --data /dev/stdin")

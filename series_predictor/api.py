@@ -20,6 +20,7 @@ import weakref
 
 import numpy as np
 
+from .api_values import save_path
 from .config import ChapterConfig, check_config
 from .errors import SettingError
 from .forecast_table import BacktestResult, ForecastTable
@@ -112,9 +113,10 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
             config = check_config(dataclasses.replace(config, out=folder, quiet=not verbose))
             from .chapter import run_chapter
             run = run_chapter(config, log=log, series=loaded)
-        except BaseException:
+        except BaseException as exc:
             if not keep:
                 shutil.rmtree(folder, ignore_errors=True)
+                _removed_folder_named(exc, folder)
             log.emit()  # what it warned of before it failed
             raise
     from .kept_run import load_run as open_run
@@ -123,6 +125,19 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
         forecaster._cleanup = weakref.finalize(forecaster, shutil.rmtree, folder, True)
     log.emit()  # a quiet run's warnings, to the warnings module (verbose: printed)
     return forecaster
+
+
+def _removed_folder_named(exc, folder):
+    """``exc``'s message with each path inside fit's temporary ``folder`` (removed as the
+    error left ``fit``) said to be gone: "restored the last finite checkpoint:
+    /tmp/series-predictor-fit-x/checkpoint/model.ckpt-1" named a file that no longer
+    existed."""
+    if not exc.args or not isinstance(exc.args[0], str) or folder not in exc.args[0]:
+        return
+    import re
+    exc.args = (re.sub(re.escape(folder) + r"[^\s;,()']*", lambda found: (
+        f"{os.path.basename(found.group(0))} in fit's temporary run folder (removed; "
+        "pass out=PATH to keep the run folder)"), exc.args[0]),) + exc.args[1:]
 
 
 class Forecaster:
@@ -259,7 +274,7 @@ class Forecaster:
             SettingError: ``path`` exists and is not an empty folder, or is a link.
             OutputDirError: it cannot be written (names it; nothing is left there).
         """
-        path = os.path.expanduser(os.fspath(path))
+        path = save_path(path)
         if os.path.islink(path):
             raise SettingError(f"save needs a new or empty folder; {path!r} is a symbolic "
                                "link, which is never written through")

@@ -45,6 +45,7 @@ from .stages import LENGTH_CAP, Candidate, minimum_fit_length, minimum_length, s
 from .structure_curves import StructureCurve, reducer
 from .structures import KINDS, SEASON_KINDS, fit_all, weights_only
 from .transforms import Transform, floor_after
+from .workload import check_auto_length
 
 # The structures combined by the median with a season (quarters: QUARTER_POOL, by the
 # mean; no season: UNSEASONAL_POOL); chosen on the development series only
@@ -164,6 +165,7 @@ def check_series(loaded, config):
         SeriesTooShortError: naming the file, the length and the fewest points accepted.
     """
     n = len(loaded.values)
+    check_auto_length(n, loaded.path)
     needed = _needed(config, config.seq_size)
     if n < needed:
         raise SeriesTooShortError(

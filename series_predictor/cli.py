@@ -95,7 +95,7 @@ def build_forecast_parser(prog=None):
     parser.add_argument("--horizon", type=_typed(int), default=None, metavar="N",
                         help="points to forecast (default: the run's --horizon)")
     parser.add_argument("--out", default=None, metavar="FILE",
-                        help="write the CSV here (default: standard output)")
+                        help="write the CSV here (default, or -: standard output)")
     return parser
 
 
@@ -123,6 +123,7 @@ def _run_dummy(args):
 
 def _run_forecast(argv, prog):
     args = build_forecast_parser(prog).parse_args(argv)
+    args.out = None if args.out == "-" else args.out  # a file named '-' was written
     from .kept_run import load_run
     from .safe_io import check_replaceable
     if args.out is not None:

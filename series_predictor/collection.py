@@ -21,6 +21,7 @@ import os
 import time
 
 from . import collection_io as cio
+from .collection_cluster import check_address
 from .collection_messages import in_source, told_in_source
 from .collection_result import CollectionIncomplete  # noqa: F401 (its old import path)
 from .collection_result import SeriesResult, one_line as _one_line, stopped_at
@@ -203,8 +204,8 @@ def fit_collection(data, *, out, recipe=None, workers=None, keep_going=False, cl
     """Forecast every series of ``data``; write ``OUT/ID/`` per series and the collection's
     ``forecast.csv``, ``metrics.json`` and ``summary.png`` -> ``{id: SeriesResult}``.
 
-    Call it under ``if __name__ == "__main__":`` in a script: the worker processes are
-    spawned, and they import the script again.
+    A script needs no ``if __name__ == "__main__":`` around the call: the spawned
+    workers do not import it (``collection_pool._script_not_rerun``).
 
     Args:
         data: a dict ``{id: values}`` (values a sequence, or a pandas Series with dates
@@ -270,6 +271,8 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     is the collection's folder; its ``data`` and ``column`` are set per series)."""
     from .collection_pool import capped_workers, check_workers
     base, workers = check_config(base), check_workers(workers)
+    if cluster is not None:
+        check_address(cluster)  # before anything is read: no other host is a target
     if base.recipe == "global":
         from .collection_global import check_global
         check_global(base, cluster)

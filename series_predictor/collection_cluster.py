@@ -8,11 +8,16 @@ on one machine for tests. Dask is imported only here, only when ``--cluster`` is
 
 ``--cluster local`` starts a LocalCluster on 127.0.0.1 (worker processes, one thread
 each, no dashboard) and closes it after; any other value is the address of a running
-scheduler (``tcp://host:8786``), whose workers must see OUT at the same path. When a
+scheduler, ``tcp://127.0.0.1:PORT`` on this machine, whose workers must see OUT at the
+same path. No other host is ever connected to (``check_address``, before anything is
+read) unless named in ``SERIES_PREDICTOR_CLUSTER_HOSTS`` (comma-separated hosts the
+user trusts: a scheduler runs whatever its clients submit, and receives the data). When a
 worker dies, the scheduler moves its series to another worker (up to its
 ``allowed-failures``, 3 by default) and then reports it (``KilledWorker``).
 """
 
+import os
+import re
 import threading
 import uuid
 
@@ -22,6 +27,9 @@ from .errors import SettingError
 # default, 30 s, kept a mistyped address waiting); a reachable one answers in well under.
 CONNECT_TIMEOUT_S = 5
 ANSWER_GRACE_S = 3      # beyond it, what answers is no Dask scheduler (see ``_connect``)
+LOOPBACK = "127.0.0.1"
+TRUSTED_HOSTS = "SERIES_PREDICTOR_CLUSTER_HOSTS"  # more hosts, comma-separated, opt-in
+_ADDRESS = re.compile(r"(?:tcp://)?([A-Za-z0-9.-]+):([0-9]{1,5})")
 MISSING = ("--cluster needs Dask's distributed package, which is not installed: "
            "pip install 'series-predictor[cluster]'")
 
@@ -32,6 +40,30 @@ def _distributed():
     except ImportError:
         raise SettingError(MISSING) from None
     return distributed
+
+
+def check_address(address):
+    """Refuse a ``--cluster`` value other than ``local`` or ``[tcp://]HOST:PORT`` with HOST
+    127.0.0.1 (or a host listed in ``SERIES_PREDICTOR_CLUSTER_HOSTS``) and PORT 1..65535,
+    before anything is read or connected to: ``localhost``, other loopback spellings
+    (``127.1``, ``[::1]``, ``0x7f000001``), other schemes (``tls://``, ``ws://``) and
+    every other host are no target.
+
+    Raises:
+        SettingError: naming the address and the forms accepted.
+    """
+    if address == "local":
+        return
+    trusted = {LOOPBACK} | {h.strip() for h in os.environ.get(TRUSTED_HOSTS, "").split(",")
+                            if h.strip()}
+    match = _ADDRESS.fullmatch(address) if isinstance(address, str) else None
+    if match and match.group(1) in trusted and 1 <= int(match.group(2)) <= 65535:
+        return
+    raise SettingError(f"--cluster {address!r} is refused (nothing was connected to): "
+                       f"expected 'local' or a Dask scheduler on this machine, "
+                       f"tcp://{LOOPBACK}:PORT with PORT 1..65535; another host is used "
+                       f"only when listed in the environment variable {TRUSTED_HOSTS} "
+                       "(a scheduler runs what it is sent and receives the data)")
 
 
 def _client(distributed, address, workers):
@@ -77,6 +109,7 @@ def _connect(distributed, address):
 
 def runner(address):
     """``run(work, tasks, workers, take)`` submitting ``work(task)`` to the cluster."""
+    check_address(address)
     distributed = _distributed()
 
     def run(work, tasks, workers, take):

@@ -159,8 +159,13 @@ def detect_layout(path, encoding=None, column_typed=False):
     header, first = _header(path, encoding)
     if len(header) >= 3 and _find(header, ID_NAMES) is not None:
         return "long"
-    wide = (len(header) >= 3 and all(h.strip() for h in header) and len(first) == len(header)
-            and not _is_number(header[1]) and all(_is_number(c) for c in first[1:]))
+    while header and not header[-1].strip() and len(first) == len(header) \
+            and not first[-1].strip():  # a trailing separator: no column
+        header, first = header[:-1], first[:-1]
+    # A column with numbers and no name makes a wide table still (read_wide refuses it,
+    # naming it): it was read as one series, column 1, the others left without a word.
+    wide = (len(header) >= 3 and len(first) == len(header) and any(h.strip() for h in header[1:])
+            and not _is_number(header[1] or "x") and all(_is_number(c) for c in first[1:]))
     return "wide" if wide and not column_typed else "single"
 
 

@@ -7,11 +7,21 @@ worker had started (it leaves ``OUT/.collection/FOLDER.running``) are the suspec
 each is retried once alone, in a fresh one-process pool, so that a series that kills its
 worker again is reported by name and no other series is charged for it. The series that
 had not started are run again in a fresh pool, uncharged.
+
+A spawned worker imports ``__main__`` again (a script's top level runs as
+``__mp_main__``), so a script calling ``fit_collection`` without
+``if __name__ == "__main__":`` ran again in every worker, each starting a collection
+of its own. The workers need nothing from it (the work and its tasks are the
+package's): the script's path and spec are hidden while they start
+(``_script_not_rerun``).
 """
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
+import sys
+import threading
 from concurrent.futures.process import BrokenProcessPool
 
 from .collection_result import failed_result
@@ -70,6 +80,29 @@ def clear_marker(task):
         pass
 
 
+_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _script_not_rerun():
+    """Around ``pool.submit`` (where a spawn pool starts its processes): ``__main__``
+    without ``__file__`` and ``__spec__``, which multiprocessing reads to run it again."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    with _MAIN_LOCK:
+        saved = {name: vars(main)[name] for name in ("__file__", "__spec__")
+                 if name in vars(main)}
+        vars(main).pop("__file__", None)
+        if "__spec__" in saved:
+            main.__spec__ = None
+        try:
+            yield
+        finally:
+            vars(main).update(saved)
+
+
 def _pool(workers, threads):
     return concurrent.futures.ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
@@ -83,7 +116,8 @@ def _round(work, tasks, workers, take):
     broken = []
     pool = _pool(min(workers, len(tasks)), threads)
     try:
-        futures = {pool.submit(work, task): task for task in tasks}
+        with _script_not_rerun():
+            futures = {pool.submit(work, task): task for task in tasks}
         for future in concurrent.futures.as_completed(futures):
             task = futures[future]
             try:
@@ -120,7 +154,9 @@ def _alone(work, task):
     """Run one suspect in a fresh one-process pool -> its result (failed if it dies)."""
     pool = _pool(1, max(1, os.cpu_count() or 1))
     try:
-        return pool.submit(work, task).result()
+        with _script_not_rerun():
+            future = pool.submit(work, task)
+        return future.result()
     except BrokenProcessPool:
         return failed_result(task, "its worker process died twice while running it (killed, "
                              "out of memory, or a crash); retried once, then given up")

@@ -178,6 +178,14 @@ def _no_numbers_error(path, rows, series_idx, delimiter):
     """The error for a file with no number in column ``series_idx``, with the likely cause."""
     message = (f"{path}: no numeric value in column {series_idx} "
                f"({len(rows)} non-blank line(s))")
+    if len(rows) <= 1:  # nothing to read a row's shape from: name the one expected
+        held = (f": line {rows[0].line}, {delimiter.join(rows[0].cells)!r:.60}, and no data "
+                 "below it" if rows else
+                ": the file is empty or blank")
+        return DataFormatError(
+            f"{message[:-1]}{held}); expected a header line, then one line per time such "
+            "as " + ("'1949-01,112' (the time, then the value)" if series_idx == 1 else
+                     f"a time label in column 0 and the value in column {series_idx}"))
     widths = {len(row.cells) for row in rows}
     if widths and max(widths) <= series_idx:
         message += (f"; the file has {max(widths)} column(s), counted from 0: the values "
@@ -278,6 +286,13 @@ def _data_block(path, rows, series_idx, delimiter):
 
 def _check_block(path, block, series_idx, delimiter):
     """Every data row of ``block`` acceptable (``_refuse_row``), and no split numbers."""
+    head = block.header and [c.strip() for c in block.header.cells]
+    again = next((row for row in block.data if [c.strip() for c in row.cells] == head), None)
+    if again:  # it read "not a number: 'value'", the header itself left unnamed
+        raise DataFormatError(
+            f"{path}, line {again.line}: the header line {_show(_joined(again, delimiter))} "
+            f"again, inside the data (line {block.header.line} is the first); expected one "
+            "header line, then numbers: files joined together? delete the repeated line")
     for row in block.data:
         _refuse_row(path, row, series_idx, delimiter, block.shape)
     if block.shape.what != "the header":

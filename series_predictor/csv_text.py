@@ -98,7 +98,8 @@ def _resolve_path(filename):
                   f"using the bundled copy {bundled}", file=sys.stderr)
             return bundled
     raise DataFileNotFoundError(
-        f"data file not found: {path!r} (current folder: {_current_folder()})")
+        f"data file not found: {path!r} (current folder: {_current_folder()})"
+        + ("; standard input is read as --data /dev/stdin" if path == "-" else ""))
 
 
 def _check_encoding(encoding):

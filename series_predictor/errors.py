@@ -27,6 +27,10 @@ class SeriesTooShortError(SeriesPredictorError, ValueError):
     """A series has too few points for the sequence size and split asked for."""
 
 
+class SeriesTooLongError(SeriesPredictorError, ValueError):
+    """A series has more points than the settings can train on in reasonable time."""
+
+
 def too_few(count):
     """``"1 point is too few"`` / ``"N points are too few"``: the start of a too-short message."""
     return f"{count} point is too few" if count == 1 else f"{count} points are too few"

@@ -57,8 +57,14 @@ def utc_note(index, where):
 
 def as_times(times):
     """Times given as dates, date texts (ISO, or any form a CSV's labels are read in:
-    ``1990Q1``, ``Jan 1949``, ``2020-W05``) or numbers -> ``[n]`` datetime64 or numbers."""
+    ``1990Q1``, ``Jan 1949``, ``2020-W05``) or numbers -> ``[n]`` datetime64 or numbers.
+    Dates are read as an index of the same dates is (``index_times``): a pandas index or
+    Series by its index's rules, datetime64 in the coarsest unit that keeps every time
+    (first-of-month midnights in nanoseconds were continued by a fixed 31 days)."""
     from .time_labels import label_dates
+    if (type(times).__module__ or "").startswith("pandas"):  # an index, a Series, an array
+        import pandas as pd
+        return index_times(pd.Index(times))  # tz and periods read as in an index
     times = np.asarray(times)
     if times.dtype.kind in "US" or times.dtype == object:
         axis = label_dates(tuple(str(t) for t in times))
@@ -68,4 +74,6 @@ def as_times(times):
         return axis
     if times.dtype.kind not in "Mif" or times.dtype.kind == "f" and not np.all(np.isfinite(times)):
         raise SettingError(f"times must be dates or finite numbers; found dtype {times.dtype}")
+    if times.dtype.kind == "M" and np.datetime_data(times.dtype)[0] not in ("Y", "M", "W", "D"):
+        return _coarsest(times)  # midnights in ns: days, continued by the calendar
     return times

@@ -7,62 +7,9 @@ module); ``pandas_times`` reads its index.
 
 import numpy as np
 
+from .api_values import as_values as _as_values, pandas_series as _pandas_series
 from .errors import DataFormatError, SettingError
 from .pandas_times import as_times as _as_times, index_times as _index_times
-
-
-def _pandas_series(y):
-    """The pandas Series ``y`` is, or None (pandas is never imported here)."""
-    module = type(y).__module__ or ""
-    return y if module.startswith("pandas") and type(y).__name__ == "Series" else None
-
-
-def _as_values(y):
-    """``[n]`` float64 of ``y``; masked entries of a NumPy masked array count as missing
-    (NaN), and complex numbers are refused (a cast would drop their imaginary part)."""
-    try:
-        complex_values = np.iscomplexobj(y)
-    except (TypeError, ValueError):  # a ragged list: refused below, naming its item
-        complex_values = False
-    if complex_values:
-        raise DataFormatError("y must be real numbers; found complex ones (give the real "
-                              "part, y.real, or the magnitude, abs(y))")
-    if np.ma.isMaskedArray(y):
-        masked = np.flatnonzero(np.ma.getmaskarray(y))
-        if masked.size:
-            raise DataFormatError(f"y must be finite; found a masked value at position "
-                                  f"{masked[0]} (fill or drop missing values first)")
-        y = np.ma.getdata(y)
-    if _pandas_series(y) is not None:
-        y = y.to_numpy(dtype=np.float64, na_value=np.nan)
-    try:
-        values = np.asarray(y, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise DataFormatError(f"y must be numbers; found {type(y).__name__} that is not"
-                              f"{_first_non_number(y)} (give a list, an array, a pandas "
-                              "Series or a CSV path)") from None
-    if values.ndim == 0:
-        raise DataFormatError(f"y must be one series of values (a list, an array, a pandas "
-                              f"Series or a CSV path); found {type(y).__name__} {y!r:.40}")
-    if values.ndim != 1:  # a table
-        columns = list(getattr(y, "columns", []))[:3]  # a pandas DataFrame: name a column
-        hint = f" (give one column of the DataFrame, e.g. y[{columns[0]!r}])" if columns else ""
-        raise DataFormatError(f"y must be one series (1-D); found shape {values.shape}{hint}")
-    bad = np.flatnonzero(~np.isfinite(values))
-    if bad.size:
-        raise DataFormatError(f"y must be finite; found {values[bad[0]]} at position {bad[0]} "
-                              "(fill or drop missing values first)")
-    return values
-
-
-def _first_non_number(y):
-    """``': position 3 holds 'n/a''`` for the first item of a list that is no number."""
-    for i, item in enumerate(y if isinstance(y, (list, tuple)) else ()):
-        try:
-            float(item)
-        except (TypeError, ValueError):
-            return f": position {i} holds {item!r:.40}"
-    return ""
 
 
 def _check_no_gap(times):

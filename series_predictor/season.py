@@ -100,6 +100,30 @@ def _from_dates(times):
     return Season(NONE, f"times {step} s apart: no calendar season known")
 
 
+EXCEL_EPOCH = np.datetime64("1899-12-30")  # day 0 of Excel's (1900) date serials
+EXCEL_SPAN = (20_000, 80_000)             # serials of 1954-10-03 .. 2119-01-10
+EXCEL_STEPS = ({1}, {7}, {28, 29, 30, 31}, {89, 90, 91, 92}, {365, 366})
+
+
+def _excel_serials(times):
+    """A hint when ``times`` (numbers, or the labels' texts) look like Excel date serials
+    that a spreadsheet saved without their date format: whole numbers in ``EXCEL_SPAN``,
+    consecutive days, weeks, months, quarters or years apart; else ''. They were read
+    as plain numbers, with no word of the dates they stand for."""
+    try:
+        values = np.asarray([float(t) for t in times], dtype=np.float64)
+    except (TypeError, ValueError):
+        return ""
+    steps = set(np.diff(values).tolist())
+    if len(values) < 3 or not np.all(values == np.round(values)) \
+            or values.min() < EXCEL_SPAN[0] or values.max() > EXCEL_SPAN[1] \
+            or not any(steps <= allowed for allowed in EXCEL_STEPS):
+        return ""
+    first = EXCEL_EPOCH + np.timedelta64(int(values[0]), "D")
+    return (f"; Excel date serials? {int(values[0])} is {first} in a spreadsheet: format "
+            "that column as dates (YYYY-MM-DD) before saving the CSV")
+
+
 def infer(times, labels=None):
     """The season of a series from its time axis, named with its first label.
 
@@ -119,7 +143,8 @@ def infer(times, labels=None):
             "no dates (row numbers)" if numbered else \
             f"no dates (numbers: {', '.join(map(str, times[:2]))} ...)"
         return Season(NONE, f"{what}: no season known; give one (--season N, or "
-                              "fit(..., season=N)) if the data has one")
+                              "fit(..., season=N)) if the data has one"
+                      + _excel_serials(labels or times))
     found = _from_dates(times)
     if labels and labels[0] != str(times[0]).replace("T", " "):
         what, _, why = found.reason.partition(":")  # name the form the labels are in

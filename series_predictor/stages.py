@@ -19,6 +19,7 @@ from .forecasting import Preprocessing
 from .intervals import calibrate
 from .run_log import WARNING_PREFIX
 from .transforms import Transform
+from .workload import check_full_batch
 
 # The split's and the tasks' own modules; named here too, as stages of the chapter.
 from .splits import (LENGTH_CAP, Split, constant_fit_part, minimum_fit_length,  # noqa: F401
@@ -198,6 +199,7 @@ def prepare_stage(loaded, config, split=None, candidate=None):
                                   candidate.drift_phi)
     z, order, seq = preprocessing.encode(loaded.values), transform.order, config.seq_size
     train_x, train_y = data_loader.make_windows(z[:split.fit_end - order], seq)
+    check_full_batch(len(train_x), config, loaded.path)  # hours of full-batch steps
     if split.validation:
         monitor = data_loader.make_windows(z[split.fit_end - order - 1:split.n_train - order], seq)
     else:

@@ -22,6 +22,7 @@ from .collection_messages import in_source
 from .collection_result import SeriesResult, one_line as _one_line, stopped_at
 from .errors import SeriesPredictorError, SettingError
 from .global_network import NETWORK_FOLDER
+from .option_names import option
 
 # What a series may raise while it is read, planned or written: reported by name.
 SERIES_ERRORS = (SeriesPredictorError, OSError, FloatingPointError, ValueError)
@@ -120,13 +121,15 @@ def check_ids(items):
 
 
 def check_global(base, cluster):
-    """Refuse what the global recipe cannot do, before anything is read or written."""
+    """Refuse what the global recipe cannot do, before anything is read or written (each
+    setting named in the caller's terms: ``--ensemble``, or ``ensemble=`` from Python)."""
+    recipe = option("recipe", "global")
     if cluster is not None:
-        raise SettingError("--recipe global trains one network in one process; --cluster "
-                           "applies to the per-series recipes")
+        raise SettingError(f"{recipe} trains one network in one process; "
+                           f"{option('cluster')} applies to the per-series recipes")
     if base.ensemble != 1:
-        raise SettingError("--recipe global trains one network for the collection; leave "
-                           f"out --ensemble (found {base.ensemble})")
+        raise SettingError(f"{recipe} trains one network for the collection; leave "
+                           f"out {option('ensemble')} (found {base.ensemble})")
     if base.backtest:
-        raise SettingError("--recipe global has no backtest (each origin would train the "
-                           "network on every series again); leave out --backtest")
+        raise SettingError(f"{recipe} has no backtest (each origin would train the "
+                           f"network on every series again); leave out {option('backtest')}")

@@ -28,6 +28,7 @@ import numpy as np
 
 from . import fitting, stages
 from .errors import SettingError
+from .option_names import option
 
 NETWORK_FOLDER = "global-network"   # OUT/global-network/: the network's own checkpoint
 
@@ -57,9 +58,10 @@ def check_windows(runs):
     if len(sizes) > 1:
         found = "; ".join(f"{size} ({', '.join(ids[:3])}{', ...' if len(ids) > 3 else ''})"
                           for size, ids in sorted(sizes.items()))
-        raise SettingError("--recipe global trains one network on windows of one length, "
-                           f"but the series' seasons give windows of {found}: give --seq-size "
-                           "or --season, or run series of one season together")
+        raise SettingError(f"{option('recipe', 'global')} trains one network on windows of "
+                           f"one length, but the series' seasons give windows of {found}: give "
+                           f"{option('seq_size')} or {option('season')}, or run series of one "
+                           "season together")
 
 
 def pooled_windows(runs):

@@ -14,7 +14,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from conftest import quiet_log
-from series_predictor import auto, backtest, chapter, ensemble, outputs, plots, report, stages
+from series_predictor import auto, backtest, chapter, ensemble, outputs, plots, report, stages, verdicts
 from series_predictor.chapter import ChapterConfig, run_chapter
 from series_predictor.config import with_recipe
 
@@ -241,7 +241,7 @@ def test_a_forecast_that_is_persistence_matches_it_and_does_not_beat_it():
         "test period (hallucination RMSE); one step ahead it loses to persistence.")
     tail = {"one_step": _period(322.552, 322.550, 322.550, 688.0),  # lost by 0.0006%
             "hallucination": _period(1636.558, 1636.558, 1636.558, 688.0)}
-    assert report._loses_on_validation({"validation": tail}, 1) == []  # no warning
+    assert verdicts._loses_on_validation({"validation": tail}, 1) == []  # no warning
 
 
 def test_the_book_runs_table_says_what_it_loses_to(book_run):

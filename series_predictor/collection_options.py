@@ -33,10 +33,13 @@ def add_options(parser):
                        "with 3 or more columns and no --column typed is a collection)")
     group.add_argument("--workers", type=_workers, metavar="N",
                        help="series run at once, each in its own process (default: the "
-                            "number of cores)")
+                            "number of cores; capped at it and at the number of series, "
+                            "with a note)")
     group.add_argument("--cluster", metavar="ADDRESS",
-                       help="run the series on this Dask scheduler (tcp://host:8786), or "
-                            "'local' for a local Dask cluster (needs the [cluster] extra)")
+                       help="run the series on this Dask scheduler, tcp://127.0.0.1:PORT "
+                            "(another host only when listed in "
+                            "SERIES_PREDICTOR_CLUSTER_HOSTS), or 'local' for a local Dask "
+                            "cluster (needs the [cluster] extra)")
     group.add_argument("--keep-going", dest="keep_going", action="store_true",
                        help="go on past a failed series, reporting it (default: stop)")
 

@@ -200,7 +200,8 @@ class Forecaster:
 
     def __repr__(self):
         settings = self._kept.manifest["settings"]
-        return (f"<Forecaster: recipe {settings.get('recipe')!r}, "
+        recipe = settings.get("recipe") or "book"  # None: the book's settings
+        return (f"<Forecaster: recipe {recipe!r}, "
                 f"{len(self._kept.manifest['members'])} member(s), "
                 f"{self._kept.manifest['n_points']} points of {self.units}>")
 

@@ -551,3 +551,11 @@ def test_the_files_of_a_temporary_run_folder_are_said_to_be_temporary(capsys):
     assert capsys.readouterr().out.splitlines() == [
         "Wrote /tmp/run-x/forecast.csv, /tmp/run-x/run.json (a temporary folder, removed "
         "with the model: model.save(path) keeps it)", "Wrote kept/forecast.csv"]
+
+
+def test_a_book_run_s_repr_names_its_recipe(tmp_path):
+    """recipe=None (the book's settings, as the command line without --recipe) showed
+    '<Forecaster: recipe None, ...>'; it is the book's recipe."""
+    model = sp.fit(list(np.arange(60.0) % 12 + 100), recipe=None, iterations=2,
+                   report_every=1, hidden_dim=4)
+    assert repr(model) == "<Forecaster: recipe 'book', 1 member(s), 60 points of value>"

@@ -276,7 +276,7 @@ def run_collection(data, base, *, workers=None, keep_going=False, cluster=None, 
     if base.recipe == "global":
         from .collection_global import check_global
         check_global(base, cluster)
-    items = _read(data, layout, base)
+    items = _read(data, layout, base, log)
     if base.recipe == "global":
         from .collection_global import check_ids
         check_ids(items)
@@ -324,7 +324,7 @@ def _run_claimed(items, base, configs, *, workers, keep_going, cluster, log):
     return finish(base.out, items, configs, results, log)
 
 
-def _read(data, layout, base):
+def _read(data, layout, base, log=None):
     if isinstance(data, (str, os.PathLike)):
         path = os.fspath(data)
         if layout == "auto":
@@ -335,7 +335,7 @@ def _read(data, layout, base):
             raise SettingError(f"the output folder {base.out!r} is the folder of input "
                                "series; the collection's forecast.csv would be read as a "
                                "series next time: choose another --out")
-        return cio.read_collection(path, layout, base.encoding)
+        return cio.read_collection(path, layout, base.encoding, log)
     return cio.from_python(data)
 
 

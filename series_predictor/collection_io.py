@@ -253,8 +253,10 @@ def read_wide(path, encoding=None):
     return assign_folders(series)
 
 
-def read_folder(path):
-    """``[SeriesInput]`` of a folder of CSV files, in name order (id: the name less .csv)."""
+def read_folder(path, note=None):
+    """``[SeriesInput]`` of a folder of CSV files, in name order (id: the name less .csv);
+    ``note`` (a log) is told what else the folder holds and is not read (a spreadsheet, a
+    subfolder), which was skipped without a word."""
     if not os.path.isdir(path):
         raise DataFormatError(f"layout 'folder' needs a folder of CSV files; {path!r} is "
                               f"{'a file' if os.path.exists(path) else 'not there'}")
@@ -265,12 +267,18 @@ def read_folder(path):
         raise DataFormatError(f"folder {path!r} cannot be listed: {exc.strerror}") from None
     if not names:
         raise DataFormatError(f"folder {path!r} holds no .csv file")
+    others = sorted(n for n in os.listdir(path) if n not in names and not n.startswith("."))
+    if others and note is not None:
+        note(f"Note: {len(others)} entr{'y' if len(others) == 1 else 'ies'} of {path!r} "
+             f"read as no series (only .csv files are): {', '.join(others[:5])}"
+             + (", ..." if len(others) > 5 else ""))
     return assign_folders([SeriesInput(n[:-4], path=os.path.join(path, n)) for n in names])
 
 
-def read_collection(path, layout, encoding=None):
-    """``[SeriesInput]`` of ``--data path`` in ``layout`` (``folder``, ``long``, ``wide``)."""
-    readers = {"folder": lambda: read_folder(path), "long": lambda: read_long(path, encoding),
+def read_collection(path, layout, encoding=None, note=None):
+    """``[SeriesInput]`` of ``--data path`` in ``layout`` (``folder``, ``long``, ``wide``);
+    ``note``: see ``read_folder``."""
+    readers = {"folder": lambda: read_folder(path, note), "long": lambda: read_long(path, encoding),
                "wide": lambda: read_wide(path, encoding)}
     if layout not in readers:
         raise SettingError(f"layout must be one of {', '.join(readers)}; found {layout!r}")

@@ -267,3 +267,25 @@ def test_a_wide_column_without_a_name_is_refused_naming_the_column(tmp_path):
     with pytest.raises(cio.DataFormatError, match=r"w.csv, line 1: column 2 has no name; a "
                                                   r"wide table's first line names every"):
         cio.read_wide(str(path))
+
+
+def test_a_folder_s_other_entries_are_said_to_be_read_as_no_series(tmp_path):
+    """A folder collection skipped a spreadsheet and a subfolder without a word (a user
+    who saved one series as .xlsx never learned why it was missing); hidden files are
+    not named."""
+    from series_predictor import collection_io
+    for name in ("a.csv", "b.CSV"):
+        (tmp_path / name).write_text("t,v\n1,2\n2,3\n")
+    (tmp_path / "sales.xlsx").write_bytes(b"PK")
+    (tmp_path / "old").mkdir()
+    (tmp_path / ".DS_Store").write_text("")
+    said = []
+    items = collection_io.read_folder(str(tmp_path), said.append)
+    assert [item.id for item in items] == ["a", "b"]
+    assert said == [f"Note: 2 entries of {str(tmp_path)!r} read as no series (only .csv "
+                    "files are): old, sales.xlsx"]
+    said.clear()
+    (tmp_path / "sales.xlsx").unlink()
+    (tmp_path / "old").rmdir()
+    collection_io.read_folder(str(tmp_path), said.append)
+    assert said == []

@@ -111,7 +111,8 @@ def refuse_constant_fit_part(loaded, split):
         return
     known = loaded.values[:split.n_train]
     if np.all(known == known[0]):
-        raise DataFormatError(why + "; a constant series is forecast by its value")
+        raise DataFormatError(why + "; a constant series needs no model: its forecast is "
+                              f"that value, {known[0]:g}")
     change = loaded.lines[int(np.argmax(known != known[0]))]
     raise DataFormatError(why + f"; the values first change at line {change}, inside the "
                           f"validation tail of the last {split.validation} training points")

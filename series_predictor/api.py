@@ -131,7 +131,10 @@ def _removed_folder_named(exc, folder):
     """``exc``'s message with each path inside fit's temporary ``folder`` (removed as the
     error left ``fit``) said to be gone: "restored the last finite checkpoint:
     /tmp/series-predictor-fit-x/checkpoint/model.ckpt-1" named a file that no longer
-    existed."""
+    existed; a ``checkpoint`` attribute there (TrainingDiverged's) becomes None, as when
+    none was kept."""
+    if str(getattr(exc, "checkpoint", None) or "").startswith(folder):
+        exc.checkpoint = None
     if not exc.args or not isinstance(exc.args[0], str) or folder not in exc.args[0]:
         return
     import re

@@ -59,3 +59,4 @@ def test_an_error_names_no_file_of_the_temporary_folder_it_removed():
     assert message.endswith("restored the last finite checkpoint: model.ckpt-1 in fit's "
                             "temporary run folder (removed; pass out=PATH to keep the run "
                             "folder)")
+    assert caught.value.checkpoint is None   # it named the removed file too

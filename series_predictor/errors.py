@@ -91,7 +91,8 @@ class TrainingDiverged(SeriesPredictorError, FloatingPointError):
     """The training loss became NaN or infinite.
 
     ``step`` is the step whose loss was not finite; ``checkpoint`` is the last
-    checkpoint with finite weights (now restored), or None when none was saved.
+    checkpoint with finite weights (now restored), or None when none was saved (or
+    when ``fit`` removed the temporary run folder that held it).
     """
 
     def __init__(self, message, step=None, checkpoint=None):

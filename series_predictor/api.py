@@ -12,6 +12,7 @@ nothing where you work: the run folder lives in a temporary folder, removed when
 Forecaster goes, unless you ``save`` it (or pass ``out=``).
 """
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -22,7 +23,7 @@ import numpy as np
 
 from .api_values import save_path
 from .config import ChapterConfig, check_config
-from .errors import SettingError
+from .errors import SeriesPredictorWarning, SettingError
 from .forecast_table import BacktestResult, ForecastTable
 from .option_names import speaks_python
 from .python_series import series_from
@@ -117,7 +118,8 @@ def fit(y, *, times=None, season=None, recipe="auto", seed=0, verbose=False, **s
             if not keep:
                 shutil.rmtree(folder, ignore_errors=True)
                 _removed_folder_named(exc, folder)
-            log.emit()  # what it warned of before it failed
+            with contextlib.suppress(SeriesPredictorWarning):  # raised as an error
+                log.emit()  # what it warned of before it failed; its own error wins
             raise
     from .kept_run import load_run as open_run
     forecaster = Forecaster(open_run(folder), run, log.lines)

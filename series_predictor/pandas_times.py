@@ -68,9 +68,13 @@ def as_times(times):
     times = np.asarray(times)
     if times.dtype.kind in "US" or times.dtype == object:
         axis = label_dates(tuple(str(t) for t in times))
-        if axis is None:
+        if axis is None:  # name the first label that is no date by itself, not times[0]
+            texts = [str(t) for t in times]
+            bad = next((k for k, t in enumerate(texts) if label_dates((t,)) is None), None)
+            found = (f"times[{bad}] = {texts[bad]!r}" if bad is not None else
+                     f"{texts[0]!r}, ... (each a date, not one axis together)")
             raise SettingError("times must be dates (e.g. '1949-01', '1990Q1', 'Jan 1949') or "
-                               f"numbers; found {str(times[0])!r}")
+                               f"numbers; found {found}")
         return axis
     if times.dtype.kind not in "Mif" or times.dtype.kind == "f" and not np.all(np.isfinite(times)):
         raise SettingError(f"times must be dates or finite numbers; found dtype {times.dtype}")

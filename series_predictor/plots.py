@@ -144,11 +144,12 @@ def _series(ax, times, values, n_train, start=0):
         ax.axvline(times[n_train], color="grey", linestyle=":", linewidth=1)
 
 
-def _room_after(ax, times):
+def _room_after(ax, times, earlier):
     """Half a step of room after the last of ``times`` (``[k]``, the marked points drawn
     last), so that its marker is drawn whole: the time axis has no margins (``_axes``),
-    and the last forecast point's marker was cut in half by the frame."""
-    times = np.asarray(times)
+    and the last forecast point's marker was cut in half by the frame. ``earlier``: the
+    times before them, whose last gives the step of a single point (a 1-step forecast)."""
+    times = np.concatenate((np.asarray(earlier)[-1:], np.asarray(times)))
     if len(times) < 2 or (np.issubdtype(times.dtype, np.datetime64)
                           and times[-1].astype("datetime64[Y]").astype(np.int64) >= 9999 - 1970):
         return  # matplotlib draws no date past 9999-12-31
@@ -189,7 +190,7 @@ def plot_predictions(times, values, n_train, predictions, *, units="value",
     _series(ax, times, values, n_train)
     _baseline(ax, times[n_train:], baseline)
     ax.plot(times[n_train:], predictions, color="tab:red", marker=".", label=label)
-    _room_after(ax, times[n_train:])
+    _room_after(ax, times[n_train:], times[:n_train])
     _legend(ax)
     return _save(fig, path)
 
@@ -215,7 +216,7 @@ def plot_hallucinations(times, values, n_train, future_times, hallucinated, *,
     _bands(ax, future_times, bands)
     _baseline(ax, future_times, baseline)
     ax.plot(future_times, hallucinated, color="tab:red", marker=".", label=label)
-    _room_after(ax, future_times)
+    _room_after(ax, future_times, times[:n_train])
     _legend(ax, note)
     return _save(fig, path)
 
@@ -240,7 +241,7 @@ def plot_forecast(times, values, future_times, forecast, *, units="value", bands
     _bands(ax, future_times, bands)
     _baseline(ax, future_times, baseline)
     ax.plot(future_times, forecast, color="tab:red", marker=".", label=label)
-    _room_after(ax, future_times)
+    _room_after(ax, future_times, times)
     _legend(ax, note)
     return _save(fig, path)
 

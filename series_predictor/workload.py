@@ -9,6 +9,7 @@ structures were fitted at its origins and refitted over the test period.
 """
 
 from .errors import SeriesTooLongError
+from .option_names import option
 
 MAX_AUTO_POINTS = 20_000          # --recipe auto: points of the whole series
 # Full-batch training (the book's) is refused when one Adam step is heavy (more windows
@@ -29,11 +30,12 @@ def check_auto_length(n, path):
     """
     if n > MAX_AUTO_POINTS:
         raise SeriesTooLongError(
-            f"{path}: {n} points are too many for --recipe auto, which takes at most "
-            f"{MAX_AUTO_POINTS} (its structures are fitted at every validation and band "
+            f"{path}: {n} points are too many for {option('recipe', 'auto')}, which takes "
+            f"at most {MAX_AUTO_POINTS} (its structures are fitted at every validation and band "
             f"origin and refitted over the test period: about a minute at {MAX_AUTO_POINTS} "
             "points on 2 cores, several beyond); keep the most recent "
-            f"{MAX_AUTO_POINTS} rows, or use --recipe book with --batch-size 64")
+            f"{MAX_AUTO_POINTS} rows, or use {option('recipe', 'book')} with "
+            f"{option('batch_size', 64)}")
 
 
 def check_full_batch(windows, config, path):
@@ -58,4 +60,5 @@ def check_full_batch(windows, config, path):
             f"Adam steps{members}, {config.hidden_dim} units: about {seconds:.2g} s a step on "
             f"a busy 2-core machine, {work * SECONDS_PER_WINDOW_STEP / 60:.0f} minutes in "
             f"all and {seconds * config.report_every / 60:.2g} between progress lines; pass "
-            "--batch-size 64 (mini-batches), fewer --iterations, or fewer points")
+            f"{option('batch_size', 64)} (mini-batches), fewer "
+            f"{option('iterations').rstrip('=')}, or fewer points")

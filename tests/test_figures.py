@@ -591,3 +591,20 @@ def test_the_last_forecast_point_is_drawn_whole(times):
     hallucinated = plots.plot_hallucinations(times, np.arange(12.0), 8, times[8:],
                                              np.arange(4.0), units="things").axes[0]
     assert hallucinated.get_xlim()[1] > last or room == 0
+
+
+@pytest.mark.parametrize("times", [np.arange("2020-01", "2021-01", dtype="datetime64[M]"),
+                                   np.arange(40.0, 52.0)])
+def test_a_single_forecast_point_is_drawn_whole_too(times):
+    """A 1-step forecast (h=1), hallucination or test period has no step of its own:
+    no room followed it and its one marker sat cut in half on the frame; the step is
+    now taken from the data before it."""
+    values = np.linspace(1.0, 8.0, 8)
+    drawn_figures = [plots.plot_forecast(times[:8], values, times[8:9], values[-1:]),
+                     plots.plot_hallucinations(times[:9], np.arange(9.0), 8, times[8:9],
+                                               np.arange(1.0)),
+                     plots.plot_predictions(times[:9], np.arange(9.0), 8, np.arange(1.0))]
+    for fig in drawn_figures:
+        ax = fig.axes[0]
+        last, before = (float(ax.convert_xunits(t)) for t in (times[8], times[7]))
+        assert ax.get_xlim()[1] - last == pytest.approx((last - before) / 2)

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import series_predictor as sp
+from series_predictor.errors import SettingError
 from series_predictor.pandas_times import as_times
 
 Y = 100 + 10 * np.sin(np.arange(60) * 2 * np.pi / 12) + np.arange(60) * 0.5
@@ -43,3 +44,14 @@ def test_hours_keep_their_hours():
     read = as_times(hours)
     assert read.dtype == np.dtype("datetime64[s]")
     assert np.array_equal(read, hours)
+
+
+@pytest.mark.parametrize("times, found", [
+    (["2000-01", "2000-02", "junk"], "found times[2] = 'junk'"),
+    (pd.Series(["2000-01", None, "2000-03"]), "found times[1] = 'None'"),
+    (["2000-01", "Feb 2000", "2000Q1"], "found '2000-01', ... (each a date, not one axis")])
+def test_times_that_are_no_dates_name_the_one_that_is_not(times, found):
+    """The refusal named times[0] ('found '2000-01'', a good date) whichever was bad."""
+    with pytest.raises(SettingError) as caught:
+        as_times(times)
+    assert found in str(caught.value)

@@ -72,6 +72,21 @@ def test_members_count_in_the_work():
 def test_the_api_refuses_a_long_series_for_auto_at_once(tmp_path):
     import series_predictor as sp
     start = time.perf_counter()
-    with pytest.raises(SeriesTooLongError, match="30000 points are too many for --recipe auto"):
+    with pytest.raises(SeriesTooLongError, match="30000 points are too many for recipe='auto'"):
         sp.fit(list(_loaded(30_000).values))
     assert time.perf_counter() - start < 10
+
+
+def test_the_api_names_the_ways_out_in_python_terms():
+    """From ``fit`` the refusals named command-line options (``--recipe book with
+    --batch-size 64``, ``--iterations``), which a Python caller cannot pass."""
+    import series_predictor as sp
+    with pytest.raises(SeriesTooLongError) as caught:
+        sp.fit(list(_loaded(30_000).values))
+    assert "too many for recipe='auto'" in str(caught.value)
+    assert str(caught.value).endswith("or use recipe='book' with batch_size=64")
+    with pytest.raises(SeriesTooLongError) as caught:
+        sp.fit(list(_loaded(100_000).values), recipe="book", season=1)
+    assert str(caught.value).endswith("; pass batch_size=64 (mini-batches), fewer "
+                                      "iterations, or fewer points")
+    assert "--" not in str(caught.value)

@@ -55,6 +55,16 @@ def utc_note(index, where):
                        [str(t).replace(" ", "T") for t in index])
 
 
+MISSING_TEXTS = ("None", "nan", "NaN", "NaT", "<NA>")  # how arrays of text show them
+
+
+def _missing(value):
+    """Whether ``value`` is a missing entry (None, NaN, pandas' NA or NaT), which pandas
+    versions show differently ('None' in one, 'nan' in another)."""
+    return value is None or type(value).__name__ in ("NAType", "NaTType") or (
+        isinstance(value, float) and value != value) or str(value) in MISSING_TEXTS
+
+
 def as_times(times):
     """Times given as dates, date texts (ISO, or any form a CSV's labels are read in:
     ``1990Q1``, ``Jan 1949``, ``2020-W05``) or numbers -> ``[n]`` datetime64 or numbers.
@@ -71,7 +81,9 @@ def as_times(times):
         if axis is None:  # name the first label that is no date by itself, not times[0]
             texts = [str(t) for t in times]
             bad = next((k for k, t in enumerate(texts) if label_dates((t,)) is None), None)
-            found = (f"times[{bad}] = {texts[bad]!r}" if bad is not None else
+            found = (f"times[{bad}]: a missing value ({texts[bad]})" if bad is not None
+                     and _missing(times[bad]) else f"times[{bad}] = {texts[bad]!r}"
+                     if bad is not None else
                      f"{texts[0]!r}, ... (each a date, not one axis together)")
             raise SettingError("times must be dates (e.g. '1949-01', '1990Q1', 'Jan 1949') or "
                                f"numbers; found {found}")

@@ -48,7 +48,8 @@ def test_hours_keep_their_hours():
 
 @pytest.mark.parametrize("times, found", [
     (["2000-01", "2000-02", "junk"], "found times[2] = 'junk'"),
-    (pd.Series(["2000-01", None, "2000-03"]), "found times[1] = 'None'"),
+    (pd.Series(["2000-01", None, "2000-03"]), "found times[1]: a missing value ("),
+    (["2000-01", float("nan"), "2000-03"], "found times[1]: a missing value (nan)"),
     (["2000-01", "Feb 2000", "2000Q1"], "found '2000-01', ... (each a date, not one axis")])
 def test_times_that_are_no_dates_name_the_one_that_is_not(times, found):
     """The refusal named times[0] ('found '2000-01'', a good date) whichever was bad."""

@@ -115,9 +115,9 @@ def window_for(config, count=None):
                                                                         config.season)))
     if count is None:
         return config
-    fits = [seq for seq in range(config.seq_size, MIN_WINDOW - 1, -1)
-            if count >= _needed(config, seq)]
-    return dataclasses.replace(config, seq_size=fits[0] if fits else MIN_WINDOW)
+    longest = next((seq for seq in range(config.seq_size, MIN_WINDOW - 1, -1)
+                    if count >= _needed(config, seq)), MIN_WINDOW)
+    return dataclasses.replace(config, seq_size=longest)
 
 
 def _least_before_origin(season, seq_size):

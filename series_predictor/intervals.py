@@ -42,10 +42,13 @@ class IntervalModel:
             shape, ``by_horizon``); None (older records, few errors): 1.
         units_shape: with ``units``, the shape of the errors in series units, for the
             bands ``units`` gives (None: ``shape``, as records older than it read).
-        volatility: ``{"window": steps, "ratio": r}`` when the spreads were scaled by
-            the series' recent volatility over its last ``steps`` one-step changes (``by_horizon``'s ``recent``): ``r`` is its
-            volatility at the forecast's origin over the calibration origins' median;
-            None: not scaled.
+        volatility: when the spreads were scaled by the series' recent volatility
+            (``by_horizon``'s ``recent``): ``window``, the one-step changes it was
+            measured over; ``now`` and ``median``, its value at the end of the training
+            part and the calibration origins' median (``units_now``, ``units_median``:
+            the same in series units, for ``units``); ``ratio``, now over median (the
+            printed sentence); ``ahead``, the factor ``ahead`` applied for a forecast
+            past the data. None: not scaled.
     """
 
     scale: dict
@@ -214,23 +217,22 @@ def by_horizon(paths, actual_by_origin, log=False, floor=None, recent=None):
         the spread and shape in series units), or None without enough errors.
     """
     errors = _errors(paths, actual_by_origin, _log_of if log else _plain)
-    errors, now, ratio = _standardized(errors, recent, log)
+    errors, now, middle = _standardized(errors, recent, log)
     steps, samples, counts = _spread(errors)
     if steps is None:
         return None
     shape = _shape(errors, steps)
     units = units_shape = None
-    plain_now, plain_ratio = 1.0, None
+    plain_now, plain_middle = 1.0, None
     if log:
         plain = _errors(paths, actual_by_origin, _plain)
-        plain, plain_now, plain_ratio = _standardized(plain, recent, False)
+        plain, plain_now, plain_middle = _standardized(plain, recent, False)
         units = _spread(plain)[0]
         units_shape = None if units is None else _shape(plain, units)
         units = _times(units, plain_now)
-    moved = None if ratio is None else {
-        "window": min(volatility.WINDOW, len(recent[0]) - 1), "ratio": ratio, "now": now,
-        "median": now / ratio, "units_now": plain_now,
-        "units_median": None if plain_ratio is None else plain_now / plain_ratio}
+    moved = None if middle is None else {
+        "window": min(volatility.WINDOW, len(recent[0]) - 1), "ratio": now / middle,
+        "now": now, "median": middle, "units_now": plain_now, "units_median": plain_middle}
     return IntervalModel(scale=dict(Z), log=bool(log), samples=samples,
                          steps=_times(steps, now), units=units, counts=counts, floor=floor,
                          shape=shape, units_shape=units_shape, volatility=moved)
@@ -267,8 +269,8 @@ def _moved_since(values, log, now, median):
 
 
 def _standardized(errors, recent, log):
-    """``(errors, now, ratio)``: each origin's ``errors`` over the volatility before
-    that origin, the volatility at the end, and its ratio to the origins' median;
+    """``(errors, now, middle)``: each origin's ``errors`` over the volatility before
+    that origin, the volatility at the end, and the origins' median volatility;
     ``(errors, 1.0, None)`` as they are without ``recent`` or when some volatility is
     not measurable (a stretch without change). Each volatility is at least
     ``volatility.LEAST_SHARE`` of the origins' median (``volatility.floored``)."""
@@ -281,7 +283,7 @@ def _standardized(errors, recent, log):
         return errors, 1.0, None
     middle = float(np.median(before))
     now, before = float(volatility.floored(now, middle)), volatility.floored(before, middle)
-    return [e / v for e, v in zip(errors, before)], now, now / middle
+    return [e / v for e, v in zip(errors, before)], now, middle
 
 
 def _times(steps, factor):

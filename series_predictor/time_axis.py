@@ -206,15 +206,15 @@ def _session(times):
     if unit in ("Y", "M", "W", "D") or len(times) < 3:
         return None
     days = times.astype("datetime64[D]")
-    recent = days >= np.unique(days)[-SESSION_DATES:][0]
+    dates = np.unique(days)
+    if len(dates) < 2:
+        return None
+    recent = days >= dates[-SESSION_DATES:][0]
     clocks = np.unique(times[recent] - days[recent])
     step = _common_step(np.diff(times.view(np.int64)))
     gaps = np.diff(clocks.view(np.int64))
     day = np.timedelta64(1, "D").astype(clocks.dtype).view(np.int64)
     if len(clocks) < 2 or np.any(gaps != step) or len(clocks) * step >= day:
-        return None
-    dates = np.unique(days)
-    if len(dates) < 2:
         return None
     return _trading_week(dates) or "1111111", clocks
 
